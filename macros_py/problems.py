@@ -1,0 +1,44 @@
+"""Problems found in a ledger: where (sheet, row, column), what was there, and what is expected."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    sheet: str  # the sheet name as it is in the file
+    row: int | None  # Excel row number (1-based); None for a problem about the whole sheet or file
+    column: str  # Excel column letter, or the expected column's label when the column is missing
+    value: str  # the cell as the clerk sees it
+    message: str  # Vietnamese, says what is expected
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        where = self.sheet
+        if self.row is not None:
+            where += f", dòng {self.row}"
+        if self.column:
+            where += f", cột {self.column}"
+        shown = f" «{self.value}»" if self.value else ""
+        return f"{where}:{shown} {self.message}"
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """Excel letters -> 0-based column index."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1

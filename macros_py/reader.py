@@ -1,0 +1,537 @@
+"""Reading ledgers: our template and the workbooks clerks made themselves.
+
+python-calamine reads the cells (an order of magnitude faster than openpyxl). The reader then
+finds each sheet (by name, or by its headers), finds the header row (below any title block,
+one or two rows, merged cells), maps headers to schema columns through their synonyms, and
+converts every cell column by column. Problems are collected, never raised: valid rows still
+come through. Only a file that cannot be opened at all raises `LedgerError`.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from python_calamine import CalamineWorkbook
+
+from .problems import Problem, column_index, column_letter
+from .schema import (
+    LEDGER_SHEETS, LISTS_SHEET, SETTINGS, SETTINGS_SHEET, SETTINGS_SHEET_SYNONYMS, Column, Kind,
+    SheetSpec,
+)
+from .values import MAX_DATE, MIN_DATE, PARSERS, BadValue, ChoiceMatcher, display, fold, squash
+
+HEADER_SEARCH_ROWS = 25
+MIN_HEADER_MATCHES = 2
+
+
+class LedgerError(Exception):
+    """The file cannot be read at all. The message is one Vietnamese sentence for the clerk."""
+
+
+class Record:
+    """One ledger row: typed values by column key, plus the clerk's own extra columns."""
+
+    __slots__ = ("sheet", "row", "values", "extra", "problems")
+
+    def __init__(self, sheet: str, row: int, values: dict[str, Any], extra: dict[str, Any]):
+        self.sheet = sheet  # schema sheet key
+        self.row = row  # Excel row number
+        self.values = values
+        self.extra = extra  # header label -> raw value, for columns the schema does not know
+        self.problems = 0  # how many problems this row has (its bad cells read as None)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self.values.get(key)
+        return default if value is None else value
+
+    def __repr__(self) -> str:
+        return f"Record({self.sheet!r}, row={self.row}, {self.values!r})"
+
+
+@dataclass
+class SheetData:
+    spec: SheetSpec
+    name: str  # the sheet's name in the file
+    header_row: int  # Excel row number of the (lower) header row
+    columns: dict[str, int]  # schema key -> 0-based column index
+    extra_columns: dict[int, str]  # 0-based column index -> header text
+    records: list[Record] = field(default_factory=list)
+
+
+@dataclass
+class Ledger:
+    path: Path
+    sheets: dict[str, SheetData]  # by schema key, only the sheets found
+    settings: dict[str, Any]
+    problems: list[Problem]
+    unknown_sheets: list[str]
+
+    def records(self, key: str) -> list[Record]:
+        data = self.sheets.get(key)
+        return data.records if data else []
+
+
+# ---------------------------------------------------------------- opening the file
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def open_workbook(path: Path) -> CalamineWorkbook:
+    if not path.exists():
+        raise LedgerError(f"Không tìm thấy tệp «{path}».")
+    if path.is_dir():
+        raise LedgerError(f"«{path}» là một thư mục, không phải tệp Excel.")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+            ole = head == _OLE_MAGIC and "EncryptedPackage".encode("utf-16-le") in fh.read(1 << 20)
+    except OSError as exc:
+        raise LedgerError(f"Không mở được tệp «{path}»: {exc.strerror or exc}.") from None
+    if ole:
+        raise LedgerError(f"Tệp «{path.name}» được đặt mật khẩu; hãy gỡ mật khẩu trong Excel rồi thử lại.")
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several types for a file that is not a workbook
+        if "password" in str(exc).lower() or type(exc).__name__ == "PasswordError":
+            raise LedgerError(
+                f"Tệp «{path.name}» được đặt mật khẩu; hãy gỡ mật khẩu trong Excel rồi thử lại.") from None
+        raise LedgerError(f"Tệp «{path.name}» không phải sổ Excel đọc được (.xlsx, .xlsm, .xls, .ods).") from None
+
+
+_ERROR_CELL = re.compile(rb'<c\b([^>]*?\bt="e"[^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def scan_error_cells(path: Path, sheet_names: set[str]) -> dict[str, dict[tuple[int, int], str]]:
+    """Cells holding an error value (#VALUE!, #REF!, ...) per sheet, as {(row0, col0): text}.
+
+    python-calamine reads error cells as empty strings (python-calamine issue #105), which would
+    hide a broken formula; so the sheet XML of .xlsx files is scanned for cells of type "e".
+    """
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    if not zipfile.is_zipfile(path):
+        return found
+    with zipfile.ZipFile(path) as zf:
+        try:
+            book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        except (KeyError, ElementTree.ParseError):
+            return found
+        targets = {r.get("Id"): r.get("Target", "") for r in rels}
+        for sheet in book.iter():
+            if not sheet.tag.endswith("}sheet") or sheet.get("name") not in sheet_names:
+                continue
+            target = targets.get(sheet.get(f"{_REL_NS}id"), "")
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            try:
+                xml = zf.read(part)
+            except KeyError:
+                continue
+            if b't="e"' not in xml:
+                continue
+            cells: dict[tuple[int, int], str] = {}
+            for m in _ERROR_CELL.finditer(xml):
+                ref = _CELL_REF.search(m.group(1))
+                value = _CELL_VALUE.search(m.group(2) or b"")
+                if ref:
+                    key = (int(ref.group(2)) - 1, column_index(ref.group(1).decode()))
+                    cells[key] = value.group(1).decode() if value else "#ERROR"
+            found[sheet.get("name")] = cells
+    return found
+
+
+# ---------------------------------------------------------------- finding sheets and headers
+
+
+def _label_index(spec: SheetSpec) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for col in spec.columns:
+        for label in (col.label, *col.synonyms):
+            index.setdefault(fold(label), col.key)
+    return index
+
+
+_LABELS = {spec.key: _label_index(spec) for spec in LEDGER_SHEETS}
+_SHEET_NAMES = {fold(name): spec for spec in LEDGER_SHEETS for name in (spec.title, *spec.synonyms)}
+_SETTINGS_NAMES = {fold(n) for n in (SETTINGS_SHEET, *SETTINGS_SHEET_SYNONYMS)}
+_NUMBERING = re.compile(r"^\(?\d{1,2}\)?$")
+
+
+def _filled_header_rows(rows: list[list[Any]], merged: list) -> list[list[str]]:
+    """The first rows as folded text, each merged range filled with its top-left value."""
+    top = [[fold(display(v)) if v != "" else "" for v in row] for row in rows[:HEADER_SEARCH_ROWS]]
+    for (r1, c1), (r2, c2) in merged or ():
+        if r1 >= len(top):
+            continue
+        value = top[r1][c1] if c1 < len(top[r1]) else ""
+        for r in range(r1, min(r2 + 1, len(top))):
+            for c in range(c1, min(c2 + 1, len(top[r]))):
+                top[r][c] = value
+    return top
+
+
+def _match_row(top: list[list[str]], r: int, labels: dict[str, str]) -> dict[int, str]:
+    """Column index -> schema key for header row r (with row r-1 as a possible group header)."""
+    matched: dict[int, str] = {}
+    row = top[r]
+    above = top[r - 1] if r > 0 else []
+    for c, child in enumerate(row):
+        parent = above[c] if c < len(above) else ""
+        candidates = []
+        if parent and child and parent != child:
+            candidates.append(f"{parent} {child}")
+        if child:
+            candidates.append(child)
+        elif parent:
+            candidates.append(parent)
+        for cand in candidates:
+            key = labels.get(cand)
+            if key:
+                matched[c] = key
+                break
+    return matched
+
+
+def find_header(rows: list[list[Any]], merged: list, spec: SheetSpec) -> tuple[int, dict[int, str]] | None:
+    top = _filled_header_rows(rows, merged)
+    labels = _LABELS[spec.key]
+    best: tuple[int, dict[int, str]] | None = None
+    best_score = 0
+    for r in range(len(top)):
+        matched = _match_row(top, r, labels)
+        score = len(set(matched.values()))
+        if score > best_score:
+            best, best_score = (r, matched), score
+    if best is None or best_score < min(MIN_HEADER_MATCHES, len(spec.columns)):
+        return None
+    return best
+
+
+# ---------------------------------------------------------------- converting cells
+
+
+def _parser(col: Column) -> Callable[[Any], Any]:
+    if col.kind is Kind.CHOICE:
+        assert col.choices is not None
+        return ChoiceMatcher(col.choices)
+    return PARSERS[col.kind]
+
+
+_PARSERS: dict[tuple[str, str], Callable[[Any], Any]] = {
+    (spec.key, col.key): _parser(col) for spec in LEDGER_SHEETS for col in spec.columns
+}
+
+
+def _is_blank(v: Any) -> bool:
+    return v == "" or v is None or (type(v) is str and not v.strip())
+
+
+class _SheetReader:
+    def __init__(self, spec: SheetSpec, name: str, rows: list[list[Any]], merged: list,
+                 errors: dict[tuple[int, int], str], problems: list[Problem]):
+        self.spec, self.name, self.rows, self.errors, self.problems = spec, name, rows, errors, problems
+        self.merged = merged
+
+    def problem(self, row0: int | None, col0: int | None, value: Any, message: str,
+                column: str | None = None) -> None:
+        self.problems.append(Problem(
+            sheet=self.name,
+            row=None if row0 is None else row0 + 1,
+            column=column if column is not None else ("" if col0 is None else column_letter(col0)),
+            value=display(value),
+            message=message,
+        ))
+
+    def read(self) -> SheetData | None:
+        spec, rows = self.spec, self.rows
+        found = find_header(rows, self.merged, spec)
+        if found is None:
+            self.problem(None, None, "", f"không tìm thấy dòng tiêu đề của sổ «{spec.title}» "
+                         f"(cần các cột như: {', '.join(c.label for c in spec.columns[:4])}).")
+            return None
+        header0, matched = found
+        columns: dict[str, int] = {}
+        for c, key in matched.items():
+            if key in columns:
+                col = spec.column(key)
+                self.problem(header0, c, rows[header0][c],
+                             f"cột «{col.label}» có hai lần (cột {column_letter(columns[key])} và "
+                             f"{column_letter(c)}); kiemsat dùng cột {column_letter(columns[key])}.")
+                continue
+            columns[key] = c
+        extra = {c: squash(display(v)) for c, v in enumerate(rows[header0])
+                 if c not in matched and not _is_blank(v)}
+        for col in spec.columns:
+            if col.required and col.key not in columns:
+                self.problem(header0, None, "", f"thiếu cột bắt buộc «{col.label}».", column=col.label)
+        data = SheetData(spec, self.name, header0 + 1, columns, extra)
+        data.records = self._records(header0, columns, extra)
+        return data
+
+    def _records(self, header0: int, columns: dict[str, int], extra: dict[int, str]) -> list[Record]:
+        spec, rows, errors = self.spec, self.rows, self.errors
+        keys = list(columns)
+        idxs = [columns[k] for k in keys]
+        width = max(idxs) + 1 if idxs else 0
+        getter = itemgetter(*idxs) if len(idxs) > 1 else (lambda row, i=idxs[0] if idxs else 0: (row[i],))
+        blank = ("",) * len(idxs)
+        mapped_errors = {rc for rc in errors if rc[1] in set(idxs) and rc[0] > header0}
+
+        start = header0 + 1
+        # an official ledger often numbers its columns (1), (2), ... in the row under the header
+        while start < len(rows) and all(
+                _is_blank(v) or _NUMBERING.match(display(v)) for v in rows[start]) and any(
+                not _is_blank(v) for v in rows[start]):
+            start += 1
+
+        data_rows: list[int] = []
+        for r in range(start, len(rows)):
+            row = rows[r]
+            if len(row) < width:
+                row = rows[r] = row + [""] * (width - len(row))
+            cells = getter(row)
+            if cells == blank or all(_is_blank(v) for v in cells):
+                if not any((r, c) in mapped_errors for c in idxs):
+                    continue
+            data_rows.append(r)
+
+        n = len(data_rows)
+        converted: list[list[Any]] = []
+        bad: set[tuple[int, str]] = set()  # (position in data_rows, key) of cells with a problem
+        for key, c in zip(keys, idxs):
+            col = spec.column(key)
+            parse = _PARSERS[(spec.key, key)]
+            out: list[Any] = [None] * n
+            fast_date = col.kind is Kind.DATE
+            for j, r in enumerate(data_rows):
+                v = rows[r][c]
+                if fast_date and type(v) is date and MIN_DATE <= v <= MAX_DATE:
+                    out[j] = v
+                    continue
+                if v == "":
+                    err = errors.get((r, c)) if mapped_errors else None
+                    if err:
+                        bad.add((j, key))
+                        self.problem(r, c, err, f"ô «{col.label}» có lỗi công thức {err}; "
+                                     "hãy sửa công thức hoặc nhập giá trị.")
+                    continue
+                try:
+                    out[j] = parse(v)
+                except BadValue as exc:
+                    bad.add((j, key))
+                    self.problem(r, c, v, f"«{col.label}»: {exc}.")
+            converted.append(out)
+
+        records: list[Record] = []
+        extra_items = list(extra.items())
+        for j, (r, values) in enumerate(zip(data_rows, zip(*converted) if converted else [()] * n)):
+            row = rows[r]
+            rec = Record(spec.key, r + 1, dict(zip(keys, values)),
+                         {label: row[c] for c, label in extra_items if c < len(row) and not _is_blank(row[c])})
+            records.append(rec)
+        for j, _key in bad:
+            records[j].problems += 1
+
+        self._check_rows(records, columns, bad)
+        return records
+
+    def _check_rows(self, records: list[Record], columns: dict[str, int], bad: set[tuple[int, str]]) -> None:
+        spec = self.spec
+        for col in spec.columns:
+            if col.key not in columns:
+                continue
+            c = columns[col.key]
+            if col.required:
+                for j, rec in enumerate(records):
+                    if rec.values[col.key] is None and (j, col.key) not in bad:
+                        rec.problems += 1
+                        self.problem(rec.row - 1, c, "", f"«{col.label}» không được để trống.")
+            if col.unique:
+                seen: dict[Any, int] = {}
+                for rec in records:
+                    v = rec.values[col.key]
+                    if v is None:
+                        continue
+                    k = v.lower() if isinstance(v, str) else v
+                    if k in seen:
+                        rec.problems += 1
+                        self.problem(rec.row - 1, c, v, f"«{col.label}» trùng với dòng {seen[k]}; "
+                                     "mỗi dòng cần một giá trị riêng.")
+                    else:
+                        seen[k] = rec.row
+            if col.not_before and col.not_before in columns:
+                other = spec.column(col.not_before)
+                for rec in records:
+                    v, start = rec.values[col.key], rec.values[other.key]
+                    if v is not None and start is not None and v < start:
+                        rec.problems += 1
+                        self.problem(rec.row - 1, c, v, f"«{col.label}» ({display(v)}) sớm hơn "
+                                     f"«{other.label}» ({display(start)}); hãy kiểm tra lại ngày.")
+
+
+# ---------------------------------------------------------------- settings
+
+
+def _read_settings(name: str, rows: list[list[Any]], problems: list[Problem]) -> dict[str, Any]:
+    settings: dict[str, Any] = {s.key: s.default for s in SETTINGS}
+    labels = {fold(label): s for s in SETTINGS for label in (s.label, *s.synonyms)}
+    for r, row in enumerate(rows):
+        cells = [(c, v) for c, v in enumerate(row) if not _is_blank(v)]
+        if len(cells) < 2:
+            continue
+        setting = labels.get(fold(display(cells[0][1])))
+        if setting is None:
+            continue
+        c, raw = cells[1]
+        parser = PARSERS[setting.kind]
+        try:
+            value = parser(raw)
+        except BadValue as exc:
+            problems.append(Problem(name, r + 1, column_letter(c), display(raw),
+                                    f"«{setting.label}»: {exc}; tạm dùng giá trị mặc định {setting.default}."))
+            continue
+        if value is not None:
+            settings[setting.key] = value
+    return settings
+
+
+# ---------------------------------------------------------------- the whole ledger
+
+
+def _assign_sheets(wb: CalamineWorkbook) -> tuple[dict[str, tuple[SheetSpec, str]], str | None, list[str]]:
+    """Which file sheet holds which ledger: by name first, then by its headers."""
+    assigned: dict[str, tuple[SheetSpec, str]] = {}
+    settings_sheet = None
+    unknown: list[str] = []
+    for name in wb.sheet_names:
+        key = fold(name)
+        spec = _SHEET_NAMES.get(key)
+        if key in _SETTINGS_NAMES and settings_sheet is None:
+            settings_sheet = name
+        elif spec is not None and spec.key not in assigned:
+            assigned[spec.key] = (spec, name)
+        elif key != fold(LISTS_SHEET):
+            unknown.append(name)
+    still_unknown: list[str] = []
+    for name in unknown:
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
+        best, best_score = None, 2  # at least three known headers to claim a sheet by its headers
+        for spec in LEDGER_SHEETS:
+            if spec.key in assigned:
+                continue
+            found = find_header(rows, [], spec)
+            if found and len(set(found[1].values())) > best_score:
+                best, best_score = spec, len(set(found[1].values()))
+        if best is not None:
+            assigned[best.key] = (best, name)
+        else:
+            still_unknown.append(name)
+    return assigned, settings_sheet, still_unknown
+
+
+def read_ledger(path: str | Path) -> Ledger:
+    """Read and validate a ledger workbook. Raises LedgerError only when the file cannot be read."""
+    path = Path(path)
+    wb = open_workbook(path)
+    try:
+        assigned, settings_sheet, unknown = _assign_sheets(wb)
+        errors = scan_error_cells(path, {name for _, name in assigned.values()}) if assigned else {}
+        problems: list[Problem] = []
+        sheets: dict[str, SheetData] = {}
+        order = {spec.key: i for i, spec in enumerate(LEDGER_SHEETS)}
+        for key in sorted(assigned, key=order.__getitem__):
+            spec, name = assigned[key]
+            sheet = wb.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+            reader = _SheetReader(spec, name, rows, sheet.merged_cell_ranges or [], errors.get(name, {}), problems)
+            data = reader.read()
+            if data is not None:
+                sheets[key] = data
+        settings = _read_settings(settings_sheet, wb.get_sheet_by_name(settings_sheet).to_python(
+            skip_empty_area=False), problems) if settings_sheet else {s.key: s.default for s in SETTINGS}
+    except LedgerError:
+        raise
+    except Exception as exc:  # a corrupt part inside an otherwise valid zip
+        raise LedgerError(f"Không đọc được tệp «{path.name}»: tệp bị hỏng ({type(exc).__name__}).") from None
+    finally:
+        wb.close()
+    if not assigned:
+        problems.append(Problem(path.name, None, "", "", "không tìm thấy sổ nào của kiemsat trong tệp (cần "
+                                "các sheet như: " + ", ".join(s.title for s in LEDGER_SHEETS) + ")."))
+    ledger = Ledger(path, sheets, settings, problems, unknown)
+    _cross_check(ledger)
+    return ledger
+
+
+def _cross_check(ledger: Ledger) -> None:
+    """Checks across sheets: staff names against Cán bộ, links such as a defendant's case."""
+    staff_sheet = ledger.sheets.get("can_bo")
+    exact: dict[str, str] = {}
+    folded: dict[str, set[str]] = {}
+    if staff_sheet:
+        for rec in staff_sheet.records:
+            name = rec.values.get("name")
+            if name:
+                exact[name.lower()] = name
+                folded.setdefault(fold(name), set()).add(name)
+
+    def problem(data: SheetData, rec: Record, col: Column, value: Any, message: str) -> None:
+        rec.problems += 1
+        ledger.problems.append(Problem(data.name, rec.row, column_letter(data.columns[col.key]),
+                                       display(value), message))
+
+    for data in ledger.sheets.values():
+        for col in data.spec.columns:
+            if col.key not in data.columns:
+                continue
+            if col.kind is Kind.STAFF and exact:
+                for rec in data.records:
+                    v = rec.values[col.key]
+                    if v is None:
+                        continue
+                    name = exact.get(v.lower())
+                    if name is None and len(folded.get(fold(v), ())) == 1:
+                        name = next(iter(folded[fold(v)]))
+                    if name is None:
+                        problem(data, rec, col, v, f"«{col.label}»: không có trong sheet «{staff_sheet.name}»; "
+                                "cần đúng họ tên như trong danh sách cán bộ.")
+                    else:
+                        rec.values[col.key] = name
+            if col.references:
+                target = ledger.sheets.get(col.references[0])
+                if target is None or col.references[1] not in target.columns:
+                    continue
+                known = {str(r.values[col.references[1]]).lower() for r in target.records
+                         if r.values[col.references[1]] is not None}
+                for rec in data.records:
+                    v = rec.values[col.key]
+                    if v is not None and v.lower() not in known:
+                        problem(data, rec, col, v, f"«{col.label}»: không có vụ án này trong sheet "
+                                f"«{target.name}».")
+    ledger.problems.sort(key=lambda p: (_sheet_order(ledger, p.sheet), p.row or 0, column_index(p.column)
+                                        if p.column.isalpha() and p.column.isupper() else -1))
+
+
+def _sheet_order(ledger: Ledger, name: str) -> int:
+    for i, data in enumerate(ledger.sheets.values()):
+        if data.name == name:
+            return i
+    return len(ledger.sheets)
+
+
+def iter_records(ledger: Ledger) -> Iterator[Record]:
+    for data in ledger.sheets.values():
+        yield from data.records

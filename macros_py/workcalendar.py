@@ -1,0 +1,125 @@
+"""Working-day calendar for Vietnamese procedural time limits.
+
+A day is a *day off* when it is a Saturday or Sunday, a Vietnamese public
+holiday (``holidays.VN``: New Year, the lunar New Year (Tết) block, Hùng Kings,
+30/4, 1/5, National Day, and the days off the government swapped in, e.g.
+02/05/2025), or a make-up day off a unit adds itself (``extra_days_off``).
+
+A weekend day is a *working day* when the government swapped it for a day off
+(``holidays.VN(...).weekend_workdays``, e.g. Saturday 26/04/2025 worked in
+exchange for Friday 02/05/2025) or when a unit declares it one
+(``extra_work_days``).  ``extra_work_days`` wins over everything else.
+
+The per-year sets are computed lazily, once per year, and cached, so
+``is_day_off`` is a dictionary lookup plus a set membership test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+
+__all__ = ["WorkCalendar"]
+
+# Safety bound for next_working_day: no real calendar has this many days off
+# in a row; hitting it means the calendar data is wrong.
+_MAX_CONSECUTIVE_DAYS_OFF = 366
+
+_ONE_DAY = timedelta(days=1)
+
+
+@lru_cache(maxsize=None)
+def _vn_public_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
+    """Public holidays and swapped working weekend days that fall in ``year``.
+
+    Neighbouring years are loaded too because a swap can cross the year
+    boundary (the 31/12/2018 day off was paid back on Saturday 05/01/2019 and
+    is recorded in the 2018 data).
+    """
+    vn = holidays.VN(years=(year - 1, year, year + 1))
+    days_off = frozenset(d for d in vn if d.year == year)
+    work_days = frozenset(d for d in vn.weekend_workdays if d.year == year)
+    return days_off, work_days
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Vietnamese public-sector calendar plus a unit's own adjustments."""
+
+    extra_days_off: frozenset[date] = frozenset()
+    extra_work_days: frozenset[date] = frozenset()
+    # year -> every day off in that year; filled lazily, not part of equality.
+    _cache: dict[int, frozenset[date]] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+
+    def __post_init__(self) -> None:
+        # Accept any iterable of dates (lists from a TOML file, sets, ...).
+        object.__setattr__(self, "extra_days_off", frozenset(self.extra_days_off))
+        object.__setattr__(self, "extra_work_days", frozenset(self.extra_work_days))
+        both = self.extra_days_off & self.extra_work_days
+        if both:
+            listed = ", ".join(d.strftime("%d/%m/%Y") for d in sorted(both))
+            raise ValueError(
+                f"Ngày vừa được khai báo là ngày nghỉ bù vừa là ngày làm việc: {listed}"
+            )
+
+    @classmethod
+    def default(
+        cls,
+        extra_days_off: Iterable[date] = (),
+        extra_work_days: Iterable[date] = (),
+    ) -> WorkCalendar:
+        """Calendar with Vietnamese public holidays and optional unit adjustments."""
+        return cls(frozenset(extra_days_off), frozenset(extra_work_days))
+
+    def _days_off_in(self, year: int) -> frozenset[date]:
+        days = self._cache.get(year)
+        if days is None:
+            public_off, public_work = _vn_public_year(year)
+            off: set[date] = set()
+            d = date(year, 1, 1)
+            while d.year == year:
+                if d.weekday() >= 5:  # Saturday, Sunday
+                    off.add(d)
+                d += _ONE_DAY
+            off |= public_off
+            off -= public_work
+            off |= {x for x in self.extra_days_off if x.year == year}
+            off -= self.extra_work_days
+            days = frozenset(off)
+            self._cache[year] = days
+        return days
+
+    def is_day_off(self, d: date) -> bool:
+        """True for weekends, public holidays and unit days off, unless a working day."""
+        return d in self._days_off_in(d.year)
+
+    def is_working_day(self, d: date) -> bool:
+        return not self.is_day_off(d)
+
+    def next_working_day(self, d: date) -> date:
+        """``d`` itself when it is a working day, otherwise the first working day after it."""
+        start = d
+        for _ in range(_MAX_CONSECUTIVE_DAYS_OFF):
+            if not self.is_day_off(d):
+                return d
+            d += _ONE_DAY
+        raise ValueError(
+            f"Không tìm thấy ngày làm việc nào trong {_MAX_CONSECUTIVE_DAYS_OFF} ngày "
+            f"kể từ ngày {start.strftime('%d/%m/%Y')}: kiểm tra lại lịch ngày nghỉ."
+        )
+
+    def days_off_between(self, start: date, end: date) -> list[date]:
+        """Days off in ``[start, end]``, in order (useful to explain a shifted limit)."""
+        out: list[date] = []
+        d = start
+        while d <= end:
+            if self.is_day_off(d):
+                out.append(d)
+            d += _ONE_DAY
+        return out

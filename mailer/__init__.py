@@ -1,0 +1,1 @@
+"""Deadline alerts: planning, durable outbox, transports, scheduler."""

@@ -1,0 +1,1 @@
+"""The ledger workbook template and the code that builds it."""

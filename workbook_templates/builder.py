@@ -1,0 +1,237 @@
+"""Builds the ledger workbook from the schema: one sheet per ledger, each an Excel Table with a
+styled frozen header, widths, dd/mm/yyyy dates, dropdowns, deadline colours and A4-landscape
+printing; plus the Cấu hình (settings) sheet and a hidden Danh mục sheet holding the lists.
+
+`python -m workbook_templates.builder` rewrites the committed template `so_theo_doi.xlsx`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from macros_py.schema import (
+    ALL_CHOICES, LEDGER_SHEETS, LISTS_SHEET, SETTINGS, SETTINGS_SHEET, STAFF, Column, Kind, SheetSpec,
+)
+from macros_py.values import EXCEL_EPOCH, MAX_DATE, MIN_DATE
+
+TEMPLATE_PATH = Path(__file__).with_name("so_theo_doi.xlsx")
+
+HEADER_ROW = 2  # row 1 is the printed title
+FIRST_DATA_ROW = HEADER_ROW + 1
+# dropdowns, formats and colours reach this many rows below the data, so rows a clerk
+# adds by hand get them too
+SPARE_ROWS = 500
+MIN_FORMATTED_ROWS = 1000
+
+DATE_FORMAT = "dd/mm/yyyy"
+STAFF_LIST = "DS_CanBo"
+ALERT_DAYS_NAME = "SoNgayCanhBao"
+FIXED_TIMESTAMP = datetime(2024, 1, 1)  # keeps rebuilds of the template identical
+
+_THIN = Side(style="thin", color="8EA9DB")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_TITLE_FONT = Font(name="Times New Roman", size=14, bold=True, color="1F3864")
+_HEADER_FONT = Font(name="Times New Roman", size=11, bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+_COMPUTED_FILL = PatternFill("solid", fgColor="5B7F9E")
+_BODY_FONT = Font(name="Times New Roman", size=11)
+_OVERDUE_FILL = PatternFill("solid", fgColor="F4B6B6", bgColor="F4B6B6")
+_SOON_FILL = PatternFill("solid", fgColor="FCE4B6", bgColor="FCE4B6")
+
+
+def _serial(d: date) -> int:
+    return (d - EXCEL_EPOCH).days
+
+
+def _cell_value(col: Column, value: Any) -> Any:
+    if value is None:
+        return None
+    if col.kind is Kind.BOOL:
+        return "Có" if value else "Không"
+    if col.kind is Kind.TIME and isinstance(value, time):
+        return value
+    return value
+
+
+def _validation(col: Column) -> DataValidation | None:
+    common = dict(allow_blank=True, showErrorMessage=True, showInputMessage=bool(col.hint),
+                  errorTitle="kiemsat", promptTitle=col.label, prompt=col.hint or None)
+    if col.kind is Kind.CHOICE and col.choices:
+        return DataValidation(type="list", formula1=f"={col.choices.name}",
+                              error=f"Chọn một giá trị trong danh mục «{col.choices.label}».", **common)
+    if col.kind is Kind.STAFF:
+        return DataValidation(type="list", formula1=f"={STAFF_LIST}", errorStyle="warning",
+                              error="Tên này chưa có trong sheet «Cán bộ».", **common)
+    if col.kind is Kind.BOOL:
+        return DataValidation(type="list", formula1='"Có,Không"', error="Chọn «Có» hoặc «Không».", **common)
+    if col.kind is Kind.DATE and not col.computed:
+        return DataValidation(type="date", operator="between", formula1=str(_serial(MIN_DATE)),
+                              formula2=str(_serial(MAX_DATE)),
+                              error="Nhập ngày dạng dd/mm/yyyy, ví dụ 15/03/2024.", **common)
+    if col.kind is Kind.INT and not col.computed:
+        return DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
+                              error="Nhập một số nguyên.", **common)
+    return None
+
+
+def _write_sheet(wb: Workbook, spec: SheetSpec, rows: list[Mapping[str, Any]]) -> None:
+    ws = wb.create_sheet(spec.title)
+    ncols = len(spec.columns)
+    last = get_column_letter(ncols)
+
+    ws.cell(1, 1, spec.heading).font = _TITLE_FONT
+    ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(f"A1:{last}1")
+    ws.row_dimensions[1].height = 30
+    ws.row_dimensions[HEADER_ROW].height = 48
+
+    for j, col in enumerate(spec.columns, start=1):
+        cell = ws.cell(HEADER_ROW, j, col.label)
+        cell.font = _HEADER_FONT
+        cell.fill = _COMPUTED_FILL if col.computed else _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = _BORDER
+        ws.column_dimensions[get_column_letter(j)].width = col.width
+
+    n = len(rows)
+    table_end = FIRST_DATA_ROW + max(n, 1) - 1  # an Excel Table needs at least one data row
+    formatted_end = max(MIN_FORMATTED_ROWS, table_end + SPARE_ROWS)
+    for i, row in enumerate(rows):
+        r = FIRST_DATA_ROW + i
+        for j, col in enumerate(spec.columns, start=1):
+            value = _cell_value(col, row.get(col.key))
+            if value is not None:
+                ws.cell(r, j, value)
+    for j, col in enumerate(spec.columns, start=1):
+        wrap = col.width >= 28
+        for r in range(FIRST_DATA_ROW, table_end + 1):
+            cell = ws.cell(r, j)
+            cell.font = _BODY_FONT
+            if col.kind is Kind.DATE:
+                cell.number_format = DATE_FORMAT
+            if wrap:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+    table = Table(displayName=spec.table, ref=f"A{HEADER_ROW}:{last}{table_end}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    ws.add_table(table)
+    ws.freeze_panes = f"B{FIRST_DATA_ROW}"
+
+    for j, col in enumerate(spec.columns, start=1):
+        dv = _validation(col)
+        if dv is not None:
+            letter = get_column_letter(j)
+            dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{formatted_end}")
+            ws.add_data_validation(dv)
+
+    if spec.has_deadlines:
+        due = get_column_letter(spec.keys.index("next_deadline") + 1)
+        area = f"A{FIRST_DATA_ROW}:{last}{formatted_end}"
+        ref = f"${due}{FIRST_DATA_ROW}"
+        ws.conditional_formatting.add(area, FormulaRule(
+            formula=[f"AND(ISNUMBER({ref}),{ref}<TODAY())"], fill=_OVERDUE_FILL, stopIfTrue=True))
+        ws.conditional_formatting.add(area, FormulaRule(
+            formula=[f"AND(ISNUMBER({ref}),{ref}-TODAY()<={ALERT_DAYS_NAME})"], fill=_SOON_FILL, stopIfTrue=True))
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "Trang &P / &N"
+
+
+def _write_settings(wb: Workbook, settings: Mapping[str, Any]) -> None:
+    ws = wb.create_sheet(SETTINGS_SHEET)
+    ws.cell(1, 1, "CẤU HÌNH ĐƠN VỊ").font = _TITLE_FONT
+    for j, (label, width) in enumerate((("Tham số", 28), ("Giá trị", 52), ("Hướng dẫn", 60)), start=1):
+        cell = ws.cell(HEADER_ROW, j, label)
+        cell.font, cell.fill, cell.border = _HEADER_FONT, _HEADER_FILL, _BORDER
+        ws.column_dimensions[get_column_letter(j)].width = width
+    for i, setting in enumerate(SETTINGS):
+        r = FIRST_DATA_ROW + i
+        value = settings.get(setting.key, setting.default)
+        if setting.kind is Kind.TIME and isinstance(value, str):
+            hour, minute = value.split(":")
+            value = time(int(hour), int(minute))
+        ws.cell(r, 1, setting.label).font = Font(name="Times New Roman", size=11, bold=True)
+        cell = ws.cell(r, 2, value)
+        cell.font = _BODY_FONT
+        if setting.kind is Kind.TIME:
+            cell.number_format = "hh:mm"
+        ws.cell(r, 3, setting.hint).font = Font(name="Times New Roman", size=10, italic=True)
+        if setting.key == "alert_days":
+            wb.defined_names[ALERT_DAYS_NAME] = DefinedName(
+                ALERT_DAYS_NAME, attr_text=f"{quote_sheetname(SETTINGS_SHEET)}!$B${r}")
+    ws.freeze_panes = f"A{FIRST_DATA_ROW}"
+
+
+def _write_lists(wb: Workbook) -> None:
+    ws = wb.create_sheet(LISTS_SHEET)
+    for j, choices in enumerate(ALL_CHOICES, start=1):
+        letter = get_column_letter(j)
+        ws.cell(1, j, choices.label).font = Font(bold=True)
+        for i, value in enumerate(choices.canonical, start=2):
+            ws.cell(i, j, value)
+        ws.column_dimensions[letter].width = 26
+        wb.defined_names[choices.name] = DefinedName(
+            choices.name, attr_text=f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(choices.canonical) + 1}")
+    name_col = get_column_letter(STAFF.keys.index("name") + 1)
+    wb.defined_names[STAFF_LIST] = DefinedName(
+        STAFF_LIST, attr_text=f"{quote_sheetname(STAFF.title)}!${name_col}${FIRST_DATA_ROW}:"
+                              f"${name_col}${FIRST_DATA_ROW + 300}")
+    ws.sheet_state = "hidden"
+
+
+def build_workbook(rows: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
+                   settings: Mapping[str, Any] | None = None) -> Workbook:
+    """A ledger workbook; `rows` maps a sheet key to its rows (dicts by column key)."""
+    rows = rows or {}
+    wb = Workbook()
+    wb.remove(wb.active)
+    for spec in LEDGER_SHEETS:
+        _write_sheet(wb, spec, list(rows.get(spec.key, ())))
+    _write_settings(wb, settings or {})
+    _write_lists(wb)
+    wb.active = 0
+    wb.properties.creator = "kiemsat"
+    wb.properties.title = "Sổ theo dõi vụ án, vụ việc"
+    wb.properties.created = wb.properties.modified = FIXED_TIMESTAMP
+    return wb
+
+
+def create_ledger(path: Path, *, sample: int = 0, seed: int = 1, today: date | None = None,
+                  overwrite: bool = False) -> Path | None:
+    """Write a new ledger at `path`, with `sample` rows per ledger when asked.
+
+    Refuses an existing file unless `overwrite` (then the old file is backed up first; the
+    backup's path is returned) and a file open in Excel in any case.
+    """
+    from macros_py.safefile import atomic_write
+    from macros_py.sample import sample_rows
+
+    rows = sample_rows(sample, seed=seed, today=today) if sample else None
+    wb = build_workbook(rows)
+    return atomic_write(Path(path), lambda tmp: wb.save(tmp), overwrite=overwrite)
+
+
+def main() -> None:
+    build_workbook().save(TEMPLATE_PATH)
+    print(f"Đã ghi {TEMPLATE_PATH}")
+
+
+if __name__ == "__main__":
+    main()
