@@ -389,13 +389,13 @@ def _read_settings(name: str, rows: list[list[Any]], problems: list[Problem]) ->
     settings: dict[str, Any] = {s.key: s.default for s in SETTINGS}
     labels = {fold(label): s for s in SETTINGS for label in (s.label, *s.synonyms)}
     for r, row in enumerate(rows):
-        cells = [(c, v) for c, v in enumerate(row) if not _is_blank(v)]
-        if len(cells) < 2:
+        first = next((c for c, v in enumerate(row) if not _is_blank(v)), None)
+        if first is None or first + 1 >= len(row):
             continue
-        setting = labels.get(fold(display(cells[0][1])))
+        setting = labels.get(fold(display(row[first])))
         if setting is None:
             continue
-        c, raw = cells[1]
+        c, raw = first + 1, row[first + 1]  # the value sits right of its label
         parser = PARSERS[setting.kind]
         try:
             value = parser(raw)

@@ -22,6 +22,7 @@ class Kind(str, Enum):
     STAFF = "staff"  # a name that must be in the Cán bộ sheet
     EMAIL = "email"
     TIME = "time"
+    DATE_LIST = "date_list"  # dates separated by ";" or "," (settings only)
 
 
 @dataclass(frozen=True)
@@ -548,5 +549,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Tô màu và gửi thư khi còn từng này ngày đến hạn"),
     Setting("send_time", "Giờ gửi cảnh báo", Kind.TIME, "07:00", ("giờ gửi", "thời điểm gửi"),
             "Dạng giờ:phút, ví dụ 07:00"),
+    Setting("extra_days_off", "Ngày nghỉ bù thêm", Kind.DATE_LIST, (), ("ngày nghỉ bù", "ngày nghỉ thêm"),
+            "Ngày nghỉ do Chính phủ cho nghỉ bù, ngoài ngày lễ; cách nhau bởi dấu ;"),
+    Setting("extra_work_days", "Ngày làm bù", Kind.DATE_LIST, (), ("ngày đi làm bù", "thứ bảy làm bù"),
+            "Thứ bảy, chủ nhật phải đi làm bù; cách nhau bởi dấu ;"),
 )
 SETTINGS_BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}

@@ -194,6 +194,20 @@ def parse_time(value: object) -> time | None:
     raise BadValue("cần giờ dạng giờ:phút, ví dụ 07:00")
 
 
+def parse_date_list(value: object) -> tuple[date, ...]:
+    """Several dates in one cell, separated by ";" or "," or new lines."""
+    if value is None or value == "":
+        return ()
+    if not isinstance(value, str):
+        single = parse_date(value)
+        return (single,) if single else ()
+    out = []
+    for part in re.split(r"[;,\n]+", value):
+        if part.strip():
+            out.append(parse_date(part))
+    return tuple(sorted(d for d in out if d is not None))
+
+
 class ChoiceMatcher:
     """Maps what clerks type (any case, with or without diacritics, common abbreviations)
     to the canonical value of a closed list."""
@@ -226,4 +240,5 @@ PARSERS = {
     Kind.BOOL: parse_bool,
     Kind.EMAIL: parse_email,
     Kind.TIME: parse_time,
+    Kind.DATE_LIST: parse_date_list,
 }

@@ -167,6 +167,8 @@ def _write_settings(wb: Workbook, settings: Mapping[str, Any]) -> None:
         if setting.kind is Kind.TIME and isinstance(value, str):
             hour, minute = value.split(":")
             value = time(int(hour), int(minute))
+        if setting.kind is Kind.DATE_LIST:
+            value = "; ".join(d.strftime("%d/%m/%Y") for d in value) or None
         ws.cell(r, 1, setting.label).font = Font(name="Times New Roman", size=11, bold=True)
         cell = ws.cell(r, 2, value)
         cell.font = _BODY_FONT
