@@ -171,8 +171,8 @@ _NUMBERING = re.compile(r"^\(?\d{1,2}\)?$")
 
 
 def _filled_header_rows(rows: list[list[Any]], merged: list) -> list[list[str]]:
-    """The first rows as folded text, each merged range filled with its top-left value."""
-    top = [[fold(display(v)) if v != "" else "" for v in row] for row in rows[:HEADER_SEARCH_ROWS]]
+    """The first rows as text, each merged range filled with its top-left value."""
+    top = [[squash(display(v)) if v != "" else "" for v in row] for row in rows[:HEADER_SEARCH_ROWS]]
     for (r1, c1), (r2, c2) in merged or ():
         if r1 >= len(top):
             continue
@@ -205,8 +205,17 @@ def _match_row(top: list[list[str]], r: int, labels: dict[str, str]) -> dict[int
     return matched
 
 
-def find_header(rows: list[list[Any]], merged: list, spec: SheetSpec) -> tuple[int, dict[int, str]] | None:
-    top = _filled_header_rows(rows, merged)
+@dataclass
+class Header:
+    row: int  # 0-based index of the (lower) header row
+    matched: dict[int, str]  # column index -> schema key
+    labels: dict[int, str]  # column index -> header text as written, for every non-empty header cell
+
+
+def find_header(rows: list[list[Any]], merged: list, spec: SheetSpec) -> Header | None:
+    """The header row is the row (with the one above it) that names most schema columns."""
+    raw = _filled_header_rows(rows, merged)
+    top = [[fold(v) if v else "" for v in row] for row in raw]
     labels = _LABELS[spec.key]
     best: tuple[int, dict[int, str]] | None = None
     best_score = 0
@@ -217,7 +226,10 @@ def find_header(rows: list[list[Any]], merged: list, spec: SheetSpec) -> tuple[i
             best, best_score = (r, matched), score
     if best is None or best_score < min(MIN_HEADER_MATCHES, len(spec.columns)):
         return None
-    return best
+    r, matched = best
+    above = raw[r - 1] if r > 0 else []
+    texts = {c: v or (above[c] if c < len(above) else "") for c, v in enumerate(raw[r])}
+    return Header(r, matched, {c: t for c, t in texts.items() if t})
 
 
 # ---------------------------------------------------------------- converting cells
@@ -262,7 +274,7 @@ class _SheetReader:
             self.problem(None, None, "", f"không tìm thấy dòng tiêu đề của sổ «{spec.title}» "
                          f"(cần các cột như: {', '.join(c.label for c in spec.columns[:4])}).")
             return None
-        header0, matched = found
+        header0, matched = found.row, found.matched
         columns: dict[str, int] = {}
         for c, key in matched.items():
             if key in columns:
@@ -272,8 +284,7 @@ class _SheetReader:
                              f"{column_letter(c)}); kiemsat dùng cột {column_letter(columns[key])}.")
                 continue
             columns[key] = c
-        extra = {c: squash(display(v)) for c, v in enumerate(rows[header0])
-                 if c not in matched and not _is_blank(v)}
+        extra = {c: label for c, label in found.labels.items() if c not in matched}
         for col in spec.columns:
             if col.required and col.key not in columns:
                 self.problem(header0, None, "", f"thiếu cột bắt buộc «{col.label}».", column=col.label)
@@ -433,8 +444,8 @@ def _assign_sheets(wb: CalamineWorkbook) -> tuple[dict[str, tuple[SheetSpec, str
             if spec.key in assigned:
                 continue
             found = find_header(rows, [], spec)
-            if found and len(set(found[1].values())) > best_score:
-                best, best_score = spec, len(set(found[1].values()))
+            if found and len(set(found.matched.values())) > best_score:
+                best, best_score = spec, len(set(found.matched.values()))
         if best is not None:
             assigned[best.key] = (best, name)
         else:
