@@ -33,6 +33,7 @@ import os
 import platform
 import pstats
 import statistics
+from copy import copy
 import sys
 import time
 from datetime import date
@@ -134,6 +135,9 @@ def _write_sheet(wb: Workbook, spec: SheetSpec, rows: list[Mapping[str, Any]]) -
 
     table = Table(displayName=spec.table, ref=f"A{HEADER_ROW}:{last}{table_end}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
+    table._initialise_columns()  # write-only mode cannot take the names from the header cells
+    for tc, col in zip(table.tableColumns, spec.columns):
+        tc.name = col.label
     ws.add_table(table)
 
     for j, col in enumerate(spec.columns, start=1):
@@ -357,7 +361,9 @@ def check_layout(n: int = 120) -> bool:
         if sorted(map(str, wa.merged_cells.ranges)) != sorted(map(str, wb_.merged_cells.ranges)):
             print(f"  {name}: merged {wa.merged_cells.ranges} vs {wb_.merged_cells.ranges}")
             ok = False
-        if {t.ref for t in wa.tables.values()} != {t.ref for t in wb_.tables.values()}:
+        tables_a = {(t.ref, tuple(c.name for c in t.tableColumns)) for t in wa.tables.values()}
+        tables_b = {(t.ref, tuple(c.name for c in t.tableColumns)) for t in wb_.tables.values()}
+        if tables_a != tables_b:
             print(f"  {name}: tables differ")
             ok = False
         if wa.freeze_panes != wb_.freeze_panes:
@@ -366,8 +372,8 @@ def check_layout(n: int = 120) -> bool:
         diffs = 0
         for ra, rb in zip(wa.iter_rows(), wb_.iter_rows()):
             for ca, cb in zip(ra, rb):
-                if (ca.value, ca.number_format, ca.font, ca.fill, ca.alignment) != \
-                        (cb.value, cb.number_format, cb.font, cb.fill, cb.alignment):
+                if (ca.value, ca.number_format, *map(copy, (ca.font, ca.fill, ca.alignment, ca.border))) != \
+                        (cb.value, cb.number_format, *map(copy, (cb.font, cb.fill, cb.alignment, cb.border))):
                     diffs += 1
                     if diffs <= 3:
                         print(f"  {name}!{ca.coordinate}: {ca.value!r} {ca.number_format!r} vs "
