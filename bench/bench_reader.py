@@ -36,6 +36,7 @@ import statistics
 from copy import copy
 import sys
 import time
+import warnings
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -138,7 +139,9 @@ def _write_sheet(wb: Workbook, spec: SheetSpec, rows: list[Mapping[str, Any]]) -
     table._initialise_columns()  # write-only mode cannot take the names from the header cells
     for tc, col in zip(table.tableColumns, spec.columns):
         tc.name = col.label
-    ws.add_table(table)
+    with warnings.catch_warnings():  # "you must add table columns manually": done just above
+        warnings.filterwarnings("ignore", message="In write-only mode")
+        ws.add_table(table)
 
     for j, col in enumerate(spec.columns, start=1):
         dv = builder._validation(col)
@@ -365,6 +368,11 @@ def check_layout(n: int = 120) -> bool:
         tables_b = {(t.ref, tuple(c.name for c in t.tableColumns)) for t in wb_.tables.values()}
         if tables_a != tables_b:
             print(f"  {name}: tables differ")
+            ok = False
+        dims_a = ({k: d.width for k, d in wa.column_dimensions.items()}, {k: d.height for k, d in wa.row_dimensions.items() if d.height})
+        dims_b = ({k: d.width for k, d in wb_.column_dimensions.items()}, {k: d.height for k, d in wb_.row_dimensions.items() if d.height})
+        if dims_a != dims_b:
+            print(f"  {name}: column widths / row heights differ: {dims_a} vs {dims_b}")
             ok = False
         if wa.freeze_panes != wb_.freeze_panes:
             print(f"  {name}: freeze panes {wa.freeze_panes} vs {wb_.freeze_panes}")
