@@ -22,8 +22,10 @@ class Problem:
             where += f", dòng {self.row}"
         if self.column:
             where += f", cột {self.column}"
-        shown = f" «{self.value}»" if self.value else ""
-        return f"{where}:{shown} {self.message}"
+        text = f"{where}: {self.message}"
+        if self.value and self.value not in self.message:
+            text += f" (đang ghi «{self.value}»)"
+        return text
 
 
 def column_letter(index: int) -> str:

@@ -72,7 +72,7 @@ def test_check_text_output_lists_each_problem(tmp_path):
     result = run("check", str(path))
     assert result.returncode == 1
     assert f"có {len(EXPECTED_PROBLEMS)} lỗi" in result.stdout
-    assert "dòng 14, cột B: «32/13/2024»" in result.stdout
+    assert "dòng 14, cột B: «Ngày tiếp nhận»: không có ngày «32/13/2024»" in result.stdout
 
 
 @pytest.mark.parametrize("make", ["missing", "text", "folder", "encrypted"])

@@ -116,7 +116,7 @@ def _diff(a: Ledger, b: Ledger, limit: int = 60) -> list[str]:
         out.append(f"unknown sheets: {a.unknown_sheets} -> {b.unknown_sheets}")
     if list(a.sheets) != list(b.sheets):
         out.append(f"ledger sheets found: {list(a.sheets)} -> {list(b.sheets)}")
-    for key in a.settings.keys() | b.settings.keys():
+    for key in dict.fromkeys([*a.settings, *b.settings]):
         va, vb = a.settings.get(key), b.settings.get(key)
         if _typed(va) != _typed(vb):
             out.append(f"setting {key}: {va!r} -> {vb!r}")
@@ -124,7 +124,7 @@ def _diff(a: Ledger, b: Ledger, limit: int = 60) -> list[str]:
     pb = [str(p) for p in b.problems]
     out += [f"problem only in original: {p}" for p in pa if p not in pb]
     out += [f"problem only after LibreOffice: {p}" for p in pb if p not in pa]
-    for key in a.sheets.keys() & b.sheets.keys():
+    for key in [k for k in a.sheets if k in b.sheets]:
         sa, sb = a.sheets[key], b.sheets[key]
         for attr in ("name", "header_row", "columns", "extra_columns"):
             if getattr(sa, attr) != getattr(sb, attr):
@@ -134,13 +134,13 @@ def _diff(a: Ledger, b: Ledger, limit: int = 60) -> list[str]:
         if list(rows_a) != list(rows_b):
             out.append(f"{sa.name}: rows only in original {sorted(rows_a.keys() - rows_b.keys())[:20]}, "
                        f"only after LibreOffice {sorted(rows_b.keys() - rows_a.keys())[:20]}")
-        for row in rows_a.keys() & rows_b.keys():
+        for row in sorted(rows_a.keys() & rows_b.keys()):
             ra, rb = rows_a[row], rows_b[row]
-            for col in ra.values.keys() | rb.values.keys():
+            for col in dict.fromkeys([*ra.values, *rb.values]):
                 va, vb = ra.values.get(col), rb.values.get(col)
                 if _typed(va) != _typed(vb):
                     out.append(f"{sa.name} row {row} {col}: {va!r} -> {vb!r}")
-            for label in ra.extra.keys() | rb.extra.keys():
+            for label in dict.fromkeys([*ra.extra, *rb.extra]):
                 va, vb = ra.extra.get(label), rb.extra.get(label)
                 if _typed(va) != _typed(vb):
                     out.append(f"{sa.name} row {row} extra «{label}»: {va!r} -> {vb!r}")

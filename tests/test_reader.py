@@ -86,7 +86,9 @@ def test_problem_messages_name_the_column_and_what_is_expected(tmp_path):
     assert by_cell[(TIP_SHEET, 16, "B")].value == "#VALUE!"
     assert "dòng 7" in by_cell[(TIP_SHEET, 19, "C")].message
     assert "Ít nghiêm trọng" in by_cell[(TIP_SHEET, 17, "H")].message
-    assert str(bad_date).startswith(f"{TIP_SHEET}, dòng 14, cột B: «32/13/2024»")
+    assert str(bad_date).startswith(f"{TIP_SHEET}, dòng 14, cột B: «Ngày tiếp nhận»: không có ngày «32/13/2024»")
+    unknown = str(by_cell[(TIP_SHEET, 17, "H")])
+    assert unknown.endswith("(đang ghi «Nghiêm trọng lắm»)")
 
 
 @pytest.mark.parametrize("content, words", [
