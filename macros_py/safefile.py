@@ -14,6 +14,12 @@ import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+T = TypeVar("T")
 
 BACKUP_DIR = "kiemsat-sao-luu"
 
@@ -73,3 +79,24 @@ def atomic_write(path: Path, write: Callable[[Path], None], *, overwrite: bool =
         tmp.unlink(missing_ok=True)
         raise
     return saved
+
+
+def edit_workbook(path: Path, edit: Callable[[Workbook], T]) -> tuple[T, Path]:
+    """Change a closed workbook file safely: refuse while it is open, back it up, load it with
+    openpyxl, apply `edit(workbook)`, save to a temporary file and replace the original.
+
+    Returns what `edit` returned and the backup's path. Use this for every change kiemsat makes
+    to a ledger file; inside Excel, handlers write through xlwings instead.
+    """
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    ensure_not_open(path)
+    wb = load_workbook(path)
+    try:
+        result = edit(wb)
+        saved = atomic_write(path, wb.save, overwrite=True)
+    finally:
+        wb.close()
+    assert saved is not None
+    return result, saved
