@@ -124,6 +124,80 @@ def demo_cmd(folder: Path, today: str | None) -> None:
     sys.exit(EXIT_PROBLEMS if ledger.problems else EXIT_OK)
 
 
+@cli.command("deadlines")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--today", help="Ngày làm mốc tính số ngày còn lại (YYYY-MM-DD); mặc định hôm nay.")
+@click.option("--within", type=click.IntRange(min=0), metavar="DAYS",
+              help="Chỉ liệt kê thời hạn còn không quá DAYS ngày (kể cả đã quá hạn).")
+@click.option("--json", "as_json", is_flag=True, help="In danh sách thời hạn dạng JSON.")
+@click.option("--all", "show_all", is_flag=True, help="Liệt kê cả các thời hạn đã xong.")
+@click.option("--write", is_flag=True,
+              help="Ghi hạn tiếp theo, số ngày còn lại và căn cứ vào sổ (tệp cũ được sao lưu trước).")
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Bảng thời hạn riêng của đơn vị (TOML); mặc định bảng kèm theo kiemsat.")
+def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bool, show_all: bool,
+                  write: bool, rules_path: Path | None) -> None:
+    """Liệt kê các thời hạn tố tụng của sổ PATH, sớm nhất trước, kèm căn cứ pháp lý."""
+    from macros_py.deadlines import compute_deadlines
+    from macros_py.reader import LedgerError, read_ledger
+    from macros_py.rules import RulesError, load_rules
+    from macros_py.safefile import FileBusy
+    from macros_py.values import fmt_date
+    from macros_py.writeback import WritebackError, write_deadlines
+
+    day = _parse_day(today)
+    try:
+        rules = load_rules(rules_path)
+        ledger = read_ledger(path)
+        report = compute_deadlines(ledger, day, rules=rules)
+    except (LedgerError, RulesError) as exc:
+        raise Failure(str(exc)) from None
+    except ValueError as exc:  # a contradictory calendar in Cấu hình
+        raise Failure(str(exc)) from None
+    shown = [d for d in report.deadlines if (show_all or not d.done)
+             and (within is None or d.days_left <= within)]
+    echo_note = (lambda text: click.echo(text, err=True)) if as_json else click.echo
+
+    if as_json:
+        click.echo(json.dumps([d.as_dict() for d in shown], ensure_ascii=False, indent=1))
+    else:
+        overdue = sum(d.status == "đã quá hạn" for d in shown)
+        soon = sum(d.status == "sắp hết hạn" for d in shown)
+        scope = f" trong {within} ngày tới" if within is not None else ""
+        click.echo(f"Sổ «{path.name}», tính đến ngày {fmt_date(day)}: {len(shown)} thời hạn{scope} "
+                   f"({overdue} đã quá hạn, {soon} sắp hết hạn trong {report.alert_days} ngày).")
+        if shown:
+            click.echo(f"{'Hạn':<10}  {'Còn':>5}  {'Tình trạng':<11}  {'Sổ, dòng':<30}  {'Vụ việc':<28}  KSV / PVT")
+            for d in shown:
+                where = f"{d.sheet_name}, dòng {d.row}"
+                case = " - ".join(x for x in (d.case, d.person) if x)
+                staff = " / ".join(x or "?" for x in (d.prosecutor, d.leader))
+                click.echo(f"{fmt_date(d.due):<10}  {d.days_left:>5}  {d.status:<11}  {where:<30}  {case:<28}  {staff}")
+                click.echo(f"{'':<10}  {'':>5}  {d.basis}")
+    if report.problems:
+        echo_note(f"Cần kiểm tra ({len(report.problems)}):")
+        for p in report.problems:
+            echo_note(f"  - {p}")
+
+    if write:
+        try:
+            result = write_deadlines(path, ledger, report)
+        except (FileBusy, WritebackError) as exc:
+            raise Failure(str(exc)) from None
+        except OSError as exc:
+            raise Failure(f"không ghi được «{path}»: {exc.strerror or exc}.") from None
+        echo_note(f"Đã ghi hạn tiếp theo vào {result.written} dòng, xóa {result.cleared} dòng đã xong; "
+                  f"tệp cũ được sao lưu tại: {result.backup}")
+        for note in result.notes:
+            echo_note(f"  - {note}")
+    sys.exit(EXIT_PROBLEMS if report.problems else EXIT_OK)
+
+
+from addin.cli_addin import addin_group  # noqa: E402 - the add-in's sub-commands
+
+cli.add_command(addin_group)
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=True)

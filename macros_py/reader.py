@@ -9,8 +9,10 @@ come through. Only a file that cannot be opened at all raises `LedgerError`.
 
 from __future__ import annotations
 
+import gc
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -296,7 +298,7 @@ class _SheetReader:
         spec, rows, errors = self.spec, self.rows, self.errors
         keys = list(columns)
         idxs = [columns[k] for k in keys]
-        width = max(idxs) + 1 if idxs else 0
+        width = max([*idxs, *extra]) + 1 if idxs else 0
         getter = itemgetter(*idxs) if len(idxs) > 1 else (lambda row, i=idxs[0] if idxs else 0: (row[i],))
         blank = ("",) * len(idxs)
         mapped_errors = {rc for rc in errors if rc[1] in set(idxs) and rc[0] > header0}
@@ -320,44 +322,74 @@ class _SheetReader:
             data_rows.append(r)
 
         n = len(data_rows)
+        table = [rows[r] for r in data_rows]
         converted: list[list[Any]] = []
         bad: set[tuple[int, str]] = set()  # (position in data_rows, key) of cells with a problem
         for key, c in zip(keys, idxs):
-            col = spec.column(key)
-            parse = _PARSERS[(spec.key, key)]
-            out: list[Any] = [None] * n
-            fast_date = col.kind is Kind.DATE
-            for j, r in enumerate(data_rows):
-                v = rows[r][c]
-                if fast_date and type(v) is date and MIN_DATE <= v <= MAX_DATE:
-                    out[j] = v
-                    continue
-                if v == "":
-                    err = errors.get((r, c)) if mapped_errors else None
+            out, failures = self._convert_column(spec.column(key), [row[c] for row in table])
+            for j, exc in failures:
+                bad.add((j, key))
+                self.problem(data_rows[j], c, table[j][c], f"«{spec.column(key).label}»: {exc}.")
+            if mapped_errors:
+                for j, r in enumerate(data_rows):
+                    err = errors.get((r, c)) if (r, c) in mapped_errors else None
                     if err:
                         bad.add((j, key))
-                        self.problem(r, c, err, f"ô «{col.label}» có lỗi công thức {err}; "
+                        self.problem(r, c, err, f"ô «{spec.column(key).label}» có lỗi công thức {err}; "
                                      "hãy sửa công thức hoặc nhập giá trị.")
-                    continue
-                try:
-                    out[j] = parse(v)
-                except BadValue as exc:
-                    bad.add((j, key))
-                    self.problem(r, c, v, f"«{col.label}»: {exc}.")
             converted.append(out)
 
-        records: list[Record] = []
+        sheet_key = spec.key
         extra_items = list(extra.items())
-        for j, (r, values) in enumerate(zip(data_rows, zip(*converted) if converted else [()] * n)):
-            row = rows[r]
-            rec = Record(spec.key, r + 1, dict(zip(keys, values)),
-                         {label: row[c] for c, label in extra_items if c < len(row) and not _is_blank(row[c])})
-            records.append(rec)
+        values_iter = zip(*converted) if converted else [()] * n
+        records = [Record(sheet_key, r + 1, dict(zip(keys, values)), {}) for r, values in zip(data_rows, values_iter)]
+        if extra_items:
+            for rec, row in zip(records, table):
+                rec.extra = {label: row[c] for c, label in extra_items if not _is_blank(row[c])}
         for j, _key in bad:
             records[j].problems += 1
 
         self._check_rows(records, columns, bad)
         return records
+
+    def _convert_column(self, col: Column, cells: list[Any]) -> tuple[list[Any], list[tuple[int, BadValue]]]:
+        """Typed values for one column, and (position, reason) for each cell that does not fit.
+
+        Ledgers repeat themselves (staff, offences, categories, dates), so each distinct value
+        is parsed once. Booleans compare equal to 1 and 0, so a column holding any is parsed cell by cell.
+        """
+        parse = _PARSERS[(self.spec.key, col.key)]
+        failures: list[tuple[int, BadValue]] = []
+        if col.kind is Kind.DATE:
+            ok = [type(v) is date and MIN_DATE <= v <= MAX_DATE for v in cells]
+            if all(ok):
+                return cells, failures
+        if any(type(v) is bool for v in cells):
+            out = []
+            for j, v in enumerate(cells):
+                try:
+                    out.append(None if v == "" else parse(v))
+                except BadValue as exc:
+                    out.append(None)
+                    failures.append((j, exc))
+            return out, failures
+        results: dict[Any, Any] = {"": None}
+        broken = False
+        for v in set(cells):
+            if v in results:
+                continue
+            try:
+                results[v] = parse(v)
+            except BadValue as exc:
+                results[v] = exc
+                broken = True
+        out = [results[v] for v in cells]
+        if broken:
+            for j, v in enumerate(out):
+                if isinstance(v, BadValue):
+                    failures.append((j, v))
+                    out[j] = None
+        return out, failures
 
     def _check_rows(self, records: list[Record], columns: dict[str, int], bad: set[tuple[int, str]]) -> None:
         spec = self.spec
@@ -453,21 +485,31 @@ def _assign_sheets(wb: CalamineWorkbook) -> tuple[dict[str, tuple[SheetSpec, str
     return assigned, settings_sheet, still_unknown
 
 
+def _sheet_rows(wb: CalamineWorkbook, name: str) -> tuple[list[list[Any]], list]:
+    sheet = wb.get_sheet_by_name(name)
+    return sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []
+
+
 def read_ledger(path: str | Path) -> Ledger:
     """Read and validate a ledger workbook. Raises LedgerError only when the file cannot be read."""
     path = Path(path)
     wb = open_workbook(path)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # reading builds millions of small objects and no cycles; the collector only costs time
     try:
         assigned, settings_sheet, unknown = _assign_sheets(wb)
-        errors = scan_error_cells(path, {name for _, name in assigned.values()}) if assigned else {}
+        # the XML scan for error cells runs beside calamine's parsing (both release the GIL)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            scan = pool.submit(scan_error_cells, path, {name for _, name in assigned.values()})
+            parsed = {key: _sheet_rows(wb, name) for key, (_, name) in assigned.items()}
+            errors = scan.result()
         problems: list[Problem] = []
         sheets: dict[str, SheetData] = {}
         order = {spec.key: i for i, spec in enumerate(LEDGER_SHEETS)}
         for key in sorted(assigned, key=order.__getitem__):
             spec, name = assigned[key]
-            sheet = wb.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=False)
-            reader = _SheetReader(spec, name, rows, sheet.merged_cell_ranges or [], errors.get(name, {}), problems)
+            rows, merged = parsed[key]
+            reader = _SheetReader(spec, name, rows, merged, errors.get(name, {}), problems)
             data = reader.read()
             if data is not None:
                 sheets[key] = data
@@ -479,6 +521,8 @@ def read_ledger(path: str | Path) -> Ledger:
         raise LedgerError(f"Không đọc được tệp «{path.name}»: tệp bị hỏng ({type(exc).__name__}).") from None
     finally:
         wb.close()
+        if gc_was_enabled:
+            gc.enable()
     if not assigned:
         problems.append(Problem(path.name, None, "", "", "không tìm thấy sổ nào của kiemsat trong tệp (cần "
                                 "các sheet như: " + ", ".join(s.title for s in LEDGER_SHEETS) + ")."))

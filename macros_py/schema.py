@@ -253,6 +253,17 @@ def _note() -> Column:
     return Column("note", "Ghi chú", synonyms=("ghi chu", "chú thích"), width=24)
 
 
+def _assignment_decision(prefix: str = "", who: str = "") -> tuple[Column, Column]:
+    """Where kiemsat writes back the number and date of the assignment decision it issued."""
+    suffix = f" {who}" if who else ""
+    return (
+        Column(f"{prefix}decision_no", f"Số QĐ phân công{suffix}", synonyms=(
+            f"số quyết định phân công{suffix}", f"QĐ phân công{suffix} số"), width=14),
+        Column(f"{prefix}decision_date", f"Ngày QĐ phân công{suffix}", Kind.DATE, synonyms=(
+            f"ngày quyết định phân công{suffix}", f"QĐ phân công{suffix} ngày"), width=13),
+    )
+
+
 _CASE_ID_SYNONYMS = ("mã vụ án", "mã hồ sơ", "số vụ án", "số hồ sơ", "mã số vụ án", "mã")
 
 # ---------------------------------------------------------------- the sheets
@@ -284,6 +295,7 @@ TIP_OFFS = SheetSpec(
             "phân loại tội phạm", "mức độ", "tính chất"), width=18),
         _prosecutor(),
         _leader(),
+        *_assignment_decision(),
         Column("extension_date", "Ngày QĐ gia hạn", Kind.DATE, not_before="receipt_date", synonyms=(
             "gia hạn ngày QĐ", "gia hạn ngày quyết định", "ngày quyết định gia hạn",
             "gia hạn ngày", "ngày gia hạn"), width=13),
@@ -346,6 +358,8 @@ CRIMINAL_CASES = SheetSpec(
         Column("inspector", "Kiểm tra viên", Kind.STAFF, synonyms=(
             "KTV", "KTV được phân công", "kiểm tra viên được phân công"), width=20),
         _leader(),
+        *_assignment_decision(),
+        *_assignment_decision("inspector_", "KTV"),
         *_digitised(),
         *_deadline_columns(),
         _note(),
@@ -424,6 +438,7 @@ CIVIL_CASES = SheetSpec(
             "ngày bản án", "bản án ngày", "ngày bản án, quyết định"), width=13),
         _prosecutor(),
         _leader(),
+        *_assignment_decision(),
         *_digitised(),
         *_deadline_columns(),
         _note(),
@@ -454,6 +469,7 @@ ENFORCEMENT = SheetSpec(
                synonyms=("ngày quyết định thi hành án", "QĐ thi hành án ngày", "ngày ra QĐ THA"), width=13),
         Column("case_id", "Mã vụ án", synonyms=_CASE_ID_SYNONYMS, width=14),
         _prosecutor(),
+        *_assignment_decision(),
         _note(),
     ),
 )

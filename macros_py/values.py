@@ -39,7 +39,9 @@ def fold(text: str) -> str:
 
 def squash(text: str) -> str:
     """NFC, trimmed, inner whitespace collapsed: how text values are stored."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    if not (text.isascii() or unicodedata.is_normalized("NFC", text)):
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())
 
 
 def display(value: object) -> str:

@@ -1,0 +1,145 @@
+"""The command registry: every action of the Kiểm sát ribbon, defined once.
+
+From this table come the ribbon XML (`ribbon.py`), the VBA dispatcher (`vba.py`), the
+dispatcher on the Python side (`dispatch.py`) and, in time, the CLI's sub-commands. A command
+whose core is not built yet stays registered with `available=False`: its button is shown
+disabled (the ribbon's getEnabled callback answers False) and pressing it cannot happen.
+
+This module is on the import path of every button press: it imports nothing heavy, and a
+handler is imported only when its command runs (`Command.resolve`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,30}$")  # a valid XML NCName, VBA string and CLI word
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    label_vi: str
+
+
+@dataclass(frozen=True)
+class Command:
+    id: str  # ribbon control id; what the VBA dispatcher passes to Python
+    label_vi: str  # the button's caption
+    tooltip_vi: str  # the screentip's text (supertip)
+    image_mso: str  # a built-in Office icon (imageMso)
+    handler: str  # "package.module:function", imported only when the command runs
+    cli_name: str  # the sub-command's name under `kiemsat`
+    group: str  # Group.id
+    available: bool = True  # False while the core it needs is not built
+    large: bool = True  # large or normal button
+
+    def resolve(self) -> Callable[..., Any]:
+        """Import the handler's module and return the function (lazily: only this one)."""
+        module_name, _, func = self.handler.partition(":")
+        return getattr(import_module(module_name), func)
+
+
+TAB_ID = "kiemsat_tab"
+TAB_LABEL_VI = "Kiểm sát"
+
+GROUPS: tuple[Group, ...] = (
+    Group("grp_cases", "Hồ sơ, quyết định"),
+    Group("grp_deadlines", "Thời hạn"),
+    Group("grp_ledger", "Sổ theo dõi"),
+    Group("grp_settings", "Cài đặt"),
+)
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        id="decisions", label_vi="Tạo quyết định",
+        tooltip_vi="Tạo quyết định phân công cho các dòng đang chọn: chọn loại quyết định, "
+                   "kiemsat điền số liệu của vụ án vào mẫu và lưu vào thư mục hồ sơ.",
+        image_mso="FileNew", handler="addin.handlers.decisions:run", cli_name="decisions",
+        group="grp_cases", available=False),
+    Command(
+        id="register_number", label_vi="Cấp số",
+        tooltip_vi="Lấy số văn bản tiếp theo từ Sổ quyết định cho dòng đang chọn.",
+        image_mso="NumberingInsert", handler="addin.handlers.register:run", cli_name="number",
+        group="grp_cases", available=False),
+    Command(
+        id="open_folder", label_vi="Mở hồ sơ",
+        tooltip_vi="Mở thư mục hồ sơ (bản số hóa, quyết định đã tạo) của vụ án ở dòng đang chọn.",
+        image_mso="FileOpen", handler="addin.handlers.folder:run", cli_name="open",
+        group="grp_cases", available=False),
+    Command(
+        id="deadlines", label_vi="Kiểm tra thời hạn",
+        tooltip_vi="Tính thời hạn tố tụng của mọi dòng, ghi vào các cột thời hạn và tô màu "
+                   "dòng sắp hết hạn (vàng) và quá hạn (đỏ).",
+        image_mso="CalendarMonthDetailsSplitButton", handler="addin.handlers.deadlines:run",
+        cli_name="deadlines", group="grp_deadlines", available=False),
+    Command(
+        id="send_alerts", label_vi="Gửi cảnh báo ngay",
+        tooltip_vi="Gửi ngay thư cảnh báo các thời hạn sắp đến cho Kiểm sát viên và lãnh đạo, "
+                   "không chờ giờ gửi hằng ngày.",
+        image_mso="NewMailMessage", handler="addin.handlers.alerts:run", cli_name="alerts",
+        group="grp_deadlines", available=False),
+    Command(
+        id="check", label_vi="Kiểm tra sổ",
+        tooltip_vi="Kiểm tra dữ liệu đã nhập: liệt kê từng lỗi với sheet, dòng, cột và cách sửa "
+                   "vào sheet «Lỗi nhập liệu».",
+        image_mso="ReviewAcceptChange", handler="addin.handlers.check:run", cli_name="check",
+        group="grp_ledger"),
+    Command(
+        id="statistics", label_vi="Thống kê",
+        tooltip_vi="Lập sheet thống kê cho lãnh đạo: số vụ theo Kiểm sát viên, theo Phó Viện "
+                   "trưởng, hồ sơ đã số hóa, vụ quá hạn.",
+        image_mso="ChartInsert", handler="addin.handlers.statistics:run", cli_name="stats",
+        group="grp_ledger", available=False),
+    Command(
+        id="settings", label_vi="Cài đặt",
+        tooltip_vi="Mở sheet «Cấu hình» của sổ: tên đơn vị, số ngày cảnh báo, giờ gửi thư, "
+                   "ngày nghỉ bù.",
+        image_mso="ControlProperties", handler="addin.handlers.settings:run", cli_name="settings",
+        group="grp_settings"),
+)
+
+_BY_ID: dict[str, Command] = {c.id: c for c in COMMANDS}
+
+
+class UnknownCommand(KeyError):
+    pass
+
+
+def get(command_id: str) -> Command:
+    try:
+        return _BY_ID[command_id]
+    except KeyError:
+        raise UnknownCommand(command_id) from None
+
+
+def by_group(group_id: str) -> tuple[Command, ...]:
+    return tuple(c for c in COMMANDS if c.group == group_id)
+
+
+def check_registry() -> list[str]:
+    """Inconsistencies in the table (empty when it is sound); a test and the build call it."""
+    errors: list[str] = []
+    group_ids = {g.id for g in GROUPS}
+    seen: set[str] = set()
+    for c in COMMANDS:
+        if not ID_PATTERN.match(c.id):
+            errors.append(f"{c.id}: id must match {ID_PATTERN.pattern}")
+        if c.id in seen or c.id in group_ids or c.id == TAB_ID:
+            errors.append(f"{c.id}: id used twice")
+        seen.add(c.id)
+        if c.group not in group_ids:
+            errors.append(f"{c.id}: unknown group {c.group}")
+        if ":" not in c.handler:
+            errors.append(f"{c.id}: handler must be 'module:function'")
+        if not c.label_vi or not c.tooltip_vi:
+            errors.append(f"{c.id}: label and tooltip are required")
+    names = [c.cli_name for c in COMMANDS]
+    for n in set(names):
+        if names.count(n) > 1:
+            errors.append(f"cli name {n} used twice")
+    return errors

