@@ -198,6 +198,133 @@ from addin.cli_addin import addin_group  # noqa: E402 - the add-in's sub-command
 cli.add_command(addin_group)
 
 
+def _decision_type_keys() -> list[str]:
+    from macros_py.decision_types import DECISION_TYPES
+
+    return [t.key for t in DECISION_TYPES]
+
+
+def _parse_decision_day(value: str | None) -> date:
+    if value and "/" in value:
+        from macros_py.values import BadValue, parse_date
+
+        try:
+            parsed = parse_date(value)
+        except BadValue as exc:
+            raise Failure(f"ngày «{value}»: {exc}.") from None
+        if parsed is None:
+            raise Failure(f"ngày «{value}» không hợp lệ.")
+        return parsed
+    return _parse_day(value)
+
+
+@cli.command("decide")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--type", "type_key", required=True, type=click.Choice(_decision_type_keys()),
+              help="Loại quyết định phân công.")
+@click.option("--rows", help="Các dòng Excel cần ra quyết định, ví dụ 5,7-9.")
+@click.option("--case", "case_id", help="Mã vụ án (hoặc số thụ lý tin báo, số bản án).")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục ghi quyết định (mỗi vụ một thư mục con).")
+@click.option("--date", "day", help="Ngày quyết định (dd/mm/yyyy hoặc YYYY-MM-DD); mặc định hôm nay.")
+@click.option("--signer", help="Họ tên người ký (Viện trưởng hoặc Phó Viện trưởng); mặc định PVT phụ trách của dòng.")
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục chứa mẫu quyết định đơn vị đã sửa (tệp cùng tên thay mẫu gốc).")
+@click.option("--pdf", is_flag=True, help="Chuyển cả loạt sang PDF bằng LibreOffice (một lần gọi).")
+@click.option("--combined", is_flag=True, help="Thêm một tệp gộp tất cả quyết định để in.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+def decide_cmd(path: Path, type_key: str, rows: str | None, case_id: str | None, out_dir: Path, day: str | None,
+               signer: str | None, templates_dir: Path | None, pdf: bool, combined: bool, as_json: bool) -> None:
+    """Ra quyết định phân công hàng loạt từ các dòng của sổ PATH: cấp số, ghi sổ, ghi tệp."""
+    from macros_py.decisions import DecisionError, issue_decisions, parse_rows
+    from macros_py.pdf import PdfError
+    from macros_py.reader import LedgerError
+    from macros_py.register import RegisterError
+    from macros_py.safefile import FileBusy
+
+    if bool(rows) == bool(case_id):
+        raise Failure("cần đúng một trong hai: --rows (ví dụ 5,7-9) hoặc --case MÃ_VỤ_ÁN.")
+    try:
+        row_numbers = parse_rows(rows) if rows else None
+    except ValueError as exc:
+        raise Failure(f"--rows: {exc}.") from None
+    try:
+        batch = issue_decisions(path, type_key, out_dir=out_dir, rows=row_numbers, case=case_id,
+                                day=_parse_decision_day(day), signer=signer, templates_dir=templates_dir,
+                                pdf=pdf, combined=combined)
+    except DecisionError as exc:
+        if as_json:
+            click.echo(json.dumps({"errors": exc.messages}, ensure_ascii=False, indent=1))
+        else:
+            click.echo("Chưa ra quyết định nào:", err=True)
+            for message in exc.messages:
+                click.echo(f"  - {message}", err=True)
+        sys.exit(EXIT_FAIL)
+    except (LedgerError, FileBusy, RegisterError, PdfError) as exc:
+        raise Failure(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps([i.as_dict() for i in batch.issued], ensure_ascii=False, indent=1))
+    else:
+        click.echo(f"Đã ra {len(batch.issued)} quyết định, ghi vào Sổ quyết định (bản sao lưu: {batch.backup}):")
+        for item in batch.issued:
+            click.echo(f"  - dòng {item.row}: số {item.decision_no} -> {item.file}")
+        if batch.combined:
+            click.echo(f"Tệp gộp để in: {batch.combined_pdf or batch.combined}")
+        for warning in batch.warnings:
+            click.echo(f"Lưu ý: {warning}")
+    sys.exit(EXIT_OK)
+
+
+@cli.group("templates")
+def templates_group() -> None:
+    """Mẫu quyết định (.docx)."""
+
+
+@templates_group.command("check")
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục chứa mẫu đơn vị đã sửa.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+def templates_check_cmd(templates_dir: Path | None, as_json: bool) -> None:
+    """Liệt kê các trường của từng mẫu và các trường sổ không cung cấp được."""
+    from macros_py.decision_types import DECISION_TYPES
+    from macros_py.decisions import unknown_fields
+    from macros_py.merge import CompiledTemplate, MergeError
+    from workbook_templates.decisions import template_path
+
+    report = []
+    for dtype in DECISION_TYPES:
+        path = template_path(dtype, templates_dir)
+        item: dict = {"type": dtype.key, "title": dtype.title, "sheet": dtype.spec.title, "template": str(path)}
+        try:
+            compiled = CompiledTemplate(path)
+        except (OSError, MergeError) as exc:
+            item["error"] = str(exc)
+        else:
+            item["fields"] = sorted(compiled.fields)
+            item["required"] = sorted(compiled.required)
+            item["unknown"] = unknown_fields(dtype, compiled)
+        report.append(item)
+    bad = [i for i in report if i.get("error") or i.get("unknown")]
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        for item in report:
+            click.echo(f"{item['type']}: {item['title']} (sheet «{item['sheet']}»)")
+            click.echo(f"  mẫu: {item['template']}")
+            if item.get("error"):
+                click.echo(f"  LỖI: {item['error']}")
+                continue
+            click.echo(f"  trường: {', '.join(item['fields'])}")
+            optional = sorted(set(item["fields"]) - set(item["required"]))
+            if optional:
+                click.echo(f"  được để trống: {', '.join(optional)}")
+            if item["unknown"]:
+                click.echo(f"  SỔ KHÔNG CÓ: {', '.join(item['unknown'])}")
+        click.echo(f"{len(report) - len(bad)}/{len(report)} mẫu dùng được." if bad else
+                   f"Cả {len(report)} mẫu dùng được.")
+    sys.exit(EXIT_PROBLEMS if bad else EXIT_OK)
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=True)

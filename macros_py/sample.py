@@ -11,6 +11,8 @@ import unicodedata
 from datetime import date, timedelta
 from typing import Any
 
+from .counting import add_months
+
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
           "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Mai", "Trịnh", "Lương")
 MIDDLE_M = ("Văn", "Hữu", "Đức", "Minh", "Quốc", "Thành", "Công", "Xuân", "Đình", "Quang")
@@ -49,6 +51,18 @@ DISPUTES = {
 }
 CIVIL_CODE = {"Dân sự": "DS", "Hôn nhân và gia đình": "HNGĐ", "Kinh doanh, thương mại": "KDTM",
               "Lao động": "LĐ", "Hành chính": "HC"}
+# (initial months, first extension months) by crime category or case type, as the codes set them:
+# investigation BLTTHS Đ.172, detention Đ.173, preparation for trial BLTTDS Đ.203 / TTHC Đ.130
+INVESTIGATION_MONTHS = {"Ít nghiêm trọng": (2, 2), "Nghiêm trọng": (3, 3), "Rất nghiêm trọng": (4, 4),
+                        "Đặc biệt nghiêm trọng": (4, 4)}
+DETENTION_MONTHS = {"Ít nghiêm trọng": (2, 1), "Nghiêm trọng": (3, 2), "Rất nghiêm trọng": (4, 3),
+                    "Đặc biệt nghiêm trọng": (4, 4)}
+PREPARATION_MONTHS = {"Dân sự": (4, 2), "Hôn nhân và gia đình": (4, 2), "Kinh doanh, thương mại": (2, 1),
+                      "Lao động": (2, 1), "Hành chính": (4, 2)}
+# BLTTHS Đ.277: 30 days, 45 days, 2 months, 3 months to prepare a criminal trial
+TRIAL_PREPARATION_DAYS = {"Ít nghiêm trọng": 29, "Nghiêm trọng": 44, "Rất nghiêm trọng": 59,
+                          "Đặc biệt nghiêm trọng": 89}
+LATE_SHARE = 0.04  # share of steps left open past their limit, so that a sample shows overdue rows
 SUSPEND_REASONS = ("Chưa xác định được bị can", "Bị can bỏ trốn, đã ra quyết định truy nã",
                    "Chờ kết quả giám định", "Bị can bị bệnh hiểm nghèo")
 
@@ -71,6 +85,14 @@ class _Gen:
 
     def ago(self, lo: int, hi: int) -> date:
         return self.today - timedelta(days=self.rng.randint(lo, hi))
+
+    def done_within(self, start: date, days: int) -> date | None:
+        """The day a step begun on `start` with `days` allowed was done: mostly in time, now and
+        then late (still open). None while the step is not done by today."""
+        if self.rng.random() < LATE_SHARE:
+            return None
+        done = start + timedelta(days=self.rng.randint(max(1, days // 3), max(1, days - 1)))
+        return done if done <= self.today else None
 
     def after(self, d: date, lo: int, hi: int, cap: bool = True) -> date:
         later = d + timedelta(days=self.rng.randint(lo, hi))
@@ -117,14 +139,16 @@ def sample_rows(n: int, seed: int = 1, today: date | None = None) -> dict[str, l
             "offence": offence, "article": article, "category": category,
             "prosecutor": r.choice(prosecutors), "leader": r.choice(leaders),
         }
-        age = (today - received).days
-        if age > 20 and r.random() < 0.35:
-            row["extension_date"] = received + timedelta(days=r.randint(15, 19))
+        limit = 19  # Đ.147: 20 days counting the day of receipt
+        if (today - received).days > 18 and r.random() < 0.35:
+            row["extension_date"] = received + timedelta(days=r.randint(15, 18))
             row["extended_to"] = received + timedelta(days=r.randint(50, 80))
-        if age > 10 and r.random() < 0.6:
+            limit = (row["extended_to"] - received).days
+        done = g.done_within(received, limit)
+        if done:
             row["outcome"] = r.choice(("Khởi tố vụ án", "Không khởi tố vụ án", "Tạm đình chỉ",
                                        "Chuyển cơ quan có thẩm quyền"))
-            row["outcome_date"] = g.after(received, 5, 19)
+            row["outcome_date"] = done
         tips.append(row)
 
     cases, defendants = [], []
@@ -142,19 +166,28 @@ def sample_rows(n: int, seed: int = 1, today: date | None = None) -> dict[str, l
             "digitised": r.random() < 0.7,
         }
         stage = "Điều tra"
-        if age > 60 and r.random() < 0.3:
-            row["investigation_extended_to"] = opened + timedelta(days=r.randint(150, 200))
-        if age > 90 and r.random() < 0.7:
-            row["file_received"] = g.after(opened, 60, 120)
+        base, extension = INVESTIGATION_MONTHS[category]
+        limit = (add_months(opened, base) - opened).days - 1
+        if age > limit - 10 and r.random() < 0.3:
+            row["investigation_extended_to"] = add_months(opened, base + extension) - timedelta(days=r.randint(0, 5))
+            limit = (row["investigation_extended_to"] - opened).days
+        received = g.done_within(opened, limit)
+        if received:
+            row["file_received"] = received
             stage = "Truy tố"
-            if (today - row["file_received"]).days > 20 and r.random() < 0.8:
-                row["indictment_date"] = g.after(row["file_received"], 5, 20)
-                row["court_accepted"] = g.after(row["indictment_date"], 1, 7)
+            serious = category in ("Ít nghiêm trọng", "Nghiêm trọng")
+            indicted = g.done_within(received, 19 if serious else 29)
+            if indicted:
+                row["indictment_date"] = indicted
+                accepted = indicted + timedelta(days=r.randint(1, 7))
                 stage = "Xét xử sơ thẩm"
-                if (today - row["court_accepted"]).days > 30 and r.random() < 0.8:
-                    row["hearing_date"] = row["judgment_date"] = g.after(row["court_accepted"], 20, 45)
-                    row["judgment_no"] = f"{r.randint(1, 200)}/{row['judgment_date'].year}/HS-ST"
-                    stage = "Đã xét xử"
+                if accepted <= today:
+                    row["court_accepted"] = accepted
+                    judged = g.done_within(accepted, TRIAL_PREPARATION_DAYS[category])
+                    if judged:
+                        row["hearing_date"] = row["judgment_date"] = judged
+                        row["judgment_no"] = f"{r.randint(1, 200)}/{judged.year}/HS-ST"
+                        stage = "Đã xét xử"
         row["stage"] = stage
         if row["digitised"]:
             row["digitised_folder"] = f"\\\\may-chu\\so-hoa\\HS\\{opened.year}\\{i}"
@@ -165,14 +198,21 @@ def sample_rows(n: int, seed: int = 1, today: date | None = None) -> dict[str, l
                                       "birth_year": r.randint(1960, 2006)}
             kind = r.random()
             if kind < 0.55:
+                # custody for 3 days, then detention for investigation (Đ.173): the order runs for
+                # the category's length less the days already spent in custody
                 start = opened - timedelta(days=r.randint(0, 2))
+                months, extension = DETENTION_MONTHS[category]
+                legal_end = start + timedelta(days=3 + 30 * months - 1 - 3)
                 person["measure"] = "Tạm giam"
                 person["custody_start"] = start
                 person["custody_until"] = start + timedelta(days=2)
                 person["detention_start"] = start + timedelta(days=3)
-                person["detention_until"] = start + timedelta(days=3 + r.choice((59, 89, 119)))
-                if stage == "Đã xét xử" and r.random() < 0.5:
-                    person["released_date"] = row["judgment_date"]
+                person["detention_until"] = end = legal_end - timedelta(days=r.randint(0, 5))
+                if end < today and "file_received" not in row and r.random() < 0.6:
+                    end = legal_end + timedelta(days=30 * extension - r.randint(0, 5))
+                    person["detention_extended_to"] = end
+                if end < today:
+                    person["released_date"] = end - timedelta(days=r.randint(0, 10))
             elif kind < 0.7 and age < 10:
                 person["measure"] = "Tạm giữ"
                 person["custody_start"] = opened
@@ -201,14 +241,20 @@ def sample_rows(n: int, seed: int = 1, today: date | None = None) -> dict[str, l
         }
         age = (today - accepted).days
         stage = "Chuẩn bị xét xử"
-        if age > 30 and r.random() < 0.7:
-            row["file_received"] = g.after(accepted, 20, 100)
-        if age > 100 and r.random() < 0.25:
-            row["preparation_extended_to"] = accepted + timedelta(days=r.randint(170, 185))
-        if age > 120 and r.random() < 0.6:
-            row["hearing_date"] = row["judgment_date"] = g.after(accepted, 90, 150)
-            row["judgment_no"] = f"{r.randint(1, 300)}/{row['judgment_date'].year}/{CIVIL_CODE[case_type]}-ST"
+        base, extension = PREPARATION_MONTHS[case_type]
+        limit = (add_months(accepted, base) - accepted).days
+        if age > limit - 10 and r.random() < 0.3:
+            row["preparation_extended_to"] = add_months(accepted, base + extension) - timedelta(days=r.randint(1, 5))
+            limit = (row["preparation_extended_to"] - accepted).days
+        heard = g.done_within(accepted, limit)
+        if heard:
+            # the court sends the file to the procuracy, which studies it for 15 days before the hearing
+            row["file_received"] = max(accepted, heard - timedelta(days=r.randint(16, 25)))
+            row["hearing_date"] = row["judgment_date"] = heard
+            row["judgment_no"] = f"{r.randint(1, 300)}/{heard.year}/{CIVIL_CODE[case_type]}-ST"
             stage = "Đã xét xử"
+        elif age > limit // 2 and r.random() < 0.5:
+            row["file_received"] = g.after(accepted, limit // 2, limit)
         row["stage"] = stage
         civil.append(row)
 

@@ -11,11 +11,16 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-import olefile
-import openpyxl
-import pytest
-from click.testing import CliRunner
-from oletools.olevba import VBA_Parser, decompress_stream
+# xlwings loads its remote engine (xw.Book(json=...)) only if a licence key is set when xlwings is
+# first imported; "noncommercial" is accepted for non-commercial use. Tests only: the product
+# never depends on it. Set before anything below imports xlwings.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+import olefile  # noqa: E402
+import openpyxl  # noqa: E402
+import pytest  # noqa: E402
+from click.testing import CliRunner  # noqa: E402
+from oletools.olevba import VBA_Parser, decompress_stream  # noqa: E402
 
 from addin import commands, ribbon, vba
 from addin.cfb import write_cfb
@@ -233,8 +238,9 @@ def test_install_plan_and_config(tmp_path):
 @pytest.fixture
 def remote(monkeypatch):
     """Build an xlwings Book from workbook values with xlwings' remote engine (tests only)."""
-    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
     import xlwings as xw
+
+    assert xw.__pro__, "xlwings was imported before XLWINGS_LICENSE_KEY was set"
 
     def make(path: Path, selection: str = "A1"):
         wb = openpyxl.load_workbook(path, data_only=True)
