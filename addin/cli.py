@@ -120,8 +120,23 @@ def demo_cmd(folder: Path, today: str | None) -> None:
     click.echo(f"2. Kiểm tra sổ: {len(ledger.problems)} lỗi.")
     for p in ledger.problems[:20]:
         click.echo(f"   - {p}")
+
+    from macros_py.deadlines import compute_deadlines
+    from macros_py.writeback import write_deadlines
+
+    report = compute_deadlines(ledger, day)
+    pending = report.pending()
+    overdue = [d for d in pending if d.status == "đã quá hạn"]
+    soon = [d for d in pending if d.status == "sắp hết hạn"]
+    written = write_deadlines(ledger_path, ledger, report)
+    click.echo(f"3. Thời hạn tố tụng: {len(pending)} thời hạn đang chạy, {len(overdue)} đã quá hạn, "
+               f"{len(soon)} sắp hết hạn trong {report.alert_days} ngày; đã ghi vào {written.written} dòng của sổ.")
+    for d in soon[:5]:
+        click.echo(f"   - {d.due.strftime('%d/%m/%Y')} ({d.days_left} ngày): {d.sheet_name} dòng {d.row}, "
+                   f"{' - '.join(x for x in (d.case, d.person) if x)}: {d.title}")
     click.echo(f"Xong. Kết quả ở thư mục: {folder.resolve()}")
-    sys.exit(EXIT_PROBLEMS if ledger.problems else EXIT_OK)
+    problems = ledger.problems + report.problems
+    sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
 
 
 @cli.command("deadlines")

@@ -81,6 +81,8 @@ def main() -> None:
         if c.available:
             module = c.handler.split(":")[0]
             print(f"  {module:<30} {med(lambda m=module: import_seconds(m)):6.3f} s")
+    # handlers import their core inside run(); what Kiểm tra sổ pulls in when pressed:
+    print(f"  macros_py.reader (Kiểm tra sổ) {med(lambda: import_seconds('macros_py.reader')):6.3f} s")
 
     from workbook_templates.builder import create_ledger
     from datetime import date
