@@ -94,7 +94,7 @@ COMMANDS: tuple[Command, ...] = (
         tooltip_vi="Lập sheet thống kê cho lãnh đạo: số vụ theo Kiểm sát viên, theo Phó Viện "
                    "trưởng, hồ sơ đã số hóa, vụ quá hạn.",
         image_mso="ChartInsert", handler="addin.handlers.statistics:run", cli_name="stats",
-        group="grp_ledger"),
+        group="grp_ledger", available=False),
     Command(
         id="settings", label_vi="Cài đặt",
         tooltip_vi="Mở sheet «Cấu hình» của sổ: tên đơn vị, số ngày cảnh báo, giờ gửi thư, "
