@@ -76,8 +76,6 @@ def sheet_rows(sheet: Any) -> tuple[list[list[Any]], dict[tuple[int, int], str]]
 def read_book(book: Any, progress: Any = None) -> Any:
     """Read and validate the ledger in an open xlwings Book; returns a `macros_py.reader.Ledger`."""
     from macros_py import reader as R
-    from macros_py.problems import Problem
-    from macros_py.schema import LEDGER_SHEETS, SETTINGS
 
     sheets: dict[str, list[list[Any]]] = {}
     errors: dict[str, dict[tuple[int, int], str]] = {}
@@ -86,21 +84,5 @@ def read_book(book: Any, progress: Any = None) -> Any:
         if progress:
             progress(i, len(all_sheets), "Đang đọc sheet")
         sheets[sheet.name], errors[sheet.name] = sheet_rows(sheet)
-    wb = _Workbook(sheets)
-    assigned, settings_sheet, unknown = R._assign_sheets(wb)
-    problems: list[Problem] = []
-    data_by_key = {}
-    order = {spec.key: i for i, spec in enumerate(LEDGER_SHEETS)}
-    for key in sorted(assigned, key=order.__getitem__):
-        spec, name = assigned[key]
-        data = R._SheetReader(spec, name, sheets[name], [], errors.get(name, {}), problems).read()
-        if data is not None:
-            data_by_key[key] = data
-    settings = (R._read_settings(settings_sheet, sheets[settings_sheet], problems) if settings_sheet
-                else {s.key: s.default for s in SETTINGS})
-    if not assigned:
-        problems.append(Problem(book.name, None, "", "", "không tìm thấy sổ nào của kiemsat trong tệp (cần "
-                                "các sheet như: " + ", ".join(s.title for s in LEDGER_SHEETS) + ")."))
-    ledger = R.Ledger(Path(book.name), data_by_key, settings, problems, unknown)
-    R._cross_check(ledger)
-    return ledger
+    return R.read_workbook(Path(book.name), _Workbook(sheets), lambda names: {
+        name: R.SheetRows(sheets[name], [], errors.get(name, {})) for name in names})

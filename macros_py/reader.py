@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from xml.etree import ElementTree
 
 from python_calamine import CalamineWorkbook
@@ -485,9 +485,61 @@ def _assign_sheets(wb: CalamineWorkbook) -> tuple[dict[str, tuple[SheetSpec, str
     return assigned, settings_sheet, still_unknown
 
 
-def _sheet_rows(wb: CalamineWorkbook, name: str) -> tuple[list[list[Any]], list]:
-    sheet = wb.get_sheet_by_name(name)
-    return sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []
+@dataclass
+class SheetRows:
+    """One sheet's cells as the reader needs them, from whichever source (file or live Excel)."""
+
+    rows: list[list[Any]]  # every row from row 1, every column from A; '' for an empty cell
+    merged: list = field(default_factory=list)  # ((row0, col0), (row1, col1)) ranges
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # error cells: (row0, col0) -> '#REF!'
+
+
+class WorkbookLike(Protocol):
+    """What sheet assignment needs to peek at: python-calamine's workbook, or an adapter."""
+
+    sheet_names: list[str]
+
+    def get_sheet_by_name(self, name: str) -> Any: ...
+
+
+def read_workbook(source: Path, wb: WorkbookLike, load: Callable[[list[str]], dict[str, SheetRows]]) -> Ledger:
+    """Validate a workbook given by `wb` (for finding its sheets) and `load` (the full rows of the
+    sheets asked for). `read_ledger` gives calamine; the Excel add-in gives the live workbook."""
+    assigned, settings_sheet, unknown = _assign_sheets(wb)
+    wanted = [name for _, name in assigned.values()] + ([settings_sheet] if settings_sheet else [])
+    loaded = load(wanted)
+    problems: list[Problem] = []
+    sheets: dict[str, SheetData] = {}
+    order = {spec.key: i for i, spec in enumerate(LEDGER_SHEETS)}
+    for key in sorted(assigned, key=order.__getitem__):
+        spec, name = assigned[key]
+        got = loaded[name]
+        data = _SheetReader(spec, name, got.rows, got.merged, got.errors, problems).read()
+        if data is not None:
+            sheets[key] = data
+    settings = (_read_settings(settings_sheet, loaded[settings_sheet].rows, problems) if settings_sheet
+                else {s.key: s.default for s in SETTINGS})
+    if not assigned:
+        problems.append(Problem(source.name, None, "", "", "không tìm thấy sổ nào của kiemsat trong tệp (cần "
+                                "các sheet như: " + ", ".join(s.title for s in LEDGER_SHEETS) + ")."))
+    ledger = Ledger(source, sheets, settings, problems, unknown)
+    _cross_check(ledger)
+    return ledger
+
+
+def _calamine_loader(path: Path, wb: CalamineWorkbook) -> Callable[[list[str]], dict[str, SheetRows]]:
+    def load(names: list[str]) -> dict[str, SheetRows]:
+        # the XML scan for error cells runs beside calamine's parsing (both release the GIL)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            scan = pool.submit(scan_error_cells, path, set(names))
+            out = {}
+            for name in names:
+                sheet = wb.get_sheet_by_name(name)
+                out[name] = SheetRows(sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or [])
+            for name, cells in scan.result().items():
+                out[name].errors = cells
+        return out
+    return load
 
 
 def read_ledger(path: str | Path) -> Ledger:
@@ -497,24 +549,7 @@ def read_ledger(path: str | Path) -> Ledger:
     gc_was_enabled = gc.isenabled()
     gc.disable()  # reading builds millions of small objects and no cycles; the collector only costs time
     try:
-        assigned, settings_sheet, unknown = _assign_sheets(wb)
-        # the XML scan for error cells runs beside calamine's parsing (both release the GIL)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            scan = pool.submit(scan_error_cells, path, {name for _, name in assigned.values()})
-            parsed = {key: _sheet_rows(wb, name) for key, (_, name) in assigned.items()}
-            errors = scan.result()
-        problems: list[Problem] = []
-        sheets: dict[str, SheetData] = {}
-        order = {spec.key: i for i, spec in enumerate(LEDGER_SHEETS)}
-        for key in sorted(assigned, key=order.__getitem__):
-            spec, name = assigned[key]
-            rows, merged = parsed[key]
-            reader = _SheetReader(spec, name, rows, merged, errors.get(name, {}), problems)
-            data = reader.read()
-            if data is not None:
-                sheets[key] = data
-        settings = _read_settings(settings_sheet, wb.get_sheet_by_name(settings_sheet).to_python(
-            skip_empty_area=False), problems) if settings_sheet else {s.key: s.default for s in SETTINGS}
+        return read_workbook(path, wb, _calamine_loader(path, wb))
     except LedgerError:
         raise
     except Exception as exc:  # a corrupt part inside an otherwise valid zip
@@ -523,12 +558,6 @@ def read_ledger(path: str | Path) -> Ledger:
         wb.close()
         if gc_was_enabled:
             gc.enable()
-    if not assigned:
-        problems.append(Problem(path.name, None, "", "", "không tìm thấy sổ nào của kiemsat trong tệp (cần "
-                                "các sheet như: " + ", ".join(s.title for s in LEDGER_SHEETS) + ")."))
-    ledger = Ledger(path, sheets, settings, problems, unknown)
-    _cross_check(ledger)
-    return ledger
 
 
 def _cross_check(ledger: Ledger) -> None:
