@@ -340,6 +340,69 @@ def templates_check_cmd(templates_dir: Path | None, as_json: bool) -> None:
     sys.exit(EXIT_PROBLEMS if bad else EXIT_OK)
 
 
+@cli.command("stats")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--period", help="Kỳ báo cáo: 2024-M03 (tháng), 2024-Q1 (quý), 2024-H1 (6 tháng), 2024 (năm); "
+                               "mặc định 6 tháng chứa ngày --today.")
+@click.option("--today", help="Ngày tính thời hạn quá hạn, sắp hết hạn (YYYY-MM-DD); mặc định hôm nay.")
+@click.option("--out", "outs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Ghi báo cáo: .docx (báo cáo Word có bảng và biểu đồ) hoặc .xlsx (sheet Thống kê); "
+                   "dùng nhiều lần được.")
+@click.option("--write", is_flag=True, help="Ghi (thay) sheet «Thống kê» vào sổ PATH (tệp cũ được sao lưu trước).")
+@click.option("--json", "as_json", is_flag=True, help="In số liệu dạng JSON.")
+def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Path, ...], write: bool,
+              as_json: bool) -> None:
+    """Thống kê số liệu của sổ PATH cho lãnh đạo: theo KSV, PVT, loại, giai đoạn, số hóa, thời hạn, quyết định."""
+    from macros_py.reader import LedgerError, read_ledger
+    from macros_py.safefile import FileBusy
+    from macros_py.stats import compute_statistics, format_share
+    from macros_py.stats_period import PeriodError, half_year_of, parse_period
+    from macros_py.stats_report import save_report
+    from macros_py.stats_sheet import STATS_SHEET, save_statistics_workbook, write_statistics_to_ledger
+    from macros_py.values import fmt_date
+
+    day = _parse_day(today)
+    bad = [o for o in outs if o.suffix.lower() not in (".docx", ".xlsx")]
+    if bad:
+        raise Failure(f"--out «{bad[0].name}»: cần đuôi .docx hoặc .xlsx.")
+    try:
+        chosen = parse_period(period) if period else half_year_of(day)
+        ledger = read_ledger(path)
+        stats = compute_statistics(ledger, chosen, day)
+    except (LedgerError, PeriodError) as exc:
+        raise Failure(str(exc)) from None
+    except ValueError as exc:  # a contradictory calendar in Cấu hình
+        raise Failure(str(exc)) from None
+    echo_note = (lambda text: click.echo(text, err=True)) if as_json else click.echo
+    if as_json:
+        click.echo(json.dumps(stats.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(f"Sổ «{path.name}», kỳ {chosen.label} ({chosen.span}); thời hạn tính đến ngày {fmt_date(day)}.")
+        for table in stats.tables:
+            click.echo(f"{table.title}:")
+            for label, values in [*table.rows, *([("Cộng", table.total)] if table.total is not None else [])]:
+                shown = ", ".join(f"{c}: {format_share(v) if j in table.shares else v}"
+                                  for j, (c, v) in enumerate(zip(table.columns, values)))
+                click.echo(f"  - {label}: {shown}")
+    try:
+        for out in outs:
+            if out.suffix.lower() == ".docx":
+                save_report(out, stats, ledger.settings)
+            else:
+                save_statistics_workbook(out, stats)
+            echo_note(f"Đã ghi: {out}")
+        if write:
+            saved = write_statistics_to_ledger(path, stats)
+            echo_note(f"Đã ghi sheet «{STATS_SHEET}» vào sổ; tệp cũ được sao lưu tại: {saved}")
+    except FileBusy as exc:
+        raise Failure(str(exc)) from None
+    except OSError as exc:
+        raise Failure(f"không ghi được: {exc.strerror or exc}.") from None
+    if ledger.problems:
+        echo_note(f"Lưu ý: sổ có {len(ledger.problems)} lỗi nhập liệu (kiemsat check); ô lỗi không được tính.")
+    sys.exit(EXIT_PROBLEMS if ledger.problems else EXIT_OK)
+
+
 def main() -> None:
     try:
         cli.main(standalone_mode=True)

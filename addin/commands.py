@@ -76,7 +76,7 @@ COMMANDS: tuple[Command, ...] = (
         tooltip_vi="Tính thời hạn tố tụng của mọi dòng, ghi vào các cột thời hạn và tô màu "
                    "dòng sắp hết hạn (vàng) và quá hạn (đỏ).",
         image_mso="CalendarMonthDetailsSplitButton", handler="addin.handlers.deadlines:run",
-        cli_name="deadlines", group="grp_deadlines", available=False),
+        cli_name="deadlines", group="grp_deadlines"),
     Command(
         id="send_alerts", label_vi="Gửi cảnh báo ngay",
         tooltip_vi="Gửi ngay thư cảnh báo các thời hạn sắp đến cho Kiểm sát viên và lãnh đạo, "

@@ -73,8 +73,26 @@ def sheet_rows(sheet: Any) -> tuple[list[list[Any]], dict[tuple[int, int], str]]
     return rows, errors
 
 
-def read_book(book: Any, progress: Any = None) -> Any:
-    """Read and validate the ledger in an open xlwings Book; returns a `macros_py.reader.Ledger`."""
+class LiveCells:
+    """The cell values read from the open workbook, as read (error cells as their text)."""
+
+    def __init__(self, sheets: dict[str, list[list[Any]]], errors: dict[str, dict[tuple[int, int], str]]):
+        self._sheets, self._errors = sheets, errors
+
+    def value(self, sheet: str, row: int, column: int) -> Any:
+        """The value of (Excel row, 1-based column) of `sheet`; "" for an empty cell."""
+        error = self._errors.get(sheet, {}).get((row - 1, column - 1))
+        if error is not None:
+            return error
+        rows = self._sheets.get(sheet, [])
+        if row - 1 >= len(rows) or column - 1 >= len(rows[row - 1]):
+            return ""
+        return rows[row - 1][column - 1]
+
+
+def read_book_cells(book: Any, progress: Any = None) -> tuple[Any, LiveCells]:
+    """Read and validate the ledger in an open xlwings Book; returns the `macros_py.reader.Ledger`
+    and the cells as read, for a handler that writes back only what changes."""
     from macros_py import reader as R
 
     sheets: dict[str, list[list[Any]]] = {}
@@ -84,5 +102,12 @@ def read_book(book: Any, progress: Any = None) -> Any:
         if progress:
             progress(i, len(all_sheets), "Đang đọc sheet")
         sheets[sheet.name], errors[sheet.name] = sheet_rows(sheet)
-    return R.read_workbook(Path(book.name), _Workbook(sheets), lambda names: {
+    # the reader may pad short rows with "" (empty cells): LiveCells still gives what Excel holds
+    ledger = R.read_workbook(Path(book.name), _Workbook(sheets), lambda names: {
         name: R.SheetRows(sheets[name], [], errors.get(name, {})) for name in names})
+    return ledger, LiveCells(sheets, errors)
+
+
+def read_book(book: Any, progress: Any = None) -> Any:
+    """Read and validate the ledger in an open xlwings Book; returns a `macros_py.reader.Ledger`."""
+    return read_book_cells(book, progress)[0]

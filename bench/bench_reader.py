@@ -3,14 +3,11 @@
     .venv/bin/python bench/bench_reader.py                 # 50,000 rows, median of 3 runs
     .venv/bin/python bench/bench_reader.py --rows 10000 --runs 5
     .venv/bin/python bench/bench_reader.py --profile       # also cProfile read_ledger into bench/out/
-    .venv/bin/python bench/bench_reader.py --check-layout  # compare the generated layout with builder.py
 
 The ledger is our own template layout (every ledger sheet, Cấu hình and the hidden Danh mục
 sheet) with `--rows` rows of sample data in «Án hình sự» and the sample staff in «Cán bộ»,
-written with openpyxl in write-only mode, mirroring `workbook_templates.builder._write_sheet`:
-title row 1 (merged), styled header row 2, every table cell styled, dd/mm/yyyy dates, an Excel
-Table, dropdowns, conditional formatting. (`builder.build_workbook` takes minutes and gigabytes
-at 50,000 rows in openpyxl's normal mode.) The file is cached under bench/out/ (git-ignored),
+built by `workbook_templates.builder.build_workbook(..., write_only=True)`, the same code that makes
+the committed template and `kiemsat init`. The file is cached under bench/out/ (git-ignored),
 keyed by row count, seed and a hash of the sources that shape it, so reruns do not regenerate it.
 
 Timed, median of `--runs` runs each:
@@ -34,39 +31,28 @@ import platform
 import pstats
 import statistics
 import subprocess
-from copy import copy
 import sys
 import time
-import warnings
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.table import Table, TableStyleInfo
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl import load_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import macros_py.reader as reader_module  # noqa: E402
 import macros_py.sample as sample_module  # noqa: E402
 import macros_py.schema as schema_module  # noqa: E402
 from macros_py.reader import read_ledger  # noqa: E402
 from macros_py.sample import sample_rows  # noqa: E402
 from macros_py.schema import (  # noqa: E402
-    ALL_CHOICES, CRIMINAL_CASES, LEDGER_SHEETS, LISTS_SHEET, SETTINGS, SETTINGS_SHEET, STAFF, Kind, SheetSpec,
+    CRIMINAL_CASES, STAFF,
 )
 from workbook_templates import builder  # noqa: E402
 from workbook_templates.builder import (  # noqa: E402
-    ALERT_DAYS_NAME, DATE_FORMAT, FIRST_DATA_ROW, FIXED_TIMESTAMP, HEADER_ROW, MIN_FORMATTED_ROWS, SPARE_ROWS,
-    STAFF_LIST,
+    FIRST_DATA_ROW,
 )
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -88,164 +74,10 @@ def _rows(n: int) -> dict[str, list[dict[str, Any]]]:
     return {SHEET.key: rows[SHEET.key], STAFF.key: rows[STAFF.key]}
 
 
-def _write_sheet(wb: Workbook, spec: SheetSpec, rows: list[Mapping[str, Any]]) -> None:
-    """builder._write_sheet, in write-only mode (same cells, styles, table, validation, formatting)."""
-    ws = wb.create_sheet(spec.title)
-    ncols = len(spec.columns)
-    last = get_column_letter(ncols)
-    n = len(rows)
-    table_end = FIRST_DATA_ROW + max(n, 1) - 1
-    formatted_end = max(MIN_FORMATTED_ROWS, table_end + SPARE_ROWS)
-
-    # everything that goes before <sheetData> must be set before the first row is written
-    for j, col in enumerate(spec.columns, start=1):
-        ws.column_dimensions[get_column_letter(j)].width = col.width
-    ws.row_dimensions[1].height = 30
-    ws.row_dimensions[HEADER_ROW].height = 48
-    ws.freeze_panes = f"B{FIRST_DATA_ROW}"
-
-    title = WriteOnlyCell(ws, spec.heading)
-    title.font = builder._TITLE_FONT
-    title.alignment = Alignment(horizontal="center", vertical="center")
-    ws.append([title])
-    ws.merged_cells.add(f"A1:{last}1")
-
-    header = []
-    for col in spec.columns:
-        cell = WriteOnlyCell(ws, col.label)
-        cell.font = builder._HEADER_FONT
-        cell.fill = builder._COMPUTED_FILL if col.computed else builder._HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = builder._BORDER
-        header.append(cell)
-    ws.append(header)
-
-    body_font = builder._BODY_FONT
-    wrap = Alignment(wrap_text=True, vertical="top")
-    layout = [(col, col.kind is Kind.DATE, col.width >= 28) for col in spec.columns]
-    for row in (rows or [{}]):  # an Excel Table needs at least one data row
-        cells = []
-        for col, is_date, is_wrapped in layout:
-            cell = WriteOnlyCell(ws, builder._cell_value(col, row.get(col.key)))
-            cell.font = body_font
-            if is_date:
-                cell.number_format = DATE_FORMAT
-            if is_wrapped:
-                cell.alignment = wrap
-            cells.append(cell)
-        ws.append(cells)
-
-    table = Table(displayName=spec.table, ref=f"A{HEADER_ROW}:{last}{table_end}")
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-    table._initialise_columns()  # write-only mode cannot take the names from the header cells
-    for tc, col in zip(table.tableColumns, spec.columns):
-        tc.name = col.label
-    with warnings.catch_warnings():  # "you must add table columns manually": done just above
-        warnings.filterwarnings("ignore", message="In write-only mode")
-        ws.add_table(table)
-
-    for j, col in enumerate(spec.columns, start=1):
-        dv = builder._validation(col)
-        if dv is not None:
-            letter = get_column_letter(j)
-            dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{formatted_end}")
-            ws.data_validations.append(dv)
-
-    if spec.has_deadlines:
-        due = get_column_letter(spec.keys.index("next_deadline") + 1)
-        area = f"A{FIRST_DATA_ROW}:{last}{formatted_end}"
-        ref = f"${due}{FIRST_DATA_ROW}"
-        ws.conditional_formatting.add(area, FormulaRule(
-            formula=[f"AND(ISNUMBER({ref}),{ref}<TODAY())"], fill=builder._OVERDUE_FILL, stopIfTrue=True))
-        ws.conditional_formatting.add(area, FormulaRule(
-            formula=[f"AND(ISNUMBER({ref}),{ref}-TODAY()<={ALERT_DAYS_NAME})"], fill=builder._SOON_FILL,
-            stopIfTrue=True))
-
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "Trang &P / &N"
-
-
-def _write_settings(wb: Workbook) -> None:
-    ws = wb.create_sheet(SETTINGS_SHEET)
-    for j, width in enumerate((28, 52, 60), start=1):
-        ws.column_dimensions[get_column_letter(j)].width = width
-    ws.freeze_panes = f"A{FIRST_DATA_ROW}"
-    title = WriteOnlyCell(ws, "CẤU HÌNH ĐƠN VỊ")
-    title.font = builder._TITLE_FONT
-    ws.append([title])
-    header = []
-    for label in ("Tham số", "Giá trị", "Hướng dẫn"):
-        cell = WriteOnlyCell(ws, label)
-        cell.font, cell.fill, cell.border = builder._HEADER_FONT, builder._HEADER_FILL, builder._BORDER
-        header.append(cell)
-    ws.append(header)
-    for i, setting in enumerate(SETTINGS):
-        value = setting.default
-        if setting.kind is Kind.TIME and isinstance(value, str):
-            from datetime import time as _time
-            hour, minute = value.split(":")
-            value = _time(int(hour), int(minute))
-        if setting.kind is Kind.DATE_LIST:
-            value = "; ".join(d.strftime("%d/%m/%Y") for d in value) or None
-        label = WriteOnlyCell(ws, setting.label)
-        label.font = Font(name="Times New Roman", size=11, bold=True)
-        cell = WriteOnlyCell(ws, value)
-        cell.font = builder._BODY_FONT
-        if setting.kind is Kind.TIME:
-            cell.number_format = "hh:mm"
-        hint = WriteOnlyCell(ws, setting.hint)
-        hint.font = Font(name="Times New Roman", size=10, italic=True)
-        ws.append([label, cell, hint])
-        if setting.key == "alert_days":
-            wb.defined_names[ALERT_DAYS_NAME] = DefinedName(
-                ALERT_DAYS_NAME, attr_text=f"{quote_sheetname(SETTINGS_SHEET)}!$B${FIRST_DATA_ROW + i}")
-
-
-def _write_lists(wb: Workbook) -> None:
-    ws = wb.create_sheet(LISTS_SHEET)
-    ws.sheet_state = "hidden"
-    for j in range(1, len(ALL_CHOICES) + 1):
-        ws.column_dimensions[get_column_letter(j)].width = 26
-    height = max(len(c.canonical) for c in ALL_CHOICES) + 1
-    for i in range(height):
-        row: list[Any] = []
-        for choices in ALL_CHOICES:
-            if i == 0:
-                cell = WriteOnlyCell(ws, choices.label)
-                cell.font = Font(bold=True)
-                row.append(cell)
-            else:
-                row.append(choices.canonical[i - 1] if i - 1 < len(choices.canonical) else None)
-        ws.append(row)
-    for j, choices in enumerate(ALL_CHOICES, start=1):
-        letter = get_column_letter(j)
-        wb.defined_names[choices.name] = DefinedName(
-            choices.name, attr_text=f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(choices.canonical) + 1}")
-    name_col = get_column_letter(STAFF.keys.index("name") + 1)
-    wb.defined_names[STAFF_LIST] = DefinedName(
-        STAFF_LIST, attr_text=f"{quote_sheetname(STAFF.title)}!${name_col}${FIRST_DATA_ROW}:"
-                              f"${name_col}${FIRST_DATA_ROW + 300}")
-
-
 def _write_ledger(path: Path, rows: Mapping[str, list[Mapping[str, Any]]]) -> None:
-    """The whole template (builder.build_workbook's sheets, in its order), write-only."""
-    wb = Workbook(write_only=True)
-    for spec in LEDGER_SHEETS:
-        _write_sheet(wb, spec, list(rows.get(spec.key, ())))
-    _write_settings(wb)
-    _write_lists(wb)
-    wb.properties.creator = "kiemsat"
-    wb.properties.title = "Sổ theo dõi vụ án, vụ việc"
-    wb.properties.created = wb.properties.modified = FIXED_TIMESTAMP
+    """The template with these rows, streamed by the builder (write-only mode)."""
     tmp = path.with_name(path.name + ".tmp")
-    wb.save(tmp)
+    builder.build_workbook(rows, write_only=True).save(tmp)
     os.replace(tmp, path)
 
 
@@ -354,80 +186,11 @@ def profile(path: Path, n: int) -> None:
 # ---------------------------------------------------------------- layout check
 
 
-def check_layout(n: int = 120) -> bool:
-    """The write-only ledger against builder.build_workbook with the same rows: same cells, formats, reading."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    rows = _rows(n)
-    ours, theirs = OUT / f"layout_check_bench_{n}.xlsx", OUT / f"layout_check_builder_{n}.xlsx"
-    _write_ledger(ours, rows)
-    builder.build_workbook(rows).save(theirs)
-    ok = True
-    a, b = load_workbook(ours), load_workbook(theirs)
-    if a.sheetnames != b.sheetnames:
-        print(f"  sheet names differ: {a.sheetnames} vs {b.sheetnames}")
-        ok = False
-    for name in b.sheetnames:
-        wa, wb_ = a[name], b[name]
-        if (wa.max_row, wa.max_column) != (wb_.max_row, wb_.max_column):
-            print(f"  {name}: size {wa.max_row}x{wa.max_column} vs {wb_.max_row}x{wb_.max_column}")
-            ok = False
-        if sorted(map(str, wa.merged_cells.ranges)) != sorted(map(str, wb_.merged_cells.ranges)):
-            print(f"  {name}: merged {wa.merged_cells.ranges} vs {wb_.merged_cells.ranges}")
-            ok = False
-        tables_a = {(t.ref, tuple(c.name for c in t.tableColumns)) for t in wa.tables.values()}
-        tables_b = {(t.ref, tuple(c.name for c in t.tableColumns)) for t in wb_.tables.values()}
-        if tables_a != tables_b:
-            print(f"  {name}: tables differ")
-            ok = False
-        dims_a = ({k: d.width for k, d in wa.column_dimensions.items()}, {k: d.height for k, d in wa.row_dimensions.items() if d.height})
-        dims_b = ({k: d.width for k, d in wb_.column_dimensions.items()}, {k: d.height for k, d in wb_.row_dimensions.items() if d.height})
-        if dims_a != dims_b:
-            print(f"  {name}: column widths / row heights differ: {dims_a} vs {dims_b}")
-            ok = False
-        if wa.freeze_panes != wb_.freeze_panes:
-            print(f"  {name}: freeze panes {wa.freeze_panes} vs {wb_.freeze_panes}")
-            ok = False
-        diffs = 0
-        for ra, rb in zip(wa.iter_rows(), wb_.iter_rows()):
-            for ca, cb in zip(ra, rb):
-                if (ca.value, ca.number_format, *map(copy, (ca.font, ca.fill, ca.alignment, ca.border))) != \
-                        (cb.value, cb.number_format, *map(copy, (cb.font, cb.fill, cb.alignment, cb.border))):
-                    diffs += 1
-                    if diffs <= 3:
-                        print(f"  {name}!{ca.coordinate}: {ca.value!r} {ca.number_format!r} vs "
-                              f"{cb.value!r} {cb.number_format!r}")
-        if diffs:
-            print(f"  {name}: {diffs} cells differ")
-            ok = False
-        if len(wa.data_validations.dataValidation) != len(wb_.data_validations.dataValidation):
-            print(f"  {name}: data validations differ")
-            ok = False
-    la, lb = read_ledger(ours), read_ledger(theirs)
-    for key in lb.sheets:
-        va = [(r.row, r.values, r.extra) for r in la.records(key)]
-        vb = [(r.row, r.values, r.extra) for r in lb.records(key)]
-        if va != vb:
-            print(f"  read_ledger: sheet {key} differs")
-            ok = False
-    if set(la.sheets) != set(lb.sheets) or len(la.problems) != len(lb.problems):
-        print(f"  read_ledger: sheets {set(la.sheets)} vs {set(lb.sheets)}, "
-              f"problems {len(la.problems)} vs {len(lb.problems)}")
-        ok = False
-    print(f"layout check ({n} rows, vs builder.build_workbook): {'same' if ok else 'DIFFERENT'}; "
-          f"read_ledger: {len(la.records(SHEET.key))} rows, {len(la.problems)} problems")
-    return ok
-
-
-# ---------------------------------------------------------------- main
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=50_000, help="data rows in «Án hình sự» (default 50000)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per reader; the median is reported")
     parser.add_argument("--profile", action="store_true", help="cProfile read_ledger into bench/out/")
-    parser.add_argument("--check-layout", action="store_true",
-                        help="first compare the generated layout with builder.build_workbook (small file)")
     parser.add_argument("--skip-openpyxl-default", action="store_true",
                         help="skip openpyxl's default (slow, memory-hungry) mode")
     parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
@@ -441,8 +204,6 @@ def main(argv: list[str] | None = None) -> int:
     from importlib.metadata import version
     print(f"Python {platform.python_version()}, python-calamine {version('python-calamine')}, "
           f"openpyxl {version('openpyxl')}, {os.cpu_count()} CPUs, {platform.machine()}")
-    if args.check_layout:
-        check_layout()
     path = ledger_path(args.rows)
 
     print(f"timing {args.runs} run(s) each, median reported ...")

@@ -303,9 +303,13 @@ def issue_decisions(ledger_path: str | Path, type_key: str, *, out_dir: str | Pa
             no_key, date_key = dtype.writeback
             updates = [CaseUpdate(dtype.sheet, item.row, {no_key: item.decision_no, date_key: day}) for item in issued]
             backup, warnings = write_back(ledger, entries, updates)
-        except BaseException:
+        except BaseException:  # a number is never used without being recorded: take the files back
             for item in issued:
                 item.file.unlink(missing_ok=True)
+                try:
+                    item.file.parent.rmdir()  # only when now empty
+                except OSError:
+                    pass
             raise
 
     batch = Batch(issued, backup, warnings)

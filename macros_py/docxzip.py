@@ -8,6 +8,7 @@ recompress every member for every document.
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 import zlib
@@ -51,8 +52,6 @@ class PackageWriter:
     """Writes copies of a template package with some parts replaced."""
 
     def __init__(self, template: bytes | str, replaced: tuple[str, ...]):
-        import io
-
         source = io.BytesIO(template) if isinstance(template, bytes) else template
         with zipfile.ZipFile(source) as zf:
             self.infos = zf.infolist()

@@ -565,6 +565,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Tô màu và gửi thư khi còn từng này ngày đến hạn"),
     Setting("send_time", "Giờ gửi cảnh báo", Kind.TIME, "07:00", ("giờ gửi", "thời điểm gửi"),
             "Dạng giờ:phút, ví dụ 07:00"),
+    Setting("reminder_days", "Ngày nhắc thêm", Kind.TEXT, None, ("nhắc thêm", "các ngày nhắc", "nhắc lại trước hạn"),
+            "Gửi thêm thư nhắc khi còn từng này ngày, cách nhau bởi dấu ;, ví dụ 3; 1; "
+            "ghi thêm «quá hạn» để nhắc cả khi đã quá hạn"),
     Setting("extra_days_off", "Ngày nghỉ bù thêm", Kind.DATE_LIST, (), ("ngày nghỉ bù", "ngày nghỉ thêm"),
             "Ngày nghỉ do Chính phủ cho nghỉ bù, ngoài ngày lễ; cách nhau bởi dấu ;"),
     Setting("extra_work_days", "Ngày làm bù", Kind.DATE_LIST, (), ("ngày đi làm bù", "thứ bảy làm bù"),

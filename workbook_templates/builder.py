@@ -7,17 +7,21 @@ printing; plus the Cấu hình (settings) sheet and a hidden Danh mục sheet ho
 
 from __future__ import annotations
 
+import warnings
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
 
 from macros_py.schema import (
     ALL_CHOICES, LEDGER_SHEETS, LISTS_SHEET, SETTINGS, SETTINGS_SHEET, STAFF, Column, Kind, SheetSpec,
@@ -84,55 +88,68 @@ def _validation(col: Column) -> DataValidation | None:
     return None
 
 
+def _cell(ws: Any, value: Any, *, font: Font | None = None, fill: PatternFill | None = None,
+          alignment: Alignment | None = None, border: Border | None = None, number_format: str | None = None) -> Cell:
+    """A styled cell for `ws.append`, which works the same in normal and write-only workbooks."""
+    cell = WriteOnlyCell(ws, value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # text a clerk typed stays text: never a formula
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if alignment is not None:
+        cell.alignment = alignment
+    if border is not None:
+        cell.border = border
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
+
+
 def _write_sheet(wb: Workbook, spec: SheetSpec, rows: list[Mapping[str, Any]]) -> None:
     ws = wb.create_sheet(spec.title)
     ncols = len(spec.columns)
     last = get_column_letter(ncols)
-
-    ws.cell(1, 1, spec.heading).font = _TITLE_FONT
-    ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
-    ws.merge_cells(f"A1:{last}1")
-    ws.row_dimensions[1].height = 30
-    ws.row_dimensions[HEADER_ROW].height = 48
-
-    for j, col in enumerate(spec.columns, start=1):
-        cell = ws.cell(HEADER_ROW, j, col.label)
-        cell.font = _HEADER_FONT
-        cell.fill = _COMPUTED_FILL if col.computed else _HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = _BORDER
-        ws.column_dimensions[get_column_letter(j)].width = col.width
-
     n = len(rows)
     table_end = FIRST_DATA_ROW + max(n, 1) - 1  # an Excel Table needs at least one data row
     formatted_end = max(MIN_FORMATTED_ROWS, table_end + SPARE_ROWS)
-    for i, row in enumerate(rows):
-        r = FIRST_DATA_ROW + i
-        for j, col in enumerate(spec.columns, start=1):
-            value = _cell_value(col, row.get(col.key))
-            if value is not None:
-                ws.cell(r, j, value)
+
+    # a write-only sheet takes everything that precedes its cells before the first row
     for j, col in enumerate(spec.columns, start=1):
-        wrap = col.width >= 28
-        for r in range(FIRST_DATA_ROW, table_end + 1):
-            cell = ws.cell(r, j)
-            cell.font = _BODY_FONT
-            if col.kind is Kind.DATE:
-                cell.number_format = DATE_FORMAT
-            if wrap:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(j)].width = col.width
+    ws.row_dimensions[1].height = 30
+    ws.row_dimensions[HEADER_ROW].height = 48
+    ws.freeze_panes = f"B{FIRST_DATA_ROW}"
+
+    ws.append([_cell(ws, spec.heading, font=_TITLE_FONT,
+                     alignment=Alignment(horizontal="center", vertical="center"))])
+    ws.merged_cells.add(f"A1:{last}1")
+    header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.append([_cell(ws, col.label, font=_HEADER_FONT, fill=_COMPUTED_FILL if col.computed else _HEADER_FILL,
+                     alignment=header_alignment, border=_BORDER) for col in spec.columns])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    layout = [(col, DATE_FORMAT if col.kind is Kind.DATE else None, wrap if col.width >= 28 else None)
+              for col in spec.columns]
+    for row in rows or [{}]:
+        ws.append([_cell(ws, _cell_value(col, row.get(col.key)), font=_BODY_FONT, number_format=fmt,
+                         alignment=align) for col, fmt, align in layout])
 
     table = Table(displayName=spec.table, ref=f"A{HEADER_ROW}:{last}{table_end}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-    ws.add_table(table)
-    ws.freeze_panes = f"B{FIRST_DATA_ROW}"
+    table._initialise_columns()  # a write-only sheet cannot name the columns from its header cells
+    for column, col in zip(table.tableColumns, spec.columns):
+        column.name = col.label
+    with warnings.catch_warnings():  # "add table columns manually": done just above
+        warnings.filterwarnings("ignore", message="In write-only mode")
+        ws.add_table(table)
 
     for j, col in enumerate(spec.columns, start=1):
         dv = _validation(col)
         if dv is not None:
             letter = get_column_letter(j)
             dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{formatted_end}")
-            ws.add_data_validation(dv)
+            ws.data_validations.append(dv)
 
     if spec.has_deadlines:
         due = get_column_letter(spec.keys.index("next_deadline") + 1)
@@ -144,7 +161,7 @@ def _write_sheet(wb: Workbook, spec: SheetSpec, rows: list[Mapping[str, Any]]) -
             formula=[f"AND(ISNUMBER({ref}),{ref}-TODAY()<={ALERT_DAYS_NAME})"], fill=_SOON_FILL, stopIfTrue=True))
 
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -156,59 +173,62 @@ def _write_sheet(wb: Workbook, spec: SheetSpec, rows: list[Mapping[str, Any]]) -
 
 def _write_settings(wb: Workbook, settings: Mapping[str, Any]) -> None:
     ws = wb.create_sheet(SETTINGS_SHEET)
-    ws.cell(1, 1, "CẤU HÌNH ĐƠN VỊ").font = _TITLE_FONT
-    for j, (label, width) in enumerate((("Tham số", 28), ("Giá trị", 52), ("Hướng dẫn", 60)), start=1):
-        cell = ws.cell(HEADER_ROW, j, label)
-        cell.font, cell.fill, cell.border = _HEADER_FONT, _HEADER_FILL, _BORDER
+    for j, width in enumerate((28, 52, 60), start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
+    ws.freeze_panes = f"A{FIRST_DATA_ROW}"
+    ws.append([_cell(ws, "CẤU HÌNH ĐƠN VỊ", font=_TITLE_FONT)])
+    ws.append([_cell(ws, label, font=_HEADER_FONT, fill=_HEADER_FILL, border=_BORDER)
+               for label in ("Tham số", "Giá trị", "Hướng dẫn")])
     for i, setting in enumerate(SETTINGS):
-        r = FIRST_DATA_ROW + i
         value = settings.get(setting.key, setting.default)
         if setting.kind is Kind.TIME and isinstance(value, str):
             hour, minute = value.split(":")
             value = time(int(hour), int(minute))
         if setting.kind is Kind.DATE_LIST:
             value = "; ".join(d.strftime("%d/%m/%Y") for d in value) or None
-        ws.cell(r, 1, setting.label).font = Font(name="Times New Roman", size=11, bold=True)
-        cell = ws.cell(r, 2, value)
-        cell.font = _BODY_FONT
-        if setting.kind is Kind.TIME:
-            cell.number_format = "hh:mm"
-        ws.cell(r, 3, setting.hint).font = Font(name="Times New Roman", size=10, italic=True)
+        ws.append([
+            _cell(ws, setting.label, font=Font(name="Times New Roman", size=11, bold=True)),
+            _cell(ws, value, font=_BODY_FONT, number_format="hh:mm" if setting.kind is Kind.TIME else None),
+            _cell(ws, setting.hint, font=Font(name="Times New Roman", size=10, italic=True)),
+        ])
         if setting.key == "alert_days":
             wb.defined_names[ALERT_DAYS_NAME] = DefinedName(
-                ALERT_DAYS_NAME, attr_text=f"{quote_sheetname(SETTINGS_SHEET)}!$B${r}")
-    ws.freeze_panes = f"A{FIRST_DATA_ROW}"
+                ALERT_DAYS_NAME, attr_text=f"{quote_sheetname(SETTINGS_SHEET)}!$B${FIRST_DATA_ROW + i}")
 
 
 def _write_lists(wb: Workbook) -> None:
     ws = wb.create_sheet(LISTS_SHEET)
+    ws.sheet_state = "hidden"
+    for j in range(1, len(ALL_CHOICES) + 1):
+        ws.column_dimensions[get_column_letter(j)].width = 26
+    ws.append([_cell(ws, choices.label, font=Font(bold=True)) for choices in ALL_CHOICES])
+    for i in range(max(len(c.canonical) for c in ALL_CHOICES)):
+        ws.append([c.canonical[i] if i < len(c.canonical) else None for c in ALL_CHOICES])
     for j, choices in enumerate(ALL_CHOICES, start=1):
         letter = get_column_letter(j)
-        ws.cell(1, j, choices.label).font = Font(bold=True)
-        for i, value in enumerate(choices.canonical, start=2):
-            ws.cell(i, j, value)
-        ws.column_dimensions[letter].width = 26
         wb.defined_names[choices.name] = DefinedName(
             choices.name, attr_text=f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(choices.canonical) + 1}")
     name_col = get_column_letter(STAFF.keys.index("name") + 1)
     wb.defined_names[STAFF_LIST] = DefinedName(
         STAFF_LIST, attr_text=f"{quote_sheetname(STAFF.title)}!${name_col}${FIRST_DATA_ROW}:"
                               f"${name_col}${FIRST_DATA_ROW + 300}")
-    ws.sheet_state = "hidden"
 
 
 def build_workbook(rows: Mapping[str, Iterable[Mapping[str, Any]]] | None = None,
-                   settings: Mapping[str, Any] | None = None) -> Workbook:
-    """A ledger workbook; `rows` maps a sheet key to its rows (dicts by column key)."""
+                   settings: Mapping[str, Any] | None = None, *, write_only: bool = False) -> Workbook:
+    """A ledger workbook; `rows` maps a sheet key to its rows (dicts by column key).
+
+    `write_only` streams the cells (fast and small in memory for large ledgers; the workbook can
+    then only be saved, once); otherwise the workbook can still be changed before saving.
+    """
     rows = rows or {}
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=write_only)
+    if not write_only:
+        wb.remove(wb.active)
     for spec in LEDGER_SHEETS:
         _write_sheet(wb, spec, list(rows.get(spec.key, ())))
     _write_settings(wb, settings or {})
     _write_lists(wb)
-    wb.active = 0
     wb.properties.creator = "kiemsat"
     wb.properties.title = "Sổ theo dõi vụ án, vụ việc"
     wb.properties.created = wb.properties.modified = FIXED_TIMESTAMP
@@ -226,8 +246,9 @@ def create_ledger(path: Path, *, sample: int = 0, seed: int = 1, today: date | N
     from macros_py.sample import sample_rows
 
     rows = sample_rows(sample, seed=seed, today=today) if sample else None
-    wb = build_workbook(rows)
-    return atomic_write(Path(path), lambda tmp: wb.save(tmp), overwrite=overwrite)
+    # built inside the write: a write-only workbook left unsaved complains when collected
+    return atomic_write(Path(path), lambda tmp: build_workbook(rows, write_only=True).save(tmp),
+                        overwrite=overwrite)
 
 
 def main() -> None:

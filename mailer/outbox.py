@@ -1,0 +1,322 @@
+"""The durable outbox: a SQLite file that records every alert before it is sent.
+
+Two tables. `alerts` has one row per alert, keyed by (ledger, case, person, kind, due date,
+reminder day, recipient); `messages` has one row per digest, with its exact bytes.
+
+* Claim. A run inserts its planned alerts with INSERT ... ON CONFLICT DO NOTHING: a key
+  already there (sent, or waiting in a message) is never planned again, whichever process
+  inserted it. Building the digests happens in the same write transaction (BEGIN IMMEDIATE),
+  so two processes never put one alert into two messages.
+* Send. A process takes one message with a single UPDATE (status -> sending, with a lease),
+  sends it, then marks it sent. Only the server's acceptance marks it sent.
+* Failures. A refusal for good (5xx) marks the message failed and it is not retried. Other
+  failures are retried with exponential backoff; after `max_tries` the message is reported as
+  failed but still retried at the longest interval. A message that never reached the server is
+  dissolved at the next planning run and its alerts regrouped, so the digest that finally
+  arrives states the days left as of that day; a message that may have reached the server
+  (connection lost mid-send, or a process that died holding the lease) is only ever resent as
+  the same bytes with the same Message-ID.
+
+The guarantee: every planned alert is delivered at least once (never lost while the outbox
+file survives); it is delivered twice only when the server accepted a message and the sender
+died or lost the connection before recording it. That duplicate has the same Message-ID, so
+mail clients fold it. Keep the file on a local disk (SQLite locking is unreliable on network
+shares).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from .messages import Composed
+from .planning import Alert
+from .transports import SendError, Transport
+
+__all__ = ["Delivery", "Outbox", "OutboxStatus", "SendReport"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS alerts (
+    key TEXT PRIMARY KEY,
+    ledger TEXT NOT NULL,
+    ledger_name TEXT NOT NULL,
+    case_ref TEXT NOT NULL,
+    person TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    due TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    recipient TEXT NOT NULL,
+    recipient_name TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',      -- pending | sent | cancelled
+    message_id TEXT,                            -- the digest that carries it
+    attempts INTEGER NOT NULL DEFAULT 0,
+    not_before TEXT NOT NULL DEFAULT '',        -- the backoff of a dissolved message
+    created TEXT NOT NULL,
+    sent_at TEXT
+);
+CREATE INDEX IF NOT EXISTS alerts_open ON alerts(state, message_id);
+CREATE INDEX IF NOT EXISTS alerts_message ON alerts(message_id);
+CREATE TABLE IF NOT EXISTS messages (
+    message_id TEXT PRIMARY KEY,
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    raw BLOB NOT NULL,
+    status TEXT NOT NULL,                       -- queued | sending | retry | failed | sent
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt TEXT NOT NULL,
+    lease_until TEXT,
+    owner TEXT,
+    uncertain INTEGER NOT NULL DEFAULT 0,       -- may have reached the server: resend as is
+    permanent INTEGER NOT NULL DEFAULT 0,       -- refused for good: never retried
+    last_error TEXT,
+    location TEXT,
+    created TEXT NOT NULL,
+    sent_at TEXT
+);
+CREATE INDEX IF NOT EXISTS messages_due ON messages(status, next_attempt);
+"""
+
+
+def stamp(moment: datetime) -> str:
+    """UTC, second precision, sortable as text."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+@dataclass
+class Delivery:
+    message_id: str
+    recipient: str
+    subject: str
+    alerts: int
+    location: str = ""
+    error: str = ""
+
+
+@dataclass
+class SendReport:
+    sent: list[Delivery] = field(default_factory=list)
+    failed: list[Delivery] = field(default_factory=list)  # this run's failed attempts
+    stopped: str = ""  # why sending stopped early (server down, bad login), Vietnamese
+
+
+@dataclass
+class OutboxStatus:
+    alerts: dict[str, int]  # state -> count
+    messages: dict[str, int]  # status -> count
+    waiting: list[Delivery]  # queued or retrying
+    failed: list[Delivery]  # reported: refused, or max_tries reached
+    last_sent: str | None
+
+
+class Outbox:
+    def __init__(self, path: Path | str, *, max_tries: int = 5, lease: timedelta = timedelta(minutes=10),
+                 backoff: timedelta = timedelta(minutes=5), backoff_cap: timedelta = timedelta(hours=6)):
+        self.path = path if path == ":memory:" else Path(path)
+        if isinstance(self.path, Path):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.max_tries, self.lease, self.backoff, self.backoff_cap = max_tries, lease, backoff, backoff_cap
+        self.db = sqlite3.connect(str(self.path), timeout=60, isolation_level=None)
+        self.db.execute("PRAGMA busy_timeout = 60000")
+        if self.path != ":memory:":
+            self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA synchronous = FULL")
+        with self.write():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self.db.execute(statement)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Outbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self, rollback: bool = False) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so concurrent runs queue up."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("ROLLBACK" if rollback else "COMMIT")
+
+    def delay(self, attempts: int) -> timedelta:
+        return min(self.backoff * (2 ** max(0, attempts - 1)), self.backoff_cap)
+
+    # ------------------------------------------------------------ planning
+
+    def enqueue(self, alerts: Iterable[Alert], ledgers: Iterable[str], now: datetime,
+                compose: Callable[[list[Alert]], Composed], *, dry_run: bool = False) -> tuple[int, list[Composed]]:
+        """Record the planned `alerts` of `ledgers` and build the digests for those not yet sent.
+
+        Returns (how many alerts this call recorded first, the digests built). Alerts of these
+        ledgers that wait outside any message and are no longer planned (step done, deadline
+        moved, a later reminder day reached, recipient opted out) are cancelled. With
+        `dry_run` nothing is kept.
+        """
+        planned = {a.key: a for a in alerts}
+        ledger_set = set(ledgers)
+        now_s = stamp(now)
+        db = self.db
+        with self.write(rollback=dry_run):
+            self._dissolve(ledger_set)
+            before = db.total_changes
+            db.executemany(
+                "INSERT INTO alerts (key, ledger, ledger_name, case_ref, person, kind, due, day, recipient,"
+                " recipient_name, created) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO NOTHING",
+                [(a.key, a.ledger, a.ledger_name, a.case_ref, a.deadline.person or "", a.deadline.kind,
+                  a.deadline.due.isoformat(), a.day, a.recipient.address, a.recipient.name, now_s)
+                 for a in planned.values()])
+            new = db.total_changes - before
+            open_rows = db.execute("SELECT key, ledger, state, attempts, not_before FROM alerts "
+                                   "WHERE message_id IS NULL AND state IN ('pending', 'cancelled')").fetchall()
+            groups: dict[str, list[Alert]] = {}
+            history: dict[str, tuple[int, str]] = {}
+            cancel, revive = [], []
+            for key, ledger, state, attempts, not_before in open_rows:
+                alert = planned.get(key)
+                if alert is None:
+                    if state == "pending" and ledger in ledger_set:
+                        cancel.append((key,))
+                    continue
+                if state == "cancelled":
+                    revive.append((key,))
+                groups.setdefault(alert.recipient.address, []).append(alert)
+                history[key] = (attempts, not_before)
+            db.executemany("UPDATE alerts SET state = 'cancelled' WHERE key = ?", cancel)
+            db.executemany("UPDATE alerts SET state = 'pending' WHERE key = ?", revive)
+            built = []
+            for address in sorted(groups):
+                composed = compose(groups[address])
+                tries = max(history[k][0] for k in composed.keys)
+                not_before = max([history[k][1] for k in composed.keys] + [now_s])
+                status = "queued" if not tries else ("failed" if tries >= self.max_tries else "retry")
+                db.execute("INSERT INTO messages (message_id, recipient, subject, raw, status, attempts, next_attempt,"
+                           " created) VALUES (?,?,?,?,?,?,?,?)",
+                           (composed.message_id, composed.recipient, composed.subject, composed.raw, status, tries,
+                            not_before, now_s))
+                db.executemany("UPDATE alerts SET message_id = ? WHERE key = ?",
+                               [(composed.message_id, k) for k in composed.keys])
+                built.append(composed)
+        return new, built
+
+    def _dissolve(self, ledgers: set[str]) -> None:
+        """Take apart the messages that never reached a server (failed before or at connecting,
+        or refused with a temporary error), when all their alerts belong to `ledgers`."""
+        db = self.db
+        rows = db.execute("SELECT message_id, next_attempt FROM messages WHERE status IN ('queued', 'retry', 'failed')"
+                          " AND uncertain = 0 AND permanent = 0").fetchall()
+        for message_id, next_attempt in rows:
+            owners = {r[0] for r in db.execute("SELECT DISTINCT ledger FROM alerts WHERE message_id = ?",
+                                               (message_id,))}
+            if not owners <= ledgers:
+                continue
+            db.execute("UPDATE alerts SET message_id = NULL, not_before = ? WHERE message_id = ?",
+                       (next_attempt, message_id))
+            db.execute("DELETE FROM messages WHERE message_id = ?", (message_id,))
+
+    # ------------------------------------------------------------ sending
+
+    def claim(self, now: datetime, owner: str) -> tuple[str, str, str, bytes] | None:
+        """Take the next message due for sending, or None. One statement, so one process wins."""
+        now_s = stamp(now)
+        row = self.db.execute(
+            "UPDATE messages SET status = 'sending', owner = ?, lease_until = ?,"
+            " uncertain = CASE WHEN status = 'sending' THEN 1 ELSE uncertain END"
+            " WHERE message_id = (SELECT message_id FROM messages WHERE"
+            "  (status IN ('queued', 'retry') AND next_attempt <= ?)"
+            "  OR (status = 'failed' AND permanent = 0 AND next_attempt <= ?)"
+            "  OR (status = 'sending' AND lease_until < ?)"
+            "  ORDER BY created, message_id LIMIT 1)"
+            " RETURNING message_id, recipient, subject, raw",
+            (owner, stamp(now + self.lease), now_s, now_s, now_s)).fetchone()
+        return tuple(row) if row else None  # type: ignore[return-value]
+
+    def mark_sent(self, message_id: str, location: str, now: datetime) -> None:
+        with self.write() as db:
+            db.execute("UPDATE messages SET status = 'sent', sent_at = ?, location = ?, lease_until = NULL,"
+                       " last_error = NULL WHERE message_id = ?", (stamp(now), location, message_id))
+            db.execute("UPDATE alerts SET state = 'sent', sent_at = ? WHERE message_id = ?", (stamp(now), message_id))
+
+    def mark_failed(self, message_id: str, error: SendError, now: datetime) -> int:
+        """Record a failed attempt; returns the message's attempts so far."""
+        with self.write() as db:
+            (attempts,) = db.execute("SELECT attempts + 1 FROM messages WHERE message_id = ?",
+                                     (message_id,)).fetchone()
+            status = "failed" if error.permanent or attempts >= self.max_tries else "retry"
+            db.execute("UPDATE messages SET status = ?, attempts = ?, next_attempt = ?, lease_until = NULL,"
+                       " uncertain = MAX(uncertain, ?), permanent = ?, last_error = ? WHERE message_id = ?",
+                       (status, attempts, stamp(now + self.delay(attempts)), int(error.uncertain),
+                        int(error.permanent), str(error), message_id))
+            db.execute("UPDATE alerts SET attempts = ? WHERE message_id = ?", (attempts, message_id))
+        return attempts
+
+    def release(self, message_id: str) -> None:
+        """Give back a claimed message that was not tried (the run stopped before it)."""
+        self.db.execute("UPDATE messages SET status = CASE WHEN attempts = 0 THEN 'queued' ELSE 'retry' END,"
+                        " lease_until = NULL WHERE message_id = ? AND status = 'sending'", (message_id,))
+
+    def count_alerts(self, message_id: str) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM alerts WHERE message_id = ?", (message_id,)).fetchone()[0]
+
+    def send_due(self, transport: Transport, sender: str, now: datetime | None = None, *,
+                 owner: str = "", clock: Callable[[], datetime] | None = None) -> SendReport:
+        """Send every message that is due, each at most once per call, over one transport."""
+        clock = clock or (lambda: now or datetime.now(timezone.utc))
+        report = SendReport()
+        tried: set[str] = set()
+        try:
+            while True:
+                moment = clock()
+                claimed = self.claim(moment, owner)
+                if claimed is None:
+                    break
+                message_id, recipient, subject, raw = claimed
+                if message_id in tried:  # due again already (zero backoff): leave it to the next run
+                    self.release(message_id)
+                    break
+                tried.add(message_id)
+                n = self.count_alerts(message_id)
+                try:
+                    location = transport.send(sender, recipient, raw, message_id)
+                except SendError as exc:
+                    self.mark_failed(message_id, exc, clock())
+                    report.failed.append(Delivery(message_id, recipient, subject, n, error=str(exc)))
+                    if exc.connection:
+                        report.stopped = str(exc)
+                        break
+                    continue
+                self.mark_sent(message_id, location, clock())
+                report.sent.append(Delivery(message_id, recipient, subject, n, location=location))
+        finally:
+            transport.close()
+        return report
+
+    # ------------------------------------------------------------ reporting
+
+    def status(self) -> OutboxStatus:
+        db = self.db
+        alerts = dict(db.execute("SELECT state, COUNT(*) FROM alerts GROUP BY state").fetchall())
+        messages = dict(db.execute("SELECT status, COUNT(*) FROM messages GROUP BY status").fetchall())
+
+        def deliveries(where: str) -> list[Delivery]:
+            return [Delivery(m, r, s, n, error=e or "") for m, r, s, n, e in db.execute(
+                "SELECT m.message_id, m.recipient, m.subject, (SELECT COUNT(*) FROM alerts a"
+                " WHERE a.message_id = m.message_id), m.last_error FROM messages m WHERE " + where
+                + " ORDER BY m.created, m.recipient")]
+
+        last = db.execute("SELECT MAX(sent_at) FROM messages WHERE status = 'sent'").fetchone()[0]
+        return OutboxStatus(alerts, messages, deliveries("m.status IN ('queued', 'retry', 'sending')"),
+                            deliveries("m.status = 'failed'"), last)
+
+    def sent_keys(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT key FROM alerts WHERE state = 'sent' ORDER BY key")]

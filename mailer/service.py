@@ -1,0 +1,307 @@
+"""The alert service: one run (read ledgers, plan, record, send) and the daily scheduler.
+
+`run_once(ledger_paths, today, ...)` is the whole job; `kiemsat alerts run-once`, the scheduler,
+the Excel button and `kiemsat demo` all call it. The job is written as "send every alert due on
+or before today that is not yet sent", so a missed day is caught up by the next run.
+
+`serve(config)` runs it with APScheduler 3.x: daily at the configured time (and once at
+start-up), with coalesce=True and misfire_grace_time=None, so a PC that slept through 07:00
+runs the job once when it wakes, not once per missed day and not never (APScheduler's default
+grace of 1 s would skip the day). A second job retries failed sends every `retry_minutes`.
+One scheduler per process, with an in-memory job store: the outbox, not the scheduler, is what
+makes each alert go out once, so two services over the same outbox still send each alert once.
+
+Running it unattended
+---------------------
+Windows (Task Scheduler), as the user whose keyring holds the SMTP password::
+
+    schtasks /Create /TN "kiemsat canh bao" /SC ONLOGON /RL LIMITED ^
+      /TR "\"C:\\kiemsat\\.venv\\Scripts\\kiemsat.exe\" alerts serve --config \"%APPDATA%\\kiemsat\\canh-bao.toml\""
+
+or, without a resident process, a daily task running `kiemsat alerts run-once` (add
+"/SC DAILY /ST 07:00" and tick "Run task as soon as possible after a scheduled start is missed").
+
+Linux (systemd), /etc/systemd/system/kiemsat-alerts.service::
+
+    [Unit]
+    Description=kiemsat: canh bao thoi han to tung
+    After=network-online.target
+    Wants=network-online.target
+
+    [Service]
+    User=kiemsat
+    EnvironmentFile=/etc/kiemsat/smtp.env        # KIEMSAT_SMTP_PASSWORD=..., mode 0600
+    ExecStart=/opt/kiemsat/.venv/bin/kiemsat alerts serve --config /etc/kiemsat/canh-bao.toml
+    Restart=on-failure
+
+    [Install]
+    WantedBy=multi-user.target
+
+then `systemctl enable --now kiemsat-alerts`.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import signal
+import socket
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from macros_py.values import fmt_date
+
+from .config import AlertConfig, ConfigError, load_config
+from .messages import Composed, Sender, compose_digest
+from .outbox import Delivery, Outbox, OutboxStatus, SendReport
+from .planning import Plan, ledger_id, plan_ledger
+from .transports import EmlFolderTransport, SendError, SmtpTransport, Transport
+
+__all__ = ["RunResult", "make_transport", "run_once", "send_pending", "serve", "setup_logging", "status"]
+
+log = logging.getLogger("kiemsat.alerts")
+
+
+@dataclass
+class RunResult:
+    today: date
+    dry_run: bool
+    db_path: Path | None
+    outbox_dir: Path | None  # the .eml folder, when that transport was used
+    ledgers: list[str] = field(default_factory=list)  # file names read
+    notes: list[str] = field(default_factory=list)  # Vietnamese: unreadable ledgers, unreachable staff
+    planned: int = 0  # alerts due today (sent before or not)
+    new: int = 0  # alerts this run recorded first
+    digests: list[Composed] = field(default_factory=list)  # digests this run built
+    report: SendReport = field(default_factory=SendReport)
+
+    @property
+    def sent(self) -> list[Delivery]:
+        return self.report.sent
+
+    @property
+    def failed(self) -> list[Delivery]:
+        return self.report.failed
+
+    def lines(self) -> list[str]:
+        """What happened, in Vietnamese, for the CLI, the log and the demo."""
+        out = [f"Cảnh báo thời hạn ngày {fmt_date(self.today)}: đọc {len(self.ledgers)} sổ, "
+               f"{self.planned} cảnh báo đến hạn, {self.new} cảnh báo mới."]
+        if self.dry_run:
+            out.append(f"Chạy thử (--dry-run): sẽ gửi {len(self.digests)} thư, chưa gửi, chưa ghi gì.")
+            out += [f"  - {c.recipient}: {c.subject} ({len(c.keys)} cảnh báo)" for c in self.digests]
+        else:
+            where = f" vào thư mục {self.outbox_dir}" if self.outbox_dir else ""
+            out.append(f"Đã gửi {len(self.sent)} thư{where}." if self.sent else "Không có thư mới cần gửi.")
+            out += [f"  - {d.recipient}: {d.subject} ({d.alerts} cảnh báo)" for d in self.sent]
+            if self.failed:
+                out.append(f"Gửi không được {len(self.failed)} thư (sẽ gửi lại):")
+                out += [f"  - {d.recipient}: {d.error}" for d in self.failed]
+            if self.report.stopped:
+                out.append(f"Dừng gửi: {self.report.stopped}.")
+        if self.notes:
+            out.append(f"Cần kiểm tra ({len(self.notes)}):")
+            out += [f"  - {n}" for n in self.notes]
+        return out
+
+
+def _sender(config: AlertConfig | None) -> Sender:
+    return Sender(config.sender, config.sender_name) if config else Sender()
+
+
+def make_transport(config: AlertConfig) -> Transport:
+    """The configured transport; raises ConfigError (e.g. SMTP without a password)."""
+    if config.transport == "smtp":
+        assert config.smtp is not None
+        return SmtpTransport(config.smtp, config.sender)
+    assert config.outbox_dir is not None
+    return EmlFolderTransport(config.outbox_dir)
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _plan(paths: Iterable[Path], today: date, result: RunResult) -> tuple[Plan, list[str]]:
+    from macros_py.reader import LedgerError, read_ledger
+
+    plan, read = Plan(today), []
+    for path in paths:
+        path = Path(path)
+        try:
+            ledger = read_ledger(path)
+            part = plan_ledger(ledger, today)
+        except LedgerError as exc:
+            result.notes.append(str(exc) + " Chưa gửi cảnh báo của sổ này.")
+            continue
+        except ValueError as exc:  # a contradictory calendar in Cấu hình
+            result.notes.append(f"Sổ «{path.name}»: {exc} Chưa gửi cảnh báo của sổ này.")
+            continue
+        plan.extend(part)
+        read.append(ledger_id(path))
+        result.ledgers.append(path.name)
+    return plan, read
+
+
+def run_once(ledger_paths: Sequence[Path | str], today: date | None = None, *, outbox_dir: Path | None = None,
+             db_path: Path | None = None, transport: Transport | None = None, sender: Sender | None = None,
+             config: AlertConfig | None = None, dry_run: bool = False, now: datetime | None = None) -> RunResult:
+    """Read the ledgers, record the alerts due on `today` in the outbox and send what is due.
+
+    Without `transport`, messages go where `config` says (default: .eml files in `outbox_dir`).
+    `outbox_dir` and `db_path` override the config; without a config, `db_path` defaults to
+    "canh-bao.sqlite3" beside `outbox_dir`. With `dry_run`, nothing is recorded or sent.
+    """
+    today = today or date.today()
+    clock_now = now
+    now = now or datetime.now(timezone.utc)
+    if config is None and transport is None and outbox_dir is None and db_path is None:
+        config = load_config()
+    explicit_folder = outbox_dir is not None
+    if outbox_dir is not None:
+        outbox_dir = Path(outbox_dir)
+    elif config is not None and config.transport == "eml":
+        outbox_dir = config.outbox_dir
+    if db_path is None:
+        db_path = config.db_path if config is not None else (
+            outbox_dir.parent / "canh-bao.sqlite3" if outbox_dir is not None else None)
+    if db_path is None:
+        raise ValueError("run_once needs db_path, outbox_dir or config")
+    if transport is None and not dry_run:
+        if config is not None and config.transport == "smtp" and not explicit_folder:
+            transport = make_transport(config)  # ConfigError before anything is recorded
+        else:
+            assert outbox_dir is not None
+            transport = EmlFolderTransport(outbox_dir)
+    sender = sender or _sender(config)
+    result = RunResult(today, dry_run, Path(db_path), None)
+    plan, ledgers = _plan(ledger_paths, today, result)
+    result.notes.extend(plan.notes)
+    result.planned = len(plan.alerts)
+
+    def compose(alerts: list) -> Composed:
+        return compose_digest(alerts, today, sender, now)
+
+    target = db_path if not dry_run or Path(db_path).exists() else ":memory:"
+    with Outbox(target, max_tries=config.max_tries if config else 5) as outbox:
+        result.new, result.digests = outbox.enqueue(plan.alerts, ledgers, now, compose, dry_run=dry_run)
+        if dry_run or transport is None:
+            return result
+        if isinstance(transport, EmlFolderTransport):
+            result.outbox_dir = transport.folder
+        clock = (lambda: clock_now) if clock_now is not None else None
+        result.report = outbox.send_due(transport, sender.address, owner=_owner(), clock=clock)
+    for line in result.lines():
+        log.info(line)
+    return result
+
+
+def send_pending(config: AlertConfig, now: datetime | None = None) -> SendReport:
+    """Retry what is due in the outbox, without reading the ledgers (the scheduler's retry job)."""
+    assert config.db_path is not None
+    with Outbox(config.db_path, max_tries=config.max_tries) as outbox:
+        clock = (lambda: now) if now is not None else None
+        return outbox.send_due(make_transport(config), config.sender, owner=_owner(), clock=clock)
+
+
+def status(db_path: Path) -> OutboxStatus:
+    with Outbox(db_path) as outbox:
+        return outbox.status()
+
+
+def setup_logging(log_file: Path | None, level: int = logging.INFO) -> None:
+    """Log to a rotating file (1 MB, 5 old files kept), in UTF-8."""
+    if log_file is None:
+        return
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for name, lvl in (("kiemsat", level), ("apscheduler", logging.WARNING)):
+        logger = logging.getLogger(name)
+        logger.setLevel(lvl)
+        if not any(isinstance(h, logging.handlers.RotatingFileHandler)
+                   and getattr(h, "baseFilename", None) == handler.baseFilename for h in logger.handlers):
+            logger.addHandler(handler)
+
+
+def send_time_for(config: AlertConfig) -> time:
+    """The configured time, else the first readable ledger's "Giờ gửi cảnh báo", else 07:00."""
+    if config.send_time is not None:
+        return config.send_time
+    from macros_py.reader import LedgerError, read_ledger
+
+    for path in config.ledgers:
+        try:
+            value = read_ledger(path).settings.get("send_time")
+        except (LedgerError, OSError):
+            continue
+        if isinstance(value, time):
+            return value
+    return time(7, 0)
+
+
+def daily_job(config: AlertConfig) -> RunResult | None:
+    try:
+        return run_once(config.ledgers, date.today(), config=config)
+    except (ConfigError, SendError, OSError) as exc:
+        log.error("Lần chạy cảnh báo thất bại: %s", exc)
+    except Exception:  # noqa: BLE001 - the service must keep running; the log has the details
+        log.exception("Lần chạy cảnh báo thất bại do lỗi không mong muốn.")
+    return None
+
+
+def retry_job(config: AlertConfig) -> None:
+    try:
+        report = send_pending(config)
+    except Exception as exc:  # noqa: BLE001
+        log.error("Gửi lại thư cảnh báo thất bại: %s", exc)
+        return
+    if report.sent or report.failed:
+        log.info("Gửi lại: %d thư đã gửi, %d thư chưa gửi được.", len(report.sent), len(report.failed))
+
+
+def build_scheduler(config: AlertConfig, *, start_now: bool = True) -> Any:
+    """A BlockingScheduler with the daily job (also at start-up) and the retry job."""
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    at = send_time_for(config)
+    scheduler = BlockingScheduler(
+        executors={"default": ThreadPoolExecutor(1)},  # one job at a time
+        job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1})
+    first = datetime.now().astimezone() if start_now else None
+    scheduler.add_job(daily_job, CronTrigger(hour=at.hour, minute=at.minute), args=[config], id="daily",
+                      name="cảnh báo hằng ngày", **({"next_run_time": first} if first else {}))
+    scheduler.add_job(retry_job, IntervalTrigger(minutes=config.retry_minutes), args=[config], id="retry",
+                      name="gửi lại thư chưa gửi được",
+                      next_run_time=datetime.now().astimezone() + timedelta(minutes=config.retry_minutes))
+    return scheduler
+
+
+def serve(config: AlertConfig) -> None:
+    """Run until stopped (Ctrl+C, SIGTERM)."""
+    setup_logging(config.log_file)
+    make_transport(config)  # fail now, not at 07:00, when the SMTP password is missing
+    scheduler = build_scheduler(config)
+    at = send_time_for(config)
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    log.info("Bắt đầu dịch vụ cảnh báo: %d sổ, gửi lúc %s hằng ngày, thư qua %s.", len(config.ledgers),
+             at.strftime("%H:%M"), config.transport)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        log.info("Đã dừng dịch vụ cảnh báo.")
