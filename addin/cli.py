@@ -134,6 +134,16 @@ def demo_cmd(folder: Path, today: str | None) -> None:
     for d in soon[:5]:
         click.echo(f"   - {d.due.strftime('%d/%m/%Y')} ({d.days_left} ngày): {d.sheet_name} dòng {d.row}, "
                    f"{' - '.join(x for x in (d.case, d.person) if x)}: {d.title}")
+
+    from macros_py.decisions import issue_decisions
+
+    decisions_dir = folder / "quyet_dinh"
+    issued = []
+    for type_key, rows in (("tin-bao", [3, 4, 5]), ("hinh-su", [3, 4])):
+        issued += issue_decisions(ledger_path, type_key, out_dir=decisions_dir, rows=rows, day=day).issued
+    click.echo(f"4. Quyết định phân công: đã ra {len(issued)} quyết định, cấp số từ Sổ quyết định và ghi vào sổ:")
+    for item in issued:
+        click.echo(f"   - số {item.decision_no}: {item.file}")
     click.echo(f"Xong. Kết quả ở thư mục: {folder.resolve()}")
     problems = ledger.problems + report.problems
     sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
@@ -401,6 +411,112 @@ def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Pat
     if ledger.problems:
         echo_note(f"Lưu ý: sổ có {len(ledger.problems)} lỗi nhập liệu (kiemsat check); ô lỗi không được tính.")
     sys.exit(EXIT_PROBLEMS if ledger.problems else EXIT_OK)
+
+
+@cli.group("alerts")
+def alerts_group() -> None:
+    """Cảnh báo thời hạn qua thư điện tử cho Kiểm sát viên và lãnh đạo."""
+
+
+def _alerts_config(config_path: Path | None):  # noqa: ANN202 - mailer.config is imported lazily
+    from mailer.config import ConfigError, load_config
+
+    try:
+        return load_config(config_path)
+    except ConfigError as exc:
+        raise Failure(str(exc)) from None
+
+
+@alerts_group.command("run-once")
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--today", help="Ngày làm mốc (YYYY-MM-DD); mặc định hôm nay.")
+@click.option("--dry-run", is_flag=True, help="Chỉ liệt kê thư sẽ gửi; không gửi, không ghi gì.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp cấu hình cảnh báo (TOML); mặc định canh-bao.toml trong thư mục cấu hình của kiemsat.")
+@click.option("--outbox", "outbox_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Ghi thư thành tệp .eml vào thư mục này thay vì gửi qua máy chủ thư.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+def alerts_run_once_cmd(paths: tuple[Path, ...], today: str | None, dry_run: bool, config_path: Path | None,
+                        outbox_dir: Path | None, as_json: bool) -> None:
+    """Gửi một lần các cảnh báo đến hạn của các sổ PATH (mặc định: các sổ trong tệp cấu hình)."""
+    from mailer.config import ConfigError
+    from mailer.service import run_once, setup_logging
+
+    day = _parse_day(today)
+    config = _alerts_config(config_path)
+    ledgers = list(paths) or config.ledgers
+    if not ledgers:
+        raise Failure("chưa có sổ nào: ghi đường dẫn sổ sau lệnh, hoặc khai báo «ledgers» trong tệp cấu hình.")
+    if not dry_run:
+        setup_logging(config.log_file)
+    try:
+        result = run_once(ledgers, day, config=config, outbox_dir=outbox_dir, dry_run=dry_run)
+    except ConfigError as exc:
+        raise Failure(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps({
+            "today": day.isoformat(), "dry_run": dry_run, "ledgers": result.ledgers, "planned": result.planned,
+            "new": result.new, "notes": result.notes,
+            "digests": [{"recipient": c.recipient, "subject": c.subject, "alerts": len(c.keys),
+                         "message_id": c.message_id} for c in result.digests],
+            "sent": [vars(d) for d in result.sent], "failed": [vars(d) for d in result.failed],
+            "stopped": result.report.stopped}, ensure_ascii=False, indent=1))
+    else:
+        for line in result.lines():
+            click.echo(line)
+    if result.report.stopped and not result.sent:
+        sys.exit(EXIT_FAIL)
+    sys.exit(EXIT_PROBLEMS if result.failed or result.notes else EXIT_OK)
+
+
+@alerts_group.command("serve")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp cấu hình cảnh báo (TOML).")
+def alerts_serve_cmd(config_path: Path | None) -> None:
+    """Chạy dịch vụ cảnh báo: gửi hằng ngày vào giờ đã đặt, gửi lại thư chưa gửi được (Ctrl+C để dừng)."""
+    from mailer.config import ConfigError
+    from mailer.service import send_time_for, serve
+
+    config = _alerts_config(config_path)
+    if not config.ledgers:
+        raise Failure("tệp cấu hình chưa khai báo sổ nào («ledgers»).")
+    click.echo(f"Dịch vụ cảnh báo: {len(config.ledgers)} sổ, gửi lúc {send_time_for(config).strftime('%H:%M')} "
+               f"hằng ngày; nhật ký: {config.log_file}. Nhấn Ctrl+C để dừng.")
+    try:
+        serve(config)
+    except ConfigError as exc:
+        raise Failure(str(exc)) from None
+
+
+@alerts_group.command("status")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp cấu hình cảnh báo (TOML).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+def alerts_status_cmd(config_path: Path | None, as_json: bool) -> None:
+    """Thư cảnh báo đã gửi, đang chờ gửi và gửi không được."""
+    from mailer.service import status
+
+    config = _alerts_config(config_path)
+    assert config.db_path is not None
+    if not config.db_path.exists():
+        raise Failure(f"chưa có sổ thư cảnh báo «{config.db_path}»: chưa lần nào chạy gửi cảnh báo.")
+    st = status(config.db_path)
+    if as_json:
+        click.echo(json.dumps({"database": str(config.db_path), "alerts": st.alerts, "messages": st.messages,
+                               "waiting": [vars(d) for d in st.waiting], "failed": [vars(d) for d in st.failed],
+                               "last_sent": st.last_sent}, ensure_ascii=False, indent=1))
+    else:
+        a, m = st.alerts, st.messages
+        click.echo(f"Sổ thư cảnh báo: {config.db_path}")
+        click.echo(f"Cảnh báo: {a.get('sent', 0)} đã gửi, {a.get('pending', 0)} chờ gửi, "
+                   f"{a.get('cancelled', 0)} đã hủy (bước đã xong hoặc hạn đã đổi).")
+        click.echo(f"Thư: {m.get('sent', 0)} đã gửi, {len(st.waiting)} chờ gửi, {len(st.failed)} gửi không được"
+                   + (f"; lần gửi gần nhất {st.last_sent} (UTC)." if st.last_sent else "."))
+        for d in st.waiting:
+            click.echo(f"  chờ gửi: {d.recipient}: {d.subject}" + (f" (lỗi lần trước: {d.error})" if d.error else ""))
+        for d in st.failed:
+            click.echo(f"  KHÔNG GỬI ĐƯỢC: {d.recipient}: {d.subject}: {d.error}")
+    sys.exit(EXIT_PROBLEMS if st.failed else EXIT_OK)
 
 
 def main() -> None:

@@ -79,6 +79,8 @@ def subject_for(alerts: list[Alert]) -> str:
     if overdue:
         text += f", {len(overdue)} đã quá hạn"
     first = min(coming, key=lambda a: a.deadline.days_left).deadline
+    if n == 1:
+        return f"{text} {days_text(first.days_left)} (hạn {fmt_date(first.due)})"
     return f"{text}, gần nhất {days_text(first.days_left)} (hạn {fmt_date(first.due)})"
 
 

@@ -97,5 +97,16 @@ def test_check_unreadable_file_exits_2_with_one_line(tmp_path, make, sample_ledg
 def test_demo_runs_on_embedded_defaults(tmp_path):
     result = run("demo", "--dir", str(tmp_path / "demo"))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert (tmp_path / "demo" / "so_theo_doi_mau.xlsx").exists()
+    ledger = tmp_path / "demo" / "so_theo_doi_mau.xlsx"
     assert "Kiểm tra sổ: 0 lỗi" in result.stdout
+    from macros_py.reader import read_ledger
+
+    read = read_ledger(ledger)
+    # deadlines were written into the ledger's computed columns
+    assert any(r.get("next_deadline") for r in read.records("tin_bao"))
+    # five numbered decisions were made, recorded in the register and on their rows
+    files = sorted((tmp_path / "demo" / "quyet_dinh").rglob("*.docx"))
+    assert len(files) == 5
+    register = read.records("so_quyet_dinh")
+    assert [r["file"] is not None for r in register].count(True) == 5
+    assert len({(r["year"], r["number"]) for r in register}) == len(register)
