@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from addin.commands import cmd  # sub-command names come from the ribbon's registry
 from macros_py import __version__
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAIL = 0, 1, 2
@@ -70,7 +71,7 @@ def init_cmd(path: Path, sample_n: int, seed: int, today: str | None, force: boo
         click.echo(f"Tệp cũ được sao lưu tại: {saved}")
 
 
-@cli.command("check")
+@cli.command(cmd("check").cli_name)
 @click.argument("path", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="In danh sách lỗi dạng JSON.")
 def check_cmd(path: Path, as_json: bool) -> None:
@@ -149,7 +150,7 @@ def demo_cmd(folder: Path, today: str | None) -> None:
     sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
 
 
-@cli.command("deadlines")
+@cli.command(cmd("deadlines").cli_name)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--today", help="Ngày làm mốc tính số ngày còn lại (YYYY-MM-DD); mặc định hôm nay.")
 @click.option("--within", type=click.IntRange(min=0), metavar="DAYS",
@@ -243,7 +244,7 @@ def _parse_decision_day(value: str | None) -> date:
     return _parse_day(value)
 
 
-@cli.command("decide")
+@cli.command(cmd("decisions").cli_name)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--type", "type_key", required=True, type=click.Choice(_decision_type_keys()),
               help="Loại quyết định phân công.")
@@ -350,7 +351,7 @@ def templates_check_cmd(templates_dir: Path | None, as_json: bool) -> None:
     sys.exit(EXIT_PROBLEMS if bad else EXIT_OK)
 
 
-@cli.command("stats")
+@cli.command(cmd("statistics").cli_name)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--period", help="Kỳ báo cáo: 2024-M03 (tháng), 2024-Q1 (quý), 2024-H1 (6 tháng), 2024 (năm); "
                                "mặc định 6 tháng chứa ngày --today.")
@@ -368,7 +369,7 @@ def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Pat
     from macros_py.stats import compute_statistics, format_share
     from macros_py.stats_period import PeriodError, half_year_of, parse_period
     from macros_py.stats_report import save_report
-    from macros_py.stats_sheet import STATS_SHEET, save_statistics_workbook, write_statistics_to_ledger
+    from macros_py.stats_sheet import save_statistics_workbook, write_statistics_to_ledger
     from macros_py.values import fmt_date
 
     day = _parse_day(today)
@@ -402,8 +403,8 @@ def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Pat
                 save_statistics_workbook(out, stats)
             echo_note(f"Đã ghi: {out}")
         if write:
-            saved = write_statistics_to_ledger(path, stats)
-            echo_note(f"Đã ghi sheet «{STATS_SHEET}» vào sổ; tệp cũ được sao lưu tại: {saved}")
+            sheet, saved = write_statistics_to_ledger(path, stats)
+            echo_note(f"Đã ghi sheet «{sheet}» vào sổ; tệp cũ được sao lưu tại: {saved}")
     except FileBusy as exc:
         raise Failure(str(exc)) from None
     except OSError as exc:
@@ -413,7 +414,7 @@ def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Pat
     sys.exit(EXIT_PROBLEMS if ledger.problems else EXIT_OK)
 
 
-@cli.group("alerts")
+@cli.group(cmd("send_alerts").cli_name)
 def alerts_group() -> None:
     """Cảnh báo thời hạn qua thư điện tử cho Kiểm sát viên và lãnh đạo."""
 

@@ -61,4 +61,5 @@ def commands_cmd() -> None:
 
     for c in COMMANDS:
         state = "" if c.available else "  (đang xây dựng)"
-        click.echo(f"{c.id:<16} {c.label_vi}{state}")
+        where = f"kiemsat {c.cli_name}" if c.cli_name else "chỉ trên Excel"
+        click.echo(f"{c.id:<16} {c.label_vi:<18} {where:<18}{state}")

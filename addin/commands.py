@@ -1,7 +1,8 @@
 """The command registry: every action of the Kiểm sát ribbon, defined once.
 
 From this table come the ribbon XML (`ribbon.py`), the VBA dispatcher (`vba.py`), the
-dispatcher on the Python side (`dispatch.py`) and, in time, the CLI's sub-commands. A command
+dispatcher on the Python side (`dispatch.py`) and the names of the CLI's sub-commands
+(`addin/cli.py` names each with `cmd(id).cli_name`; a test checks both sides). A command
 whose core is not built yet stays registered with `available=False`: its button is shown
 disabled (the ribbon's getEnabled callback answers False) and pressing it cannot happen.
 
@@ -18,6 +19,7 @@ from importlib import import_module
 from typing import Any
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,30}$")  # a valid XML NCName, VBA string and CLI word
+CLI_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,30}$")
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class Command:
     tooltip_vi: str  # the screentip's text (supertip)
     image_mso: str  # a built-in Office icon (imageMso)
     handler: str  # "package.module:function", imported only when the command runs
-    cli_name: str  # the sub-command's name under `kiemsat`
+    cli_name: str | None  # the sub-command's name under `kiemsat`; None: ribbon only
     group: str  # Group.id
     available: bool = True  # False while the core it needs is not built
     large: bool = True  # large or normal button
@@ -59,7 +61,7 @@ COMMANDS: tuple[Command, ...] = (
         id="decisions", label_vi="Tạo quyết định",
         tooltip_vi="Tạo quyết định phân công cho các dòng đang chọn: chọn loại quyết định, "
                    "kiemsat điền số liệu của vụ án vào mẫu và lưu vào thư mục hồ sơ.",
-        image_mso="FileNew", handler="addin.handlers.decisions:run", cli_name="decisions",
+        image_mso="FileNew", handler="addin.handlers.decisions:run", cli_name="decide",
         group="grp_cases", available=False),
     Command(
         id="register_number", label_vi="Cấp số",
@@ -99,7 +101,7 @@ COMMANDS: tuple[Command, ...] = (
         id="settings", label_vi="Cài đặt",
         tooltip_vi="Mở sheet «Cấu hình» của sổ: tên đơn vị, số ngày cảnh báo, giờ gửi thư, "
                    "ngày nghỉ bù.",
-        image_mso="ControlProperties", handler="addin.handlers.settings:run", cli_name="settings",
+        image_mso="ControlProperties", handler="addin.handlers.settings:run", cli_name=None,
         group="grp_settings"),
 )
 
@@ -115,6 +117,11 @@ def get(command_id: str) -> Command:
         return _BY_ID[command_id]
     except KeyError:
         raise UnknownCommand(command_id) from None
+
+
+def cmd(command_id: str) -> Command:
+    """The registry entry `command_id` (what addin/cli.py takes its sub-command names from)."""
+    return get(command_id)
 
 
 def by_group(group_id: str) -> tuple[Command, ...]:
@@ -138,7 +145,9 @@ def check_registry() -> list[str]:
             errors.append(f"{c.id}: handler must be 'module:function'")
         if not c.label_vi or not c.tooltip_vi:
             errors.append(f"{c.id}: label and tooltip are required")
-    names = [c.cli_name for c in COMMANDS]
+        if c.cli_name is not None and not CLI_NAME_PATTERN.match(c.cli_name):
+            errors.append(f"{c.id}: cli name must match {CLI_NAME_PATTERN.pattern}")
+    names = [c.cli_name for c in COMMANDS if c.cli_name is not None]
     for n in set(names):
         if names.count(n) > 1:
             errors.append(f"cli name {n} used twice")

@@ -12,8 +12,8 @@ from __future__ import annotations
 import gc
 import re
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
@@ -25,10 +25,25 @@ from python_calamine import CalamineWorkbook
 
 from .problems import Problem, column_index, column_letter
 from .schema import (
-    LEDGER_SHEETS, LISTS_SHEET, SETTINGS, SETTINGS_SHEET, SETTINGS_SHEET_SYNONYMS, Column, Kind,
+    LEDGER_SHEETS,
+    OWN_SHEETS,
+    SETTINGS,
+    SETTINGS_SHEET,
+    SETTINGS_SHEET_SYNONYMS,
+    Column,
+    Kind,
     SheetSpec,
 )
-from .values import MAX_DATE, MIN_DATE, PARSERS, BadValue, ChoiceMatcher, display, fold, squash
+from .values import (
+    MAX_DATE,
+    MIN_DATE,
+    PARSERS,
+    BadValue,
+    ChoiceMatcher,
+    display,
+    fold,
+    squash,
+)
 
 HEADER_SEARCH_ROWS = 25
 MIN_HEADER_MATCHES = 2
@@ -169,6 +184,7 @@ def _label_index(spec: SheetSpec) -> dict[str, str]:
 _LABELS = {spec.key: _label_index(spec) for spec in LEDGER_SHEETS}
 _SHEET_NAMES = {fold(name): spec for spec in LEDGER_SHEETS for name in (spec.title, *spec.synonyms)}
 _SETTINGS_NAMES = {fold(n) for n in (SETTINGS_SHEET, *SETTINGS_SHEET_SYNONYMS)}
+_OWN_SHEETS = {fold(n) for n in OWN_SHEETS}
 _NUMBERING = re.compile(r"^\(?\d{1,2}\)?$")
 
 
@@ -466,7 +482,7 @@ def _assign_sheets(wb: CalamineWorkbook) -> tuple[dict[str, tuple[SheetSpec, str
             settings_sheet = name
         elif spec is not None and spec.key not in assigned:
             assigned[spec.key] = (spec, name)
-        elif key != fold(LISTS_SHEET):
+        elif key not in _OWN_SHEETS:
             unknown.append(name)
     still_unknown: list[str] = []
     for name in unknown:

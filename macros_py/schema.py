@@ -551,6 +551,10 @@ SHEETS_BY_KEY: dict[str, SheetSpec] = {s.key: s for s in LEDGER_SHEETS}
 SETTINGS_SHEET = "Cấu hình"
 SETTINGS_SHEET_SYNONYMS = ("cau hinh", "cấu hình", "thiết lập", "cài đặt", "thông tin đơn vị")
 LISTS_SHEET = "Danh mục"  # hidden sheet that holds the dropdown lists
+STATS_SHEET = "Thống kê"  # written by kiemsat stats / the ribbon
+PROBLEMS_SHEET = "Lỗi nhập liệu"  # written by the ribbon's Kiểm tra sổ
+# sheets kiemsat writes itself: never ledgers, never reported as unknown
+OWN_SHEETS = (LISTS_SHEET, STATS_SHEET, PROBLEMS_SHEET)
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("unit_name", "Tên đơn vị", Kind.TEXT, "VIỆN KIỂM SÁT NHÂN DÂN KHU VỰC 1 - HẢI PHÒNG",

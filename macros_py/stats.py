@@ -33,7 +33,13 @@ from typing import Any
 
 import pandas as pd
 
-from .deadlines import RULE_IDS, STATUS_OVERDUE, STATUS_SOON, DeadlineReport, compute_deadlines
+from .deadlines import (
+    RULE_IDS,
+    STATUS_OVERDUE,
+    STATUS_SOON,
+    DeadlineReport,
+    compute_deadlines,
+)
 from .reader import Ledger
 from .schema import SHEETS_BY_KEY, Choices, SheetSpec
 from .stats_names import name_key, text_key
@@ -264,7 +270,7 @@ class _Builder:
             if key not in sheets:
                 continue
             total = len(df)
-            done = int((df["digitised"] == True).sum())  # noqa: E712 - an object column of True/False/None
+            done = int((df["digitised"] == True).sum())
             rows.append((label, [total, done, done / total if total else 0.0]))
         total_n = sum(int(v[0]) for _, v in rows)
         total_done = sum(int(v[1]) for _, v in rows)

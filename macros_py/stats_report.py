@@ -19,9 +19,9 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.shared import Cm, Mm, Pt
 
-from .stats import Statistics, StatsTable, TOTAL_ROW, format_share
+from .stats import TOTAL_ROW, Statistics, StatsTable, format_share
 from .stats_charts import chart_png
 
 __all__ = ["SECTIONS", "build_report", "format_value", "save_report"]
@@ -40,7 +40,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def format_value(value: float | int, share: bool) -> str:
+def format_value(value: float, share: bool) -> str:
     """How a number of the statistics reads in the report: «1.234», «18,43%»."""
     if share:
         return format_share(float(value))

@@ -23,7 +23,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .stats import Chart, Statistics, StatsTable, TOTAL_ROW
+from openpyxl.utils import quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+
+from .schema import STATS_SHEET
+from .stats import TOTAL_ROW, Chart, Statistics, StatsTable
 from .values import fmt_date
 
 if TYPE_CHECKING:
@@ -35,7 +39,7 @@ __all__ = [
     "save_statistics_workbook", "write_statistics", "write_statistics_sheet", "write_statistics_to_ledger",
 ]
 
-STATS_SHEET = "Thống kê"
+MARKER = "kiemsat_ThongKe"  # a sheet-scoped defined name: this sheet was written by kiemsat
 STYLES = ("title", "subtitle", "heading", "header", "label", "number", "share", "total_label",
           "total_number", "total_share", "note")
 LABEL_WIDTH = 40.0
@@ -43,7 +47,7 @@ VALUE_WIDTH = 15.0
 ROW_HEIGHT_CM = 0.53  # Excel's default row (15 pt)
 CHART_WIDTH_CM = 17.0
 CHART_MIN_HEIGHT_CM = 7.5
-BAR_CM = 0.7  # per category of a horizontal bar chart
+BAR_CM = 1.0  # per category of a horizontal bar chart (less and LibreOffice skips names)
 HEADER_LINE_PT = 15.0
 
 
@@ -82,7 +86,7 @@ class SheetWriter(Protocol):
     """What writing the Thống kê sheet needs from a spreadsheet (openpyxl here; xlwings in Excel)."""
 
     def reset(self) -> None:
-        """Empty the sheet: values, formats, merges and charts (create it if missing)."""
+        """Empty kiemsat's statistics sheet: values, formats, merges and charts (create it if missing)."""
 
     def cell(self, row: int, col: int, value: Any, style: str) -> None: ...
 
@@ -100,7 +104,7 @@ class SheetWriter(Protocol):
 
 def _chart_height(chart: Chart, categories: int) -> float:
     if chart.kind == "hbar":
-        return max(CHART_MIN_HEIGHT_CM, 2.5 + BAR_CM * categories)
+        return max(CHART_MIN_HEIGHT_CM, 4.0 + BAR_CM * categories)
     return CHART_MIN_HEIGHT_CM
 
 
@@ -187,7 +191,11 @@ def write_statistics(stats: Statistics, writer: SheetWriter, created: datetime |
 
 
 class OpenpyxlSheetWriter:
-    """Writes the Thống kê sheet of an openpyxl workbook, replacing an earlier one in place."""
+    """Writes the Thống kê sheet of an openpyxl workbook, replacing an earlier one in place.
+
+    The sheet kiemsat wrote carries the defined name MARKER; a sheet named «Thống kê» without it
+    is the clerk's own and is left alone (the statistics then go to «Thống kê (2)»).
+    """
 
     def __init__(self, wb: Workbook, title: str = STATS_SHEET):
         self.wb, self.title = wb, title
@@ -195,12 +203,19 @@ class OpenpyxlSheetWriter:
         self._styles = _openpyxl_styles()
 
     def reset(self) -> None:
-        old = next((ws for ws in self.wb.worksheets if ws.title.casefold() == self.title.casefold()), None)
-        index = len(self.wb.worksheets)
-        if old is not None:
-            index = self.wb.worksheets.index(old)
-            self.wb.remove(old)
-        ws = self.wb.create_sheet(self.title, index)
+        wb = self.wb
+        ours = next((ws for ws in wb.worksheets if MARKER in ws.defined_names), None)
+        index = len(wb.worksheets)
+        if ours is not None:
+            index = wb.worksheets.index(ours)
+            self.title = ours.title
+            wb.remove(ours)
+        else:  # never replace a sheet of the clerk's own that happens to bear the name
+            taken = {ws.title.casefold() for ws in wb.worksheets}
+            self.title = next(t for t in (self.title, *(f"{self.title} ({n})" for n in range(2, 100)))
+                              if t.casefold() not in taken)
+        ws = wb.create_sheet(self.title, index)
+        ws.defined_names[MARKER] = DefinedName(MARKER, attr_text=f"{quote_sheetname(ws.title)}!$A$1")
         ws.sheet_view.showGridLines = False
         ws.page_setup.orientation = "portrait"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -314,20 +329,20 @@ def _openpyxl_styles() -> dict[str, tuple]:
     }
 
 
-def write_statistics_sheet(wb: Workbook, stats: Statistics, created: datetime | None = None) -> SheetLayout:
-    """Write (or rewrite in place) the Thống kê sheet of an openpyxl workbook."""
-    return write_statistics(stats, OpenpyxlSheetWriter(wb), created)
+def write_statistics_sheet(wb: Workbook, stats: Statistics, created: datetime | None = None) -> str:
+    """Write (or rewrite in place) the Thống kê sheet of an openpyxl workbook; returns its name."""
+    writer = OpenpyxlSheetWriter(wb)
+    write_statistics(stats, writer, created)
+    return writer.title
 
 
-def write_statistics_to_ledger(path: str | Path, stats: Statistics) -> Path:
-    """Rewrite the ledger's Thống kê sheet through safefile.edit_workbook; returns the backup's path.
-
-    Raises safefile.FileBusy while the workbook is open in Excel or LibreOffice.
+def write_statistics_to_ledger(path: str | Path, stats: Statistics) -> tuple[str, Path]:
+    """Rewrite the ledger's Thống kê sheet through safefile.edit_workbook; returns the sheet's name
+    and the backup's path. Raises safefile.FileBusy while the workbook is open in Excel or LibreOffice.
     """
     from .safefile import edit_workbook
 
-    _, backup = edit_workbook(Path(path), lambda wb: write_statistics_sheet(wb, stats))
-    return backup
+    return edit_workbook(Path(path), lambda wb: write_statistics_sheet(wb, stats))
 
 
 def save_statistics_workbook(path: str | Path, stats: Statistics) -> Path | None:

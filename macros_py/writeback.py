@@ -23,8 +23,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from openpyxl.styles.numbers import is_date_format
-
 from .deadlines import DeadlineReport
 from .reader import Ledger
 from .safefile import FileBusy, edit_workbook
@@ -33,8 +31,15 @@ from .schema import LEDGER_SHEETS
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
-__all__ = ["CellValue", "DeadlineCells", "WritebackError", "WriteResult", "computed_columns", "deadline_cells",
-           "write_deadlines"]
+__all__ = [
+    "CellValue",
+    "DeadlineCells",
+    "WriteResult",
+    "WritebackError",
+    "computed_columns",
+    "deadline_cells",
+    "write_deadlines",
+]
 
 COMPUTED = ("next_deadline", "days_left", "deadline_basis")
 
@@ -129,6 +134,8 @@ def write_deadlines(path: str | Path, ledger: Ledger, report: DeadlineReport) ->
     Raises `safefile.FileBusy` while the workbook is open, `WritebackError` for a file that is
     not an .xlsx workbook.
     """
+    from openpyxl.styles.numbers import is_date_format  # here: the add-in imports this module without openpyxl
+
     from workbook_templates.builder import DATE_FORMAT  # the template's date format
 
     path = Path(path)

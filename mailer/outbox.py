@@ -26,6 +26,7 @@ shares).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -158,56 +159,85 @@ class Outbox:
                 compose: Callable[[list[Alert]], Composed], *, dry_run: bool = False) -> tuple[int, list[Composed]]:
         """Record the planned `alerts` of `ledgers` and build the digests for those not yet sent.
 
-        Returns (how many alerts this call recorded first, the digests built). Alerts of these
-        ledgers that wait outside any message and are no longer planned (step done, deadline
-        moved, a later reminder day reached, recipient opted out) are cancelled. With
-        `dry_run` nothing is kept.
+        Returns (how many alerts this call recorded first, the digests it queued). Alerts of
+        these ledgers that wait outside any message and are no longer planned (step done,
+        deadline moved, a later reminder day reached, recipient opted out) are cancelled.
+        Digests are composed outside the write lock (a province's first run composes for tens
+        of seconds) and queued only if no other process took their alerts meanwhile; what
+        another process took, it sends. With `dry_run` nothing is kept.
         """
         planned = {a.key: a for a in alerts}
         ledger_set = set(ledgers)
         now_s = stamp(now)
-        db = self.db
         with self.write(rollback=dry_run):
-            self._dissolve(ledger_set)
-            before = db.total_changes
-            db.executemany(
-                "INSERT INTO alerts (key, ledger, ledger_name, case_ref, person, kind, due, day, recipient,"
-                " recipient_name, created) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO NOTHING",
-                [(a.key, a.ledger, a.ledger_name, a.case_ref, a.deadline.person or "", a.deadline.kind,
-                  a.deadline.due.isoformat(), a.day, a.recipient.address, a.recipient.name, now_s)
-                 for a in planned.values()])
-            new = db.total_changes - before
-            open_rows = db.execute("SELECT key, ledger, state, attempts, not_before FROM alerts "
-                                   "WHERE message_id IS NULL AND state IN ('pending', 'cancelled')").fetchall()
-            groups: dict[str, list[Alert]] = {}
-            history: dict[str, tuple[int, str]] = {}
-            cancel, revive = [], []
-            for key, ledger, state, attempts, not_before in open_rows:
-                alert = planned.get(key)
-                if alert is None:
-                    if state == "pending" and ledger in ledger_set:
-                        cancel.append((key,))
-                    continue
-                if state == "cancelled":
-                    revive.append((key,))
-                groups.setdefault(alert.recipient.address, []).append(alert)
-                history[key] = (attempts, not_before)
-            db.executemany("UPDATE alerts SET state = 'cancelled' WHERE key = ?", cancel)
-            db.executemany("UPDATE alerts SET state = 'pending' WHERE key = ?", revive)
-            built = []
-            for address in sorted(groups):
-                composed = compose(groups[address])
-                tries = max(history[k][0] for k in composed.keys)
-                not_before = max([history[k][1] for k in composed.keys] + [now_s])
-                status = "queued" if not tries else ("failed" if tries >= self.max_tries else "retry")
-                db.execute("INSERT INTO messages (message_id, recipient, subject, raw, status, attempts, next_attempt,"
-                           " created) VALUES (?,?,?,?,?,?,?,?)",
-                           (composed.message_id, composed.recipient, composed.subject, composed.raw, status, tries,
-                            not_before, now_s))
-                db.executemany("UPDATE alerts SET message_id = ? WHERE key = ?",
-                               [(composed.message_id, k) for k in composed.keys])
-                built.append(composed)
+            new, groups = self._record(planned, ledger_set, now_s)
+            if dry_run:
+                return new, [compose(groups[address]) for address in sorted(groups)]
+        built: list[Composed] = []
+        for _ in range(3):  # a digest whose alerts another process took meanwhile is rebuilt from the rest
+            if not groups:
+                break
+            drafts = [compose(groups[address]) for address in sorted(groups)]
+            with self.write():
+                groups = {}
+                for draft in drafts:
+                    if self._queue(draft, now_s):
+                        built.append(draft)
+                        continue
+                    free = {r[0] for r in self.db.execute(
+                        "SELECT key FROM alerts WHERE message_id IS NULL AND state = 'pending' AND key IN "
+                        "(SELECT value FROM json_each(?))", (json.dumps(list(draft.keys)),))}
+                    rest = [planned[k] for k in draft.keys if k in free]
+                    if rest:
+                        groups[draft.recipient] = rest
         return new, built
+
+    def _record(self, planned: dict[str, Alert], ledgers: set[str], now_s: str) -> tuple[int, dict[str, list[Alert]]]:
+        """Claim the planned alerts; return how many were new and the owed ones by recipient."""
+        db = self.db
+        self._dissolve(ledgers)
+        before = db.total_changes
+        db.executemany(
+            "INSERT INTO alerts (key, ledger, ledger_name, case_ref, person, kind, due, day, recipient,"
+            " recipient_name, created) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO NOTHING",
+            [(a.key, a.ledger, a.ledger_name, a.case_ref, a.deadline.person or "", a.deadline.kind,
+              a.deadline.due.isoformat(), a.day, a.recipient.address, a.recipient.name, now_s)
+             for a in planned.values()])
+        new = db.total_changes - before
+        groups: dict[str, list[Alert]] = {}
+        cancel, revive = [], []
+        for key, ledger, state in db.execute("SELECT key, ledger, state FROM alerts WHERE message_id IS NULL"
+                                             " AND state IN ('pending', 'cancelled')").fetchall():
+            alert = planned.get(key)
+            if alert is None:
+                if state == "pending" and ledger in ledgers:
+                    cancel.append((key,))
+                continue
+            if state == "cancelled":
+                revive.append((key,))
+            groups.setdefault(alert.recipient.address, []).append(alert)
+        db.executemany("UPDATE alerts SET state = 'cancelled' WHERE key = ?", cancel)
+        db.executemany("UPDATE alerts SET state = 'pending' WHERE key = ?", revive)
+        return new, groups
+
+    def _queue(self, draft: Composed, now_s: str) -> bool:
+        """Queue a composed digest if all its alerts are still owed and in no message."""
+        db = self.db
+        keys = json.dumps(list(draft.keys))
+        n, tries, not_before = db.execute(
+            "SELECT COUNT(*), MAX(attempts), MAX(not_before) FROM alerts WHERE message_id IS NULL"
+            " AND state = 'pending' AND key IN (SELECT value FROM json_each(?))", (keys,)).fetchone()
+        if n != len(draft.keys):
+            return False
+        tries = tries or 0
+        status = "queued" if not tries else ("failed" if tries >= self.max_tries else "retry")
+        db.execute("INSERT INTO messages (message_id, recipient, subject, raw, status, attempts, next_attempt,"
+                   " created) VALUES (?,?,?,?,?,?,?,?)",
+                   (draft.message_id, draft.recipient, draft.subject, draft.raw, status, tries,
+                    max(not_before or "", now_s), now_s))
+        db.execute("UPDATE alerts SET message_id = ? WHERE key IN (SELECT value FROM json_each(?))",
+                   (draft.message_id, keys))
+        return True
 
     def _dissolve(self, ledgers: set[str]) -> None:
         """Take apart the messages that never reached a server (failed before or at connecting,

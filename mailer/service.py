@@ -264,23 +264,26 @@ def retry_job(config: AlertConfig) -> None:
         log.info("Gửi lại: %d thư đã gửi, %d thư chưa gửi được.", len(report.sent), len(report.failed))
 
 
-def build_scheduler(config: AlertConfig, *, start_now: bool = True) -> Any:
-    """A BlockingScheduler with the daily job (also at start-up) and the retry job."""
+def build_scheduler(config: AlertConfig, *, first_run: datetime | None = None, background: bool = False) -> Any:
+    """The scheduler: the daily job (first at `first_run`, default now: a run at start-up) and
+    the retry job. coalesce + misfire_grace_time=None: fire times missed while the PC slept
+    run once, on waking."""
     from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.schedulers.background import BackgroundScheduler
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
     at = send_time_for(config)
-    scheduler = BlockingScheduler(
-        executors={"default": ThreadPoolExecutor(1)},  # one job at a time
-        job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 1})
-    first = datetime.now().astimezone() if start_now else None
+    settings = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
+    kind = BackgroundScheduler if background else BlockingScheduler
+    scheduler = kind(executors={"default": ThreadPoolExecutor(1)}, job_defaults=settings)  # one job at a time
+    now = datetime.now().astimezone()
     scheduler.add_job(daily_job, CronTrigger(hour=at.hour, minute=at.minute), args=[config], id="daily",
-                      name="cảnh báo hằng ngày", **({"next_run_time": first} if first else {}))
+                      name="cảnh báo hằng ngày", next_run_time=first_run or now, **settings)
     scheduler.add_job(retry_job, IntervalTrigger(minutes=config.retry_minutes), args=[config], id="retry",
-                      name="gửi lại thư chưa gửi được",
-                      next_run_time=datetime.now().astimezone() + timedelta(minutes=config.retry_minutes))
+                      name="gửi lại thư chưa gửi được", next_run_time=now + timedelta(minutes=config.retry_minutes),
+                      **settings)
     return scheduler
 
 

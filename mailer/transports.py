@@ -139,6 +139,9 @@ class SmtpTransport:
         except smtplib.SMTPAuthenticationError as exc:
             raise SendError(f"máy chủ thư {where} từ chối đăng nhập ({_code(exc)}); kiểm tra tên đăng nhập "
                             "và mật khẩu", connection=True) from None
+        except UnicodeEncodeError:  # smtplib sends user and password as ASCII only
+            raise SendError(f"tên đăng nhập hoặc mật khẩu thư cho {where} có ký tự ngoài ASCII (chữ có dấu); "
+                            "smtplib không gửi được, hãy đổi mật khẩu không dấu", connection=True) from None
         except (OSError, smtplib.SMTPException) as exc:
             raise SendError(f"không kết nối được máy chủ thư {where}: {type(exc).__name__}", connection=True) from None
         self._client = client

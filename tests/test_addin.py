@@ -8,6 +8,7 @@ import os
 import re
 import sys
 import zipfile
+from datetime import date, datetime
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -32,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from messy import build_messy_ledger  # noqa: E402
 
 # the commands whose core is not built yet: their buttons must be shown disabled
-UNAVAILABLE = {"decisions", "register_number", "open_folder", "deadlines", "send_alerts", "statistics"}
+UNAVAILABLE = {"decisions", "register_number", "open_folder", "send_alerts", "statistics"}
 REQUIRED_LABELS = {"Tạo quyết định", "Kiểm tra thời hạn", "Thống kê", "Cấp số", "Mở hồ sơ",
                    "Gửi cảnh báo ngay", "Kiểm tra sổ", "Cài đặt"}
 
@@ -62,6 +63,53 @@ def test_registry_check_catches_a_bad_entry(monkeypatch):
     assert any("Bad-Id: id" in e for e in errors)
     assert any("unknown group" in e for e in errors)
     assert any("cli name check used twice" in e for e in errors)
+
+    monkeypatch.setattr(commands, "COMMANDS", COMMANDS + (commands.Command(
+        "ok_id", "x", "y", "FileNew", "a:b", "Kiểm tra", "grp_cases"),))
+    assert any("ok_id: cli name must match" in e for e in commands.check_registry())
+
+
+# ---------------------------------------------------------------- CLI names from the registry
+
+
+def test_every_available_command_with_a_cli_name_is_a_cli_command():
+    from addin.cli import cli
+
+    for c in COMMANDS:
+        if c.available and c.cli_name:
+            assert c.cli_name in cli.commands, c.id
+    # the sub-commands the registry knows are there under the registry's names
+    known = {c.cli_name for c in COMMANDS if c.cli_name} & set(cli.commands)
+    assert {"check", "deadlines", "decide", "stats", "alerts"} <= known
+
+
+def test_cli_takes_its_names_from_the_registry():
+    """Rename every cli_name in the registry: the CLI's commands follow, none keeps its old name."""
+    import json
+    import subprocess
+
+    code = ("import dataclasses, json, addin.commands as C\n"
+            "C.COMMANDS = tuple(dataclasses.replace(c, cli_name=c.cli_name and 'x-' + c.cli_name)"
+            " for c in C.COMMANDS)\n"
+            "C._BY_ID.update({c.id: c for c in C.COMMANDS})\n"
+            "from addin.cli import cli\n"
+            "print(json.dumps(sorted(cli.commands)))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    renamed = set(json.loads(out))
+    from addin.cli import cli
+
+    registry_names = {c.cli_name for c in COMMANDS if c.cli_name}
+    known = registry_names & set(cli.commands)
+    assert {f"x-{n}" for n in known} <= renamed
+    assert not (registry_names & renamed)  # no sub-command the registry knows is named in cli.py itself
+    assert set(cli.commands) - known == renamed - {f"x-{n}" for n in known}  # the others are untouched
+
+
+def test_addin_commands_lists_the_cli_names():
+    from addin.cli import cli
+
+    out = CliRunner().invoke(cli, ["addin", "commands"]).output
+    assert "kiemsat deadlines" in out and "chỉ trên Excel" in out
 
 
 # ---------------------------------------------------------------- ribbon XML
@@ -350,3 +398,275 @@ def test_dispatch_imports_only_the_registry():
             " 'docxtpl', 'macros_py.reader'}; print(sorted(heavy & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# ---------------------------------------------------------------- Kiểm tra thời hạn
+
+DEADLINE_DAY = date(2026, 3, 16)  # the sample ledger's reference day (conftest.TODAY)
+
+
+@pytest.fixture
+def fixed_today(monkeypatch):
+    from addin.handlers import deadlines
+
+    monkeypatch.setattr(deadlines, "_today", lambda: DEADLINE_DAY)
+
+
+def _stale_ledger(sample_ledger: Path, target: Path) -> tuple[Path, int]:
+    """The sample ledger with a clerk's column and, in a Tin báo row with nothing pending, old
+    values in the computed cells (they must be cleared); returns the path and that row."""
+    from macros_py.deadlines import compute_deadlines
+    from macros_py.reader import read_ledger
+
+    led = read_ledger(sample_ledger)
+    nexts = compute_deadlines(led, DEADLINE_DAY).next_by_row()
+    data = led.sheets["tin_bao"]
+    done_row = next(r.row for r in data.records if ("tin_bao", r.row) not in nexts)
+    wb = openpyxl.load_workbook(sample_ledger)
+    ws = wb[data.name]
+    for key, value in zip(("next_deadline", "days_left", "deadline_basis"), (date(2020, 1, 2), 7, "cũ")):
+        ws.cell(done_row, data.columns[key] + 1, value)
+    clerk_col = ws.max_column + 1
+    ws.cell(data.header_row, clerk_col, "Ghi chú riêng")
+    ws.cell(done_row, clerk_col, "gọi lại CQĐT")
+    wb.save(target)
+    return target, done_row
+
+
+def _grid(path: Path) -> dict[str, dict[tuple[int, int], object]]:
+    """Every non-empty cell of every sheet as openpyxl reads the file (formulas as text)."""
+    wb = openpyxl.load_workbook(path)
+    out = {}
+    for ws in wb.worksheets:
+        cells = {}
+        for row in ws.iter_rows():
+            for c in row:
+                v = c.value
+                if isinstance(v, datetime) and v.time() == datetime.min.time():
+                    v = v.date()
+                if v is not None:
+                    cells[(c.row, c.column)] = v
+        out[ws.title] = cells
+    return out
+
+
+def _apply(grid: dict, names: list[str], actions: list[dict]) -> list[tuple[str, int, int, int, int]]:
+    """Apply the remote engine's setValues actions to `grid`; returns the ranges written."""
+    ranges = []
+    for a in actions:
+        if a["func"] != "setValues":
+            continue
+        sheet, r0, c0 = names[a["sheet_position"]], a["start_row"] + 1, a["start_column"] + 1
+        ranges.append((sheet, r0, c0, r0 + a["row_count"] - 1, c0 + a["column_count"] - 1))
+        for i, row in enumerate(a["values"]):
+            for j, v in enumerate(row):
+                if isinstance(v, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", v):
+                    v = date.fromisoformat(v)
+                if v in ("", None):
+                    grid[sheet].pop((r0 + i, c0 + j), None)
+                else:
+                    grid[sheet][(r0 + i, c0 + j)] = v
+    return ranges
+
+
+def test_deadlines_on_the_remote_engine_writes_what_the_file_writer_writes(remote, sample_ledger, tmp_path,
+                                                                            fixed_today):
+    from addin import dispatch
+    from macros_py.deadlines import STATUS_OVERDUE, STATUS_SOON, compute_deadlines
+    from macros_py.reader import read_ledger
+    from macros_py.writeback import COMPUTED, write_deadlines
+
+    path, done_row = _stale_ledger(sample_ledger, tmp_path / "so.xlsx")
+    book = remote(path)
+    ui = dispatch.run("deadlines", book=book)
+    assert ui.messages("error") == []
+
+    # the file writer on a copy of the same workbook: the cells must end up the same
+    copy = tmp_path / "ban_sao" / "so.xlsx"
+    copy.parent.mkdir()
+    copy.write_bytes(path.read_bytes())
+    led = read_ledger(copy)
+    report = compute_deadlines(led, DEADLINE_DAY)
+    result = write_deadlines(copy, led, report)
+    live = _grid(path)
+    names = [s.name for s in book.sheets]
+    ranges = _apply(live, names, book.json()["actions"])
+    assert live == _grid(copy)
+    assert live[led.sheets["tin_bao"].name].get((done_row, led.sheets["tin_bao"].columns["next_deadline"] + 1)) is None
+
+    # every write lies inside the computed columns and the rows the reader read
+    computed = {d.name: ({d.columns[k] + 1 for k in COMPUTED}, {r.row for r in d.records})
+                for d in led.sheets.values() if d.spec.has_deadlines}
+    assert ranges and len(ranges) <= len(computed)  # adjacent columns, consecutive rows: one write per sheet
+    for sheet, r0, c0, r1, c1 in ranges:
+        cols, rows = computed[sheet]
+        assert set(range(c0, c1 + 1)) <= cols and set(range(r0, r1 + 1)) <= rows
+
+    # what the clerk sees: progress on the status bar, then the summary box
+    statuses = ui.messages("status")
+    assert "đang tính thời hạn…" in statuses
+    assert f"Đang ghi thời hạn {len(ranges)}/{len(ranges)}…" in statuses
+    [message] = ui.messages("info")
+    pending = report.pending()
+    overdue = sum(d.status == STATUS_OVERDUE for d in pending)
+    soon = sum(d.status == STATUS_SOON for d in pending)
+    assert overdue and soon
+    assert f"- {overdue} thời hạn đã quá hạn;" in message
+    assert f"- {soon} thời hạn sắp hết hạn (trong {report.alert_days} ngày);" in message
+    assert f"- {len(report.problems)} việc cần kiểm tra." in message
+    assert f"Đã ghi hạn tiếp theo vào {result.written} dòng, xóa hạn ở {result.cleared} dòng đã xong" in message
+    assert result.cleared == 1
+    first = next(d for d in pending if d.status == STATUS_OVERDUE)
+    assert f"- {first.due:%d/%m/%Y} (quá {-first.days_left} ngày): «{first.sheet_name}» dòng {first.row}" in message
+    [alert] = _actions(book, "alert")
+    assert alert["args"][:2] == [message, "Kiểm sát"]
+
+
+def test_deadlines_second_press_changes_nothing(remote, sample_ledger, tmp_path, fixed_today):
+    from addin import dispatch
+    from macros_py.deadlines import compute_deadlines
+    from macros_py.reader import read_ledger
+    from macros_py.writeback import write_deadlines
+
+    path = tmp_path / "so.xlsx"
+    path.write_bytes(sample_ledger.read_bytes())
+    led = read_ledger(path)
+    write_deadlines(path, led, compute_deadlines(led, DEADLINE_DAY))
+    book = remote(path)
+    ui = dispatch.run("deadlines", book=book)
+    assert _actions(book, "setValues") == []
+    assert "(0 dòng thay đổi)" in ui.messages("info")[0]
+
+
+def test_deadlines_on_a_workbook_without_deadline_sheets(remote, tmp_path, fixed_today):
+    from addin import dispatch
+
+    path = tmp_path / "can_bo.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Cán bộ"
+    wb.active.append(["Họ và tên", "Chức vụ", "Email"])
+    wb.active.append(["Nguyễn Văn A", "Kiểm sát viên", "a@vks.gov.vn"])
+    wb.save(path)
+    book = remote(path)
+    ui = dispatch.run("deadlines", book=book)
+    [error] = ui.messages("error")
+    assert "không có sheet nào có thời hạn tố tụng" in error and "«Tin báo»" in error
+    assert _actions(book, "setValues") == []
+
+
+def test_plan_writes_never_touches_rows_outside_the_ledger():
+    from addin.handlers.deadlines import plan_writes
+    from addin.livebook import LiveCells
+    from macros_py.writeback import DeadlineCells
+
+    d = date(2026, 4, 1)
+    cells = DeadlineCells(columns={"S": {"next_deadline": 5, "days_left": 6, "deadline_basis": 9}})
+    # rows 3-5 and 7-8 are ledger rows; row 6 is not (a blank line between two blocks)
+    for row, values in {3: (d, 1, "a"), 4: (None, None, None), 5: (d, 2, "b"), 7: (d, 3, "c"),
+                        8: (None, None, None)}.items():
+        for key, v in zip(("next_deadline", "days_left", "deadline_basis"), values):
+            cells.values[("S", row, key)] = v
+        if values[0]:
+            cells.with_deadline.add(("S", row))
+    rows = [[""] * 9 for _ in range(8)]
+    rows[2][4:6], rows[2][8] = [d, 1], "a"  # row 3 is already right
+    rows[7][8] = "cũ"  # row 8 holds an old basis: to clear
+    plan = plan_writes(cells, LiveCells({"S": rows}, {}))
+    assert (plan.with_deadline, plan.cleared, plan.changed) == (3, 1, 3)
+    got = [(w.sheet, w.row, w.column, w.values) for w in plan.writes]
+    assert got == [
+        ("S", 5, 5, [[d, 2]]), ("S", 5, 9, [["b"]]),  # row 4 needs nothing and row 3 is right
+        ("S", 7, 5, [[d, 3], [None, None]]), ("S", 7, 9, [["c"], [None]]),  # row 6 is never written
+    ]
+
+
+def test_deadline_summary_lists_the_problems():
+    from addin.handlers.deadlines import LivePlan, summary
+    from macros_py.deadlines import DeadlineReport
+    from macros_py.problems import Problem
+
+    problems = [Problem("Án hình sự", 7 + i, "M", "01/01/2027", "gia hạn vượt mức tối đa") for i in range(7)]
+    text = summary("so.xlsx", DeadlineReport(DEADLINE_DAY, 10, [], problems), LivePlan(), 3, ["sheet «X» thiếu cột"])
+    assert "- 7 việc cần kiểm tra." in text and "Cần kiểm tra (7):" in text
+    assert text.count("gia hạn vượt mức tối đa") == 5 and "… và 2 việc nữa" in text
+    assert "Sổ có 3 lỗi nhập liệu" in text and "Lưu ý: sheet «X» thiếu cột" in text
+
+
+# ---------------------------------------------------------------- the file shell
+
+
+def test_deadlines_on_the_file_shell_matches_write_deadlines(sample_ledger, tmp_path, fixed_today):
+    from addin.filebook import run_on_file
+    from macros_py.deadlines import compute_deadlines
+    from macros_py.reader import read_ledger
+    from macros_py.safefile import BACKUP_DIR, FileBusy
+    from macros_py.writeback import write_deadlines
+    from tests.fingerprint import workbook_fingerprint
+
+    path, done_row = _stale_ledger(sample_ledger, tmp_path / "so.xlsx")
+    original = path.read_bytes()
+    copy = tmp_path / "ban_sao" / "so.xlsx"
+    copy.parent.mkdir()
+    copy.write_bytes(original)
+    led = read_ledger(copy)
+    result = write_deadlines(copy, led, compute_deadlines(led, DEADLINE_DAY))
+
+    run = run_on_file(path, "deadlines")
+    assert run.ui.messages("error") == []
+    assert workbook_fingerprint(path) == workbook_fingerprint(copy)  # values, formats, validation, names
+    assert run.backup is not None and run.backup.parent.name == BACKUP_DIR and run.backup.read_bytes() == original
+    [message] = run.ui.messages("info")
+    assert f"Đã ghi hạn tiếp theo vào {result.written} dòng, xóa hạn ở 1 dòng đã xong" in message
+    tips = read_ledger(path).sheets["tin_bao"]
+    row = next(r for r in tips.records if r.row == done_row)
+    assert (row.values["next_deadline"], row.values["days_left"], row.values["deadline_basis"]) == (None,) * 3
+
+    # nothing changes the second time: the file is not rewritten, no new backup
+    written = path.read_bytes()
+    again = run_on_file(path, "deadlines")
+    assert again.backup is None and path.read_bytes() == written
+    assert "(0 dòng thay đổi)" in again.ui.messages("info")[0]
+
+    (tmp_path / "~$so.xlsx").write_text("owner")
+    with pytest.raises(FileBusy):
+        run_on_file(path, "deadlines")
+
+
+def test_check_on_the_file_shell_writes_the_problems_sheet(tmp_path):
+    from addin.filebook import FileShellError, run_on_file
+    from addin.handlers.check import HEADER, PROBLEMS_SHEET
+    from macros_py.reader import read_ledger
+
+    path = build_messy_ledger(tmp_path / "so_tay.xlsx")
+    problems = read_ledger(path).problems
+    run = run_on_file(path, "check")
+    assert f"có {len(problems)} lỗi" in run.ui.messages("info")[0]
+    ws = openpyxl.load_workbook(path)[PROBLEMS_SHEET]
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert rows[0] == HEADER and len(rows) == len(problems) + 1
+    assert [tuple(r[:3]) for r in rows[1:]] == [(p.sheet, p.row, p.column or None) for p in problems]
+    with pytest.raises(FileShellError, match=r"\.xlsx"):
+        run_on_file(tmp_path / "so.xlsm", "check")
+
+
+def test_readme_windows_section_lists_every_button_as_the_registry_says():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("### Cài đặt trên máy tính của Viện (Windows) — tóm tắt")
+    section = readme[start:readme.index("\n---\n", start)]
+    rows = {m.group(1): line for line in section.splitlines()
+            if (m := re.match(r"\|[^|]*\| \*\*(.+?)\*\* \|", line))}
+    assert set(rows) == {c.label_vi for c in COMMANDS}
+    for c in COMMANDS:
+        assert ("chưa dùng được" in rows[c.label_vi]) == (not c.available), c.label_vi
+        if c.cli_name and not c.available and "đã có lệnh" in rows[c.label_vi]:
+            assert f"`kiemsat {c.cli_name}" in rows[c.label_vi], c.label_vi
+
+
+def test_the_deadlines_press_does_not_import_openpyxl():
+    """In Excel the deadlines are written through xlwings: openpyxl (0.1 s+) is for files only."""
+    import subprocess
+
+    code = ("import sys, addin.handlers.deadlines, addin.livebook, macros_py.writeback, macros_py.deadlines;"
+            " print('openpyxl' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from macros_py.schema import PROBLEMS_SHEET
+
 from ..ui import ExcelUI, HandlerError
 
-PROBLEMS_SHEET = "Lỗi nhập liệu"
 HEADER = ["Sheet", "Dòng", "Cột", "Giá trị", "Lỗi"]
 SHOWN_IN_BOX = 8
 

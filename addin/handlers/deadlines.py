@@ -131,8 +131,8 @@ def summary(book_name: str, report: Any, plan: LivePlan, ledger_problems: int, n
         f"- {len(overdue)} thời hạn đã quá hạn;",
         f"- {len(soon)} thời hạn sắp hết hạn (trong {report.alert_days} ngày);",
         f"- {len(report.problems)} việc cần kiểm tra.",
-        f"Đã ghi hạn tiếp theo vào {plan.with_deadline} dòng, xóa hạn ở {plan.cleared} dòng đã xong "
-        f"({plan.changed} dòng thay đổi).",
+        (f"Đã ghi hạn tiếp theo vào {plan.with_deadline} dòng, xóa hạn ở {plan.cleared} dòng đã xong "
+         f"({plan.changed} dòng thay đổi)."),
     ]
     nearest = overdue + soon
     if nearest:
