@@ -102,7 +102,7 @@ def check_cmd(path: Path, as_json: bool) -> None:
               show_default=True, help="Thư mục ghi kết quả chạy thử.")
 @click.option("--today", help="Ngày làm mốc (YYYY-MM-DD); mặc định hôm nay.")
 def demo_cmd(folder: Path, today: str | None) -> None:
-    """Chạy thử toàn bộ trên dữ liệu mẫu: tạo sổ, kiểm tra sổ."""
+    """Chạy thử toàn bộ trên dữ liệu mẫu: sổ, thời hạn, quyết định, thống kê, thư cảnh báo."""
     from workbook_templates.builder import create_ledger
     from macros_py.reader import read_ledger
     from macros_py.safefile import FileBusy
@@ -145,6 +145,31 @@ def demo_cmd(folder: Path, today: str | None) -> None:
     click.echo(f"4. Quyết định phân công: đã ra {len(issued)} quyết định, cấp số từ Sổ quyết định và ghi vào sổ:")
     for item in issued:
         click.echo(f"   - số {item.decision_no}: {item.file}")
+
+    from macros_py.stats import compute_statistics
+    from macros_py.stats_period import half_year_of
+    from macros_py.stats_report import save_report
+    from macros_py.stats_sheet import write_statistics_to_ledger
+
+    ledger = read_ledger(ledger_path)  # again: it now holds the deadlines and decisions
+    stats = compute_statistics(ledger, half_year_of(day), day)
+    write_statistics_to_ledger(ledger_path, stats)
+    report_path = folder / "bao_cao_thong_ke.docx"
+    save_report(report_path, stats, ledger.settings, day)
+    click.echo(f"5. Thống kê {stats.period.label}: sheet «Thống kê» trong sổ, báo cáo Word: {report_path}")
+
+    from mailer.service import run_once
+
+    # the demo starts a new sample ledger each time, so it starts a new outbox too
+    outbox_dir, db_path = folder / "thu-canh-bao", folder / "canh-bao.sqlite3"
+    db_path.unlink(missing_ok=True)
+    for old in outbox_dir.glob("*.eml") if outbox_dir.is_dir() else ():
+        old.unlink()
+    alerts = run_once([ledger_path], day, outbox_dir=outbox_dir, db_path=db_path)
+    click.echo("6. Thư cảnh báo thời hạn (gửi vào hộp thư đi trên máy, không gửi ra mạng):")
+    for line in alerts.lines():
+        click.echo(f"   {line}")
+    click.echo(f"   Thư ở thư mục: {alerts.outbox_dir}")
     click.echo(f"Xong. Kết quả ở thư mục: {folder.resolve()}")
     problems = ledger.problems + report.problems
     sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)

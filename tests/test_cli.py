@@ -110,3 +110,17 @@ def test_demo_runs_on_embedded_defaults(tmp_path):
     register = read.records("so_quyet_dinh")
     assert [r["file"] is not None for r in register].count(True) == 5
     assert len({(r["year"], r["number"]) for r in register}) == len(register)
+    # the statistics sheet and report, and the alerts delivered to the local outbox
+    assert (tmp_path / "demo" / "bao_cao_thong_ke.docx").stat().st_size > 0
+    mails = sorted((tmp_path / "demo" / "thu-canh-bao").glob("*.eml"))
+    assert mails, result.stdout
+    staff = {r["email"] for r in read.records("can_bo")}
+    import email
+
+    for mail in mails:
+        message = email.message_from_bytes(mail.read_bytes())
+        assert email.utils.parseaddr(message["To"])[1] in staff
+    # running the demo again starts over instead of piling up
+    again = run("demo", "--dir", str(tmp_path / "demo"))
+    assert again.returncode == 0
+    assert len(list((tmp_path / "demo" / "thu-canh-bao").glob("*.eml"))) == len(mails)
