@@ -7,7 +7,7 @@ the statistics. Keys are English identifiers; labels, synonyms and choices are w
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 

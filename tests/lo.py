@@ -12,7 +12,6 @@ a test module uses it with `from tests.lo import libreoffice  # noqa: F401`.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,32 +21,13 @@ from pathlib import Path
 
 import pytest
 
-TIMEOUT = 180  # seconds for one soffice call (a cold start with a new profile takes ~5 s)
+from macros_py.pdf import find_soffice  # the same lookup kiemsat --pdf uses
 
-_KNOWN_PATHS = (
-    "/usr/bin/soffice",
-    "/usr/lib/libreoffice/program/soffice",
-    "/opt/libreoffice/program/soffice",
-    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
-    r"C:\Program Files\LibreOffice\program\soffice.exe",
-    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
-)
+TIMEOUT = 180  # seconds for one soffice call (a cold start with a new profile takes ~5 s)
 
 
 def on_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def find_soffice() -> str | None:
-    """The soffice executable: $SOFFICE, then PATH, then the usual install places."""
-    explicit = os.environ.get("SOFFICE")
-    if explicit:
-        return explicit if Path(explicit).is_file() else None
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return next((p for p in _KNOWN_PATHS if Path(p).is_file()), None)
 
 
 def find_soffice_or_skip() -> str:
