@@ -30,6 +30,7 @@ from .decision_types import TITLE_SUFFIX
 from .docxzip import PackageWriter
 from .schema import SETTINGS, Kind, SheetSpec
 from .values import fmt_date
+from .values import long_date as vn_long_date
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NL_PARAGRAPH = re.compile(r"\n<w:p([ >])")
@@ -66,8 +67,7 @@ def long_date(value: Any) -> str:
         value = value.date()
     if not isinstance(value, date):
         return "" if value is None else str(value)
-    month = f"{value.month:02d}" if value.month <= 2 else str(value.month)
-    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
+    return vn_long_date(value)
 
 
 def short_date(value: Any) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from .values import fmt_date
+from .values import fmt_date, month_word
 
 __all__ = ["Period", "PeriodError", "half_year_of", "parse_period"]
 
@@ -28,11 +28,6 @@ _PATTERN = re.compile(r"^\s*(\d{4})(?:\s*-\s*(?:M?(\d{1,2})|Q([1-4])|H([12])))?\
 
 class PeriodError(ValueError):
     """A period that cannot be read; the message is Vietnamese."""
-
-
-def _month_word(month: int) -> str:
-    """«tháng 3», «tháng 01»: months 1-2 take a leading zero, as in dates (Decree 30/2020)."""
-    return f"tháng {month:02d}" if month <= 2 else f"tháng {month}"
 
 
 @dataclass(frozen=True)
@@ -79,7 +74,7 @@ def parse_period(text: str) -> Period:
         n = int(month)
         if not 1 <= n <= 12:
             raise PeriodError(f"tháng «{month}» không hợp lệ; tháng từ 1 đến 12.")
-        return Period(f"{year}-M{n:02d}", *_months(year, n, n), f"{_month_word(n)} năm {year}")
+        return Period(f"{year}-M{n:02d}", *_months(year, n, n), f"{month_word(n)} năm {year}")
     if quarter is not None:
         q = int(quarter)
         return Period(f"{year}-Q{q}", *_months(year, 3 * q - 2, 3 * q), f"quý {_ROMAN[q - 1]} năm {year}")

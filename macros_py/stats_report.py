@@ -23,6 +23,7 @@ from docx.shared import Cm, Mm, Pt
 
 from .stats import TOTAL_ROW, Statistics, StatsTable, format_share
 from .stats_charts import chart_png
+from .values import long_date
 
 __all__ = ["SECTIONS", "build_report", "format_value", "save_report"]
 
@@ -45,11 +46,6 @@ def format_value(value: float, share: bool) -> str:
     if share:
         return format_share(float(value))
     return f"{int(value):,}".replace(",", ".")
-
-
-def _long_date(d: date) -> str:
-    month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
-    return f"ngày {d.day:02d} tháng {month} năm {d.year}"
 
 
 # ---------------------------------------------------------------- low-level helpers
@@ -171,7 +167,7 @@ def _header(doc: Any, settings: dict[str, Any], day: date) -> None:
     number, place = table.rows[1].cells
     symbol = str(settings.get("doc_symbol") or "VKS")
     _cell_para(number, f"Số:       /BC-{symbol}", size=13, align=WD_ALIGN_PARAGRAPH.CENTER, before=6)
-    _cell_para(place, f"{settings.get('place') or ''}, {_long_date(day)}", size=13, italic=True,
+    _cell_para(place, f"{settings.get('place') or ''}, {long_date(day)}", size=13, italic=True,
                align=WD_ALIGN_PARAGRAPH.CENTER, before=6)
 
 

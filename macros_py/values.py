@@ -29,6 +29,17 @@ def fmt_date(d: date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
+def month_word(month: int) -> str:
+    """«tháng 8», «tháng 02»: months 1-2 take a leading zero in documents (Decree 30/2020)."""
+    return f"tháng {month:02d}" if month <= 2 else f"tháng {month}"
+
+
+def long_date(d: date) -> str:
+    """«ngày 05 tháng 8 năm 2024», the date line of official documents: day < 10 and months 1-2
+    take a leading zero (Decree 30/2020)."""
+    return f"ngày {d.day:02d} {month_word(d.month)} năm {d.year}"
+
+
 def fold(text: str) -> str:
     """Lower-case, strip diacritics (đ -> d) and punctuation, collapse spaces: for matching labels."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))

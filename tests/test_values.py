@@ -90,3 +90,11 @@ def test_choices_accept_spellings_and_abbreviations():
 def test_fold_ignores_case_diacritics_and_punctuation():
     assert fold("Ngày nhận hồ sơ, KLĐT:") == "ngay nhan ho so kldt"
     assert fold("  Số  TB (*) ") == "so tb"
+
+
+def test_document_date_line_follows_decree_30():
+    from macros_py.values import long_date
+
+    assert long_date(date(2024, 8, 5)) == "ngày 05 tháng 8 năm 2024"
+    assert long_date(date(2025, 2, 15)) == "ngày 15 tháng 02 năm 2025"
+    assert long_date(date(2025, 12, 31)) == "ngày 31 tháng 12 năm 2025"
