@@ -20,7 +20,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
+from docx.text.paragraph import Paragraph
 
+from .docxparts import first_para, para
 from .stats import TOTAL_ROW, Statistics, StatsTable, format_share
 from .stats_charts import chart_png
 from .values import long_date
@@ -51,29 +53,12 @@ def format_value(value: float, share: bool) -> str:
 # ---------------------------------------------------------------- low-level helpers
 
 
-def _para(container: Any, text: str = "", *, size: int = BODY_PT, bold: bool = False, italic: bool = False,
-          underline: bool = False, align: Any = WD_ALIGN_PARAGRAPH.JUSTIFY, before: float = 0, after: float = 0,
-          indent: float | None = None, keep: bool = False) -> Any:
-    p = container.add_paragraph()
-    p.alignment = align
-    fmt = p.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
-    if indent is not None:
-        fmt.first_line_indent = Cm(indent)
-    if keep:
-        fmt.keep_with_next = True
-    if text:
-        run = p.add_run(text)
-        run.font.size = Pt(size)
-        run.bold, run.italic, run.underline = bold or None, italic or None, underline or None
-    return p
+def _para(container: Any, text: str = "", **kw: Any) -> Paragraph:
+    return para(container, text, **{"size": BODY_PT, "align": WD_ALIGN_PARAGRAPH.JUSTIFY, **kw})
 
 
-def _cell_para(cell: Any, text: str, **kw: Any) -> Any:
-    """Use the paragraph a new cell already has."""
-    p = cell.paragraphs[0]
-    cell._tc.remove(p._p)
-    return _para(cell, text, **kw)
+def _cell_para(cell: Any, text: str, **kw: Any) -> Paragraph:
+    return first_para(cell, text, **{"size": BODY_PT, "align": WD_ALIGN_PARAGRAPH.JUSTIFY, **kw})
 
 
 def _shade(cell: Any, colour: str) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -24,10 +25,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
-from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from macros_py.decision_types import DECISION_TYPES, DecisionType
+from macros_py.docxparts import first_para, para
 
 TEMPLATES_DIR = Path(__file__).with_name("decisions")
 FONT = "Times New Roman"
@@ -127,27 +128,12 @@ def _properties(doc: DocumentObject, dtype: DecisionType) -> None:
 # ---------------------------------------------------------------- paragraphs
 
 
-def _para(container: DocumentObject | _Cell, text: str = "", *, size: int = BODY_PT, bold: bool = False,
-          italic: bool = False, underline: bool = False, align: WD_ALIGN_PARAGRAPH | None = WD_ALIGN_PARAGRAPH.CENTER,
-          before: float = 0, after: float = 0, indent: float | None = None) -> Paragraph:
-    p = container.add_paragraph()
-    fmt = p.paragraph_format
-    p.alignment = align
-    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
-    if indent is not None:
-        fmt.first_line_indent = Cm(indent)
-    if text:
-        run = p.add_run(text)
-        run.font.size = Pt(size)
-        run.bold, run.italic, run.underline = bold or None, italic or None, underline or None
-    return p
+def _para(container: Any, text: str = "", **kw: Any) -> Paragraph:
+    return para(container, text, **{"size": BODY_PT, "align": WD_ALIGN_PARAGRAPH.CENTER, **kw})
 
 
-def _first_para(cell: _Cell, text: str, **kw: object) -> Paragraph:
-    """Fill the paragraph a new cell already has, then add the rest with _para."""
-    p = cell.paragraphs[0]
-    cell._tc.remove(p._p)
-    return _para(cell, text, **kw)  # type: ignore[arg-type]
+def _first_para(cell: Any, text: str, **kw: Any) -> Paragraph:
+    return first_para(cell, text, **{"size": BODY_PT, "align": WD_ALIGN_PARAGRAPH.CENTER, **kw})
 
 
 def _rule_under(p: Paragraph, indent_cm: float) -> None:

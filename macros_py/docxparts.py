@@ -1,0 +1,36 @@
+"""Paragraph helpers shared by the documents kiemsat builds with python-docx (decision
+templates, the statistics report)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
+
+
+def para(container: Any, text: str = "", *, size: float, align: WD_ALIGN_PARAGRAPH | None, bold: bool = False,
+         italic: bool = False, underline: bool = False, before: float = 0, after: float = 0,
+         indent: float | None = None, keep: bool = False) -> Paragraph:
+    """Add a paragraph (to a document or a table cell) with one run of `text`."""
+    p = container.add_paragraph()
+    p.alignment = align
+    fmt = p.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    if indent is not None:
+        fmt.first_line_indent = Cm(indent)
+    if keep:
+        fmt.keep_with_next = True
+    if text:
+        run = p.add_run(text)
+        run.font.size = Pt(size)
+        run.bold, run.italic, run.underline = bold or None, italic or None, underline or None
+    return p
+
+
+def first_para(cell: Any, text: str, **kw: Any) -> Paragraph:
+    """Fill a new table cell: replace the empty paragraph it starts with."""
+    p = cell.paragraphs[0]
+    cell._tc.remove(p._p)
+    return para(cell, text, **kw)
