@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -341,8 +341,9 @@ class _SheetReader:
         table = [rows[r] for r in data_rows]
         converted: list[list[Any]] = []
         bad: set[tuple[int, str]] = set()  # (position in data_rows, key) of cells with a problem
+        by_column = list(zip(*(row[:width] for row in table))) if table else [()] * width
         for key, c in zip(keys, idxs):
-            out, failures = self._convert_column(spec.column(key), [row[c] for row in table])
+            out, failures = self._convert_column(spec.column(key), by_column[c])
             for j, exc in failures:
                 bad.add((j, key))
                 self.problem(data_rows[j], c, table[j][c], f"«{spec.column(key).label}»: {exc}.")
@@ -365,10 +366,10 @@ class _SheetReader:
         for j, _key in bad:
             records[j].problems += 1
 
-        self._check_rows(records, columns, bad)
+        self._check_rows(records, columns, dict(zip(keys, converted)), bad)
         return records
 
-    def _convert_column(self, col: Column, cells: list[Any]) -> tuple[list[Any], list[tuple[int, BadValue]]]:
+    def _convert_column(self, col: Column, cells: Sequence[Any]) -> tuple[Sequence[Any], list[tuple[int, BadValue]]]:
         """Typed values for one column, and (position, reason) for each cell that does not fit.
 
         Ledgers repeat themselves (staff, offences, categories, dates), so each distinct value
@@ -376,11 +377,10 @@ class _SheetReader:
         """
         parse = _PARSERS[(self.spec.key, col.key)]
         failures: list[tuple[int, BadValue]] = []
-        if col.kind is Kind.DATE:
-            ok = [type(v) is date and MIN_DATE <= v <= MAX_DATE for v in cells]
-            if all(ok):
-                return cells, failures
-        if any(type(v) is bool for v in cells):
+        kinds = set(map(type, cells))
+        if kinds == {date} and MIN_DATE <= min(cells) and max(cells) <= MAX_DATE:
+            return cells, failures  # a column of real dates, as in our template: nothing to convert
+        if bool in kinds:
             out = []
             for j, v in enumerate(cells):
                 try:
@@ -407,21 +407,23 @@ class _SheetReader:
                     out[j] = None
         return out, failures
 
-    def _check_rows(self, records: list[Record], columns: dict[str, int], bad: set[tuple[int, str]]) -> None:
+    def _check_rows(self, records: list[Record], columns: dict[str, int], values: dict[str, Sequence[Any]],
+                    bad: set[tuple[int, str]]) -> None:
+        """Required, unique and date-order checks, column by column over the converted values."""
         spec = self.spec
         for col in spec.columns:
             if col.key not in columns:
                 continue
             c = columns[col.key]
+            column = values[col.key]
             if col.required:
-                for j, rec in enumerate(records):
-                    if rec.values[col.key] is None and (j, col.key) not in bad:
-                        rec.problems += 1
-                        self.problem(rec.row - 1, c, "", f"«{col.label}» không được để trống.")
+                for j in [j for j, v in enumerate(column) if v is None]:
+                    if (j, col.key) not in bad:
+                        records[j].problems += 1
+                        self.problem(records[j].row - 1, c, "", f"«{col.label}» không được để trống.")
             if col.unique:
                 seen: dict[Any, int] = {}
-                for rec in records:
-                    v = rec.values[col.key]
+                for rec, v in zip(records, column):
                     if v is None:
                         continue
                     k = v.lower() if isinstance(v, str) else v
@@ -433,8 +435,7 @@ class _SheetReader:
                         seen[k] = rec.row
             if col.not_before and col.not_before in columns:
                 other = spec.column(col.not_before)
-                for rec in records:
-                    v, start = rec.values[col.key], rec.values[other.key]
+                for rec, v, start in zip(records, column, values[other.key]):
                     if v is not None and start is not None and v < start:
                         rec.problems += 1
                         self.problem(rec.row - 1, c, v, f"«{col.label}» ({display(v)}) sớm hơn "
