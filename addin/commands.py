@@ -59,20 +59,29 @@ GROUPS: tuple[Group, ...] = (
 COMMANDS: tuple[Command, ...] = (
     Command(
         id="decisions", label_vi="Tạo quyết định",
-        tooltip_vi="Tạo quyết định phân công cho các dòng đang chọn: chọn loại quyết định, "
-                   "kiemsat điền số liệu của vụ án vào mẫu và lưu vào thư mục hồ sơ.",
-        image_mso="FileNew", handler="addin.handlers.decisions:run", cli_name="decide",
-        group="grp_cases", available=False),
+        tooltip_vi="Tạo quyết định phân công cho các dòng đang chọn (loại quyết định theo sheet: tin báo, "
+                   "án hình sự, dân sự hoặc hành chính, thi hành án): cấp số từ Sổ quyết định, ghi số vào sổ "
+                   "và lưu tệp vào thư mục «quyet_dinh» cạnh sổ, mỗi vụ một thư mục.",
+        image_mso="FileNew", handler="addin.handlers.decide:run", cli_name="decide",
+        group="grp_cases"),
+    Command(
+        id="decisions_inspector", label_vi="QĐ phân công KTV",
+        tooltip_vi="Tạo quyết định phân công Kiểm tra viên nghiên cứu hồ sơ, lập hồ sơ kiểm sát cho các dòng "
+                   "đang chọn ở sheet «Án hình sự» (trên dòng lệnh: kiemsat decide --type kiem-tra-vien).",
+        image_mso="AddressBook", handler="addin.handlers.decide:run_inspector", cli_name=None,
+        group="grp_cases", large=False),
     Command(
         id="register_number", label_vi="Cấp số",
-        tooltip_vi="Lấy số văn bản tiếp theo từ Sổ quyết định cho dòng đang chọn.",
-        image_mso="NumberingInsert", handler="addin.handlers.register:run", cli_name="number",
-        group="grp_cases", available=False),
+        tooltip_vi="Lấy số quyết định tiếp theo từ Sổ quyết định cho vụ án ở dòng đang chọn (quyết định soạn "
+                   "tay): ghi một dòng mới vào Sổ quyết định với ngày hôm nay.",
+        image_mso="NumberingInsert", handler="addin.handlers.number:run", cli_name=None,
+        group="grp_cases"),
     Command(
         id="open_folder", label_vi="Mở hồ sơ",
-        tooltip_vi="Mở thư mục hồ sơ (bản số hóa, quyết định đã tạo) của vụ án ở dòng đang chọn.",
-        image_mso="FileOpen", handler="addin.handlers.folder:run", cli_name="open",
-        group="grp_cases", available=False),
+        tooltip_vi="Mở thư mục hồ sơ (bản số hóa, quyết định đã tạo) của vụ án ở dòng đang chọn, trong thư "
+                   "mục «quyet_dinh» cạnh sổ.",
+        image_mso="FileOpen", handler="addin.handlers.folder:run", cli_name=None,
+        group="grp_cases"),
     Command(
         id="deadlines", label_vi="Kiểm tra thời hạn",
         tooltip_vi="Tính thời hạn tố tụng của mọi dòng, ghi vào các cột thời hạn và tô màu "
@@ -84,7 +93,7 @@ COMMANDS: tuple[Command, ...] = (
         tooltip_vi="Gửi ngay thư cảnh báo các thời hạn sắp đến cho Kiểm sát viên và lãnh đạo, "
                    "không chờ giờ gửi hằng ngày.",
         image_mso="NewMailMessage", handler="addin.handlers.alerts:run", cli_name="alerts",
-        group="grp_deadlines", available=False),
+        group="grp_deadlines"),
     Command(
         id="check", label_vi="Kiểm tra sổ",
         tooltip_vi="Kiểm tra dữ liệu đã nhập: liệt kê từng lỗi với sheet, dòng, cột và cách sửa "
@@ -96,7 +105,7 @@ COMMANDS: tuple[Command, ...] = (
         tooltip_vi="Lập sheet thống kê cho lãnh đạo: số vụ theo Kiểm sát viên, theo Phó Viện "
                    "trưởng, hồ sơ đã số hóa, vụ quá hạn.",
         image_mso="ChartInsert", handler="addin.handlers.statistics:run", cli_name="stats",
-        group="grp_ledger", available=False),
+        group="grp_ledger"),
     Command(
         id="settings", label_vi="Cài đặt",
         tooltip_vi="Mở sheet «Cấu hình» của sổ: tên đơn vị, số ngày cảnh báo, giờ gửi thư, "

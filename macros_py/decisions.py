@@ -8,27 +8,32 @@ the template needs), the signer, the register. Then, holding the register lock, 
 taken, the files written (each in a folder per case, never over an existing file) and the
 register and case rows updated in one safe edit; if that edit fails the files are removed, so
 a number is never used without being recorded.
+
+The middle is shared with the Excel ribbon (addin/handlers/decide.py): `plan_decisions` numbers
+and renders from a ledger already read (from the file here, from the open workbook there) and
+returns what to write; `issue_planned` writes the documents and lets the caller record the
+register rows and case cells (`register.write_back` into the file here, xlwings there).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import Environment, Template
 
-from .decision_types import DECISION_FIELDS, DECISION_TYPES_BY_KEY, DecisionType
+from .decision_types import DECISION_FIELDS, DECISION_TYPES, DECISION_TYPES_BY_KEY, DecisionType
 from .merge import FILTERS, CompiledTemplate, MergeError, VnDate, is_empty, row_context, settings_context
 from .reader import Ledger, Record, read_ledger
 from .register import CaseUpdate, Entry, check_register, next_number, register_lock, symbol_for, write_back
 from .safefile import ensure_not_open
-from .schema import SETTINGS_BY_KEY, STAFF
+from .schema import REGISTER, SETTINGS_BY_KEY, SHEETS_BY_KEY, STAFF, SheetSpec
 from .values import display, fmt_date, fold
 
 HEAD, DEPUTY = "Viện trưởng", "Phó Viện trưởng"
@@ -36,6 +41,9 @@ NAME_LIMIT = 60  # characters of a case number kept in a file or folder name
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _ROWS = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
+DEFAULT_OUT_DIR = "quyet_dinh"  # beside the ledger, as `kiemsat demo` lays it out
+INSPECTOR_TYPE = "kiem-tra-vien"  # issued on request (its own button), never by default
+T = TypeVar("T")
 
 
 class DecisionError(Exception):
@@ -105,8 +113,7 @@ def safe_name(text: str, limit: int = NAME_LIMIT) -> str:
 
 
 def _row_id(dtype: DecisionType, record: Record) -> str:
-    value = record.values.get(dtype.spec.id_column)
-    return display(value) if value is not None else f"dòng {record.row}"
+    return record_case(dtype.spec, record)
 
 
 def select_rows(ledger: Ledger, dtype: DecisionType, rows: Sequence[int] | None, case: str | None) -> list[Record]:
@@ -201,16 +208,6 @@ def _exclusive(path: Path) -> tuple[Path, Any]:
             path = path.with_name(f"{stem} ({n}){suffix}")
 
 
-def _target(out_dir: Path, case: str, name: str) -> Path:
-    root = out_dir.resolve()
-    folder = root / safe_name(case)
-    path = folder / name
-    if not path.resolve().is_relative_to(root):  # cannot happen after safe_name; kept as the last guard
-        raise DecisionError([f"tên tệp «{name}» ra ngoài thư mục kết quả."])
-    folder.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _file_name(dtype: DecisionType, year: int, number: int, symbol: str, case: str) -> str:
     return f"{year}-{number:04d}_{safe_name(symbol, 30)}_{dtype.slug}_{safe_name(case)}.docx"
 
@@ -242,6 +239,133 @@ def load_template(dtype: DecisionType, templates_dir: Path | None = None) -> Com
     return compiled
 
 
+def default_out_dir(ledger_path: Path) -> Path:
+    """Where decisions of the ledger `ledger_path` go when no folder is given: beside it."""
+    return Path(ledger_path).parent / DEFAULT_OUT_DIR
+
+
+def case_folder(out_dir: Path, case: str) -> Path:
+    """The folder of case `case` under `out_dir` (each case's decisions go in its own folder)."""
+    root = Path(out_dir).resolve()
+    folder = root / safe_name(case)
+    if not folder.resolve().is_relative_to(root):  # cannot happen after safe_name; kept as the last guard
+        raise DecisionError([f"tên thư mục «{case}» ra ngoài thư mục kết quả."])
+    return folder
+
+
+def record_case(spec: SheetSpec, record: Record) -> str:
+    """The case a row is filed under (its folder name before `safe_name`): the sheet's id column."""
+    value = record.values.get(spec.id_column)
+    return display(value) if value is not None else f"dòng {record.row}"
+
+
+def type_for_row(sheet_key: str, record: Record, exclude: Sequence[str] = (INSPECTOR_TYPE,)) -> DecisionType:
+    """The decision a row of sheet `sheet_key` gets by default: the sheet's decision type whose
+    `only_when` accepts the row (Dân sự / Hành chính by «Loại vụ việc»); `exclude` leaves out the
+    types issued on request only (the inspector's). Raises DecisionError when none fits."""
+    candidates = [t for t in DECISION_TYPES if t.sheet == sheet_key and t.key not in exclude]
+    if not candidates:
+        raise DecisionError([f"sheet «{SHEETS_BY_KEY[sheet_key].title}» không có quyết định phân công nào."])
+    for dtype in candidates:
+        if dtype.only_when is None or record.values.get(dtype.only_when[0]) in dtype.only_when[1]:
+            return dtype
+    key = next(t.only_when[0] for t in candidates if t.only_when)
+    spec = SHEETS_BY_KEY[sheet_key]
+    allowed = [v for t in candidates if t.only_when for v in t.only_when[1]]
+    raise DecisionError([(f"dòng {record.row} ({record_case(spec, record)}): «{spec.column(key).label}» là "
+                          f"«{display(record.values.get(key))}»; cần một trong: {', '.join(allowed)}.")])
+
+
+@dataclass
+class DecisionPlan:
+    """What one batch writes, numbered and rendered from an already-read ledger: one document per
+    row, the register rows and the case-row cells. `issue_planned` writes the documents and has a
+    shell record the rest (into the file, or into the workbook open in Excel)."""
+
+    ledger_path: Path  # the ledger's file: register file names are relative to its folder
+    out_dir: Path
+    issued: list[Issued]  # `file` is where each document goes (a taken name gets « (2)» when written)
+    documents: list[bytes]
+    contexts: list[dict[str, Any]]
+    templates: list[CompiledTemplate]
+    entries: list[Entry]  # the register rows, one per document
+    updates: list[CaseUpdate]  # the decision number and date on each case row
+
+
+def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
+                   templates: Mapping[str, CompiledTemplate], *, out_dir: Path, day: date,
+                   signer: str | None = None, ledger_path: Path | None = None) -> DecisionPlan:
+    """Number and render one decision per (type, row), from the register in `ledger` (the next
+    numbers of `day`'s year and the symbol in Cấu hình). Writes nothing; raises DecisionError
+    listing every row that lacks a field its template needs, RegisterError for a bad register."""
+    check_register(ledger)
+    ledger_path = Path(ledger_path or ledger.path)
+    staff = _staff(ledger)
+    symbol = symbol_for(ledger.settings.get("doc_symbol", ""))
+    first = next_number(ledger.records(REGISTER.key), day.year, symbol)
+    base = settings_context(ledger.settings)
+    contexts: list[dict[str, Any]] = []
+    problems: list[str] = []
+    signers: list[str] = []
+    for i, (dtype, record) in enumerate(rows):
+        number = first + i
+        name, title = resolve_signer(staff, record, signer)
+        signers.append(name)
+        context = {**base, **row_context(dtype.spec, record.values, staff)}
+        context.update(number=number, symbol=symbol, decision_no=f"{number}/{symbol}",
+                       decision_date=VnDate.of(day), title=dtype.title, **_signer_fields(name, title))
+        compiled = templates[dtype.key]
+        missing = [k for k in sorted(compiled.required) if is_empty(context.get(k))]
+        if missing:
+            problems.append(f"dòng {record.row} ({_row_id(dtype, record)}): thiếu "
+                            + ", ".join(f"«{_label(dtype, k)}»" for k in missing) + f"; mẫu «{compiled.path.name}» "
+                            "cần các trường này.")
+        contexts.append(context)
+    if problems:
+        raise DecisionError(problems)
+
+    plan = DecisionPlan(ledger_path, Path(out_dir), [], [], contexts, [], [], [])
+    for (dtype, record), context, who in zip(rows, contexts, signers):
+        compiled = templates[dtype.key]
+        case_name = _row_id(dtype, record)
+        path = case_folder(plan.out_dir, case_name) / _file_name(dtype, day.year, context["number"], symbol, case_name)
+        plan.issued.append(Issued(record.row, dtype.key, context["number"], context["decision_no"], day,
+                                  case_name, path))
+        plan.documents.append(compiled.render_bytes(context))
+        plan.templates.append(compiled)
+        plan.entries.append(Entry(context["number"], day.year, symbol, day, dtype.title, _summary(dtype, context),
+                                  case_name, who, _relative(path, ledger_path)))
+        no_key, date_key = dtype.writeback
+        plan.updates.append(CaseUpdate(dtype.sheet, record.row, {no_key: context["decision_no"], date_key: day}))
+    return plan
+
+
+def issue_planned(plan: DecisionPlan, record: Callable[[DecisionPlan], T]) -> T:
+    """Write the plan's documents (each in its case folder, never over an existing file), then
+    `record(plan)`: the shell writes the register rows and case cells. If anything fails the
+    documents are removed, so a number is never used without being recorded. Call it holding
+    the register lock, from the same read of the register as the plan."""
+    written: list[Path] = []
+    try:
+        for item, entry, content in zip(plan.issued, plan.entries, plan.documents):
+            item.file.parent.mkdir(parents=True, exist_ok=True)
+            path, fh = _exclusive(item.file)
+            written.append(path)
+            with fh:
+                fh.write(content)
+            item.file = path
+            entry.file = _relative(path, plan.ledger_path)
+        return record(plan)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+            try:
+                path.parent.rmdir()  # only when now empty
+            except OSError:
+                pass
+        raise
+
+
 def issue_decisions(ledger_path: str | Path, type_key: str, *, out_dir: str | Path,
                     rows: Sequence[int] | None = None, case: str | None = None, day: date | None = None,
                     signer: str | None = None, templates_dir: Path | None = None, pdf: bool = False,
@@ -264,60 +388,17 @@ def issue_decisions(ledger_path: str | Path, type_key: str, *, out_dir: str | Pa
         ledger = read_ledger(ledger_path)
         check_register(ledger)
         records = select_rows(ledger, dtype, rows, case)
-        staff = _staff(ledger)
-        symbol = symbol_for(ledger.settings.get("doc_symbol", ""))
-        first = next_number(ledger.records("so_quyet_dinh"), day.year, symbol)
-        base = settings_context(ledger.settings)
-        contexts: list[dict[str, Any]] = []
-        problems: list[str] = []
-        signers: list[str] = []
-        for i, record in enumerate(records):
-            number = first + i
-            name, title = resolve_signer(staff, record, signer)
-            signers.append(name)
-            context = {**base, **row_context(dtype.spec, record.values, staff)}
-            context.update(number=number, symbol=symbol, decision_no=f"{number}/{symbol}",
-                           decision_date=VnDate.of(day), title=dtype.title, **_signer_fields(name, title))
-            missing = [k for k in sorted(compiled.required) if is_empty(context.get(k))]
-            if missing:
-                problems.append(f"dòng {record.row} ({_row_id(dtype, record)}): thiếu "
-                                + ", ".join(f"«{_label(dtype, k)}»" for k in missing) + f"; mẫu «{compiled.path.name}» "
-                                "cần các trường này.")
-            contexts.append(context)
-        if problems:
-            raise DecisionError(problems)
+        plan = plan_decisions(ledger, [(dtype, r) for r in records], {dtype.key: compiled}, out_dir=out_dir,
+                              day=day, signer=signer, ledger_path=ledger_path)
+        backup, warnings = issue_planned(plan, lambda p: write_back(ledger, p.entries, p.updates))
 
-        issued: list[Issued] = []
-        try:
-            for record, context in zip(records, contexts):
-                case_name = _row_id(dtype, record)
-                path = _target(out_dir, case_name, _file_name(dtype, day.year, context["number"], symbol, case_name))
-                path, fh = _exclusive(path)
-                issued.append(Issued(record.row, dtype.key, context["number"], context["decision_no"], day,
-                                     case_name, path))
-                with fh:
-                    compiled.write(context, fh)
-            entries = [Entry(item.number, day.year, symbol, day, dtype.title, _summary(dtype, ctx),
-                             item.case, who, _relative(item.file, ledger_path))
-                       for item, ctx, who in zip(issued, contexts, signers)]
-            no_key, date_key = dtype.writeback
-            updates = [CaseUpdate(dtype.sheet, item.row, {no_key: item.decision_no, date_key: day}) for item in issued]
-            backup, warnings = write_back(ledger, entries, updates)
-        except BaseException:  # a number is never used without being recorded: take the files back
-            for item in issued:
-                item.file.unlink(missing_ok=True)
-                try:
-                    item.file.parent.rmdir()  # only when now empty
-                except OSError:
-                    pass
-            raise
-
+    issued = plan.issued
     batch = Batch(issued, backup, warnings)
     if combined and issued:
         name = f"in-gop_{dtype.slug}_{datetime.now():%Y%m%d-%H%M%S}.docx"
         path, fh = _exclusive(out_dir.resolve() / name)
         with fh:
-            compiled.write_combined(contexts, fh)
+            compiled.write_combined(plan.contexts, fh)
         batch.combined = path
     if pdf and issued:
         from .pdf import to_pdf

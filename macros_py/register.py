@@ -4,7 +4,9 @@ Numbers run per year and symbol (12/QĐ-VKSKV1) and are never reused or skipped.
 issuing at the same moment are serialised by a lock file beside the ledger: whoever holds it
 reads the register, takes the next numbers, writes the documents and records them (through
 safefile.edit_workbook: refused while the workbook is open, backed up, replaced atomically),
-and only then lets the other in.
+and only then lets the other in. The ribbon takes the same lock beside the workbook open in
+Excel and writes `plan_write_back`'s cells through xlwings; the lock serialises kiemsat's
+numbering on one workbook file, it cannot merge two copies of the workbook edited apart.
 """
 
 from __future__ import annotations
@@ -102,15 +104,69 @@ class CaseUpdate:
     values: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class CellWrite:
+    """One cell to write: `sheet` is the sheet's name in the workbook, row and column Excel's."""
+
+    sheet: str
+    row: int
+    column: int
+    value: Any
+
+
+@dataclass
+class WriteBack:
+    """Where a batch goes in the workbook: the cells, and which register rows are new."""
+
+    cells: list[CellWrite]
+    register_sheet: str
+    header_row: int
+    first_row: int  # the first new register row
+    last_row: int  # the last new register row (first_row - 1 when there is none)
+    warnings: list[str] = field(default_factory=list)  # columns the ledger does not have
+
+
+def cell_value(value: Any) -> Any:
+    """A value as kiemsat writes it into a cell: text cleaned of what XML cannot hold, and cut to
+    Excel's limit."""
+    if isinstance(value, str):
+        return clean_text(value)[:EXCEL_TEXT_LIMIT]
+    return value
+
+
+def plan_write_back(ledger: Ledger, entries: Sequence[Entry], updates: Sequence[CaseUpdate]) -> WriteBack:
+    """The cells that append `entries` below the register's last row and write `updates` into the
+    case rows, for a ledger read from a file or from the workbook open in Excel."""
+    check_register(ledger)
+    register = ledger.sheets[REGISTER.key]
+    start = max([r.row for r in register.records] + [register.header_row]) + 1
+    plan = WriteBack([], register.name, register.header_row, start, start + len(entries) - 1)
+    for i, entry in enumerate(entries):
+        values = asdict(entry)
+        for key, col0 in sorted(register.columns.items(), key=lambda kv: kv[1]):
+            if key in values:
+                plan.cells.append(CellWrite(register.name, start + i, col0 + 1, cell_value(values[key])))
+    for update in updates:
+        data = ledger.sheets[update.sheet]
+        for key, value in update.values.items():
+            if key in data.columns:
+                plan.cells.append(CellWrite(data.name, update.row, data.columns[key] + 1, cell_value(value)))
+            else:
+                label = data.spec.column(key).label
+                message = (f"sheet «{data.name}» chưa có cột «{label}»; số quyết định chỉ được ghi vào "
+                           f"«{register.name}».")
+                if message not in plan.warnings:
+                    plan.warnings.append(message)
+    return plan
+
+
 def _set(ws: Any, row: int, col: int, value: Any) -> None:
     cell = ws.cell(row, col)
+    cell.value = value
     if isinstance(value, str):
-        cell.value = clean_text(value)[:EXCEL_TEXT_LIMIT]
         cell.data_type = "s"  # never a formula, whatever the text starts with
-    else:
-        cell.value = value
-        if isinstance(value, date):
-            cell.number_format = DATE_FORMAT
+    elif isinstance(value, date):
+        cell.number_format = DATE_FORMAT
 
 
 def _extend_tables(ws: Any, header_row: int, last_row: int) -> None:
@@ -124,41 +180,23 @@ def _extend_tables(ws: Any, header_row: int, last_row: int) -> None:
 
 
 def write_back(ledger: Ledger, entries: Sequence[Entry], updates: Sequence[CaseUpdate]) -> tuple[Path, list[str]]:
-    """Append `entries` to the register and write `updates` into the case rows, in one safe edit.
+    """Append `entries` to the register and write `updates` into the case rows, in one safe edit
+    of the ledger's file (`plan_write_back`'s cells, the style of the row above on new register rows).
 
     Returns the backup's path and warnings (columns the ledger does not have)."""
-    check_register(ledger)
+    plan = plan_write_back(ledger, entries, updates)
     register = ledger.sheets[REGISTER.key]
-    warnings: list[str] = []
-    for update in updates:
-        data = ledger.sheets[update.sheet]
-        for key in update.values:
-            if key not in data.columns:
-                label = data.spec.column(key).label
-                message = (f"sheet «{data.name}» chưa có cột «{label}»; số quyết định chỉ được ghi vào "
-                           f"«{register.name}».")
-                if message not in warnings:
-                    warnings.append(message)
 
     def edit(wb: Any) -> None:
-        ws = wb[register.name]
-        start = max([r.row for r in register.records] + [register.header_row]) + 1
-        for i, entry in enumerate(entries):
-            row = start + i
-            values = asdict(entry)
-            for key, col0 in register.columns.items():
+        ws = wb[plan.register_sheet]
+        for row in range(plan.first_row, plan.last_row + 1):
+            for col0 in register.columns.values():
                 above = ws.cell(row - 1, col0 + 1)
-                if row - 1 > register.header_row and above.has_style:
+                if row - 1 > plan.header_row and above.has_style:
                     ws.cell(row, col0 + 1)._style = copy(above._style)
-                if key in values:
-                    _set(ws, row, col0 + 1, values[key])
-        _extend_tables(ws, register.header_row, start + len(entries) - 1)
-        for update in updates:
-            data = ledger.sheets[update.sheet]
-            sheet = wb[data.name]
-            for key, value in update.values.items():
-                if key in data.columns:
-                    _set(sheet, update.row, data.columns[key] + 1, value)
+        _extend_tables(ws, plan.header_row, plan.last_row)
+        for cell in plan.cells:
+            _set(wb[cell.sheet], cell.row, cell.column, cell.value)
 
     _, backup = edit_workbook(ledger.path, edit)
-    return backup, warnings
+    return backup, plan.warnings

@@ -18,13 +18,11 @@ checks it); the reader lists it among the unknown sheets.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
-
-from openpyxl.utils import quote_sheetname
-from openpyxl.workbook.defined_name import DefinedName
 
 from .schema import STATS_SHEET
 from .stats import TOTAL_ROW, Chart, Statistics, StatsTable
@@ -35,8 +33,9 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
-    "STATS_SHEET", "CellOut", "ChartOut", "OpenpyxlSheetWriter", "SheetLayout", "SheetWriter", "layout",
-    "save_statistics_workbook", "write_statistics", "write_statistics_sheet", "write_statistics_to_ledger",
+    "STATS_SHEET", "STYLE_SPECS", "CellOut", "CellStyle", "ChartOut", "OpenpyxlSheetWriter", "SheetLayout",
+    "SheetWriter", "free_title", "layout", "save_statistics_workbook", "write_statistics", "write_statistics_sheet",
+    "write_statistics_to_ledger",
 ]
 
 MARKER = "kiemsat_ThongKe"  # a sheet-scoped defined name: this sheet was written by kiemsat
@@ -49,6 +48,51 @@ CHART_WIDTH_CM = 17.0
 CHART_MIN_HEIGHT_CM = 7.5
 BAR_CM = 1.0  # per category of a horizontal bar chart (less and LibreOffice skips names)
 HEADER_LINE_PT = 15.0
+FONT_NAME = "Times New Roman"
+BORDER_COLOUR = "8EA9DB"
+
+
+@dataclass(frozen=True)
+class CellStyle:
+    """How a style of the sheet looks, for any writer (colours as RRGGBB)."""
+
+    size: float
+    bold: bool = False
+    italic: bool = False
+    colour: str | None = None  # the font's
+    fill: str | None = None  # solid background
+    horizontal: str | None = None  # "left", "center", "right"
+    vertical: str | None = None  # "center", "top"
+    wrap: bool | None = None
+    number_format: str | None = None
+    border: bool = False  # thin lines of BORDER_COLOUR on every side
+
+
+_HEADER_FILL, _TOTAL_FILL = "1F4E78", "DDEBF7"
+STYLE_SPECS: dict[str, CellStyle] = {
+    "title": CellStyle(14, bold=True, colour="1F3864", horizontal="center"),
+    "subtitle": CellStyle(11, italic=True, horizontal="center", wrap=False),
+    "heading": CellStyle(12, bold=True, colour="1F3864", horizontal="left"),
+    "header": CellStyle(11, bold=True, colour="FFFFFF", fill=_HEADER_FILL, horizontal="center", vertical="center",
+                        wrap=True, border=True),
+    "label": CellStyle(11, horizontal="left", vertical="center", wrap=True, border=True),
+    "number": CellStyle(11, horizontal="right", vertical="center", number_format="#,##0", border=True),
+    "share": CellStyle(11, horizontal="right", vertical="center", number_format="0.00%", border=True),
+    "total_label": CellStyle(11, bold=True, fill=_TOTAL_FILL, horizontal="left", vertical="center", wrap=True,
+                             border=True),
+    "total_number": CellStyle(11, bold=True, fill=_TOTAL_FILL, horizontal="right", vertical="center",
+                              number_format="#,##0", border=True),
+    "total_share": CellStyle(11, bold=True, fill=_TOTAL_FILL, horizontal="right", vertical="center",
+                             number_format="0.00%", border=True),
+    "note": CellStyle(10, italic=True, colour="404040", horizontal="left", vertical="top", wrap=True),
+}
+assert set(STYLE_SPECS) == set(STYLES)
+
+
+def free_title(title: str, taken: Iterable[str]) -> str:
+    """`title`, or «title (2)», «title (3)»... whichever no sheet in `taken` bears (case ignored)."""
+    used = {t.casefold() for t in taken}
+    return next(t for t in (title, *(f"{title} ({n})" for n in range(2, 100))) if t.casefold() not in used)
 
 
 @dataclass(frozen=True)
@@ -211,9 +255,10 @@ class OpenpyxlSheetWriter:
             self.title = ours.title
             wb.remove(ours)
         else:  # never replace a sheet of the clerk's own that happens to bear the name
-            taken = {ws.title.casefold() for ws in wb.worksheets}
-            self.title = next(t for t in (self.title, *(f"{self.title} ({n})" for n in range(2, 100)))
-                              if t.casefold() not in taken)
+            self.title = free_title(self.title, (ws.title for ws in wb.worksheets))
+        from openpyxl.utils import quote_sheetname
+        from openpyxl.workbook.defined_name import DefinedName
+
         ws = wb.create_sheet(self.title, index)
         ws.defined_names[MARKER] = DefinedName(MARKER, attr_text=f"{quote_sheetname(ws.title)}!$A$1")
         ws.sheet_view.showGridLines = False
@@ -300,33 +345,18 @@ class OpenpyxlSheetWriter:
 
 
 def _openpyxl_styles() -> dict[str, tuple]:
+    """STYLE_SPECS as openpyxl objects: (font, fill, alignment, number format, border) per style."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    name = "Times New Roman"
-    thin = Side(style="thin", color="8EA9DB")
+    thin = Side(style="thin", color=BORDER_COLOUR)
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    header_fill = PatternFill("solid", fgColor="1F4E78")
-    total_fill = PatternFill("solid", fgColor="DDEBF7")
-    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
-    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    right = Alignment(horizontal="right", vertical="center")
-    return {
-        "title": (Font(name=name, size=14, bold=True, color="1F3864"), None, Alignment(horizontal="center"), None,
-                  None),
-        "subtitle": (Font(name=name, size=11, italic=True), None, Alignment(horizontal="center", wrap_text=False),
-                     None, None),
-        "heading": (Font(name=name, size=12, bold=True, color="1F3864"), None, Alignment(horizontal="left"), None,
-                    None),
-        "header": (Font(name=name, size=11, bold=True, color="FFFFFF"), header_fill, centre, None, box),
-        "label": (Font(name=name, size=11), None, left, None, box),
-        "number": (Font(name=name, size=11), None, right, "#,##0", box),
-        "share": (Font(name=name, size=11), None, right, "0.00%", box),
-        "total_label": (Font(name=name, size=11, bold=True), total_fill, left, None, box),
-        "total_number": (Font(name=name, size=11, bold=True), total_fill, right, "#,##0", box),
-        "total_share": (Font(name=name, size=11, bold=True), total_fill, right, "0.00%", box),
-        "note": (Font(name=name, size=10, italic=True, color="404040"), None,
-                 Alignment(horizontal="left", vertical="top", wrap_text=True), None, None),
-    }
+    out: dict[str, tuple] = {}
+    for name, st in STYLE_SPECS.items():
+        font = Font(name=FONT_NAME, size=st.size, bold=st.bold or None, italic=st.italic or None, color=st.colour)
+        fill = PatternFill("solid", fgColor=st.fill) if st.fill else None
+        align = Alignment(horizontal=st.horizontal, vertical=st.vertical, wrap_text=st.wrap)
+        out[name] = (font, fill, align, st.number_format, box if st.border else None)
+    return out
 
 
 def write_statistics_sheet(wb: Workbook, stats: Statistics, created: datetime | None = None) -> str:

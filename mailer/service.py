@@ -1,7 +1,8 @@
 """The alert service: one run (read ledgers, plan, record, send) and the daily scheduler.
 
-`run_once(ledger_paths, today, ...)` is the whole job; `kiemsat alerts run-once`, the scheduler,
-the Excel button and `kiemsat demo` all call it. The job is written as "send every alert due on
+`run_once(ledger_paths, today, ...)` is the whole job; `kiemsat alerts run-once`, the scheduler
+and `kiemsat demo` call it, the Excel button calls `run_ledgers` (the same job on the ledger it
+read from the open workbook). The job is written as "send every alert due on
 or before today that is not yet sent", so a missed day is caught up by the next run.
 
 `serve(config)` runs it with APScheduler 3.x: daily at the configured time (and once at
@@ -53,6 +54,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from macros_py.reader import Ledger
 from macros_py.values import fmt_date
 
 from .config import AlertConfig, ConfigError, load_config
@@ -61,7 +63,8 @@ from .outbox import Delivery, Outbox, OutboxStatus, SendReport
 from .planning import Plan, ledger_id, plan_ledger
 from .transports import EmlFolderTransport, SendError, SmtpTransport, Transport
 
-__all__ = ["RunResult", "make_transport", "run_once", "send_pending", "serve", "setup_logging", "status"]
+__all__ = ["RunResult", "make_transport", "run_ledgers", "run_once", "send_pending", "serve", "setup_logging",
+           "status"]
 
 log = logging.getLogger("kiemsat.alerts")
 
@@ -126,14 +129,15 @@ def _owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _plan(paths: Iterable[Path], today: date, result: RunResult) -> tuple[Plan, list[str]]:
+def _plan(sources: Iterable[Path | str | Ledger], today: date, result: RunResult) -> tuple[Plan, list[str]]:
+    """Plan the alerts of each ledger: a path is read here, a `Ledger` is taken as read."""
     from macros_py.reader import LedgerError, read_ledger
 
     plan, read = Plan(today), []
-    for path in paths:
-        path = Path(path)
+    for source in sources:
+        path = source.path if isinstance(source, Ledger) else Path(source)
         try:
-            ledger = read_ledger(path)
+            ledger = source if isinstance(source, Ledger) else read_ledger(path)
             part = plan_ledger(ledger, today)
         except LedgerError as exc:
             result.notes.append(str(exc) + " Chưa gửi cảnh báo của sổ này.")
@@ -156,6 +160,26 @@ def run_once(ledger_paths: Sequence[Path | str], today: date | None = None, *, o
     `outbox_dir` and `db_path` override the config; without a config, `db_path` defaults to
     "canh-bao.sqlite3" beside `outbox_dir`. With `dry_run`, nothing is recorded or sent.
     """
+    return _run(list(ledger_paths), today, outbox_dir=outbox_dir, db_path=db_path, transport=transport,
+                sender=sender, config=config, dry_run=dry_run, now=now)
+
+
+def run_ledgers(ledgers: Sequence[Ledger], today: date | None = None, *, outbox_dir: Path | None = None,
+                db_path: Path | None = None, transport: Transport | None = None, sender: Sender | None = None,
+                config: AlertConfig | None = None, dry_run: bool = False, now: datetime | None = None) -> RunResult:
+    """`run_once` for ledgers already read (the Excel button reads the open workbook, saved or not).
+
+    A ledger's identity in the outbox is its `path` (`planning.ledger_id`): give it the workbook
+    file's path, so that the button and the daily service over that file share their alerts and
+    neither sends again what the other sent.
+    """
+    return _run(list(ledgers), today, outbox_dir=outbox_dir, db_path=db_path, transport=transport,
+                sender=sender, config=config, dry_run=dry_run, now=now)
+
+
+def _run(sources: list[Path | str | Ledger], today: date | None, *, outbox_dir: Path | None,
+         db_path: Path | None, transport: Transport | None, sender: Sender | None, config: AlertConfig | None,
+         dry_run: bool, now: datetime | None) -> RunResult:
     today = today or date.today()
     clock_now = now
     now = now or datetime.now(timezone.utc)
@@ -179,7 +203,7 @@ def run_once(ledger_paths: Sequence[Path | str], today: date | None = None, *, o
             transport = EmlFolderTransport(outbox_dir)
     sender = sender or _sender(config)
     result = RunResult(today, dry_run, Path(db_path), None)
-    plan, ledgers = _plan(ledger_paths, today, result)
+    plan, ledgers = _plan(sources, today, result)
     result.notes.extend(plan.notes)
     result.planned = len(plan.alerts)
 
