@@ -8,7 +8,7 @@ import os
 import re
 import sys
 import zipfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -31,6 +31,7 @@ from addin.xlam import ADDIN_FILENAME, build_addin
 
 sys.path.insert(0, str(Path(__file__).parent))
 from messy import build_messy_ledger  # noqa: E402
+from tests.xlremote import actions, apply_actions, grid, remote_book  # noqa: E402
 
 # the commands whose core is not built yet: their buttons must be shown disabled
 UNAVAILABLE: set[str] = set()
@@ -284,25 +285,13 @@ def test_install_plan_and_config(tmp_path):
 
 
 @pytest.fixture
-def remote(monkeypatch):
+def remote():
     """Build an xlwings Book from workbook values with xlwings' remote engine (tests only)."""
-    import xlwings as xw
-
-    assert xw.__pro__, "xlwings was imported before XLWINGS_LICENSE_KEY was set"
-
-    def make(path: Path, selection: str = "A1"):
-        wb = openpyxl.load_workbook(path, data_only=True)
-        sheets = [{"name": ws.title, "values": [[c.value for c in row] for row in ws.iter_rows()] or [[None]],
-                   "pictures": [], "tables": []} for ws in wb.worksheets]
-        return xw.Book(json={"client": "Microsoft Office Scripts", "version": xw.__version__,
-                             "book": {"name": path.name, "active_sheet_index": 0, "selection": selection},
-                             "names": [], "sheets": sheets})
-
-    return make
+    return lambda path, selection="A1": remote_book(path, selection=selection)
 
 
 def _actions(book, func):
-    return [a for a in book.json()["actions"] if a["func"] == func]
+    return actions(book, func)
 
 
 def test_check_on_a_clean_ledger(remote, sample_ledger):
@@ -437,42 +426,6 @@ def _stale_ledger(sample_ledger: Path, target: Path) -> tuple[Path, int]:
     return target, done_row
 
 
-def _grid(path: Path) -> dict[str, dict[tuple[int, int], object]]:
-    """Every non-empty cell of every sheet as openpyxl reads the file (formulas as text)."""
-    wb = openpyxl.load_workbook(path)
-    out = {}
-    for ws in wb.worksheets:
-        cells = {}
-        for row in ws.iter_rows():
-            for c in row:
-                v = c.value
-                if isinstance(v, datetime) and v.time() == datetime.min.time():
-                    v = v.date()
-                if v is not None:
-                    cells[(c.row, c.column)] = v
-        out[ws.title] = cells
-    return out
-
-
-def _apply(grid: dict, names: list[str], actions: list[dict]) -> list[tuple[str, int, int, int, int]]:
-    """Apply the remote engine's setValues actions to `grid`; returns the ranges written."""
-    ranges = []
-    for a in actions:
-        if a["func"] != "setValues":
-            continue
-        sheet, r0, c0 = names[a["sheet_position"]], a["start_row"] + 1, a["start_column"] + 1
-        ranges.append((sheet, r0, c0, r0 + a["row_count"] - 1, c0 + a["column_count"] - 1))
-        for i, row in enumerate(a["values"]):
-            for j, v in enumerate(row):
-                if isinstance(v, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", v):
-                    v = date.fromisoformat(v)
-                if v in ("", None):
-                    grid[sheet].pop((r0 + i, c0 + j), None)
-                else:
-                    grid[sheet][(r0 + i, c0 + j)] = v
-    return ranges
-
-
 def test_deadlines_on_the_remote_engine_writes_what_the_file_writer_writes(remote, sample_ledger, tmp_path,
                                                                             fixed_today):
     from addin import dispatch
@@ -492,10 +445,10 @@ def test_deadlines_on_the_remote_engine_writes_what_the_file_writer_writes(remot
     led = read_ledger(copy)
     report = compute_deadlines(led, DEADLINE_DAY)
     result = write_deadlines(copy, led, report)
-    live = _grid(path)
+    live = grid(path)
     names = [s.name for s in book.sheets]
-    ranges = _apply(live, names, book.json()["actions"])
-    assert live == _grid(copy)
+    ranges = apply_actions(live, names, book.json()["actions"])
+    assert live == grid(copy)
     assert live[led.sheets["tin_bao"].name].get((done_row, led.sheets["tin_bao"].columns["next_deadline"] + 1)) is None
 
     # every write lies inside the computed columns and the rows the reader read

@@ -5,9 +5,8 @@ write what `kiemsat decide` writes into a file."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 # xlwings loads its remote engine only if a licence key is set when it is first imported (tests only)
@@ -24,6 +23,7 @@ from macros_py.decisions import DEFAULT_OUT_DIR, issue_decisions, safe_name  # n
 from macros_py.reader import read_ledger  # noqa: E402
 from macros_py.register import CellWrite, lock_path  # noqa: E402
 from macros_py.schema import REGISTER  # noqa: E402
+from tests.xlremote import actions, apply_actions, grid, remote_book  # noqa: E402
 
 DAY = date(2026, 3, 16)
 SYMBOL = "QĐ-VKSKV1"
@@ -44,50 +44,11 @@ def fixed_today(monkeypatch):
 def remote(path: Path, sheet: str, selection: str):
     """The workbook `path` as Excel would send it, `selection` selected on `sheet`; its name is the
     full path (on the remote engine `fullname` is the name: Excel gives the full path)."""
-    import xlwings as xw
-
-    assert xw.__pro__, "xlwings was imported before XLWINGS_LICENSE_KEY was set"
-    wb = openpyxl.load_workbook(path, data_only=True)
-    sheets = [{"name": ws.title, "values": [[c.value for c in row] for row in ws.iter_rows()] or [[None]],
-               "pictures": [], "tables": []} for ws in wb.worksheets]
-    return xw.Book(json={"client": "Microsoft Office Scripts", "version": xw.__version__,
-                         "book": {"name": str(path), "active_sheet_index": wb.sheetnames.index(sheet),
-                                  "selection": selection},
-                         "names": [], "sheets": sheets})
+    return remote_book(path, sheet=sheet, selection=selection, name=str(path))
 
 
 def _actions(book, func: str) -> list[dict]:
-    return [a for a in book.json()["actions"] if a["func"] == func]
-
-
-def _grid(path: Path) -> dict[str, dict[tuple[int, int], object]]:
-    wb = openpyxl.load_workbook(path)
-    out: dict[str, dict[tuple[int, int], object]] = {}
-    for ws in wb.worksheets:
-        cells = {}
-        for row in ws.iter_rows():
-            for c in row:
-                v = c.value.date() if isinstance(c.value, datetime) else c.value
-                if v is not None:
-                    cells[(c.row, c.column)] = v
-        out[ws.title] = cells
-    return out
-
-
-def _apply(grid: dict, names: list[str], actions: list[dict]) -> list[tuple[str, int, int, int, int]]:
-    """Apply the remote engine's setValues actions to `grid`; returns the ranges written."""
-    ranges = []
-    for a in actions:
-        if a["func"] != "setValues":
-            continue
-        sheet, r0, c0 = names[a["sheet_position"]], a["start_row"] + 1, a["start_column"] + 1
-        ranges.append((sheet, r0, c0, r0 + a["row_count"] - 1, c0 + a["column_count"] - 1))
-        for i, row in enumerate(a["values"]):
-            for j, v in enumerate(row):
-                if isinstance(v, str) and re.fullmatch(r"\d{4}-\d\d-\d\d(T00:00:00)?", v):
-                    v = date.fromisoformat(v[:10])
-                grid[sheet][(r0 + i, c0 + j)] = v
-    return ranges
+    return actions(book, func)
 
 
 def _docx_text(path: Path) -> str:
@@ -119,9 +80,9 @@ def test_decisions_write_into_the_live_workbook_what_kiemsat_decide_writes_into_
     shutil.copy(ledger, copy)
     batch = issue_decisions(copy, "hinh-su", rows=[3, 4, 5, 6], out_dir=copy.parent / DEFAULT_OUT_DIR, day=DAY)
     names = [s.name for s in book.sheets]
-    live = _grid(ledger)
-    ranges = _apply(live, names, book.json()["actions"])
-    assert live == _grid(copy)
+    live = grid(ledger)
+    ranges = apply_actions(live, names, book.json()["actions"])
+    assert live == grid(copy)
 
     # few writes: the new register rows in one range, the consecutive case rows' numbers and dates in one
     register = read_ledger(copy).sheets[REGISTER.key]
@@ -167,11 +128,11 @@ def test_civil_rows_get_civil_or_administrative_decisions_by_their_kind(ledger):
     names = sorted(f.name for f in out.rglob("*.docx"))
     assert [n.split("_")[2] for n in names] == ["PC-KSV-hanh-chinh", "PC-KSV-dan-su"]
     assert names[0].startswith(f"{DAY.year}-{last + 1:04d}_") and names[1].startswith(f"{DAY.year}-{last + 2:04d}_")
-    grid = _grid(ledger)
-    _apply(grid, [s.name for s in book.sheets], book.json()["actions"])
+    cells = grid(ledger)
+    apply_actions(cells, [s.name for s in book.sheets], book.json()["actions"])
     no_col = data.columns["decision_no"] + 1
-    assert grid[data.name][(3, no_col)] == f"{last + 1}/{SYMBOL}"
-    assert grid[data.name][(4, no_col)] == f"{last + 2}/{SYMBOL}"
+    assert cells[data.name][(3, no_col)] == f"{last + 1}/{SYMBOL}"
+    assert cells[data.name][(4, no_col)] == f"{last + 2}/{SYMBOL}"
 
 
 def test_a_row_missing_a_field_stops_the_batch_with_nothing_written(ledger):
@@ -248,10 +209,10 @@ def test_the_inspector_button_issues_the_ktv_decision(ledger):
     assert ui.messages("error") == []
     [f] = list((ledger.parent / DEFAULT_OUT_DIR).rglob("*.docx"))
     assert "_PC-KTV-ho-so_" in f.name and "Kiểm tra viên" in _docx_text(f)
-    grid = _grid(ledger)
-    _apply(grid, [s.name for s in book.sheets], book.json()["actions"])
-    assert grid[data.name][(7, data.columns["inspector_decision_no"] + 1)] == f"{_last_number(ledger) + 1}/{SYMBOL}"
-    assert (7, data.columns["decision_no"] + 1) not in grid[data.name]
+    cells = grid(ledger)
+    apply_actions(cells, [s.name for s in book.sheets], book.json()["actions"])
+    assert cells[data.name][(7, data.columns["inspector_decision_no"] + 1)] == f"{_last_number(ledger) + 1}/{SYMBOL}"
+    assert (7, data.columns["decision_no"] + 1) not in cells[data.name]
 
     ui = dispatch.run("decisions_inspector", book=remote(ledger, "Tin báo", "A3"))
     assert "ra cho các dòng của sheet «Án hình sự»" in ui.messages("error")[0]
@@ -272,9 +233,9 @@ def test_number_appends_a_register_row_for_the_active_case(ledger):
     [message] = ui.messages("info")
     assert message.startswith(f"Đã cấp số {last + 1}/{SYMBOL} ngày 16/03/2026 cho «{case}» (dòng 4 sheet "
                               f"«Thi hành án hình sự»), ghi ở dòng {last_row + 1} sheet «Sổ quyết định».")
-    grid = _grid(ledger)
-    _apply(grid, [s.name for s in book.sheets], book.json()["actions"])
-    row = {k: grid[register.name].get((last_row + 1, c + 1)) for k, c in register.columns.items()}
+    cells = grid(ledger)
+    apply_actions(cells, [s.name for s in book.sheets], book.json()["actions"])
+    row = {k: cells[register.name].get((last_row + 1, c + 1)) for k, c in register.columns.items()}
     assert row == {"number": last + 1, "year": 2026, "symbol": SYMBOL, "date": DAY, "decision_type": None,
                    "summary": None, "case_id": case, "signer": None, "file": None, "note": None}
     assert not (ledger.parent / DEFAULT_OUT_DIR).exists()
@@ -368,8 +329,8 @@ def test_decisions_on_the_file_shell_with_the_saved_selection(ledger, tmp_path):
     run = run_on_file(ledger, "decisions")
     assert run.ui.messages("error") == [] and run.backup is not None
     assert "Đã ra 3 quyết định" in run.ui.messages("info")[0]
-    assert _grid(ledger)[REGISTER.title] == _grid(copy)[REGISTER.title]
-    assert _grid(ledger)[data.name] == _grid(copy)[data.name]
+    assert grid(ledger)[REGISTER.title] == grid(copy)[REGISTER.title]
+    assert grid(ledger)[data.name] == grid(copy)[data.name]
     assert sorted(f.name for f in (ledger.parent / DEFAULT_OUT_DIR).rglob("*.docx")) == \
         sorted(i.file.name for i in batch.issued)
     assert [a[1] for a in run.ui.book.app.alerts] == ["info"]

@@ -22,6 +22,7 @@ from macros_py.stats import compute_statistics  # noqa: E402
 from macros_py.stats_period import half_year_of, parse_period  # noqa: E402
 from macros_py.stats_sheet import MARKER, layout, write_statistics_to_ledger  # noqa: E402
 from tests.conftest import TODAY  # noqa: E402
+from tests.xlremote import actions, remote_book  # noqa: E402
 
 DAY = TODAY  # the sample ledger's reference day
 
@@ -38,24 +39,11 @@ def payload_book(path: Path, name: str | None = None, client: str = "Microsoft O
                  edit: Any = None) -> Any:
     """An xlwings Book on the remote engine holding `path`'s values and its sheet-scoped names;
     `edit(sheets)` may change the values first (what the clerk typed and did not save)."""
-    import xlwings as xw
-
-    assert xw.__pro__, "xlwings was imported before XLWINGS_LICENSE_KEY was set"
-    wb = openpyxl.load_workbook(path, data_only=True)
-    sheets = [{"name": ws.title, "values": [[c.value for c in row] for row in ws.iter_rows()] or [[None]],
-               "pictures": [], "tables": []} for ws in wb.worksheets]
-    names = [{"name": n, "refers_to": "=" + d.attr_text, "sheet_index": i, "address": "A1", "book_scope": False,
-              "scope_sheet_index": i, "scope_sheet_name": ws.title}
-             for i, ws in enumerate(wb.worksheets) for n, d in ws.defined_names.items()]
-    if edit is not None:
-        edit({s["name"]: s["values"] for s in sheets})
-    return xw.Book(json={"client": client, "version": xw.__version__,
-                         "book": {"name": name or path.name, "active_sheet_index": 0, "selection": "A1"},
-                         "names": names, "sheets": sheets})
+    return remote_book(path, name=name, client=client, with_names=True, edit=edit)
 
 
 def _actions(book: Any, func: str | None = None, since: int = 0) -> list[dict]:
-    return [a for a in book.json()["actions"][since:] if func is None or a["func"] == func]
+    return actions(book, func, since)
 
 
 def _cells(actions: list[dict], position: int) -> dict[tuple[int, int], Any]:
