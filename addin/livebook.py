@@ -111,3 +111,19 @@ def read_book_cells(book: Any, progress: Any = None) -> tuple[Any, LiveCells]:
 def read_book(book: Any, progress: Any = None) -> Any:
     """Read and validate the ledger in an open xlwings Book; returns a `macros_py.reader.Ledger`."""
     return read_book_cells(book, progress)[0]
+
+
+def read_ledger_book(book: Any, ui: Any) -> Any:
+    """`read_book` for a handler: with progress on the status bar, and a Vietnamese refusal
+    (`HandlerError`) when the workbook holds no kiemsat ledger at all."""
+    from macros_py.schema import LEDGER_SHEETS
+
+    from .ui import HandlerError
+
+    ui.status("đang đọc sổ…")
+    ledger = read_book(book, progress=ui.progress)
+    if not ledger.sheets:
+        examples = ", ".join(f"«{s.title}»" for s in LEDGER_SHEETS[:3])
+        raise HandlerError(f"Sổ «{book.name}» không có sheet nào của kiemsat (cần các sheet như {examples}). "
+                           "Hãy mở đúng sổ theo dõi rồi bấm lại.")
+    return ledger

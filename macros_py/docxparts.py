@@ -3,8 +3,10 @@ templates, the statistics report)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
@@ -34,3 +36,16 @@ def first_para(cell: Any, text: str, **kw: Any) -> Paragraph:
     p = cell.paragraphs[0]
     cell._tc.remove(p._p)
     return para(cell, text, **kw)
+
+
+def fixed_table(doc: Any, widths_cm: Sequence[float], rows: int = 1) -> Any:
+    """A centred table whose column widths stay as given (Word and LibreOffice both honour them)."""
+    table = doc.add_table(rows=rows, cols=len(widths_cm))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
+    for col, width in zip(table.columns, widths_cm):
+        col.width = Cm(width)
+    return table

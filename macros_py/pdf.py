@@ -88,15 +88,28 @@ def to_pdf(files: Sequence[Path], timeout: float = TIMEOUT) -> list[Path]:
     return [results[f] for f in files]
 
 
-def _convert(soffice: str, files: Sequence[Path], out: Path, profile: Path, timeout: float) -> None:
+class SofficeTimeout(Exception):
+    """soffice did not finish in time; its process group was stopped. Carries what it printed."""
+
+    def __init__(self, timeout: float, stdout: str, stderr: str):
+        super().__init__(f"soffice did not finish within {timeout:.0f} s")
+        self.timeout, self.stdout, self.stderr = timeout, stdout, stderr
+
+
+def run_soffice(soffice: str, files: Sequence[Path], fmt: str, out_dir: Path, profile: Path,
+                timeout: float) -> tuple[int, str, str]:
+    """One headless `soffice --convert-to fmt` call over `files`; returns (exit code, stdout, stderr).
+
+    soffice is a shell script that starts soffice.bin: it runs in its own process group so that a
+    timeout stops the whole tree (and only the processes started here)."""
     cmd = [soffice, "--headless", "--norestore", "--nologo", f"-env:UserInstallation={profile.resolve().as_uri()}",
-           "--convert-to", "pdf", "--outdir", str(out), *(str(f) for f in files)]
+           "--convert-to", fmt, "--outdir", str(out_dir), *(str(f) for f in files)]
     kwargs: dict = {"start_new_session": True} if os.name == "posix" else {
         "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                             text=True, **kwargs)
     try:
-        proc.communicate(timeout=timeout)
+        stdout, stderr = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         if os.name == "posix":
             try:
@@ -105,7 +118,15 @@ def _convert(soffice: str, files: Sequence[Path], out: Path, profile: Path, time
                 pass
         else:
             proc.kill()
-        proc.communicate()
+        stdout, stderr = proc.communicate()
+        raise SofficeTimeout(timeout, stdout, stderr) from None
+    return proc.returncode, stdout, stderr
+
+
+def _convert(soffice: str, files: Sequence[Path], out: Path, profile: Path, timeout: float) -> None:
+    try:
+        code, _, _ = run_soffice(soffice, files, "pdf", out, profile, timeout)
+    except SofficeTimeout:
         raise PdfError(f"LibreOffice không chuyển xong sang PDF sau {timeout:.0f} giây.") from None
-    if proc.returncode != 0:
-        raise PdfError(f"LibreOffice báo lỗi khi chuyển sang PDF (mã {proc.returncode}).")
+    if code != 0:
+        raise PdfError(f"LibreOffice báo lỗi khi chuyển sang PDF (mã {code}).")

@@ -15,14 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
 
-from .docxparts import first_para, para
+from .docxparts import first_para, fixed_table, para
 from .stats import TOTAL_ROW, Statistics, StatsTable, format_share
 from .stats_charts import chart_png
 from .values import long_date
@@ -126,15 +125,7 @@ def _setup(doc: Any) -> None:
 
 
 def _grid(doc: Any, widths: list[float], rows: int) -> Any:
-    table = doc.add_table(rows=rows, cols=len(widths))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for row in table.rows:
-        for cell, w in zip(row.cells, widths):
-            cell.width = Cm(w)
-    for col, w in zip(table.columns, widths):
-        col.width = Cm(w)
-    return table
+    return fixed_table(doc, widths, rows)
 
 
 # ---------------------------------------------------------------- parts of the report

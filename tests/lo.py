@@ -12,8 +12,6 @@ a test module uses it with `from tests.lo import libreoffice  # noqa: F401`.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from macros_py.pdf import find_soffice  # the same lookup kiemsat --pdf uses
+from macros_py.pdf import (  # what kiemsat --pdf uses
+    SofficeTimeout,
+    find_soffice,
+    run_soffice,
+)
 
 TIMEOUT = 180  # seconds for one soffice call (a cold start with a new profile takes ~5 s)
 
@@ -52,35 +54,18 @@ def convert(soffice: str, files: Sequence[Path], fmt: str, out_dir: Path, profil
     in the order of `files`. Raises ConversionError (with soffice's output) when one is missing."""
     out_dir.mkdir(parents=True, exist_ok=True)
     profile.mkdir(parents=True, exist_ok=True)
-    cmd = [soffice, "--headless", "--norestore", "--nologo",
-           f"-env:UserInstallation={profile.resolve().as_uri()}",
-           "--convert-to", fmt, "--outdir", str(out_dir), *(str(f) for f in files)]
-    # soffice is a shell script that starts soffice.bin: run it in its own process group so
-    # that a timeout can stop the whole tree (and only the processes started here)
-    kwargs: dict = {"start_new_session": True} if os.name == "posix" else {
-        "creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            stdin=subprocess.DEVNULL, **kwargs)
+    cmd = f"soffice --convert-to {fmt} --outdir {out_dir} " + " ".join(str(f) for f in files)
     try:
-        stdout, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        if os.name == "posix":
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        else:
-            proc.kill()
-        stdout, stderr = proc.communicate()
-        raise ConversionError(f"soffice did not finish within {timeout:.0f} s: {' '.join(cmd)}\n"
-                              f"stdout: {stdout}\nstderr: {stderr}") from None
+        code, stdout, stderr = run_soffice(soffice, files, fmt, out_dir, profile, timeout)
+    except SofficeTimeout as exc:
+        raise ConversionError(f"{exc}: {cmd}\nstdout: {exc.stdout}\nstderr: {exc.stderr}") from None
     suffix = fmt.split(":", 1)[0]
     outputs = [out_dir / f"{Path(f).stem}.{suffix}" for f in files]
     missing = [p for p in outputs if not p.is_file() or p.stat().st_size == 0]
-    if proc.returncode != 0 or missing:
+    if code != 0 or missing:
         raise ConversionError(
-            f"soffice exit code {proc.returncode}; missing or empty: {[str(p) for p in missing]}\n"
-            f"command: {' '.join(cmd)}\nstdout: {stdout}\nstderr: {stderr}")
+            f"soffice exit code {code}; missing or empty: {[str(p) for p in missing]}\n"
+            f"command: {cmd}\nstdout: {stdout}\nstderr: {stderr}")
     return outputs
 
 

@@ -20,7 +20,6 @@ from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -28,7 +27,7 @@ from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from macros_py.decision_types import DECISION_TYPES, DecisionType
-from macros_py.docxparts import first_para, para
+from macros_py.docxparts import first_para, fixed_table, para
 
 TEMPLATES_DIR = Path(__file__).with_name("decisions")
 FONT = "Times New Roman"
@@ -160,15 +159,7 @@ def _rule_under(p: Paragraph, indent_cm: float) -> None:
 
 
 def _table(doc: DocumentObject, widths_cm: tuple[float, float], rows: int = 1):
-    table = doc.add_table(rows=rows, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_cm):
-            cell.width = Cm(width)
-    for col, width in zip(table.columns, widths_cm):
-        col.width = Cm(width)
-    return table
+    return fixed_table(doc, widths_cm, rows)
 
 
 def _header(doc: DocumentObject) -> None:

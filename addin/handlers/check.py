@@ -6,7 +6,7 @@ from typing import Any
 
 from macros_py.schema import PROBLEMS_SHEET
 
-from ..ui import ExcelUI, HandlerError
+from ..ui import ExcelUI
 
 HEADER = ["Sheet", "Dòng", "Cột", "Giá trị", "Lỗi"]
 SHOWN_IN_BOX = 8
@@ -36,13 +36,9 @@ def write_problems(book: Any, problems: list) -> None:
 
 
 def run(book: Any, ui: ExcelUI) -> None:
-    from ..livebook import read_book
+    from ..livebook import read_ledger_book
 
-    ui.status("đang đọc sổ…")
-    ledger = read_book(book, progress=ui.progress)
-    if not ledger.sheets:
-        raise HandlerError(f"Sổ «{book.name}» không có sheet nào của kiemsat (cần các sheet như "
-                           "«Sổ TB», «Án hình sự», «Cán bộ»). Hãy mở đúng sổ theo dõi rồi bấm lại.")
+    ledger = read_ledger_book(book, ui)
     ui.status(f"ghi {len(ledger.problems)} lỗi…")
     write_problems(book, ledger.problems)
     counts = ", ".join(f"{len(d.records)} dòng «{d.name}»" for d in ledger.sheets.values())

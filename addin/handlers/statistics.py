@@ -75,13 +75,9 @@ def run(book: Any, ui: ExcelUI) -> None:
     from macros_py.stats import compute_statistics
     from macros_py.stats_period import half_year_of
 
-    from ..livebook import read_book
+    from ..livebook import read_ledger_book
 
-    ui.status("đang đọc sổ…")
-    ledger = read_book(book, progress=ui.progress)
-    if not ledger.sheets:
-        raise HandlerError(f"Sổ «{book.name}» không có sheet nào của kiemsat (cần các sheet như «Sổ TB», "
-                           "«Án hình sự», «Cán bộ»). Hãy mở đúng sổ theo dõi rồi bấm lại.")
+    ledger = read_ledger_book(book, ui)
     today = _today()
     period = half_year_of(today)
     ui.status(f"đang tính thống kê {period.label}…")
