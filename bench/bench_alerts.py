@@ -37,8 +37,8 @@ for p in (ROOT, ROOT / "bench"):
 from bench_deadlines import TODAY, _rows  # noqa: E402  (the deadline benchmark's row mix)
 from bench_reader import _sources_hash, _write_ledger  # noqa: E402
 
-from macros_py.deadlines import compute_deadlines  # noqa: E402
-from macros_py.reader import read_ledger  # noqa: E402
+from macros_py.law.deadlines import compute_deadlines  # noqa: E402
+from macros_py.ledger.reader import read_ledger  # noqa: E402
 from mailer.config import SmtpConfig  # noqa: E402
 from mailer.messages import Sender, compose_digest  # noqa: E402
 from mailer.outbox import Outbox  # noqa: E402

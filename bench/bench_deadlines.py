@@ -40,8 +40,8 @@ for p in (ROOT, ROOT / "bench"):
 
 from bench_reader import _sources_hash, _write_ledger  # noqa: E402  (the template, write-only)
 
-from macros_py.deadlines import compute_deadlines  # noqa: E402
-from macros_py.reader import read_ledger  # noqa: E402
+from macros_py.law.deadlines import compute_deadlines  # noqa: E402
+from macros_py.ledger.reader import read_ledger  # noqa: E402
 from macros_py.sample import sample_rows  # noqa: E402
 
 OUT = ROOT / "bench" / "out"

@@ -24,11 +24,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from macros_py.decision_types import DECISION_TYPES_BY_KEY  # noqa: E402
-from macros_py.merge import CompiledTemplate, VnDate, naive_render, row_context, settings_context  # noqa: E402
+from macros_py.decisions.decision_types import DECISION_TYPES_BY_KEY, template_path  # noqa: E402
+from macros_py.decisions.merge import CompiledTemplate, VnDate, naive_render, row_context, settings_context  # noqa: E402,E501
+from macros_py.ledger.schema import SETTINGS  # noqa: E402
 from macros_py.sample import sample_rows  # noqa: E402
-from macros_py.schema import SETTINGS  # noqa: E402
-from workbook_templates.decisions import template_path  # noqa: E402
 
 
 def contexts(type_key: str, n: int) -> list[dict[str, Any]]:

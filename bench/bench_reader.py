@@ -43,13 +43,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import macros_py.ledger.schema as schema_module  # noqa: E402
 import macros_py.sample as sample_module  # noqa: E402
-import macros_py.schema as schema_module  # noqa: E402
-from macros_py.reader import read_ledger  # noqa: E402
-from macros_py.sample import sample_rows  # noqa: E402
-from macros_py.schema import (  # noqa: E402
-    CRIMINAL_CASES, STAFF,
+from macros_py.ledger.reader import read_ledger  # noqa: E402
+from macros_py.ledger.schema import (  # noqa: E402
+    CRIMINAL_CASES,
+    STAFF,
 )
+from macros_py.sample import sample_rows  # noqa: E402
 from workbook_templates import builder  # noqa: E402
 from workbook_templates.builder import (  # noqa: E402
     FIRST_DATA_ROW,

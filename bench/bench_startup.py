@@ -3,7 +3,7 @@
 Every press starts Python and imports what it needs, so the dispatcher's import path must stay
 lean. Prints, each measured in a fresh interpreter (median of --runs):
 
-* the cumulative import time of `addin.dispatch` (target: under 0.3 s) and of xlwings (paid by
+* the cumulative import time of `addin.excel.dispatch` (target: under 0.3 s) and of xlwings (paid by
   xlwings' RunPython itself, whatever we do);
 * the import time of each available handler's module;
 * one press end to end in one process (start Python, import, read a 40-row sample ledger built by
@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from addin.commands import COMMANDS  # noqa: E402
+from addin.commands.registry import COMMANDS  # noqa: E402
 
 
 def import_seconds(module: str) -> float:
@@ -46,7 +46,7 @@ PRESS = """
 import os, time, openpyxl
 t0 = float(os.environ["BENCH_T0"])
 import xlwings as xw
-from addin import dispatch
+from addin.excel import dispatch
 wb = openpyxl.load_workbook(os.environ["BENCH_LEDGER"], data_only=True)
 sheets = [{"name": ws.title, "values": [[c.value for c in r] for r in ws.iter_rows()] or [[None]],
            "pictures": [], "tables": []} for ws in wb.worksheets]
@@ -81,19 +81,20 @@ def main() -> None:
     med = lambda f: statistics.median(f() for _ in range(args.runs))  # noqa: E731
 
     print(f"python -X importtime, cumulative, median of {args.runs} fresh interpreters")
-    dispatch = med(lambda: import_seconds("addin.dispatch"))
-    print(f"  addin.dispatch                 {dispatch:6.3f} s   (target < 0.300 s: {'ok' if dispatch < 0.3 else 'OVER'})")
+    dispatch = med(lambda: import_seconds("addin.excel.dispatch"))
+    print(f"  addin.excel.dispatch                 {dispatch:6.3f} s   (target < 0.300 s: {'ok' if dispatch < 0.3 else 'OVER'})")
     print(f"  xlwings (RunPython pays it)    {med(lambda: import_seconds('xlwings')):6.3f} s")
     for c in COMMANDS:
         if c.available:
             module = c.handler.split(":")[0]
             print(f"  {module:<30} {med(lambda m=module: import_seconds(m)):6.3f} s")
     # handlers import their core inside run(); what Kiểm tra sổ pulls in when pressed:
-    print(f"  macros_py.reader (Kiểm tra sổ) {med(lambda: import_seconds('macros_py.reader')):6.3f} s")
-    print(f"  macros_py.writeback (thời hạn) {med(lambda: import_seconds('macros_py.writeback')):6.3f} s")
+    print(f"  macros_py.ledger.reader (Kiểm tra sổ) {med(lambda: import_seconds('macros_py.ledger.reader')):6.3f} s")
+    print(f"  macros_py.law.writeback (thời hạn) {med(lambda: import_seconds('macros_py.law.writeback')):6.3f} s")
+
+    from datetime import date
 
     from workbook_templates.builder import create_ledger
-    from datetime import date
 
     with tempfile.TemporaryDirectory() as tmp:
         ledger = Path(tmp) / "so.xlsx"

@@ -11,7 +11,7 @@ import unicodedata
 from datetime import date, timedelta
 from typing import Any
 
-from .counting import add_months
+from macros_py.law.counting import add_months
 
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
           "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Mai", "Trịnh", "Lương")

@@ -1,1 +1,1 @@
-"""Deadline alerts: planning, durable outbox, transports, scheduler."""
+"""Deadline alerts (a shell): planning, durable outbox, transports, scheduler. Uses the core, never `addin`."""

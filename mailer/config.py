@@ -171,7 +171,7 @@ def load_config(path: Path | None = None) -> AlertConfig:
         raise ConfigError("transport = \"smtp\" cần mục [smtp] với host.")
     send_time = None
     if "send_time" in raw:
-        from macros_py.values import BadValue, parse_time
+        from macros_py.ledger.values import BadValue, parse_time
 
         try:
             send_time = parse_time(raw["send_time"])

@@ -26,7 +26,7 @@ from email.utils import format_datetime
 
 from icalendar import Alarm, Calendar, Event
 
-from macros_py.values import fmt_date
+from macros_py.ledger.values import fmt_date
 
 from .planning import Alert, Recipient
 

@@ -26,10 +26,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from macros_py.deadlines import Deadline, DeadlineReport, compute_deadlines
-from macros_py.reader import Ledger, Record
-from macros_py.schema import SETTINGS_BY_KEY
-from macros_py.values import fold
+from macros_py.law.deadlines import Deadline, DeadlineReport, compute_deadlines
+from macros_py.ledger.reader import Ledger, Record
+from macros_py.ledger.schema import SETTINGS_BY_KEY
+from macros_py.ledger.values import fold
 
 __all__ = ["OVERDUE", "Alert", "Plan", "Recipient", "active_day", "ledger_id", "plan_alerts", "plan_ledger",
            "reminder_days", "staff_directory"]

@@ -54,8 +54,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from macros_py.reader import Ledger
-from macros_py.values import fmt_date
+from macros_py.ledger.reader import Ledger
+from macros_py.ledger.values import fmt_date
 
 from .config import AlertConfig, ConfigError, load_config
 from .messages import Composed, Sender, compose_digest
@@ -131,7 +131,7 @@ def _owner() -> str:
 
 def _plan(sources: Iterable[Path | str | Ledger], today: date, result: RunResult) -> tuple[Plan, list[str]]:
     """Plan the alerts of each ledger: a path is read here, a `Ledger` is taken as read."""
-    from macros_py.reader import LedgerError, read_ledger
+    from macros_py.ledger.reader import LedgerError, read_ledger
 
     plan, read = Plan(today), []
     for source in sources:
@@ -256,7 +256,7 @@ def send_time_for(config: AlertConfig) -> time:
     """The configured time, else the first readable ledger's "Giờ gửi cảnh báo", else 07:00."""
     if config.send_time is not None:
         return config.send_time
-    from macros_py.reader import LedgerError, read_ledger
+    from macros_py.ledger.reader import LedgerError, read_ledger
 
     for path in config.ledgers:
         try:

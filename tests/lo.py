@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from macros_py.pdf import (  # what kiemsat --pdf uses
+from macros_py.documents.pdf import (  # what kiemsat --pdf uses
     SofficeTimeout,
     find_soffice,
     run_soffice,

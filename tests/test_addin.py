@@ -23,14 +23,16 @@ import pytest  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 from oletools.olevba import VBA_Parser, decompress_stream  # noqa: E402
 
-from addin import commands, ribbon, vba
-from addin.cfb import write_cfb
-from addin.commands import COMMANDS
-from addin.ovba_compress import compress, decompress
-from addin.xlam import ADDIN_FILENAME, build_addin
+from addin.commands import registry as commands
+from addin.commands.registry import COMMANDS
+from addin.xlam import ribbon, vba
+from addin.xlam.build import ADDIN_FILENAME, build_addin
+from addin.xlam.cfb import write_cfb
+from addin.xlam.ovba_compress import compress, decompress
 
 sys.path.insert(0, str(Path(__file__).parent))
 from messy import build_messy_ledger  # noqa: E402
+
 from tests.xlremote import actions, apply_actions, grid, remote_book  # noqa: E402
 
 # the commands whose core is not built yet: their buttons must be shown disabled
@@ -74,7 +76,7 @@ def test_registry_check_catches_a_bad_entry(monkeypatch):
 
 
 def test_every_available_command_with_a_cli_name_is_a_cli_command():
-    from addin.cli import cli
+    from addin.commands.cli import cli
 
     for c in COMMANDS:
         if c.available and c.cli_name:
@@ -89,15 +91,15 @@ def test_cli_takes_its_names_from_the_registry():
     import json
     import subprocess
 
-    code = ("import dataclasses, json, addin.commands as C\n"
+    code = ("import dataclasses, json, addin.commands.registry as C\n"
             "C.COMMANDS = tuple(dataclasses.replace(c, cli_name=c.cli_name and 'x-' + c.cli_name)"
             " for c in C.COMMANDS)\n"
             "C._BY_ID.update({c.id: c for c in C.COMMANDS})\n"
-            "from addin.cli import cli\n"
+            "from addin.commands.cli import cli\n"
             "print(json.dumps(sorted(cli.commands)))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     renamed = set(json.loads(out))
-    from addin.cli import cli
+    from addin.commands.cli import cli
 
     registry_names = {c.cli_name for c in COMMANDS if c.cli_name}
     known = registry_names & set(cli.commands)
@@ -107,7 +109,7 @@ def test_cli_takes_its_names_from_the_registry():
 
 
 def test_addin_commands_lists_the_cli_names():
-    from addin.cli import cli
+    from addin.commands.cli import cli
 
     out = CliRunner().invoke(cli, ["addin", "commands"]).output
     assert "kiemsat deadlines" in out and "chỉ trên Excel" in out
@@ -166,7 +168,7 @@ def test_dispatcher_source():
     assert src.startswith(f'Attribute VB_Name = "{vba.MODULE_NAME}"')
     assert "Public Sub KiemsatOnAction(control As IRibbonControl)" in src
     assert "Public Sub KiemsatGetEnabled(control As IRibbonControl, ByRef returnedVal)" in src
-    assert "RunPython \"import addin.dispatch; addin.dispatch.run('\" & control.Id & \"', '\" & KIEMSAT_VERSION" in src
+    assert "RunPython \"import addin.excel.dispatch; addin.excel.dispatch.run('\" & control.Id & \"', '\" & KIEMSAT_VERSION" in src
     disabled = re.search(r"Case (.*)\r\n\s+returnedVal = False", src)
     assert set(re.findall(r'"(\w+)"', disabled.group(1) if disabled else "")) == UNAVAILABLE
 
@@ -221,7 +223,7 @@ def test_olevba_reads_the_dispatcher_and_runpython(built):
         parser.close()
     dispatcher = next(code for name, code in modules.items() if name.startswith(vba.MODULE_NAME))
     assert "Sub KiemsatOnAction(control As IRibbonControl)" in dispatcher
-    assert "RunPython \"import addin.dispatch; addin.dispatch.run(" in dispatcher
+    assert "RunPython \"import addin.excel.dispatch; addin.excel.dispatch.run(" in dispatcher
     xlwings_module = next(code for name, code in modules.items() if name.startswith("xlwings"))
     assert "Public Function RunPython(PythonCommand As String)" in xlwings_module
     assert 'Public Const PROJECT_NAME As String = "kiemsat"' in xlwings_module
@@ -254,7 +256,7 @@ def test_ribbon_callbacks_exist_in_the_vba(built):
 
 
 def test_cli_addin_build(tmp_path):
-    from addin.cli import cli
+    from addin.commands.cli import cli
 
     result = CliRunner().invoke(cli, ["addin", "build", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
@@ -264,7 +266,7 @@ def test_cli_addin_build(tmp_path):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the refusal is for machines without Windows")
 def test_cli_addin_install_refuses_off_windows():
-    from addin.cli import cli
+    from addin.commands.cli import cli
 
     result = CliRunner().invoke(cli, ["addin", "install"])
     assert result.exit_code == 2
@@ -272,7 +274,7 @@ def test_cli_addin_install_refuses_off_windows():
 
 
 def test_install_plan_and_config(tmp_path):
-    from addin.install import config_text, plan
+    from addin.xlam.install import config_text, plan
 
     p = plan(tmp_path / "AppData", tmp_path / "User", tmp_path / "Python" / "python.exe")
     assert p.addin_target == tmp_path / "AppData" / "Microsoft" / "Excel" / "XLSTART" / "kiemsat.xlam"
@@ -295,7 +297,7 @@ def _actions(book, func):
 
 
 def test_check_on_a_clean_ledger(remote, sample_ledger):
-    from addin import dispatch
+    from addin.excel import dispatch
 
     book = remote(sample_ledger)
     ui = dispatch.run("check", book=book)
@@ -309,10 +311,10 @@ def test_check_on_a_clean_ledger(remote, sample_ledger):
 
 
 def test_check_lists_the_same_problems_as_the_file_reader(remote, tmp_path):
-    from addin import dispatch
-    from addin.handlers.check import HEADER, PROBLEMS_SHEET
-    from addin.livebook import read_book
-    from macros_py.reader import read_ledger
+    from addin.excel import dispatch
+    from addin.excel.handlers.check import HEADER, PROBLEMS_SHEET
+    from addin.excel.livebook import read_book
+    from macros_py.ledger.reader import read_ledger
 
     path = build_messy_ledger(tmp_path / "so_tay.xlsx")
     from_file = read_ledger(path).problems
@@ -332,7 +334,7 @@ def test_check_lists_the_same_problems_as_the_file_reader(remote, tmp_path):
 
 
 def test_check_on_a_workbook_that_is_not_a_ledger(remote, tmp_path):
-    from addin import dispatch
+    from addin.excel import dispatch
 
     path = tmp_path / "khac.xlsx"
     wb = openpyxl.Workbook()
@@ -344,7 +346,7 @@ def test_check_on_a_workbook_that_is_not_a_ledger(remote, tmp_path):
 
 
 def test_settings_activates_the_settings_sheet(remote, sample_ledger):
-    from addin import dispatch
+    from addin.excel import dispatch
 
     book = remote(sample_ledger)
     ui = dispatch.run("settings", book=book)
@@ -357,7 +359,7 @@ def test_settings_activates_the_settings_sheet(remote, sample_ledger):
 def test_unavailable_and_unknown_commands_show_a_message(remote, sample_ledger, monkeypatch):
     import dataclasses
 
-    from addin import dispatch
+    from addin.excel import dispatch
 
     monkeypatch.setitem(commands._BY_ID, "decisions", dataclasses.replace(commands.get("decisions"), available=False))
 
@@ -368,8 +370,8 @@ def test_unavailable_and_unknown_commands_show_a_message(remote, sample_ledger, 
 
 
 def test_an_unexpected_failure_is_a_message_not_a_traceback(remote, sample_ledger, monkeypatch, tmp_path):
-    from addin import dispatch
-    from addin.handlers import check
+    from addin.excel import dispatch
+    from addin.excel.handlers import check
 
     def boom(book, ui):
         raise RuntimeError("hỏng")
@@ -387,8 +389,8 @@ def test_dispatch_imports_only_the_registry():
     """A button press must not pay for heavy imports before the handler needs them."""
     import subprocess
 
-    code = ("import sys, addin.dispatch; heavy = {'xlwings', 'pandas', 'numpy', 'openpyxl', 'python_calamine',"
-            " 'docxtpl', 'macros_py.reader'}; print(sorted(heavy & set(sys.modules)))")
+    code = ("import sys, addin.excel.dispatch; heavy = {'xlwings', 'pandas', 'numpy', 'openpyxl', 'python_calamine',"
+            " 'docxtpl', 'macros_py.ledger.reader'}; print(sorted(heavy & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
@@ -400,7 +402,7 @@ DEADLINE_DAY = date(2026, 3, 16)  # the sample ledger's reference day (conftest.
 
 @pytest.fixture
 def fixed_today(monkeypatch):
-    from addin.handlers import deadlines
+    from addin.excel.handlers import deadlines
 
     monkeypatch.setattr(deadlines, "_today", lambda: DEADLINE_DAY)
 
@@ -408,8 +410,8 @@ def fixed_today(monkeypatch):
 def _stale_ledger(sample_ledger: Path, target: Path) -> tuple[Path, int]:
     """The sample ledger with a clerk's column and, in a Tin báo row with nothing pending, old
     values in the computed cells (they must be cleared); returns the path and that row."""
-    from macros_py.deadlines import compute_deadlines
-    from macros_py.reader import read_ledger
+    from macros_py.law.deadlines import compute_deadlines
+    from macros_py.ledger.reader import read_ledger
 
     led = read_ledger(sample_ledger)
     nexts = compute_deadlines(led, DEADLINE_DAY).next_by_row()
@@ -428,10 +430,10 @@ def _stale_ledger(sample_ledger: Path, target: Path) -> tuple[Path, int]:
 
 def test_deadlines_on_the_remote_engine_writes_what_the_file_writer_writes(remote, sample_ledger, tmp_path,
                                                                             fixed_today):
-    from addin import dispatch
-    from macros_py.deadlines import STATUS_OVERDUE, STATUS_SOON, compute_deadlines
-    from macros_py.reader import read_ledger
-    from macros_py.writeback import COMPUTED, write_deadlines
+    from addin.excel import dispatch
+    from macros_py.law.deadlines import STATUS_OVERDUE, STATUS_SOON, compute_deadlines
+    from macros_py.law.writeback import COMPUTED, write_deadlines
+    from macros_py.ledger.reader import read_ledger
 
     path, done_row = _stale_ledger(sample_ledger, tmp_path / "so.xlsx")
     book = remote(path)
@@ -480,10 +482,10 @@ def test_deadlines_on_the_remote_engine_writes_what_the_file_writer_writes(remot
 
 
 def test_deadlines_second_press_changes_nothing(remote, sample_ledger, tmp_path, fixed_today):
-    from addin import dispatch
-    from macros_py.deadlines import compute_deadlines
-    from macros_py.reader import read_ledger
-    from macros_py.writeback import write_deadlines
+    from addin.excel import dispatch
+    from macros_py.law.deadlines import compute_deadlines
+    from macros_py.law.writeback import write_deadlines
+    from macros_py.ledger.reader import read_ledger
 
     path = tmp_path / "so.xlsx"
     path.write_bytes(sample_ledger.read_bytes())
@@ -496,7 +498,7 @@ def test_deadlines_second_press_changes_nothing(remote, sample_ledger, tmp_path,
 
 
 def test_deadlines_on_a_workbook_without_deadline_sheets(remote, tmp_path, fixed_today):
-    from addin import dispatch
+    from addin.excel import dispatch
 
     path = tmp_path / "can_bo.xlsx"
     wb = openpyxl.Workbook()
@@ -512,9 +514,9 @@ def test_deadlines_on_a_workbook_without_deadline_sheets(remote, tmp_path, fixed
 
 
 def test_plan_writes_never_touches_rows_outside_the_ledger():
-    from addin.handlers.deadlines import plan_writes
-    from addin.livebook import LiveCells
-    from macros_py.writeback import DeadlineCells
+    from addin.excel.handlers.deadlines import plan_writes
+    from addin.excel.livebook import LiveCells
+    from macros_py.law.writeback import DeadlineCells
 
     d = date(2026, 4, 1)
     cells = DeadlineCells(columns={"S": {"next_deadline": 5, "days_left": 6, "deadline_basis": 9}})
@@ -538,9 +540,9 @@ def test_plan_writes_never_touches_rows_outside_the_ledger():
 
 
 def test_deadline_summary_lists_the_problems():
-    from addin.handlers.deadlines import LivePlan, summary
-    from macros_py.deadlines import DeadlineReport
-    from macros_py.problems import Problem
+    from addin.excel.handlers.deadlines import LivePlan, summary
+    from macros_py.law.deadlines import DeadlineReport
+    from macros_py.ledger.problems import Problem
 
     problems = [Problem("Án hình sự", 7 + i, "M", "01/01/2027", "gia hạn vượt mức tối đa") for i in range(7)]
     text = summary("so.xlsx", DeadlineReport(DEADLINE_DAY, 10, [], problems), LivePlan(), 3, ["sheet «X» thiếu cột"])
@@ -553,11 +555,11 @@ def test_deadline_summary_lists_the_problems():
 
 
 def test_deadlines_on_the_file_shell_matches_write_deadlines(sample_ledger, tmp_path, fixed_today):
-    from addin.filebook import run_on_file
-    from macros_py.deadlines import compute_deadlines
-    from macros_py.reader import read_ledger
-    from macros_py.safefile import BACKUP_DIR, FileBusy
-    from macros_py.writeback import write_deadlines
+    from addin.excel.filebook import run_on_file
+    from macros_py.law.deadlines import compute_deadlines
+    from macros_py.law.writeback import write_deadlines
+    from macros_py.ledger.reader import read_ledger
+    from macros_py.workbook.safefile import BACKUP_DIR, FileBusy
     from tests.fingerprint import workbook_fingerprint
 
     path, done_row = _stale_ledger(sample_ledger, tmp_path / "so.xlsx")
@@ -590,9 +592,9 @@ def test_deadlines_on_the_file_shell_matches_write_deadlines(sample_ledger, tmp_
 
 
 def test_check_on_the_file_shell_writes_the_problems_sheet(tmp_path):
-    from addin.filebook import FileShellError, run_on_file
-    from addin.handlers.check import HEADER, PROBLEMS_SHEET
-    from macros_py.reader import read_ledger
+    from addin.excel.filebook import FileShellError, run_on_file
+    from addin.excel.handlers.check import HEADER, PROBLEMS_SHEET
+    from macros_py.ledger.reader import read_ledger
 
     path = build_messy_ledger(tmp_path / "so_tay.xlsx")
     problems = read_ledger(path).problems
@@ -623,7 +625,7 @@ def test_the_deadlines_press_does_not_import_openpyxl():
     """In Excel the deadlines are written through xlwings: openpyxl (0.1 s+) is for files only."""
     import subprocess
 
-    code = ("import sys, addin.handlers.deadlines, addin.livebook, macros_py.writeback, macros_py.deadlines;"
+    code = ("import sys, addin.excel.handlers.deadlines, addin.excel.livebook, macros_py.law.writeback, macros_py.law.deadlines;"
             " print('openpyxl' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"

@@ -17,12 +17,12 @@ import openpyxl  # noqa: E402
 import pytest  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
-from addin import dispatch  # noqa: E402
-from addin.handlers import decide  # noqa: E402
-from macros_py.decisions import DEFAULT_OUT_DIR, issue_decisions, safe_name  # noqa: E402
-from macros_py.reader import read_ledger  # noqa: E402
-from macros_py.register import CellWrite, lock_path  # noqa: E402
-from macros_py.schema import REGISTER  # noqa: E402
+from addin.excel import dispatch  # noqa: E402
+from addin.excel.handlers import decide  # noqa: E402
+from macros_py.decisions.issuing import DEFAULT_OUT_DIR, issue_decisions, safe_name  # noqa: E402
+from macros_py.decisions.register import CellWrite, lock_path  # noqa: E402
+from macros_py.ledger.reader import read_ledger  # noqa: E402
+from macros_py.ledger.schema import REGISTER  # noqa: E402
 from tests.xlremote import actions, apply_actions, grid, remote_book  # noqa: E402
 
 DAY = date(2026, 3, 16)
@@ -187,7 +187,7 @@ def test_an_unsaved_workbook_is_refused(ledger):
 def test_the_register_lock_held_by_another_clerk_is_a_message(ledger, monkeypatch):
     from filelock import FileLock
 
-    from macros_py import register
+    from macros_py.decisions import register
 
     monkeypatch.setattr(register, "LOCK_TIMEOUT", 0.2)
     other = FileLock(str(lock_path(ledger)))
@@ -250,7 +250,7 @@ def test_number_on_the_register_itself_is_refused(ledger):
 
 
 def test_open_folder_is_where_kiemsat_decide_put_the_case(ledger):
-    from addin.cli import cli
+    from addin.commands.cli import cli
 
     data = read_ledger(ledger).sheets["tin_bao"]
     result = CliRunner().invoke(cli, ["decide", str(ledger), "--type", "tin-bao", "--rows", "8", "--date",
@@ -262,8 +262,8 @@ def test_open_folder_is_where_kiemsat_decide_put_the_case(ledger):
     folder = Path(issued["file"]).parent
     assert folder.is_dir()
 
-    from addin.handlers.folder import folder_for_active_row
-    from addin.livebook import read_book
+    from addin.excel.handlers.folder import folder_for_active_row
+    from addin.excel.livebook import read_book
 
     book = remote(ledger, data.name, "F8")
     assert folder_for_active_row(book, read_book(book)) == (issued["case"], folder)
@@ -283,7 +283,7 @@ def test_open_folder_is_where_kiemsat_decide_put_the_case(ledger):
 
 
 def test_open_folder_opens_the_folder_on_windows(ledger, monkeypatch):
-    from addin.handlers import folder as folder_module
+    from addin.excel.handlers import folder as folder_module
 
     row = next(r for r in read_ledger(ledger).sheets["tin_bao"].records if r.row == 5)
     case_dir = ledger.parent / DEFAULT_OUT_DIR / safe_name(row.values["receipt_no"])
@@ -317,7 +317,7 @@ def _select(path: Path, sheet: str, sqref: str) -> None:
 
 
 def test_decisions_on_the_file_shell_with_the_saved_selection(ledger, tmp_path):
-    from addin.filebook import run_on_file
+    from addin.excel.filebook import run_on_file
 
     data = read_ledger(ledger).sheets["tin_bao"]
     _select(ledger, data.name, "A3 B5:C6")  # two areas: rows 3, 5, 6
@@ -337,7 +337,7 @@ def test_decisions_on_the_file_shell_with_the_saved_selection(ledger, tmp_path):
 
 
 def test_number_and_open_folder_on_the_file_shell(ledger):
-    from addin.filebook import run_on_file
+    from addin.excel.filebook import run_on_file
 
     last = _last_number(ledger)
     _select(ledger, "Án hình sự", "D5")

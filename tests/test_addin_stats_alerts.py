@@ -16,11 +16,11 @@ import openpyxl  # noqa: E402
 import pytest  # noqa: E402
 from openpyxl.utils import get_column_letter  # noqa: E402
 
-from macros_py.reader import read_ledger  # noqa: E402
-from macros_py.schema import STATS_SHEET  # noqa: E402
-from macros_py.stats import compute_statistics  # noqa: E402
-from macros_py.stats_period import half_year_of, parse_period  # noqa: E402
-from macros_py.stats_sheet import MARKER, layout, write_statistics_to_ledger  # noqa: E402
+from macros_py.ledger.reader import read_ledger  # noqa: E402
+from macros_py.ledger.schema import STATS_SHEET  # noqa: E402
+from macros_py.stats.periods import half_year_of, parse_period  # noqa: E402
+from macros_py.stats.sheet import MARKER, layout, write_statistics_to_ledger  # noqa: E402
+from macros_py.stats.summaries import compute_statistics  # noqa: E402
 from tests.conftest import TODAY  # noqa: E402
 from tests.xlremote import actions, remote_book  # noqa: E402
 
@@ -29,7 +29,7 @@ DAY = TODAY  # the sample ledger's reference day
 
 @pytest.fixture
 def fixed_today(monkeypatch):
-    from addin.handlers import alerts, statistics
+    from addin.excel.handlers import alerts, statistics
 
     monkeypatch.setattr(statistics, "_today", lambda: DAY)
     monkeypatch.setattr(alerts, "_today", lambda: DAY)
@@ -73,7 +73,7 @@ def _copy(src: Path, target: Path) -> Path:
 
 
 def test_statistics_writes_the_layout_into_the_live_workbook(sample_ledger, tmp_path, fixed_today):
-    from addin import dispatch
+    from addin.excel import dispatch
 
     path = _copy(sample_ledger, tmp_path / "so.xlsx")
     stats, plan = _expected(path)
@@ -138,7 +138,7 @@ def test_statistics_writes_the_layout_into_the_live_workbook(sample_ledger, tmp_
 
 
 def test_statistics_second_press_refreshes_in_place(sample_ledger, tmp_path, fixed_today):
-    from addin import dispatch
+    from addin.excel import dispatch
 
     path = _copy(sample_ledger, tmp_path / "so.xlsx")
     _, plan = _expected(path)
@@ -161,7 +161,7 @@ def test_statistics_second_press_refreshes_in_place(sample_ledger, tmp_path, fix
 
 def test_statistics_replaces_the_sheet_kiemsat_wrote_where_it_stands(sample_ledger, tmp_path, fixed_today):
     """A sheet written earlier by `kiemsat stats --write` (another period), moved by the clerk."""
-    from addin import dispatch
+    from addin.excel import dispatch
 
     path = _copy(sample_ledger, tmp_path / "so.xlsx")
     write_statistics_to_ledger(path, compute_statistics(read_ledger(path), parse_period("2025"), DAY))
@@ -186,7 +186,7 @@ def test_statistics_replaces_the_sheet_kiemsat_wrote_where_it_stands(sample_ledg
 
 
 def test_statistics_never_overwrites_a_clerks_own_sheet_of_that_name(sample_ledger, tmp_path, fixed_today):
-    from addin import dispatch
+    from addin.excel import dispatch
 
     path = _copy(sample_ledger, tmp_path / "so.xlsx")
     wb = openpyxl.load_workbook(path)
@@ -205,7 +205,7 @@ def test_statistics_never_overwrites_a_clerks_own_sheet_of_that_name(sample_ledg
 
 
 def test_statistics_with_an_office_js_client_also_aligns(sample_ledger, tmp_path, fixed_today):
-    from addin import dispatch
+    from addin.excel import dispatch
 
     path = _copy(sample_ledger, tmp_path / "so.xlsx")
     book = payload_book(path, client="Office.js")
@@ -217,7 +217,7 @@ def test_statistics_with_an_office_js_client_also_aligns(sample_ledger, tmp_path
 
 
 def test_statistics_on_a_workbook_that_is_not_a_ledger(tmp_path, fixed_today):
-    from addin import dispatch
+    from addin.excel import dispatch
 
     path = tmp_path / "khac.xlsx"
     wb = openpyxl.Workbook()
@@ -232,8 +232,8 @@ def test_statistics_on_a_workbook_that_is_not_a_ledger(tmp_path, fixed_today):
 def test_statistics_asks_for_a_recent_xlwings(sample_ledger, tmp_path, fixed_today, monkeypatch):
     import xlwings
 
-    from addin import dispatch
-    from addin.xlsheetwriter import check_xlwings
+    from addin.excel import dispatch
+    from addin.excel.xlsheetwriter import check_xlwings
 
     assert check_xlwings("0.37.3") is None and check_xlwings("0.38.0.dev1") is None
     assert "pip install -U xlwings" in check_xlwings("0.30.10")
@@ -246,7 +246,7 @@ def test_statistics_asks_for_a_recent_xlwings(sample_ledger, tmp_path, fixed_tod
 
 
 def test_rectangles_cover_each_cell_once():
-    from addin.xlsheetwriter import rectangles
+    from addin.excel.xlsheetwriter import rectangles
 
     cells = {(1, 1), (1, 2), (2, 1), (2, 2), (3, 1), (3, 3), (5, 1), (5, 2)}
     rects = rectangles(cells)
@@ -259,7 +259,7 @@ def test_rectangles_cover_each_cell_once():
 
 
 def test_statistics_on_the_file_shell_matches_kiemsat_stats_write(sample_ledger, tmp_path, fixed_today):
-    from addin.filebook import run_on_file
+    from addin.excel.filebook import run_on_file
     from tests.fingerprint import workbook_fingerprint
 
     path = _copy(sample_ledger, tmp_path / "so.xlsx")
@@ -307,7 +307,7 @@ def _planned_recipients(path: Path) -> set[str]:
 
 
 def test_send_alerts_writes_eml_beside_the_workbook_then_nothing_new(saved):
-    from addin import dispatch
+    from addin.excel import dispatch
 
     recipients = _planned_recipients(saved)
     assert len(recipients) >= 3
@@ -331,7 +331,7 @@ def test_send_alerts_writes_eml_beside_the_workbook_then_nothing_new(saved):
 
 
 def test_the_daily_service_does_not_send_again_what_the_button_sent(saved):
-    from addin import dispatch
+    from addin.excel import dispatch
     from mailer.config import AlertConfig
     from mailer.service import run_once
 
@@ -342,7 +342,7 @@ def test_the_daily_service_does_not_send_again_what_the_button_sent(saved):
 
 def test_send_alerts_reads_the_unsaved_workbook(saved):
     """An e-mail address removed in Excel and not saved: that person gets no mail."""
-    from addin import dispatch
+    from addin.excel import dispatch
 
     ledger = read_ledger(saved)
     staff = ledger.sheets["can_bo"]
@@ -363,7 +363,7 @@ def test_send_alerts_reads_the_unsaved_workbook(saved):
 
 
 def test_send_alerts_needs_a_saved_workbook(saved):
-    from addin import dispatch
+    from addin.excel import dispatch
 
     ui = dispatch.run("send_alerts", book=payload_book(saved, name="Book1"))
     [error] = ui.messages("error")
@@ -372,7 +372,7 @@ def test_send_alerts_needs_a_saved_workbook(saved):
 
 
 def test_send_alerts_reports_a_bad_configuration(saved, tmp_path):
-    from addin import dispatch
+    from addin.excel import dispatch
 
     config = tmp_path / "cau-hinh" / "canh-bao.toml"
     config.parent.mkdir()
@@ -385,7 +385,7 @@ def test_send_alerts_reports_a_bad_configuration(saved, tmp_path):
 def test_send_alerts_through_smtp_as_configured(saved, tmp_path):
     from aiosmtpd.controller import Controller
 
-    from addin import dispatch
+    from addin.excel import dispatch
 
     class Collect:
         def __init__(self) -> None:

@@ -27,7 +27,7 @@ def test_init_sample_then_check_is_clean(tmp_path):
 
 
 def test_init_is_deterministic_for_a_seed(tmp_path):
-    from macros_py.reader import read_ledger
+    from macros_py.ledger.reader import read_ledger
 
     a, b, c = tmp_path / "a.xlsx", tmp_path / "b.xlsx", tmp_path / "c.xlsx"
     for path, seed in ((a, "5"), (b, "5"), (c, "6")):
@@ -99,7 +99,7 @@ def test_demo_runs_on_embedded_defaults(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     ledger = tmp_path / "demo" / "so_theo_doi_mau.xlsx"
     assert "Kiểm tra sổ: 0 lỗi" in result.stdout
-    from macros_py.reader import read_ledger
+    from macros_py.ledger.reader import read_ledger
 
     read = read_ledger(ledger)
     # deadlines were written into the ledger's computed columns

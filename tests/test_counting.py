@@ -1,4 +1,4 @@
-"""Hand-computed cases for macros_py.counting and macros_py.workcalendar.
+"""Hand-computed cases for macros_py.law.counting and macros_py.law.workcalendar.
 
 Weekdays used below (checked against a calendar):
   2018-06-03 Sun | 2023-02-28 Tue | 2024-02-29 Thu
@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 
-from macros_py.counting import (
+from macros_py.law.counting import (
     METHODS,
     add_months,
     civil_due,
@@ -24,7 +24,7 @@ from macros_py.counting import (
     custody_extension_end,
     days_left,
 )
-from macros_py.workcalendar import WorkCalendar
+from macros_py.law.workcalendar import WorkCalendar
 
 CAL = WorkCalendar.default()
 

@@ -22,15 +22,27 @@ from typing import Any
 
 import pytest
 
-from macros_py.deadlines import (
-    STATUS_DONE, STATUS_OPEN, STATUS_OVERDUE, STATUS_SOON, Deadline, DeadlineReport, compute_deadlines,
+from macros_py.law.deadlines import (
+    STATUS_DONE,
+    STATUS_OPEN,
+    STATUS_OVERDUE,
+    STATUS_SOON,
+    Deadline,
+    DeadlineReport,
+    compute_deadlines,
     status_for,
 )
-from macros_py.reader import read_ledger
-from macros_py.rules import (
-    DEFAULT_RULES_PATH, Length, RulesError, default_rules, load_rules, parse_length, parse_rules,
+from macros_py.law.rules import (
+    DEFAULT_RULES_PATH,
+    Length,
+    RulesError,
+    default_rules,
+    load_rules,
+    parse_length,
+    parse_rules,
 )
-from macros_py.schema import CATEGORY, CIVIL_TYPE
+from macros_py.ledger.reader import read_ledger
+from macros_py.ledger.schema import CATEGORY, CIVIL_TYPE
 from workbook_templates.builder import build_workbook
 
 TODAY = date(2025, 3, 10)  # a Monday

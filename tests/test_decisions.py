@@ -15,12 +15,17 @@ import docx
 import pytest
 from openpyxl import load_workbook
 
-from macros_py import pdf as pdf_module
-from macros_py.decisions import DecisionError, issue_decisions, parse_rows, safe_name
-from macros_py.reader import read_ledger
-from macros_py.safefile import FileBusy
+from macros_py.decisions.issuing import (
+    DecisionError,
+    issue_decisions,
+    parse_rows,
+    safe_name,
+)
+from macros_py.documents import pdf as pdf_module
+from macros_py.ledger.reader import read_ledger
+from macros_py.ledger.schema import REGISTER
 from macros_py.sample import sample_rows
-from macros_py.schema import REGISTER
+from macros_py.workbook.safefile import FileBusy
 from tests.conftest import TODAY
 from tests.lo import find_soffice_or_skip
 from workbook_templates.builder import FIRST_DATA_ROW, build_workbook
@@ -153,7 +158,7 @@ def test_wrong_rows_and_kinds_are_refused(ledger, tmp_path):
 
 
 def test_every_type_issues_from_the_sample(ledger, tmp_path):
-    from macros_py.decision_types import DECISION_TYPES
+    from macros_py.decisions.decision_types import DECISION_TYPES
 
     data = read_ledger(ledger)
     numbers = []
@@ -221,8 +226,7 @@ def test_hostile_cells_give_whole_documents_inside_the_output_folder(tmp_path):
 
 
 def test_unknown_template_field_is_reported(tmp_path, ledger):
-    from workbook_templates.decisions import template_path
-    from macros_py.decision_types import DECISION_TYPES_BY_KEY
+    from macros_py.decisions.decision_types import DECISION_TYPES_BY_KEY, template_path
 
     own = tmp_path / "mau"
     own.mkdir()
@@ -261,7 +265,7 @@ def test_two_processes_at_once_take_distinct_consecutive_numbers(tmp_path):
     before = _register(path)
     last = max((r["number"] for r in before if r["year"] == DAY.year), default=0)
     rows = f"{FIRST_DATA_ROW}-{FIRST_DATA_ROW + 99}"
-    procs = [subprocess.Popen([sys.executable, "-m", "addin.cli", "decide", str(path), "--type", "tin-bao",
+    procs = [subprocess.Popen([sys.executable, "-m", "addin.commands.cli", "decide", str(path), "--type", "tin-bao",
                                "--rows", rows, "--out", str(tmp_path / f"out{k}"), "--date", "2026-03-16", "--json"],
                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for k in range(2)]

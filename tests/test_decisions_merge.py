@@ -13,14 +13,26 @@ import pytest
 from jinja2 import Environment
 from lxml import etree
 
-from macros_py.decision_types import DECISION_TYPES, DECISION_TYPES_BY_KEY
-from macros_py.merge import (
-    CompiledTemplate, MergeError, VnDate, clean_text, long_date, naive_render, row_context, settings_context,
-    short_date, template_fields,
+from macros_py.decisions.decision_types import (
+    DECISION_TYPES,
+    DECISION_TYPES_BY_KEY,
+    template_path,
 )
+from macros_py.decisions.merge import (
+    CompiledTemplate,
+    MergeError,
+    VnDate,
+    clean_text,
+    long_date,
+    naive_render,
+    row_context,
+    settings_context,
+    short_date,
+    template_fields,
+)
+from macros_py.ledger.schema import SETTINGS
 from macros_py.sample import sample_rows
-from macros_py.schema import SETTINGS
-from workbook_templates.decisions import TEMPLATES_DIR, build_all, template_path
+from workbook_templates.decisions import TEMPLATES_DIR, build_all
 
 HOSTILE = {
     "markup": "<w:p>Nguyễn & <b>Văn</b> \"An\" 'x' </w:t></w:r>",

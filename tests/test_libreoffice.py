@@ -22,9 +22,15 @@ from typing import Any
 
 import pytest
 
-from macros_py.reader import Ledger, read_ledger
+from macros_py.ledger.reader import Ledger, read_ledger
+from macros_py.ledger.schema import (
+    LEDGER_SHEETS,
+    LISTS_SHEET,
+    SETTINGS,
+    SETTINGS_SHEET,
+    Kind,
+)
 from macros_py.sample import sample_rows
-from macros_py.schema import LEDGER_SHEETS, LISTS_SHEET, SETTINGS, SETTINGS_SHEET, Kind
 from tests.lo import LibreOffice, libreoffice  # noqa: F401  (session fixture)
 from workbook_templates.builder import TEMPLATE_PATH, build_workbook, create_ledger
 

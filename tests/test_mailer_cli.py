@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from addin.cli import cli
-from macros_py.reader import read_ledger
+from addin.commands.cli import cli
+from macros_py.ledger.reader import read_ledger
 from mailer.config import ConfigError, load_config
 from mailer.planning import plan_ledger
 from mailer.service import build_scheduler, send_time_for

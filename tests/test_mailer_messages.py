@@ -10,7 +10,6 @@ from email.policy import default
 from icalendar import Calendar
 
 from mailer.messages import Sender, compose_digest, days_text, subject_for
-
 from tests.test_mailer_planning import DAY, deadline, plan, staff
 
 NOW = datetime(2026, 3, 16, 0, 5, tzinfo=timezone.utc)

@@ -6,12 +6,23 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
-from macros_py.deadlines import STATUS_DONE, STATUS_OPEN, Deadline, DeadlineReport, compute_deadlines
-from macros_py.reader import Record, read_ledger
-from mailer.planning import (
-    OVERDUE, ROLE_LEADER, ROLE_PROSECUTOR, active_day, plan_alerts, plan_ledger, reminder_days,
+from macros_py.law.deadlines import (
+    STATUS_DONE,
+    STATUS_OPEN,
+    Deadline,
+    DeadlineReport,
+    compute_deadlines,
 )
-
+from macros_py.ledger.reader import Record, read_ledger
+from mailer.planning import (
+    OVERDUE,
+    ROLE_LEADER,
+    ROLE_PROSECUTOR,
+    active_day,
+    plan_alerts,
+    plan_ledger,
+    reminder_days,
+)
 from tests.conftest import TODAY
 
 DAY = date(2026, 3, 16)

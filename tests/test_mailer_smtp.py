@@ -23,7 +23,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from macros_py.reader import read_ledger
+from macros_py.ledger.reader import read_ledger
 from mailer.config import ConfigError, SmtpConfig, load_config
 from mailer.messages import Sender, compose_digest
 from mailer.outbox import Outbox
@@ -310,7 +310,7 @@ def write_config(tmp_path: Path, port: int, ledger: Path) -> Path:
 
 
 def run_once_process(cfg: Path, today=TODAY) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "addin.cli", "alerts", "run-once", "--config", str(cfg),
+    return subprocess.Popen([sys.executable, "-m", "addin.commands.cli", "alerts", "run-once", "--config", str(cfg),
                              "--today", today.isoformat()], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 

@@ -2,11 +2,18 @@ from datetime import date
 
 import pytest
 
-from macros_py.reader import LedgerError, read_ledger
+from macros_py.ledger.reader import LedgerError, read_ledger
+from macros_py.ledger.schema import LEDGER_SHEETS, SETTINGS
 from macros_py.sample import sample_rows
-from macros_py.schema import LEDGER_SHEETS, SETTINGS
 from tests.conftest import SAMPLE_ROWS, SAMPLE_SEED, TODAY
-from tests.messy import CASE_SHEET, EXPECTED_PROBLEMS, GOOD_TIPS, STAFF_SHEET, TIP_SHEET, build_messy_ledger
+from tests.messy import (
+    CASE_SHEET,
+    EXPECTED_PROBLEMS,
+    GOOD_TIPS,
+    STAFF_SHEET,
+    TIP_SHEET,
+    build_messy_ledger,
+)
 from workbook_templates.builder import TEMPLATE_PATH
 
 

@@ -11,7 +11,7 @@ from xml.etree import ElementTree as ET
 import pytest
 import xmlschema
 
-from addin import ribbon
+from addin.xlam.build import ribbon
 
 SCHEMA_PATH = Path(__file__).parent / "data" / "customui14.xsd"
 SCHEMA_SHA256 = "c912e38f6938d79af9d1dc83a05077510f7bb407da386a52e7cfcb13e8afdfd5"

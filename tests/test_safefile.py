@@ -2,7 +2,7 @@
 
 import pytest
 
-from macros_py.safefile import FileBusy, atomic_write, edit_workbook
+from macros_py.workbook.safefile import FileBusy, atomic_write, edit_workbook
 from tests.fingerprint import workbook_fingerprint
 
 

@@ -2,8 +2,8 @@
 
 import re
 
-from macros_py.schema import ALL_CHOICES, LEDGER_SHEETS, SETTINGS, Kind
-from macros_py.values import fold
+from macros_py.ledger.schema import ALL_CHOICES, LEDGER_SHEETS, SETTINGS, Kind
+from macros_py.ledger.values import fold
 
 
 def test_keys_and_table_names_are_unique_identifiers():

@@ -13,19 +13,19 @@ from datetime import date
 
 import pytest
 
-from macros_py.deadlines import STATUS_OVERDUE, STATUS_SOON, compute_deadlines
-from macros_py.reader import read_ledger
-from macros_py.sample import sample_rows
-from macros_py.schema import (
+from macros_py.law.deadlines import STATUS_OVERDUE, STATUS_SOON, compute_deadlines
+from macros_py.ledger.reader import read_ledger
+from macros_py.ledger.schema import (
     CATEGORY,
     CIVIL_STAGE,
     CIVIL_TYPE,
     CRIMINAL_STAGE,
     SHEETS_BY_KEY,
 )
-from macros_py.stats import NO_STAFF, compute_statistics, format_share
-from macros_py.stats_names import name_key, sort_names, text_key
-from macros_py.stats_period import PeriodError, half_year_of, parse_period
+from macros_py.sample import sample_rows
+from macros_py.stats.collation import name_key, sort_names, text_key
+from macros_py.stats.periods import PeriodError, half_year_of, parse_period
+from macros_py.stats.summaries import NO_STAFF, compute_statistics, format_share
 from tests.conftest import SAMPLE_ROWS, SAMPLE_SEED, TODAY
 from workbook_templates.builder import create_ledger
 

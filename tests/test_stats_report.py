@@ -15,8 +15,8 @@ import pytest
 from docx import Document
 
 from macros_py.sample import sample_rows
-from macros_py.stats import format_share
-from macros_py.stats_report import SECTIONS
+from macros_py.stats.report import SECTIONS
+from macros_py.stats.summaries import format_share
 from tests.conftest import SAMPLE_ROWS, SAMPLE_SEED, TODAY
 from tests.lo import LibreOffice, libreoffice  # noqa: F401  (session fixture)
 from tests.test_cli import run

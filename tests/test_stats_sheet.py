@@ -12,12 +12,10 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from macros_py.reader import HEADER_SEARCH_ROWS, find_header, read_ledger
-from macros_py.safefile import BACKUP_DIR, FileBusy
-from macros_py.schema import LEDGER_SHEETS
-from macros_py.stats import compute_statistics
-from macros_py.stats_period import parse_period
-from macros_py.stats_sheet import (
+from macros_py.ledger.reader import HEADER_SEARCH_ROWS, find_header, read_ledger
+from macros_py.ledger.schema import LEDGER_SHEETS
+from macros_py.stats.periods import parse_period
+from macros_py.stats.sheet import (
     STATS_SHEET,
     OpenpyxlSheetWriter,
     layout,
@@ -25,6 +23,8 @@ from macros_py.stats_sheet import (
     write_statistics,
     write_statistics_to_ledger,
 )
+from macros_py.stats.summaries import compute_statistics
+from macros_py.workbook.safefile import BACKUP_DIR, FileBusy
 from tests.conftest import TODAY
 from tests.lo import libreoffice  # noqa: F401  (session fixture)
 

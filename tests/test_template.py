@@ -3,7 +3,7 @@ clerks rely on: tables, frozen headers, date formats, dropdowns, deadline colour
 
 from openpyxl import load_workbook
 
-from macros_py.schema import LEDGER_SHEETS, LISTS_SHEET, SETTINGS_SHEET, Kind
+from macros_py.ledger.schema import LEDGER_SHEETS, LISTS_SHEET, SETTINGS_SHEET, Kind
 from tests.fingerprint import workbook_fingerprint
 from workbook_templates.builder import ALERT_DAYS_NAME, TEMPLATE_PATH, build_workbook
 

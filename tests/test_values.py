@@ -2,9 +2,17 @@ from datetime import date, datetime, time
 
 import pytest
 
-from macros_py.schema import CATEGORY
-from macros_py.values import (
-    BadValue, ChoiceMatcher, fold, parse_bool, parse_date, parse_date_list, parse_email, parse_int, parse_text,
+from macros_py.ledger.schema import CATEGORY
+from macros_py.ledger.values import (
+    BadValue,
+    ChoiceMatcher,
+    fold,
+    parse_bool,
+    parse_date,
+    parse_date_list,
+    parse_email,
+    parse_int,
+    parse_text,
     parse_time,
 )
 
@@ -93,7 +101,7 @@ def test_fold_ignores_case_diacritics_and_punctuation():
 
 
 def test_document_date_line_follows_decree_30():
-    from macros_py.values import long_date
+    from macros_py.ledger.values import long_date
 
     assert long_date(date(2024, 8, 5)) == "ngày 05 tháng 8 năm 2024"
     assert long_date(date(2025, 2, 15)) == "ngày 15 tháng 02 năm 2025"

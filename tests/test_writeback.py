@@ -12,10 +12,10 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from macros_py.deadlines import compute_deadlines
-from macros_py.reader import read_ledger
-from macros_py.safefile import BACKUP_DIR, FileBusy
-from macros_py.writeback import COMPUTED, WritebackError, write_deadlines
+from macros_py.law.deadlines import compute_deadlines
+from macros_py.law.writeback import COMPUTED, WritebackError, write_deadlines
+from macros_py.ledger.reader import read_ledger
+from macros_py.workbook.safefile import BACKUP_DIR, FileBusy
 from tests.fingerprint import workbook_fingerprint
 from tests.lo import libreoffice  # noqa: F401  (session fixture)
 

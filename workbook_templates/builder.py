@@ -23,12 +23,22 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from macros_py.schema import (
-    ALL_CHOICES, LEDGER_SHEETS, LISTS_SHEET, SETTINGS, SETTINGS_SHEET, STAFF, Column, Kind, SheetSpec,
+from macros_py.ledger.schema import (
+    ALL_CHOICES,
+    DATE_FORMAT,
+    LEDGER_SHEETS,
+    LISTS_SHEET,
+    SETTINGS,
+    SETTINGS_SHEET,
+    STAFF,
+    Column,
+    Kind,
+    SheetSpec,
 )
-from macros_py.values import EXCEL_EPOCH, MAX_DATE, MIN_DATE
+from macros_py.ledger.values import EXCEL_EPOCH, MAX_DATE, MIN_DATE
+from macros_py.resources import LEDGER_TEMPLATE
 
-TEMPLATE_PATH = Path(__file__).with_name("so_theo_doi.xlsx")
+TEMPLATE_PATH = Path(__file__).with_name(LEDGER_TEMPLATE)
 
 HEADER_ROW = 2  # row 1 is the printed title
 FIRST_DATA_ROW = HEADER_ROW + 1
@@ -37,7 +47,6 @@ FIRST_DATA_ROW = HEADER_ROW + 1
 SPARE_ROWS = 500
 MIN_FORMATTED_ROWS = 1000
 
-DATE_FORMAT = "dd/mm/yyyy"
 STAFF_LIST = "DS_CanBo"
 ALERT_DAYS_NAME = "SoNgayCanhBao"
 FIXED_TIMESTAMP = datetime(2024, 1, 1)  # keeps rebuilds of the template identical
@@ -242,8 +251,8 @@ def create_ledger(path: Path, *, sample: int = 0, seed: int = 1, today: date | N
     Refuses an existing file unless `overwrite` (then the old file is backed up first; the
     backup's path is returned) and a file open in Excel in any case.
     """
-    from macros_py.safefile import atomic_write
     from macros_py.sample import sample_rows
+    from macros_py.workbook.safefile import atomic_write
 
     rows = sample_rows(sample, seed=seed, today=today) if sample else None
     # built inside the write: a write-only workbook left unsaved complains when collected

@@ -1,4 +1,4 @@
-"""Builds the decision templates (.docx for docxtpl) from macros_py.decision_types, the way
+"""Builds the decision templates (.docx for docxtpl) from macros_py.decisions.decision_types, the way
 builder.py builds the ledger workbook from the schema.
 
 Layout after Decree 30/2020/NĐ-CP: A4; margins top/bottom 20 mm, left 30 mm, right 15 mm; Times
@@ -26,10 +26,11 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
 
-from macros_py.decision_types import DECISION_TYPES, DecisionType
-from macros_py.docxparts import first_para, fixed_table, para
+from macros_py.decisions.decision_types import DECISION_TYPES, DecisionType
+from macros_py.documents.docxparts import first_para, fixed_table, para
+from macros_py.resources import DECISIONS_FOLDER
 
-TEMPLATES_DIR = Path(__file__).with_name("decisions")
+TEMPLATES_DIR = Path(__file__).with_name(DECISIONS_FOLDER)
 FONT = "Times New Roman"
 BODY_PT = 14
 HEADER_PT = 13
@@ -226,13 +227,6 @@ def build_template(dtype: DecisionType) -> DocumentObject:
     _articles(doc, dtype)
     _signature(doc, dtype)
     return doc
-
-
-def template_path(dtype: DecisionType, folder: Path | None = None) -> Path:
-    """The template for `dtype`: in `folder` when the unit keeps its own edited copy, else ours."""
-    if folder is not None and (Path(folder) / dtype.template).is_file():
-        return Path(folder) / dtype.template
-    return TEMPLATES_DIR / dtype.template
 
 
 def build_all(folder: Path = TEMPLATES_DIR) -> list[Path]:

@@ -1,0 +1,3 @@
+"""The command registry (each action once: ribbon, VBA dispatcher, CLI) and the `kiemsat` CLI.
+May import the core, `mailer`, the other `addin` folders and `workbook_templates`' builders.
+"""

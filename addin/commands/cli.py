@@ -1,0 +1,566 @@
+"""The `kiemsat` command. A thin shell: it parses arguments, calls the core, prints in Vietnamese.
+
+Exit codes: 0 done and clean; 1 done, problems found in the ledger; 2 could not do it at all
+(file missing, not a workbook, password-protected, open in Excel, bad argument).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from addin.commands.registry import (
+    cmd,  # sub-command names come from the ribbon's registry
+)
+from macros_py import __version__
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_FAIL = 0, 1, 2
+
+
+class Failure(click.ClickException):
+    """A one-line Vietnamese message and exit code 2."""
+
+    exit_code = EXIT_FAIL
+
+    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+        click.echo(f"Lỗi: {self.message}", err=True)
+
+
+def _parse_day(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Failure(f"ngày «{value}» không hợp lệ; cần dạng YYYY-MM-DD, ví dụ 2024-03-15.") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kiemsat")
+def cli() -> None:
+    """kiemsat: sổ theo dõi vụ án trên Excel cho Viện kiểm sát nhân dân."""
+
+
+@cli.command("init")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--sample", "sample_n", type=click.IntRange(0, 100_000), default=0,
+              help="Số dòng dữ liệu mẫu cho mỗi sổ (0: sổ trống).")
+@click.option("--seed", type=int, default=1, show_default=True, help="Hạt giống để dữ liệu mẫu lặp lại được.")
+@click.option("--today", help="Ngày làm mốc cho dữ liệu mẫu (YYYY-MM-DD); mặc định hôm nay.")
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có (tệp cũ được sao lưu trước).")
+def init_cmd(path: Path, sample_n: int, seed: int, today: str | None, force: bool) -> None:
+    """Tạo sổ theo dõi mới tại PATH (tùy chọn có dữ liệu mẫu)."""
+    from macros_py.workbook.safefile import FileBusy
+    from workbook_templates.builder import create_ledger
+
+    if path.suffix.lower() != ".xlsx":
+        raise Failure(f"tên tệp «{path.name}» cần đuôi .xlsx.")
+    try:
+        saved = create_ledger(path, sample=sample_n, seed=seed, today=_parse_day(today), overwrite=force)
+    except FileExistsError:
+        raise Failure(f"tệp «{path}» đã có; dùng --force để ghi đè (tệp cũ sẽ được sao lưu).") from None
+    except FileBusy as exc:
+        raise Failure(str(exc)) from None
+    except OSError as exc:
+        raise Failure(f"không ghi được «{path}»: {exc.strerror or exc}.") from None
+    what = f"với {sample_n} dòng mẫu mỗi sổ" if sample_n else "trống"
+    click.echo(f"Đã tạo sổ theo dõi {what}: {path}")
+    if saved:
+        click.echo(f"Tệp cũ được sao lưu tại: {saved}")
+
+
+@cli.command(cmd("check").cli_name)
+@click.argument("path", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="In danh sách lỗi dạng JSON.")
+def check_cmd(path: Path, as_json: bool) -> None:
+    """Kiểm tra sổ PATH: in từng lỗi với sheet, dòng, cột, giá trị."""
+    from macros_py.ledger.reader import LedgerError, read_ledger
+
+    try:
+        ledger = read_ledger(path)
+    except LedgerError as exc:
+        raise Failure(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps([p.as_dict() for p in ledger.problems], ensure_ascii=False, indent=1))
+    else:
+        counts = ", ".join(f"{len(d.records)} dòng «{d.name}»" for d in ledger.sheets.values())
+        if ledger.problems:
+            click.echo(f"Sổ «{path.name}» có {len(ledger.problems)} lỗi ({counts}):")
+            for p in ledger.problems:
+                click.echo(f"  - {p}")
+        else:
+            click.echo(f"Sổ «{path.name}» hợp lệ: {counts}.")
+        if ledger.unknown_sheets:
+            click.echo("Các sheet không thuộc kiemsat (bỏ qua): " + ", ".join(ledger.unknown_sheets))
+    sys.exit(EXIT_PROBLEMS if ledger.problems else EXIT_OK)
+
+
+@cli.command("demo")
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("kiemsat-demo"),
+              show_default=True, help="Thư mục ghi kết quả chạy thử.")
+@click.option("--today", help="Ngày làm mốc (YYYY-MM-DD); mặc định hôm nay.")
+def demo_cmd(folder: Path, today: str | None) -> None:
+    """Chạy thử toàn bộ trên dữ liệu mẫu: sổ, thời hạn, quyết định, thống kê, thư cảnh báo."""
+    from macros_py.ledger.reader import read_ledger
+    from macros_py.workbook.safefile import FileBusy
+    from workbook_templates.builder import create_ledger
+
+    day = _parse_day(today)
+    folder.mkdir(parents=True, exist_ok=True)
+    ledger_path = folder / "so_theo_doi_mau.xlsx"
+    try:
+        create_ledger(ledger_path, sample=40, seed=1, today=day, overwrite=True)
+    except FileBusy as exc:
+        raise Failure(str(exc)) from None
+    click.echo(f"1. Đã tạo sổ mẫu: {ledger_path}")
+    ledger = read_ledger(ledger_path)
+    for data in ledger.sheets.values():
+        click.echo(f"   - {data.name}: {len(data.records)} dòng")
+    click.echo(f"2. Kiểm tra sổ: {len(ledger.problems)} lỗi.")
+    for p in ledger.problems[:20]:
+        click.echo(f"   - {p}")
+
+    from macros_py.law.deadlines import compute_deadlines
+    from macros_py.law.writeback import write_deadlines
+
+    report = compute_deadlines(ledger, day)
+    pending = report.pending()
+    overdue = [d for d in pending if d.status == "đã quá hạn"]
+    soon = [d for d in pending if d.status == "sắp hết hạn"]
+    written = write_deadlines(ledger_path, ledger, report)
+    click.echo(f"3. Thời hạn tố tụng: {len(pending)} thời hạn đang chạy, {len(overdue)} đã quá hạn, "
+               f"{len(soon)} sắp hết hạn trong {report.alert_days} ngày; đã ghi vào {written.written} dòng của sổ.")
+    for d in soon[:5]:
+        click.echo(f"   - {d.due.strftime('%d/%m/%Y')} ({d.days_left} ngày): {d.sheet_name} dòng {d.row}, "
+                   f"{' - '.join(x for x in (d.case, d.person) if x)}: {d.title}")
+
+    from macros_py.decisions.issuing import issue_decisions
+
+    decisions_dir = folder / "quyet_dinh"
+    issued = []
+    for type_key, rows in (("tin-bao", [3, 4, 5]), ("hinh-su", [3, 4])):
+        issued += issue_decisions(ledger_path, type_key, out_dir=decisions_dir, rows=rows, day=day).issued
+    click.echo(f"4. Quyết định phân công: đã ra {len(issued)} quyết định, cấp số từ Sổ quyết định và ghi vào sổ:")
+    for item in issued:
+        click.echo(f"   - số {item.decision_no}: {item.file}")
+
+    from macros_py.stats.periods import half_year_of
+    from macros_py.stats.report import save_report
+    from macros_py.stats.sheet import write_statistics_to_ledger
+    from macros_py.stats.summaries import compute_statistics
+
+    ledger = read_ledger(ledger_path)  # again: it now holds the deadlines and decisions
+    stats = compute_statistics(ledger, half_year_of(day), day)
+    write_statistics_to_ledger(ledger_path, stats)
+    report_path = folder / "bao_cao_thong_ke.docx"
+    save_report(report_path, stats, ledger.settings, day)
+    click.echo(f"5. Thống kê {stats.period.label}: sheet «Thống kê» trong sổ, báo cáo Word: {report_path}")
+
+    from mailer.service import run_once
+
+    # the demo starts a new sample ledger each time, so it starts a new outbox too
+    outbox_dir, db_path = folder / "thu-canh-bao", folder / "canh-bao.sqlite3"
+    db_path.unlink(missing_ok=True)
+    for old in outbox_dir.glob("*.eml") if outbox_dir.is_dir() else ():
+        old.unlink()
+    alerts = run_once([ledger_path], day, outbox_dir=outbox_dir, db_path=db_path)
+    click.echo("6. Thư cảnh báo thời hạn (gửi vào hộp thư đi trên máy, không gửi ra mạng):")
+    for line in alerts.lines():
+        click.echo(f"   {line}")
+    click.echo(f"   Thư ở thư mục: {alerts.outbox_dir}")
+    click.echo(f"Xong. Kết quả ở thư mục: {folder.resolve()}")
+    problems = ledger.problems + report.problems
+    sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
+
+
+@cli.command(cmd("deadlines").cli_name)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--today", help="Ngày làm mốc tính số ngày còn lại (YYYY-MM-DD); mặc định hôm nay.")
+@click.option("--within", type=click.IntRange(min=0), metavar="DAYS",
+              help="Chỉ liệt kê thời hạn còn không quá DAYS ngày (kể cả đã quá hạn).")
+@click.option("--json", "as_json", is_flag=True, help="In danh sách thời hạn dạng JSON.")
+@click.option("--all", "show_all", is_flag=True, help="Liệt kê cả các thời hạn đã xong.")
+@click.option("--write", is_flag=True,
+              help="Ghi hạn tiếp theo, số ngày còn lại và căn cứ vào sổ (tệp cũ được sao lưu trước).")
+@click.option("--rules", "rules_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Bảng thời hạn riêng của đơn vị (TOML); mặc định bảng kèm theo kiemsat.")
+def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bool, show_all: bool,
+                  write: bool, rules_path: Path | None) -> None:
+    """Liệt kê các thời hạn tố tụng của sổ PATH, sớm nhất trước, kèm căn cứ pháp lý."""
+    from macros_py.law.deadlines import compute_deadlines
+    from macros_py.law.rules import RulesError, load_rules
+    from macros_py.law.writeback import WritebackError, write_deadlines
+    from macros_py.ledger.reader import LedgerError, read_ledger
+    from macros_py.ledger.values import fmt_date
+    from macros_py.workbook.safefile import FileBusy
+
+    day = _parse_day(today)
+    try:
+        rules = load_rules(rules_path)
+        ledger = read_ledger(path)
+        report = compute_deadlines(ledger, day, rules=rules)
+    except (LedgerError, RulesError) as exc:
+        raise Failure(str(exc)) from None
+    except ValueError as exc:  # a contradictory calendar in Cấu hình
+        raise Failure(str(exc)) from None
+    shown = [d for d in report.deadlines if (show_all or not d.done)
+             and (within is None or d.days_left <= within)]
+    echo_note = (lambda text: click.echo(text, err=True)) if as_json else click.echo
+
+    if as_json:
+        click.echo(json.dumps([d.as_dict() for d in shown], ensure_ascii=False, indent=1))
+    else:
+        overdue = sum(d.status == "đã quá hạn" for d in shown)
+        soon = sum(d.status == "sắp hết hạn" for d in shown)
+        scope = f" trong {within} ngày tới" if within is not None else ""
+        click.echo(f"Sổ «{path.name}», tính đến ngày {fmt_date(day)}: {len(shown)} thời hạn{scope} "
+                   f"({overdue} đã quá hạn, {soon} sắp hết hạn trong {report.alert_days} ngày).")
+        if shown:
+            click.echo(f"{'Hạn':<10}  {'Còn':>5}  {'Tình trạng':<11}  {'Sổ, dòng':<30}  {'Vụ việc':<28}  KSV / PVT")
+            for d in shown:
+                where = f"{d.sheet_name}, dòng {d.row}"
+                case = " - ".join(x for x in (d.case, d.person) if x)
+                staff = " / ".join(x or "?" for x in (d.prosecutor, d.leader))
+                click.echo(f"{fmt_date(d.due):<10}  {d.days_left:>5}  {d.status:<11}  {where:<30}  {case:<28}  {staff}")
+                click.echo(f"{'':<10}  {'':>5}  {d.basis}")
+    if report.problems:
+        echo_note(f"Cần kiểm tra ({len(report.problems)}):")
+        for p in report.problems:
+            echo_note(f"  - {p}")
+
+    if write:
+        try:
+            result = write_deadlines(path, ledger, report)
+        except (FileBusy, WritebackError) as exc:
+            raise Failure(str(exc)) from None
+        except OSError as exc:
+            raise Failure(f"không ghi được «{path}»: {exc.strerror or exc}.") from None
+        echo_note(f"Đã ghi hạn tiếp theo vào {result.written} dòng, xóa {result.cleared} dòng đã xong; "
+                  f"tệp cũ được sao lưu tại: {result.backup}")
+        for note in result.notes:
+            echo_note(f"  - {note}")
+    sys.exit(EXIT_PROBLEMS if report.problems else EXIT_OK)
+
+
+from addin.commands.cli_addin import addin_group  # noqa: E402 - the add-in's sub-commands
+
+cli.add_command(addin_group)
+
+
+def _decision_type_keys() -> list[str]:
+    from macros_py.decisions.decision_types import DECISION_TYPES
+
+    return [t.key for t in DECISION_TYPES]
+
+
+def _parse_decision_day(value: str | None) -> date:
+    if value and "/" in value:
+        from macros_py.ledger.values import BadValue, parse_date
+
+        try:
+            parsed = parse_date(value)
+        except BadValue as exc:
+            raise Failure(f"ngày «{value}»: {exc}.") from None
+        if parsed is None:
+            raise Failure(f"ngày «{value}» không hợp lệ.")
+        return parsed
+    return _parse_day(value)
+
+
+@cli.command(cmd("decisions").cli_name)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--type", "type_key", required=True, type=click.Choice(_decision_type_keys()),
+              help="Loại quyết định phân công.")
+@click.option("--rows", help="Các dòng Excel cần ra quyết định, ví dụ 5,7-9.")
+@click.option("--case", "case_id", help="Mã vụ án (hoặc số thụ lý tin báo, số bản án).")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục ghi quyết định (mỗi vụ một thư mục con).")
+@click.option("--date", "day", help="Ngày quyết định (dd/mm/yyyy hoặc YYYY-MM-DD); mặc định hôm nay.")
+@click.option("--signer", help="Họ tên người ký (Viện trưởng hoặc Phó Viện trưởng); mặc định PVT phụ trách của dòng.")
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục chứa mẫu quyết định đơn vị đã sửa (tệp cùng tên thay mẫu gốc).")
+@click.option("--pdf", is_flag=True, help="Chuyển cả loạt sang PDF bằng LibreOffice (một lần gọi).")
+@click.option("--combined", is_flag=True, help="Thêm một tệp gộp tất cả quyết định để in.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+def decide_cmd(path: Path, type_key: str, rows: str | None, case_id: str | None, out_dir: Path, day: str | None,
+               signer: str | None, templates_dir: Path | None, pdf: bool, combined: bool, as_json: bool) -> None:
+    """Ra quyết định phân công hàng loạt từ các dòng của sổ PATH: cấp số, ghi sổ, ghi tệp."""
+    from macros_py.decisions.issuing import DecisionError, issue_decisions, parse_rows
+    from macros_py.decisions.register import RegisterError
+    from macros_py.documents.pdf import PdfError
+    from macros_py.ledger.reader import LedgerError
+    from macros_py.workbook.safefile import FileBusy
+
+    if bool(rows) == bool(case_id):
+        raise Failure("cần đúng một trong hai: --rows (ví dụ 5,7-9) hoặc --case MÃ_VỤ_ÁN.")
+    try:
+        row_numbers = parse_rows(rows) if rows else None
+    except ValueError as exc:
+        raise Failure(f"--rows: {exc}.") from None
+    try:
+        batch = issue_decisions(path, type_key, out_dir=out_dir, rows=row_numbers, case=case_id,
+                                day=_parse_decision_day(day), signer=signer, templates_dir=templates_dir,
+                                pdf=pdf, combined=combined)
+    except DecisionError as exc:
+        if as_json:
+            click.echo(json.dumps({"errors": exc.messages}, ensure_ascii=False, indent=1))
+        else:
+            click.echo("Chưa ra quyết định nào:", err=True)
+            for message in exc.messages:
+                click.echo(f"  - {message}", err=True)
+        sys.exit(EXIT_FAIL)
+    except (LedgerError, FileBusy, RegisterError, PdfError) as exc:
+        raise Failure(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps([i.as_dict() for i in batch.issued], ensure_ascii=False, indent=1))
+    else:
+        click.echo(f"Đã ra {len(batch.issued)} quyết định, ghi vào Sổ quyết định (bản sao lưu: {batch.backup}):")
+        for item in batch.issued:
+            click.echo(f"  - dòng {item.row}: số {item.decision_no} -> {item.file}")
+        if batch.combined:
+            click.echo(f"Tệp gộp để in: {batch.combined_pdf or batch.combined}")
+        for warning in batch.warnings:
+            click.echo(f"Lưu ý: {warning}")
+    sys.exit(EXIT_OK)
+
+
+@cli.group("templates")
+def templates_group() -> None:
+    """Mẫu quyết định (.docx)."""
+
+
+@templates_group.command("check")
+@click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục chứa mẫu đơn vị đã sửa.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+def templates_check_cmd(templates_dir: Path | None, as_json: bool) -> None:
+    """Liệt kê các trường của từng mẫu và các trường sổ không cung cấp được."""
+    from macros_py.decisions.decision_types import DECISION_TYPES, template_path
+    from macros_py.decisions.issuing import unknown_fields
+    from macros_py.decisions.merge import CompiledTemplate, MergeError
+
+    report = []
+    for dtype in DECISION_TYPES:
+        path = template_path(dtype, templates_dir)
+        item: dict = {"type": dtype.key, "title": dtype.title, "sheet": dtype.spec.title, "template": str(path)}
+        try:
+            compiled = CompiledTemplate(path)
+        except (OSError, MergeError) as exc:
+            item["error"] = str(exc)
+        else:
+            item["fields"] = sorted(compiled.fields)
+            item["required"] = sorted(compiled.required)
+            item["unknown"] = unknown_fields(dtype, compiled)
+        report.append(item)
+    bad = [i for i in report if i.get("error") or i.get("unknown")]
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        for item in report:
+            click.echo(f"{item['type']}: {item['title']} (sheet «{item['sheet']}»)")
+            click.echo(f"  mẫu: {item['template']}")
+            if item.get("error"):
+                click.echo(f"  LỖI: {item['error']}")
+                continue
+            click.echo(f"  trường: {', '.join(item['fields'])}")
+            optional = sorted(set(item["fields"]) - set(item["required"]))
+            if optional:
+                click.echo(f"  được để trống: {', '.join(optional)}")
+            if item["unknown"]:
+                click.echo(f"  SỔ KHÔNG CÓ: {', '.join(item['unknown'])}")
+        click.echo(f"{len(report) - len(bad)}/{len(report)} mẫu dùng được." if bad else
+                   f"Cả {len(report)} mẫu dùng được.")
+    sys.exit(EXIT_PROBLEMS if bad else EXIT_OK)
+
+
+@cli.command(cmd("statistics").cli_name)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--period", help="Kỳ báo cáo: 2024-M03 (tháng), 2024-Q1 (quý), 2024-H1 (6 tháng), 2024 (năm); "
+                               "mặc định 6 tháng chứa ngày --today.")
+@click.option("--today", help="Ngày tính thời hạn quá hạn, sắp hết hạn (YYYY-MM-DD); mặc định hôm nay.")
+@click.option("--out", "outs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Ghi báo cáo: .docx (báo cáo Word có bảng và biểu đồ) hoặc .xlsx (sheet Thống kê); "
+                   "dùng nhiều lần được.")
+@click.option("--write", is_flag=True, help="Ghi (thay) sheet «Thống kê» vào sổ PATH (tệp cũ được sao lưu trước).")
+@click.option("--json", "as_json", is_flag=True, help="In số liệu dạng JSON.")
+def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Path, ...], write: bool,
+              as_json: bool) -> None:
+    """Thống kê số liệu của sổ PATH cho lãnh đạo: theo KSV, PVT, loại, giai đoạn, số hóa, thời hạn, quyết định."""
+    from macros_py.ledger.reader import LedgerError, read_ledger
+    from macros_py.ledger.values import fmt_date
+    from macros_py.stats.periods import PeriodError, half_year_of, parse_period
+    from macros_py.stats.report import save_report
+    from macros_py.stats.sheet import (
+        save_statistics_workbook,
+        write_statistics_to_ledger,
+    )
+    from macros_py.stats.summaries import compute_statistics, format_share
+    from macros_py.workbook.safefile import FileBusy
+
+    day = _parse_day(today)
+    bad = [o for o in outs if o.suffix.lower() not in (".docx", ".xlsx")]
+    if bad:
+        raise Failure(f"--out «{bad[0].name}»: cần đuôi .docx hoặc .xlsx.")
+    try:
+        chosen = parse_period(period) if period else half_year_of(day)
+        ledger = read_ledger(path)
+        stats = compute_statistics(ledger, chosen, day)
+    except (LedgerError, PeriodError) as exc:
+        raise Failure(str(exc)) from None
+    except ValueError as exc:  # a contradictory calendar in Cấu hình
+        raise Failure(str(exc)) from None
+    echo_note = (lambda text: click.echo(text, err=True)) if as_json else click.echo
+    if as_json:
+        click.echo(json.dumps(stats.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(f"Sổ «{path.name}», kỳ {chosen.label} ({chosen.span}); thời hạn tính đến ngày {fmt_date(day)}.")
+        for table in stats.tables:
+            click.echo(f"{table.title}:")
+            for label, values in [*table.rows, *([("Cộng", table.total)] if table.total is not None else [])]:
+                shown = ", ".join(f"{c}: {format_share(v) if j in table.shares else v}"
+                                  for j, (c, v) in enumerate(zip(table.columns, values)))
+                click.echo(f"  - {label}: {shown}")
+    try:
+        for out in outs:
+            if out.suffix.lower() == ".docx":
+                save_report(out, stats, ledger.settings)
+            else:
+                save_statistics_workbook(out, stats)
+            echo_note(f"Đã ghi: {out}")
+        if write:
+            sheet, saved = write_statistics_to_ledger(path, stats)
+            echo_note(f"Đã ghi sheet «{sheet}» vào sổ; tệp cũ được sao lưu tại: {saved}")
+    except FileBusy as exc:
+        raise Failure(str(exc)) from None
+    except OSError as exc:
+        raise Failure(f"không ghi được: {exc.strerror or exc}.") from None
+    if ledger.problems:
+        echo_note(f"Lưu ý: sổ có {len(ledger.problems)} lỗi nhập liệu (kiemsat check); ô lỗi không được tính.")
+    sys.exit(EXIT_PROBLEMS if ledger.problems else EXIT_OK)
+
+
+@cli.group(cmd("send_alerts").cli_name)
+def alerts_group() -> None:
+    """Cảnh báo thời hạn qua thư điện tử cho Kiểm sát viên và lãnh đạo."""
+
+
+def _alerts_config(config_path: Path | None):  # noqa: ANN202 - mailer.config is imported lazily
+    from mailer.config import ConfigError, load_config
+
+    try:
+        return load_config(config_path)
+    except ConfigError as exc:
+        raise Failure(str(exc)) from None
+
+
+@alerts_group.command("run-once")
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--today", help="Ngày làm mốc (YYYY-MM-DD); mặc định hôm nay.")
+@click.option("--dry-run", is_flag=True, help="Chỉ liệt kê thư sẽ gửi; không gửi, không ghi gì.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp cấu hình cảnh báo (TOML); mặc định canh-bao.toml trong thư mục cấu hình của kiemsat.")
+@click.option("--outbox", "outbox_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Ghi thư thành tệp .eml vào thư mục này thay vì gửi qua máy chủ thư.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+def alerts_run_once_cmd(paths: tuple[Path, ...], today: str | None, dry_run: bool, config_path: Path | None,
+                        outbox_dir: Path | None, as_json: bool) -> None:
+    """Gửi một lần các cảnh báo đến hạn của các sổ PATH (mặc định: các sổ trong tệp cấu hình)."""
+    from mailer.config import ConfigError
+    from mailer.service import run_once, setup_logging
+
+    day = _parse_day(today)
+    config = _alerts_config(config_path)
+    ledgers = list(paths) or config.ledgers
+    if not ledgers:
+        raise Failure("chưa có sổ nào: ghi đường dẫn sổ sau lệnh, hoặc khai báo «ledgers» trong tệp cấu hình.")
+    if not dry_run:
+        setup_logging(config.log_file)
+    try:
+        result = run_once(ledgers, day, config=config, outbox_dir=outbox_dir, dry_run=dry_run)
+    except ConfigError as exc:
+        raise Failure(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps({
+            "today": day.isoformat(), "dry_run": dry_run, "ledgers": result.ledgers, "planned": result.planned,
+            "new": result.new, "notes": result.notes,
+            "digests": [{"recipient": c.recipient, "subject": c.subject, "alerts": len(c.keys),
+                         "message_id": c.message_id} for c in result.digests],
+            "sent": [vars(d) for d in result.sent], "failed": [vars(d) for d in result.failed],
+            "stopped": result.report.stopped}, ensure_ascii=False, indent=1))
+    else:
+        for line in result.lines():
+            click.echo(line)
+    if result.report.stopped and not result.sent:
+        sys.exit(EXIT_FAIL)
+    sys.exit(EXIT_PROBLEMS if result.failed or result.notes else EXIT_OK)
+
+
+@alerts_group.command("serve")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp cấu hình cảnh báo (TOML).")
+def alerts_serve_cmd(config_path: Path | None) -> None:
+    """Chạy dịch vụ cảnh báo: gửi hằng ngày vào giờ đã đặt, gửi lại thư chưa gửi được (Ctrl+C để dừng)."""
+    from mailer.config import ConfigError
+    from mailer.service import send_time_for, serve
+
+    config = _alerts_config(config_path)
+    if not config.ledgers:
+        raise Failure("tệp cấu hình chưa khai báo sổ nào («ledgers»).")
+    click.echo(f"Dịch vụ cảnh báo: {len(config.ledgers)} sổ, gửi lúc {send_time_for(config).strftime('%H:%M')} "
+               f"hằng ngày; nhật ký: {config.log_file}. Nhấn Ctrl+C để dừng.")
+    try:
+        serve(config)
+    except ConfigError as exc:
+        raise Failure(str(exc)) from None
+
+
+@alerts_group.command("status")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp cấu hình cảnh báo (TOML).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+def alerts_status_cmd(config_path: Path | None, as_json: bool) -> None:
+    """Thư cảnh báo đã gửi, đang chờ gửi và gửi không được."""
+    from mailer.service import status
+
+    config = _alerts_config(config_path)
+    assert config.db_path is not None
+    if not config.db_path.exists():
+        raise Failure(f"chưa có sổ thư cảnh báo «{config.db_path}»: chưa lần nào chạy gửi cảnh báo.")
+    st = status(config.db_path)
+    if as_json:
+        click.echo(json.dumps({"database": str(config.db_path), "alerts": st.alerts, "messages": st.messages,
+                               "waiting": [vars(d) for d in st.waiting], "failed": [vars(d) for d in st.failed],
+                               "last_sent": st.last_sent}, ensure_ascii=False, indent=1))
+    else:
+        a, m = st.alerts, st.messages
+        click.echo(f"Sổ thư cảnh báo: {config.db_path}")
+        click.echo(f"Cảnh báo: {a.get('sent', 0)} đã gửi, {a.get('pending', 0)} chờ gửi, "
+                   f"{a.get('cancelled', 0)} đã hủy (bước đã xong hoặc hạn đã đổi).")
+        click.echo(f"Thư: {m.get('sent', 0)} đã gửi, {len(st.waiting)} chờ gửi, {len(st.failed)} gửi không được"
+                   + (f"; lần gửi gần nhất {st.last_sent} (UTC)." if st.last_sent else "."))
+        for d in st.waiting:
+            click.echo(f"  chờ gửi: {d.recipient}: {d.subject}" + (f" (lỗi lần trước: {d.error})" if d.error else ""))
+        for d in st.failed:
+            click.echo(f"  KHÔNG GỬI ĐƯỢC: {d.recipient}: {d.subject}: {d.error}")
+    sys.exit(EXIT_PROBLEMS if st.failed else EXIT_OK)
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("Đã dừng.", err=True)
+        sys.exit(EXIT_FAIL)
+    except Exception as exc:  # never a traceback for a clerk: one line, exit 2
+        click.echo(f"Lỗi không mong muốn: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(EXIT_FAIL)
+
+
+if __name__ == "__main__":
+    main()

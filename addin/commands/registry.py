@@ -1,0 +1,163 @@
+"""The command registry: every action of the Kiểm sát ribbon, defined once.
+
+From this table come the ribbon XML (`addin/xlam/ribbon.py`), the VBA dispatcher (`addin/xlam/vba.py`), the
+dispatcher on the Python side (`dispatch.py`) and the names of the CLI's sub-commands
+(`addin/commands/cli.py` names each with `cmd(id).cli_name`; a test checks both sides). A command
+whose core is not built yet stays registered with `available=False`: its button is shown
+disabled (the ribbon's getEnabled callback answers False) and pressing it cannot happen.
+
+This module is on the import path of every button press: it imports nothing heavy, and a
+handler is imported only when its command runs (`Command.resolve`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,30}$")  # a valid XML NCName, VBA string and CLI word
+CLI_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,30}$")
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    label_vi: str
+
+
+@dataclass(frozen=True)
+class Command:
+    id: str  # ribbon control id; what the VBA dispatcher passes to Python
+    label_vi: str  # the button's caption
+    tooltip_vi: str  # the screentip's text (supertip)
+    image_mso: str  # a built-in Office icon (imageMso)
+    handler: str  # "package.module:function", imported only when the command runs
+    cli_name: str | None  # the sub-command's name under `kiemsat`; None: ribbon only
+    group: str  # Group.id
+    available: bool = True  # False while the core it needs is not built
+    large: bool = True  # large or normal button
+
+    def resolve(self) -> Callable[..., Any]:
+        """Import the handler's module and return the function (lazily: only this one)."""
+        module_name, _, func = self.handler.partition(":")
+        return getattr(import_module(module_name), func)
+
+
+TAB_ID = "kiemsat_tab"
+TAB_LABEL_VI = "Kiểm sát"
+
+GROUPS: tuple[Group, ...] = (
+    Group("grp_cases", "Hồ sơ, quyết định"),
+    Group("grp_deadlines", "Thời hạn"),
+    Group("grp_ledger", "Sổ theo dõi"),
+    Group("grp_settings", "Cài đặt"),
+)
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        id="decisions", label_vi="Tạo quyết định",
+        tooltip_vi="Tạo quyết định phân công cho các dòng đang chọn (loại quyết định theo sheet: tin báo, "
+                   "án hình sự, dân sự hoặc hành chính, thi hành án): cấp số từ Sổ quyết định, ghi số vào sổ "
+                   "và lưu tệp vào thư mục «quyet_dinh» cạnh sổ, mỗi vụ một thư mục.",
+        image_mso="FileNew", handler="addin.excel.handlers.decide:run", cli_name="decide",
+        group="grp_cases"),
+    Command(
+        id="decisions_inspector", label_vi="QĐ phân công KTV",
+        tooltip_vi="Tạo quyết định phân công Kiểm tra viên nghiên cứu hồ sơ, lập hồ sơ kiểm sát cho các dòng "
+                   "đang chọn ở sheet «Án hình sự» (trên dòng lệnh: kiemsat decide --type kiem-tra-vien).",
+        image_mso="AddressBook", handler="addin.excel.handlers.decide:run_inspector", cli_name=None,
+        group="grp_cases", large=False),
+    Command(
+        id="register_number", label_vi="Cấp số",
+        tooltip_vi="Lấy số quyết định tiếp theo từ Sổ quyết định cho vụ án ở dòng đang chọn (quyết định soạn "
+                   "tay): ghi một dòng mới vào Sổ quyết định với ngày hôm nay.",
+        image_mso="NumberingInsert", handler="addin.excel.handlers.number:run", cli_name=None,
+        group="grp_cases"),
+    Command(
+        id="open_folder", label_vi="Mở hồ sơ",
+        tooltip_vi="Mở thư mục hồ sơ (bản số hóa, quyết định đã tạo) của vụ án ở dòng đang chọn, trong thư "
+                   "mục «quyet_dinh» cạnh sổ.",
+        image_mso="FileOpen", handler="addin.excel.handlers.folder:run", cli_name=None,
+        group="grp_cases"),
+    Command(
+        id="deadlines", label_vi="Kiểm tra thời hạn",
+        tooltip_vi="Tính thời hạn tố tụng của mọi dòng, ghi vào các cột thời hạn và tô màu "
+                   "dòng sắp hết hạn (vàng) và quá hạn (đỏ).",
+        image_mso="CalendarMonthDetailsSplitButton", handler="addin.excel.handlers.deadlines:run",
+        cli_name="deadlines", group="grp_deadlines"),
+    Command(
+        id="send_alerts", label_vi="Gửi cảnh báo ngay",
+        tooltip_vi="Gửi ngay thư cảnh báo các thời hạn sắp đến cho Kiểm sát viên và lãnh đạo, "
+                   "không chờ giờ gửi hằng ngày.",
+        image_mso="NewMailMessage", handler="addin.excel.handlers.alerts:run", cli_name="alerts",
+        group="grp_deadlines"),
+    Command(
+        id="check", label_vi="Kiểm tra sổ",
+        tooltip_vi="Kiểm tra dữ liệu đã nhập: liệt kê từng lỗi với sheet, dòng, cột và cách sửa "
+                   "vào sheet «Lỗi nhập liệu».",
+        image_mso="ReviewAcceptChange", handler="addin.excel.handlers.check:run", cli_name="check",
+        group="grp_ledger"),
+    Command(
+        id="statistics", label_vi="Thống kê",
+        tooltip_vi="Lập sheet thống kê cho lãnh đạo: số vụ theo Kiểm sát viên, theo Phó Viện "
+                   "trưởng, hồ sơ đã số hóa, vụ quá hạn.",
+        image_mso="ChartInsert", handler="addin.excel.handlers.statistics:run", cli_name="stats",
+        group="grp_ledger"),
+    Command(
+        id="settings", label_vi="Cài đặt",
+        tooltip_vi="Mở sheet «Cấu hình» của sổ: tên đơn vị, số ngày cảnh báo, giờ gửi thư, "
+                   "ngày nghỉ bù.",
+        image_mso="ControlProperties", handler="addin.excel.handlers.settings:run", cli_name=None,
+        group="grp_settings"),
+)
+
+_BY_ID: dict[str, Command] = {c.id: c for c in COMMANDS}
+
+
+class UnknownCommand(KeyError):
+    pass
+
+
+def get(command_id: str) -> Command:
+    try:
+        return _BY_ID[command_id]
+    except KeyError:
+        raise UnknownCommand(command_id) from None
+
+
+def cmd(command_id: str) -> Command:
+    """The registry entry `command_id` (what addin/commands/cli.py takes its sub-command names from)."""
+    return get(command_id)
+
+
+def by_group(group_id: str) -> tuple[Command, ...]:
+    return tuple(c for c in COMMANDS if c.group == group_id)
+
+
+def check_registry() -> list[str]:
+    """Inconsistencies in the table (empty when it is sound); a test and the build call it."""
+    errors: list[str] = []
+    group_ids = {g.id for g in GROUPS}
+    seen: set[str] = set()
+    for c in COMMANDS:
+        if not ID_PATTERN.match(c.id):
+            errors.append(f"{c.id}: id must match {ID_PATTERN.pattern}")
+        if c.id in seen or c.id in group_ids or c.id == TAB_ID:
+            errors.append(f"{c.id}: id used twice")
+        seen.add(c.id)
+        if c.group not in group_ids:
+            errors.append(f"{c.id}: unknown group {c.group}")
+        if ":" not in c.handler:
+            errors.append(f"{c.id}: handler must be 'module:function'")
+        if not c.label_vi or not c.tooltip_vi:
+            errors.append(f"{c.id}: label and tooltip are required")
+        if c.cli_name is not None and not CLI_NAME_PATTERN.match(c.cli_name):
+            errors.append(f"{c.id}: cli name must match {CLI_NAME_PATTERN.pattern}")
+    names = [c.cli_name for c in COMMANDS if c.cli_name is not None]
+    for n in set(names):
+        if names.count(n) > 1:
+            errors.append(f"cli name {n} used twice")
+    return errors

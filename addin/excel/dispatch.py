@@ -1,0 +1,77 @@
+"""What a ribbon button runs: `addin.excel.dispatch.run(command_id, addin_version)`.
+
+The VBA dispatcher passes the pressed button's id here through xlwings' RunPython. This module
+is on every press's import path, so it imports only the registry at import time; xlwings, the
+UI and the one handler that runs are imported inside `run`. Nothing escapes as a traceback: an
+expected failure is a Vietnamese message box, anything else a message box that says where the
+details were written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from addin.commands.registry import UnknownCommand, get
+
+
+def _version() -> str:
+    from macros_py import __version__
+
+    return __version__
+
+
+def _log_failure(command_id: str) -> str:
+    """Write the traceback to kiemsat's log file and return its path (or '' if impossible)."""
+    import os
+    import tempfile
+    import traceback
+    from datetime import datetime
+    from pathlib import Path
+
+    folder = Path(os.environ.get("LOCALAPPDATA") or tempfile.gettempdir()) / "kiemsat"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        log = folder / "loi.log"
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {datetime.now():%Y-%m-%d %H:%M:%S} {command_id} (kiemsat {_version()})\n")
+            fh.write(traceback.format_exc())
+        return str(log)
+    except OSError:
+        return ""
+
+
+def run(command_id: str, addin_version: str | None = None, book: Any = None) -> Any:
+    """Run the command `command_id` on `book` (the caller's workbook by default); returns the UI
+    object (its `log` holds every message shown)."""
+    if book is None:
+        import xlwings as xw
+
+        book = xw.Book.caller()
+    from addin.excel.ui import ExcelUI, HandlerError
+
+    ui = ExcelUI(book)
+    try:
+        try:
+            command = get(command_id)
+        except UnknownCommand:
+            ui.error(f"Nút «{command_id}» không có trong kiemsat {_version()} đã cài. Hãy cài lại thanh "
+                     "Kiểm sát cho khớp phiên bản: mở Command Prompt và gõ «kiemsat addin install».")
+            return ui
+        if addin_version and addin_version != _version():
+            ui.status(f"thanh Kiểm sát (bản {addin_version}) khác bản kiemsat đã cài ({_version()}); "
+                      "nên chạy lại «kiemsat addin install».")
+        if not command.available:
+            ui.info(f"Chức năng «{command.label_vi}» đang được xây dựng, chưa dùng được trong bản "
+                    f"kiemsat {_version()}.")
+            return ui
+        try:
+            command.resolve()(book, ui)
+        except HandlerError as exc:
+            ui.error(str(exc))
+        except Exception as exc:  # never a traceback for a clerk
+            where = _log_failure(command_id)
+            detail = f" Chi tiết đã ghi vào tệp: {where}" if where else ""
+            ui.error(f"Lỗi không mong muốn khi chạy «{command.label_vi}»: {type(exc).__name__}: {exc}.{detail}")
+    finally:
+        ui.clear_status()
+    return ui

@@ -1,0 +1,244 @@
+"""The file shell: a closed ledger file dressed as the part of an xlwings `Book` the handlers use,
+so the CLI and the alert service can run a ribbon command on a file with the same code.
+
+`run_on_file(path, command_id)` follows the file rules of kiemsat (`macros_py.workbook.safefile`): it
+refuses while Excel or LibreOffice has the file open, backs it up, writes a temporary file and
+renames it over the original, and does none of that when the command wrote nothing. Values are
+read as Excel last saved them (openpyxl `data_only`: a formula's cached result); writes go into
+the workbook as loaded with its formulas, formats and validation, and into the values view, so a
+handler reads back what it wrote. Only .xlsx files: openpyxl would drop an .xlsm's macros.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from addin.excel.ui import ExcelUI
+
+
+class FileShellError(Exception):
+    """The file cannot be used (message in Vietnamese)."""
+
+
+class FileApp:
+    """What `ExcelUI` asks of `book.app`: a status bar and message boxes, kept for the caller."""
+
+    def __init__(self) -> None:
+        self.status_bar: Any = False
+        self.alerts: list[tuple[str, str]] = []  # (text, mode)
+
+    def alert(self, prompt: str, title: str | None = None, buttons: str = "ok", mode: str | None = None,
+              callback: str | None = None) -> str:
+        self.alerts.append((prompt, mode or ""))
+        return "ok"
+
+
+@dataclass
+class _Cell:
+    row: int
+    column: int
+
+
+def _address(ref: str | tuple[int, int]) -> tuple[int, int]:
+    if isinstance(ref, tuple):
+        return ref
+    letters, row = coordinate_from_string(ref.replace("$", ""))
+    return row, column_index_from_string(letters)
+
+
+class FileRange:
+    def __init__(self, sheet: FileSheet, first: tuple[int, int], last: tuple[int, int]):
+        self.sheet = sheet
+        (self.row, self.column), (self.last_row, self.last_column) = first, last
+        self._ndim: int | None = None
+
+    def options(self, ndim: int | None = None, **_ignored: Any) -> FileRange:
+        self._ndim = ndim
+        return self
+
+    @property
+    def last_cell(self) -> _Cell:
+        return _Cell(self.last_row, self.last_column)
+
+    @property
+    def value(self) -> Any:
+        rows = [list(r) for r in self.sheet.values_ws.iter_rows(
+            min_row=self.row, max_row=self.last_row, min_col=self.column, max_col=self.last_column,
+            values_only=True)]
+        if self._ndim == 2:
+            return rows
+        if len(rows) == 1 and len(rows[0]) == 1:
+            return rows[0][0]
+        if len(rows) == 1:
+            return rows[0]
+        if all(len(r) == 1 for r in rows):
+            return [r[0] for r in rows]
+        return rows
+
+    @value.setter
+    def value(self, data: Any) -> None:
+        """As xlwings: a 2-D list is written from the top-left cell in its own shape, a 1-D list
+        along one row, a single value into every cell of the range."""
+        if isinstance(data, (list, tuple)):
+            rows = [list(r) for r in data] if data and isinstance(data[0], (list, tuple)) else [list(data)]
+            for i, row in enumerate(rows):
+                for j, v in enumerate(row):
+                    self.sheet.set(self.row + i, self.column + j, v)
+        else:
+            for r in range(self.row, self.last_row + 1):
+                for c in range(self.column, self.last_column + 1):
+                    self.sheet.set(r, c, data)
+
+
+class FileSheet:
+    def __init__(self, book: FileBook, ws: Worksheet, values_ws: Worksheet):
+        self.book, self.ws, self.values_ws = book, ws, values_ws
+
+    @property
+    def name(self) -> str:
+        return self.ws.title
+
+    @property
+    def used_range(self) -> FileRange:
+        return FileRange(self, (1, 1), (self.values_ws.max_row, self.values_ws.max_column))
+
+    def range(self, first: str | tuple[int, int], last: str | tuple[int, int] | None = None) -> FileRange:
+        a = _address(first)
+        return FileRange(self, a, _address(last) if last is not None else a)
+
+    def set(self, row: int, column: int, value: Any) -> None:
+        self.ws.cell(row, column).value = value
+        self.values_ws.cell(row, column).value = value
+        self.book.changed = True
+
+    def clear_contents(self) -> None:
+        for ws in (self.ws, self.values_ws):
+            for row in ws.iter_rows():
+                for cell in row:
+                    cell.value = None
+        self.book.changed = True
+
+    def delete(self) -> None:
+        self.book._remove(self)
+
+    def activate(self) -> None:
+        """Make it the sheet the file opens on (not worth saving the file for on its own)."""
+        self.book.wb.active = self.book.wb.worksheets.index(self.ws)
+
+
+class FileSheets:
+    def __init__(self, book: FileBook):
+        self._book = book
+
+    def _all(self) -> list[FileSheet]:
+        return self._book._sheets
+
+    def __iter__(self) -> Iterator[FileSheet]:
+        return iter(list(self._all()))
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __getitem__(self, key: int | str) -> FileSheet:
+        if isinstance(key, int):
+            return self._all()[key]
+        for s in self._all():
+            if s.name == key:
+                return s
+        raise KeyError(key)
+
+    def add(self, name: str, before: FileSheet | None = None, after: FileSheet | None = None) -> FileSheet:
+        return self._book._add(name, before, after)
+
+
+class FileBook:
+    """A workbook file as the handlers see an xlwings Book (`name`, `sheets`, `app`)."""
+
+    def __init__(self, path: Path, wb: Workbook, values: Workbook):
+        self.path, self.wb, self.values = path, wb, values
+        self.name = path.name
+        self.fullname = str(path)
+        self.app = FileApp()
+        self.changed = False
+        self._sheets = [FileSheet(self, ws, values[ws.title]) for ws in wb.worksheets]
+        self.sheets = FileSheets(self)
+
+    def _add(self, name: str, before: FileSheet | None, after: FileSheet | None) -> FileSheet:
+        if before is not None:
+            index = self._sheets.index(before)
+        elif after is not None:
+            index = self._sheets.index(after) + 1
+        else:
+            index = 0
+        sheet = FileSheet(self, self.wb.create_sheet(name, index), self.values.create_sheet(name, index))
+        self._sheets.insert(index, sheet)
+        self.changed = True
+        return sheet
+
+    def _remove(self, sheet: FileSheet) -> None:
+        self.wb.remove(sheet.ws)
+        self.values.remove(sheet.values_ws)
+        self._sheets.remove(sheet)
+        self.changed = True
+
+
+class _NothingWritten(Exception):
+    pass
+
+
+@dataclass
+class FileRun:
+    ui: ExcelUI
+    backup: Path | None  # the copy of the file before the command; None when nothing was written
+
+
+def run_on_file(path: str | Path, command_id: str) -> FileRun:
+    """Run the ribbon command `command_id` on the closed workbook file `path`.
+
+    Raises `macros_py.workbook.safefile.FileBusy` while the file is open, `FileShellError` for a file that
+    is not an .xlsx workbook or cannot be loaded. What the clerk would have seen is in `ui.log`.
+    """
+    from openpyxl import load_workbook
+
+    from addin.excel import dispatch
+    from macros_py.workbook.safefile import FileBusy, edit_workbook, ensure_not_open
+
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise FileShellError(f"chỉ ghi được vào sổ dạng .xlsx; «{path.name}» là tệp {path.suffix or 'không đuôi'}. "
+                             "Hãy lưu sổ thành .xlsx trong Excel, hoặc dùng nút trên thanh Kiểm sát trong Excel.")
+    if not path.is_file():
+        raise FileShellError(f"không thấy tệp «{path}».")
+    ensure_not_open(path)
+    outcome: list[ExcelUI] = []
+
+    def edit(wb: Workbook) -> None:
+        values = load_workbook(path, data_only=True)
+        try:
+            book = FileBook(path, wb, values)
+            outcome.append(dispatch.run(command_id, book=book))
+        finally:
+            values.close()
+        if not book.changed:
+            raise _NothingWritten
+
+    try:
+        _, backup = edit_workbook(path, edit)
+    except _NothingWritten:
+        return FileRun(outcome[0], None)
+    except (FileBusy, OSError, ImportError):
+        raise
+    except Exception as exc:
+        if outcome:  # the command ran: the failure is in saving
+            raise
+        raise FileShellError(f"không mở được «{path.name}»: {type(exc).__name__}: {exc}.") from None
+    return FileRun(outcome[0], backup)

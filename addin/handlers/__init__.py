@@ -1,1 +1,0 @@
-"""Ribbon handlers: `run(book, ui)` on the caller's xlwings Book; see `addin/commands.py`."""

@@ -1,0 +1,185 @@
+"""Pure date arithmetic for Vietnamese procedural time limits.
+
+Every function takes and returns ``datetime.date``; the returned date is the
+*last day* of the limit: the limit runs until 24:00 of that day.
+
+Three counting methods, named by plain strings so a rules table (TOML) can
+refer to them:
+
+``"criminal"`` -- BLTTHS 2015, Điều 134 khoản 1 (tin báo, điều tra, truy tố,
+    chuẩn bị xét xử, kháng cáo, kháng nghị):
+
+    * day-based: "thời hạn sẽ hết vào lúc 24 giờ ngày cuối cùng của thời hạn".
+      Điều 134 does not say whether the start day ("kể từ ngày tiếp nhận",
+      "kể từ ngày tuyên án") is day 1.  Reading chosen here: **the start day
+      counts as day 1**, so 20 days from a tin báo received on 01/03 end on
+      20/03.  This is the reading the joint circular applies to the only
+      worked example in this area (TTLT 04/2018/TTLT-VKSNDTC-BCA-BQP Điều 17:
+      detention "kể từ ngày 11/4/2018 đến hết ngày 03/6/2018" counts 11/4 as
+      day 1), it is the earlier (safe) deadline for a procuracy alert, and it
+      differs on purpose from the Civil Code rule used by ``"civil"``.  It was
+      NOT confirmed against a guidance text written for these limits (TTLT
+      01/2017 on tin báo only repeats "20 ngày kể từ ngày tiếp nhận"); a unit
+      that reads it the other way can pass ``first_day_counts=False``.
+    * month-based: "hết vào ngày trùng của tháng sau; nếu tháng đó không có
+      ngày trùng thì thời hạn hết vào ngày cuối cùng của tháng đó"
+      (31/01 + 1 month -> 28/02, or 29/02 in a leap year).
+    * "nếu thời hạn hết vào ngày nghỉ thì ngày làm việc đầu tiên tiếp theo được
+      tính là ngày cuối cùng của thời hạn" -- applied to both kinds.
+
+``"custody"`` -- tạm giữ, tạm giam (Điều 134 khoản 1 đoạn cuối; TTLT
+    04/2018 Điều 17): the limit ends on the date written in the order, runs
+    through weekends, holidays and Tết (no day-off shift), one month = 30
+    days, and the first day counts as day 1.
+
+``"civil"`` -- BLTTDS 2015 and Luật TTHC 2015 count as the Bộ luật Dân sự
+    2015, Điều 147-148: the first day is not counted (the limit starts the
+    next day), months end on the corresponding date (last day of the month if
+    there is none), and a limit whose last day is a weekend day or holiday
+    ends at the end of the next working day.
+
+When both ``months`` and ``days`` are given (rare: most rules use one unit and
+model an extension as a separate step), the months are applied first with
+the same-date rule and the days are then counted on from that date.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from datetime import date, timedelta
+from typing import Literal, get_args
+
+from macros_py.law.workcalendar import WorkCalendar
+
+__all__ = [
+    "METHODS",
+    "Method",
+    "add_months",
+    "civil_due",
+    "compute_due",
+    "criminal_due",
+    "custody_end",
+    "custody_extension_end",
+    "days_left",
+]
+
+Method = Literal["criminal", "custody", "civil"]
+METHODS: tuple[str, ...] = get_args(Method)
+
+CUSTODY_DAYS_PER_MONTH = 30
+
+_default_calendar: WorkCalendar | None = None
+
+
+def _calendar_or_default(cal: WorkCalendar | None) -> WorkCalendar:
+    global _default_calendar
+    if cal is not None:
+        return cal
+    if _default_calendar is None:
+        _default_calendar = WorkCalendar.default()
+    return _default_calendar
+
+
+def _check_length(days: int, months: int) -> None:
+    if days < 0 or months < 0:
+        raise ValueError("Thời hạn không được là số âm.")
+    if days == 0 and months == 0:
+        raise ValueError("Thời hạn phải có ít nhất 1 ngày hoặc 1 tháng.")
+
+
+def add_months(d: date, months: int) -> date:
+    """Same date ``months`` later; the month's last day if that date does not exist."""
+    if months < 0:
+        raise ValueError("Số tháng không được là số âm.")
+    index = d.month - 1 + months
+    year, month = d.year + index // 12, index % 12 + 1
+    last = _calendar.monthrange(year, month)[1]
+    return date(year, month, min(d.day, last))
+
+
+def criminal_due(
+    start: date,
+    *,
+    days: int = 0,
+    months: int = 0,
+    calendar: WorkCalendar | None = None,
+    first_day_counts: bool = True,
+) -> date:
+    """Last day of a BLTTHS 2015 limit (Điều 134), shifted off days off.
+
+    ``start`` is the day of the triggering event (tin báo received, case
+    instituted, file received, judgment pronounced...).
+    """
+    _check_length(days, months)
+    if months:
+        end = add_months(start, months) + timedelta(days=days)
+    elif first_day_counts:
+        end = start + timedelta(days=days - 1)
+    else:
+        end = start + timedelta(days=days)
+    return _calendar_or_default(calendar).next_working_day(end)
+
+
+def custody_end(start: date, *, months: int = 0, days: int = 0) -> date:
+    """Last day of a tạm giữ / tạm giam period starting on ``start`` (day 1).
+
+    No shift for weekends or holidays; one month counts as 30 days.
+    Example (TTLT 04/2018): 1 month 24 days from 11/04/2018 -> 03/06/2018.
+    """
+    _check_length(days, months)
+    total = months * CUSTODY_DAYS_PER_MONTH + days
+    return start + timedelta(days=total - 1)
+
+
+def custody_extension_end(previous_end: date, *, months: int = 0, days: int = 0) -> date:
+    """Last day of an extension (gia hạn) that follows on from ``previous_end``.
+
+    The extension starts the day after the previous period's last day, so
+    3 days of tạm giữ from 01/03 (01-03/03) extended by 3 days ends on 06/03.
+    """
+    return custody_end(previous_end + timedelta(days=1), months=months, days=days)
+
+
+def civil_due(
+    start: date,
+    *,
+    days: int = 0,
+    months: int = 0,
+    calendar: WorkCalendar | None = None,
+) -> date:
+    """Last day of a BLTTDS / TTHC limit counted as Bộ luật Dân sự 2015 Điều 147-148."""
+    _check_length(days, months)
+    # Day 1 is the day after ``start`` (Điều 147 khoản 1), so day N is start + N.
+    end = add_months(start, months) + timedelta(days=days)
+    return _calendar_or_default(calendar).next_working_day(end)
+
+
+def compute_due(
+    start: date,
+    *,
+    days: int = 0,
+    months: int = 0,
+    method: Method | str,
+    calendar: WorkCalendar | None = None,
+) -> date:
+    """Common entry point for the rules table.
+
+    ``method`` is one of ``"criminal"``, ``"custody"``, ``"civil"``.
+    ``calendar`` is ignored for ``"custody"``; when omitted for the other
+    methods, ``WorkCalendar.default()`` (public holidays only) is used.
+    """
+    if method == "criminal":
+        return criminal_due(start, days=days, months=months, calendar=calendar)
+    if method == "custody":
+        return custody_end(start, months=months, days=days)
+    if method == "civil":
+        return civil_due(start, days=days, months=months, calendar=calendar)
+    raise ValueError(
+        f"Cách tính thời hạn không hợp lệ: {method!r} "
+        f"(chỉ chấp nhận: {', '.join(METHODS)})."
+    )
+
+
+def days_left(due: date, today: date) -> int:
+    """Days remaining until ``due``: 0 on the due day itself, negative once overdue."""
+    return (due - today).days

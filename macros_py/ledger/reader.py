@@ -1,0 +1,638 @@
+"""Reading ledgers: our template and the workbooks clerks made themselves.
+
+python-calamine reads the cells (an order of magnitude faster than openpyxl). The reader then
+finds each sheet (by name, or by its headers), finds the header row (below any title block,
+one or two rows, merged cells), maps headers to schema columns through their synonyms, and
+converts every cell column by column. Problems are collected, never raised: valid rows still
+come through. Only a file that cannot be opened at all raises `LedgerError`.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from operator import itemgetter
+from pathlib import Path
+from typing import Any, Protocol
+from xml.etree import ElementTree
+
+from python_calamine import CalamineWorkbook
+
+from macros_py.ledger.problems import Problem, column_index, column_letter
+from macros_py.ledger.schema import (
+    LEDGER_SHEETS,
+    OWN_SHEETS,
+    SETTINGS,
+    SETTINGS_SHEET,
+    SETTINGS_SHEET_SYNONYMS,
+    Column,
+    Kind,
+    SheetSpec,
+)
+from macros_py.ledger.values import (
+    MAX_DATE,
+    MIN_DATE,
+    PARSERS,
+    BadValue,
+    ChoiceMatcher,
+    display,
+    fold,
+    squash,
+)
+
+HEADER_SEARCH_ROWS = 25
+MIN_HEADER_MATCHES = 2
+
+
+class LedgerError(Exception):
+    """The file cannot be read at all. The message is one Vietnamese sentence for the clerk."""
+
+
+class Record:
+    """One ledger row: typed values by column key, plus the clerk's own extra columns."""
+
+    __slots__ = ("sheet", "row", "values", "extra", "problems")
+
+    def __init__(self, sheet: str, row: int, values: dict[str, Any], extra: dict[str, Any]):
+        self.sheet = sheet  # schema sheet key
+        self.row = row  # Excel row number
+        self.values = values
+        self.extra = extra  # header label -> raw value, for columns the schema does not know
+        self.problems = 0  # how many problems this row has (its bad cells read as None)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self.values.get(key)
+        return default if value is None else value
+
+    def __repr__(self) -> str:
+        return f"Record({self.sheet!r}, row={self.row}, {self.values!r})"
+
+
+@dataclass
+class SheetData:
+    spec: SheetSpec
+    name: str  # the sheet's name in the file
+    header_row: int  # Excel row number of the (lower) header row
+    columns: dict[str, int]  # schema key -> 0-based column index
+    extra_columns: dict[int, str]  # 0-based column index -> header text
+    records: list[Record] = field(default_factory=list)
+
+
+@dataclass
+class Ledger:
+    path: Path
+    sheets: dict[str, SheetData]  # by schema key, only the sheets found
+    settings: dict[str, Any]
+    problems: list[Problem]
+    unknown_sheets: list[str]
+
+    def records(self, key: str) -> list[Record]:
+        data = self.sheets.get(key)
+        return data.records if data else []
+
+
+# ---------------------------------------------------------------- opening the file
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def open_workbook(path: Path) -> CalamineWorkbook:
+    if not path.exists():
+        raise LedgerError(f"Không tìm thấy tệp «{path}».")
+    if path.is_dir():
+        raise LedgerError(f"«{path}» là một thư mục, không phải tệp Excel.")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+            ole = head == _OLE_MAGIC and "EncryptedPackage".encode("utf-16-le") in fh.read(1 << 20)
+    except OSError as exc:
+        raise LedgerError(f"Không mở được tệp «{path}»: {exc.strerror or exc}.") from None
+    if ole:
+        raise LedgerError(f"Tệp «{path.name}» được đặt mật khẩu; hãy gỡ mật khẩu trong Excel rồi thử lại.")
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several types for a file that is not a workbook
+        if "password" in str(exc).lower() or type(exc).__name__ == "PasswordError":
+            raise LedgerError(
+                f"Tệp «{path.name}» được đặt mật khẩu; hãy gỡ mật khẩu trong Excel rồi thử lại.") from None
+        raise LedgerError(f"Tệp «{path.name}» không phải sổ Excel đọc được (.xlsx, .xlsm, .xls, .ods).") from None
+
+
+_ERROR_CELL = re.compile(rb'<c\b([^>]*?\bt="e"[^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def scan_error_cells(path: Path, sheet_names: set[str]) -> dict[str, dict[tuple[int, int], str]]:
+    """Cells holding an error value (#VALUE!, #REF!, ...) per sheet, as {(row0, col0): text}.
+
+    python-calamine reads error cells as empty strings (python-calamine issue #105), which would
+    hide a broken formula; so the sheet XML of .xlsx files is scanned for cells of type "e".
+    """
+    found: dict[str, dict[tuple[int, int], str]] = {}
+    if not zipfile.is_zipfile(path):
+        return found
+    with zipfile.ZipFile(path) as zf:
+        try:
+            book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+        except (KeyError, ElementTree.ParseError):
+            return found
+        targets = {r.get("Id"): r.get("Target", "") for r in rels}
+        for sheet in book.iter():
+            if not sheet.tag.endswith("}sheet") or sheet.get("name") not in sheet_names:
+                continue
+            target = targets.get(sheet.get(f"{_REL_NS}id"), "")
+            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            try:
+                xml = zf.read(part)
+            except KeyError:
+                continue
+            if b't="e"' not in xml:
+                continue
+            cells: dict[tuple[int, int], str] = {}
+            for m in _ERROR_CELL.finditer(xml):
+                ref = _CELL_REF.search(m.group(1))
+                value = _CELL_VALUE.search(m.group(2) or b"")
+                if ref:
+                    key = (int(ref.group(2)) - 1, column_index(ref.group(1).decode()))
+                    cells[key] = value.group(1).decode() if value else "#ERROR"
+            found[sheet.get("name")] = cells
+    return found
+
+
+# ---------------------------------------------------------------- finding sheets and headers
+
+
+def _label_index(spec: SheetSpec) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for col in spec.columns:
+        for label in (col.label, *col.synonyms):
+            index.setdefault(fold(label), col.key)
+    return index
+
+
+_LABELS = {spec.key: _label_index(spec) for spec in LEDGER_SHEETS}
+_SHEET_NAMES = {fold(name): spec for spec in LEDGER_SHEETS for name in (spec.title, *spec.synonyms)}
+_SETTINGS_NAMES = {fold(n) for n in (SETTINGS_SHEET, *SETTINGS_SHEET_SYNONYMS)}
+_OWN_SHEETS = {fold(n) for n in OWN_SHEETS}
+_NUMBERING = re.compile(r"^\(?\d{1,2}\)?$")
+
+
+def _filled_header_rows(rows: list[list[Any]], merged: list) -> list[list[str]]:
+    """The first rows as text, each merged range filled with its top-left value."""
+    top = [[squash(display(v)) if v != "" else "" for v in row] for row in rows[:HEADER_SEARCH_ROWS]]
+    for (r1, c1), (r2, c2) in merged or ():
+        if r1 >= len(top):
+            continue
+        value = top[r1][c1] if c1 < len(top[r1]) else ""
+        for r in range(r1, min(r2 + 1, len(top))):
+            for c in range(c1, min(c2 + 1, len(top[r]))):
+                top[r][c] = value
+    return top
+
+
+def _match_row(top: list[list[str]], r: int, labels: dict[str, str]) -> dict[int, str]:
+    """Column index -> schema key for header row r (with row r-1 as a possible group header)."""
+    matched: dict[int, str] = {}
+    row = top[r]
+    above = top[r - 1] if r > 0 else []
+    for c, child in enumerate(row):
+        parent = above[c] if c < len(above) else ""
+        candidates = []
+        if parent and child and parent != child:
+            candidates.append(f"{parent} {child}")
+        if child:
+            candidates.append(child)
+        elif parent:
+            candidates.append(parent)
+        for cand in candidates:
+            key = labels.get(cand)
+            if key:
+                matched[c] = key
+                break
+    return matched
+
+
+@dataclass
+class Header:
+    row: int  # 0-based index of the (lower) header row
+    matched: dict[int, str]  # column index -> schema key
+    labels: dict[int, str]  # column index -> header text as written, for every non-empty header cell
+
+
+def find_header(rows: list[list[Any]], merged: list, spec: SheetSpec) -> Header | None:
+    """The header row is the row (with the one above it) that names most schema columns."""
+    raw = _filled_header_rows(rows, merged)
+    top = [[fold(v) if v else "" for v in row] for row in raw]
+    labels = _LABELS[spec.key]
+    best: tuple[int, dict[int, str]] | None = None
+    best_score = 0
+    for r in range(len(top)):
+        matched = _match_row(top, r, labels)
+        score = len(set(matched.values()))
+        if score > best_score:
+            best, best_score = (r, matched), score
+    if best is None or best_score < min(MIN_HEADER_MATCHES, len(spec.columns)):
+        return None
+    r, matched = best
+    above = raw[r - 1] if r > 0 else []
+    texts = {c: v or (above[c] if c < len(above) else "") for c, v in enumerate(raw[r])}
+    return Header(r, matched, {c: t for c, t in texts.items() if t})
+
+
+# ---------------------------------------------------------------- converting cells
+
+
+def _parser(col: Column) -> Callable[[Any], Any]:
+    if col.kind is Kind.CHOICE:
+        assert col.choices is not None
+        return ChoiceMatcher(col.choices)
+    return PARSERS[col.kind]
+
+
+_PARSERS: dict[tuple[str, str], Callable[[Any], Any]] = {
+    (spec.key, col.key): _parser(col) for spec in LEDGER_SHEETS for col in spec.columns
+}
+
+
+def _is_blank(v: Any) -> bool:
+    return v == "" or v is None or (type(v) is str and not v.strip())
+
+
+class _SheetReader:
+    def __init__(self, spec: SheetSpec, name: str, rows: list[list[Any]], merged: list,
+                 errors: dict[tuple[int, int], str], problems: list[Problem]):
+        self.spec, self.name, self.rows, self.errors, self.problems = spec, name, rows, errors, problems
+        self.merged = merged
+
+    def problem(self, row0: int | None, col0: int | None, value: Any, message: str,
+                column: str | None = None) -> None:
+        self.problems.append(Problem(
+            sheet=self.name,
+            row=None if row0 is None else row0 + 1,
+            column=column if column is not None else ("" if col0 is None else column_letter(col0)),
+            value=display(value),
+            message=message,
+        ))
+
+    def read(self) -> SheetData | None:
+        spec, rows = self.spec, self.rows
+        found = find_header(rows, self.merged, spec)
+        if found is None:
+            self.problem(None, None, "", f"không tìm thấy dòng tiêu đề của sổ «{spec.title}» "
+                         f"(cần các cột như: {', '.join(c.label for c in spec.columns[:4])}).")
+            return None
+        header0, matched = found.row, found.matched
+        columns: dict[str, int] = {}
+        for c, key in matched.items():
+            if key in columns:
+                col = spec.column(key)
+                self.problem(header0, c, rows[header0][c],
+                             f"cột «{col.label}» có hai lần (cột {column_letter(columns[key])} và "
+                             f"{column_letter(c)}); kiemsat dùng cột {column_letter(columns[key])}.")
+                continue
+            columns[key] = c
+        extra = {c: label for c, label in found.labels.items() if c not in matched}
+        for col in spec.columns:
+            if col.required and col.key not in columns:
+                self.problem(header0, None, "", f"thiếu cột bắt buộc «{col.label}».", column=col.label)
+        data = SheetData(spec, self.name, header0 + 1, columns, extra)
+        data.records = self._records(header0, columns, extra)
+        return data
+
+    def _records(self, header0: int, columns: dict[str, int], extra: dict[int, str]) -> list[Record]:
+        spec, rows, errors = self.spec, self.rows, self.errors
+        keys = list(columns)
+        idxs = [columns[k] for k in keys]
+        width = max([*idxs, *extra]) + 1 if idxs else 0
+        getter = itemgetter(*idxs) if len(idxs) > 1 else (lambda row, i=idxs[0] if idxs else 0: (row[i],))
+        blank = ("",) * len(idxs)
+        mapped_errors = {rc for rc in errors if rc[1] in set(idxs) and rc[0] > header0}
+
+        start = header0 + 1
+        # an official ledger often numbers its columns (1), (2), ... in the row under the header
+        while start < len(rows) and all(
+                _is_blank(v) or _NUMBERING.match(display(v)) for v in rows[start]) and any(
+                not _is_blank(v) for v in rows[start]):
+            start += 1
+
+        data_rows: list[int] = []
+        for r in range(start, len(rows)):
+            row = rows[r]
+            if len(row) < width:
+                row = rows[r] = row + [""] * (width - len(row))
+            cells = getter(row)
+            if cells == blank or all(_is_blank(v) for v in cells):
+                if not any((r, c) in mapped_errors for c in idxs):
+                    continue
+            data_rows.append(r)
+
+        n = len(data_rows)
+        table = [rows[r] for r in data_rows]
+        converted: list[list[Any]] = []
+        bad: set[tuple[int, str]] = set()  # (position in data_rows, key) of cells with a problem
+        by_column = list(zip(*(row[:width] for row in table))) if table else [()] * width
+        for key, c in zip(keys, idxs):
+            out, failures = self._convert_column(spec.column(key), by_column[c])
+            for j, exc in failures:
+                bad.add((j, key))
+                self.problem(data_rows[j], c, table[j][c], f"«{spec.column(key).label}»: {exc}.")
+            if mapped_errors:
+                for j, r in enumerate(data_rows):
+                    err = errors.get((r, c)) if (r, c) in mapped_errors else None
+                    if err:
+                        bad.add((j, key))
+                        self.problem(r, c, err, f"ô «{spec.column(key).label}» có lỗi công thức {err}; "
+                                     "hãy sửa công thức hoặc nhập giá trị.")
+            converted.append(out)
+
+        sheet_key = spec.key
+        extra_items = list(extra.items())
+        values_iter = zip(*converted) if converted else [()] * n
+        records = [Record(sheet_key, r + 1, dict(zip(keys, values)), {}) for r, values in zip(data_rows, values_iter)]
+        if extra_items:
+            for rec, row in zip(records, table):
+                rec.extra = {label: row[c] for c, label in extra_items if not _is_blank(row[c])}
+        for j, _key in bad:
+            records[j].problems += 1
+
+        self._check_rows(records, columns, dict(zip(keys, converted)), bad)
+        return records
+
+    def _convert_column(self, col: Column, cells: Sequence[Any]) -> tuple[Sequence[Any], list[tuple[int, BadValue]]]:
+        """Typed values for one column, and (position, reason) for each cell that does not fit.
+
+        Ledgers repeat themselves (staff, offences, categories, dates), so each distinct value
+        is parsed once. Booleans compare equal to 1 and 0, so a column holding any is parsed cell by cell.
+        """
+        parse = _PARSERS[(self.spec.key, col.key)]
+        failures: list[tuple[int, BadValue]] = []
+        kinds = set(map(type, cells))
+        if kinds == {date} and MIN_DATE <= min(cells) and max(cells) <= MAX_DATE:
+            return cells, failures  # a column of real dates, as in our template: nothing to convert
+        if bool in kinds:
+            out = []
+            for j, v in enumerate(cells):
+                try:
+                    out.append(None if v == "" else parse(v))
+                except BadValue as exc:
+                    out.append(None)
+                    failures.append((j, exc))
+            return out, failures
+        results: dict[Any, Any] = {"": None}
+        broken = False
+        for v in set(cells):
+            if v in results:
+                continue
+            try:
+                results[v] = parse(v)
+            except BadValue as exc:
+                results[v] = exc
+                broken = True
+        out = [results[v] for v in cells]
+        if broken:
+            for j, v in enumerate(out):
+                if isinstance(v, BadValue):
+                    failures.append((j, v))
+                    out[j] = None
+        return out, failures
+
+    def _check_rows(self, records: list[Record], columns: dict[str, int], values: dict[str, Sequence[Any]],
+                    bad: set[tuple[int, str]]) -> None:
+        """Required, unique and date-order checks, column by column over the converted values."""
+        spec = self.spec
+        for col in spec.columns:
+            if col.key not in columns:
+                continue
+            c = columns[col.key]
+            column = values[col.key]
+            if col.required:
+                for j in [j for j, v in enumerate(column) if v is None]:
+                    if (j, col.key) not in bad:
+                        records[j].problems += 1
+                        self.problem(records[j].row - 1, c, "", f"«{col.label}» không được để trống.")
+            if col.unique:
+                seen: dict[Any, int] = {}
+                for rec, v in zip(records, column):
+                    if v is None:
+                        continue
+                    k = v.lower() if isinstance(v, str) else v
+                    if k in seen:
+                        rec.problems += 1
+                        self.problem(rec.row - 1, c, v, f"«{col.label}» trùng với dòng {seen[k]}; "
+                                     "mỗi dòng cần một giá trị riêng.")
+                    else:
+                        seen[k] = rec.row
+            if col.not_before and col.not_before in columns:
+                other = spec.column(col.not_before)
+                for rec, v, start in zip(records, column, values[other.key]):
+                    if v is not None and start is not None and v < start:
+                        rec.problems += 1
+                        self.problem(rec.row - 1, c, v, f"«{col.label}» ({display(v)}) sớm hơn "
+                                     f"«{other.label}» ({display(start)}); hãy kiểm tra lại ngày.")
+
+
+# ---------------------------------------------------------------- settings
+
+
+def _read_settings(name: str, rows: list[list[Any]], problems: list[Problem]) -> dict[str, Any]:
+    settings: dict[str, Any] = {s.key: s.default for s in SETTINGS}
+    labels = {fold(label): s for s in SETTINGS for label in (s.label, *s.synonyms)}
+    for r, row in enumerate(rows):
+        first = next((c for c, v in enumerate(row) if not _is_blank(v)), None)
+        if first is None or first + 1 >= len(row):
+            continue
+        setting = labels.get(fold(display(row[first])))
+        if setting is None:
+            continue
+        c, raw = first + 1, row[first + 1]  # the value sits right of its label
+        parser = PARSERS[setting.kind]
+        try:
+            value = parser(raw)
+        except BadValue as exc:
+            problems.append(Problem(name, r + 1, column_letter(c), display(raw),
+                                    f"«{setting.label}»: {exc}; tạm dùng giá trị mặc định {setting.default}."))
+            continue
+        if value is not None:
+            settings[setting.key] = value
+    return settings
+
+
+# ---------------------------------------------------------------- the whole ledger
+
+
+def _assign_sheets(wb: CalamineWorkbook) -> tuple[dict[str, tuple[SheetSpec, str]], str | None, list[str]]:
+    """Which file sheet holds which ledger: by name first, then by its headers."""
+    assigned: dict[str, tuple[SheetSpec, str]] = {}
+    settings_sheet = None
+    unknown: list[str] = []
+    for name in wb.sheet_names:
+        key = fold(name)
+        spec = _SHEET_NAMES.get(key)
+        if key in _SETTINGS_NAMES and settings_sheet is None:
+            settings_sheet = name
+        elif spec is not None and spec.key not in assigned:
+            assigned[spec.key] = (spec, name)
+        elif key not in _OWN_SHEETS:
+            unknown.append(name)
+    still_unknown: list[str] = []
+    for name in unknown:
+        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
+        best, best_score = None, 2  # at least three known headers to claim a sheet by its headers
+        for spec in LEDGER_SHEETS:
+            if spec.key in assigned:
+                continue
+            found = find_header(rows, [], spec)
+            if found and len(set(found.matched.values())) > best_score:
+                best, best_score = spec, len(set(found.matched.values()))
+        if best is not None:
+            assigned[best.key] = (best, name)
+        else:
+            still_unknown.append(name)
+    return assigned, settings_sheet, still_unknown
+
+
+@dataclass
+class SheetRows:
+    """One sheet's cells as the reader needs them, from whichever source (file or live Excel)."""
+
+    rows: list[list[Any]]  # every row from row 1, every column from A; '' for an empty cell
+    merged: list = field(default_factory=list)  # ((row0, col0), (row1, col1)) ranges
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # error cells: (row0, col0) -> '#REF!'
+
+
+class WorkbookLike(Protocol):
+    """What sheet assignment needs to peek at: python-calamine's workbook, or an adapter."""
+
+    sheet_names: list[str]
+
+    def get_sheet_by_name(self, name: str) -> Any: ...
+
+
+def read_workbook(source: Path, wb: WorkbookLike, load: Callable[[list[str]], dict[str, SheetRows]]) -> Ledger:
+    """Validate a workbook given by `wb` (for finding its sheets) and `load` (the full rows of the
+    sheets asked for). `read_ledger` gives calamine; the Excel add-in gives the live workbook."""
+    assigned, settings_sheet, unknown = _assign_sheets(wb)
+    wanted = [name for _, name in assigned.values()] + ([settings_sheet] if settings_sheet else [])
+    loaded = load(wanted)
+    problems: list[Problem] = []
+    sheets: dict[str, SheetData] = {}
+    order = {spec.key: i for i, spec in enumerate(LEDGER_SHEETS)}
+    for key in sorted(assigned, key=order.__getitem__):
+        spec, name = assigned[key]
+        got = loaded[name]
+        data = _SheetReader(spec, name, got.rows, got.merged, got.errors, problems).read()
+        if data is not None:
+            sheets[key] = data
+    settings = (_read_settings(settings_sheet, loaded[settings_sheet].rows, problems) if settings_sheet
+                else {s.key: s.default for s in SETTINGS})
+    if not assigned:
+        problems.append(Problem(source.name, None, "", "", "không tìm thấy sổ nào của kiemsat trong tệp (cần "
+                                "các sheet như: " + ", ".join(s.title for s in LEDGER_SHEETS) + ")."))
+    ledger = Ledger(source, sheets, settings, problems, unknown)
+    _cross_check(ledger)
+    return ledger
+
+
+def _calamine_loader(path: Path, wb: CalamineWorkbook) -> Callable[[list[str]], dict[str, SheetRows]]:
+    def load(names: list[str]) -> dict[str, SheetRows]:
+        # the XML scan for error cells runs beside calamine's parsing (both release the GIL)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            scan = pool.submit(scan_error_cells, path, set(names))
+            out = {}
+            for name in names:
+                sheet = wb.get_sheet_by_name(name)
+                out[name] = SheetRows(sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or [])
+            for name, cells in scan.result().items():
+                out[name].errors = cells
+        return out
+    return load
+
+
+def read_ledger(path: str | Path) -> Ledger:
+    """Read and validate a ledger workbook. Raises LedgerError only when the file cannot be read."""
+    path = Path(path)
+    wb = open_workbook(path)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # reading builds millions of small objects and no cycles; the collector only costs time
+    try:
+        return read_workbook(path, wb, _calamine_loader(path, wb))
+    except LedgerError:
+        raise
+    except Exception as exc:  # a corrupt part inside an otherwise valid zip
+        raise LedgerError(f"Không đọc được tệp «{path.name}»: tệp bị hỏng ({type(exc).__name__}).") from None
+    finally:
+        wb.close()
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _cross_check(ledger: Ledger) -> None:
+    """Checks across sheets: staff names against Cán bộ, links such as a defendant's case."""
+    staff_sheet = ledger.sheets.get("can_bo")
+    exact: dict[str, str] = {}
+    folded: dict[str, set[str]] = {}
+    if staff_sheet:
+        for rec in staff_sheet.records:
+            name = rec.values.get("name")
+            if name:
+                exact[name.lower()] = name
+                folded.setdefault(fold(name), set()).add(name)
+
+    def problem(data: SheetData, rec: Record, col: Column, value: Any, message: str) -> None:
+        rec.problems += 1
+        ledger.problems.append(Problem(data.name, rec.row, column_letter(data.columns[col.key]),
+                                       display(value), message))
+
+    for data in ledger.sheets.values():
+        for col in data.spec.columns:
+            if col.key not in data.columns:
+                continue
+            if col.kind is Kind.STAFF and exact:
+                for rec in data.records:
+                    v = rec.values[col.key]
+                    if v is None:
+                        continue
+                    name = exact.get(v.lower())
+                    if name is None and len(folded.get(fold(v), ())) == 1:
+                        name = next(iter(folded[fold(v)]))
+                    if name is None:
+                        problem(data, rec, col, v, f"«{col.label}»: không có trong sheet «{staff_sheet.name}»; "
+                                "cần đúng họ tên như trong danh sách cán bộ.")
+                    else:
+                        rec.values[col.key] = name
+            if col.references:
+                target = ledger.sheets.get(col.references[0])
+                if target is None or col.references[1] not in target.columns:
+                    continue
+                known = {str(r.values[col.references[1]]).lower() for r in target.records
+                         if r.values[col.references[1]] is not None}
+                for rec in data.records:
+                    v = rec.values[col.key]
+                    if v is not None and v.lower() not in known:
+                        problem(data, rec, col, v, f"«{col.label}»: không có vụ án này trong sheet "
+                                f"«{target.name}».")
+    ledger.problems.sort(key=lambda p: (_sheet_order(ledger, p.sheet), p.row or 0, column_index(p.column)
+                                        if p.column.isalpha() and p.column.isupper() else -1))
+
+
+def _sheet_order(ledger: Ledger, name: str) -> int:
+    for i, data in enumerate(ledger.sheets.values()):
+        if data.name == name:
+            return i
+    return len(ledger.sheets)
+
+
+def iter_records(ledger: Ledger) -> Iterator[Record]:
+    for data in ledger.sheets.values():
+        yield from data.records

@@ -1,0 +1,582 @@
+"""The ledger schema: the one place that says which sheets and columns a ledger has.
+
+Everything else derives from it: the template builder (headers, widths, formats, dropdowns),
+the reader (header synonyms, types, required columns), validation, the merge context and
+the statistics. Keys are English identifiers; labels, synonyms and choices are what clerks see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Kind(str, Enum):
+    """How a cell is read and validated."""
+
+    TEXT = "text"
+    DATE = "date"
+    INT = "int"
+    CHOICE = "choice"
+    BOOL = "bool"
+    STAFF = "staff"  # a name that must be in the Cán bộ sheet
+    EMAIL = "email"
+    TIME = "time"
+    DATE_LIST = "date_list"  # dates separated by ";" or "," (settings only)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """A closed list of values, each with the spellings clerks use for it."""
+
+    name: str  # defined name of the dropdown list in the template (ASCII)
+    label: str
+    values: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @property
+    def canonical(self) -> tuple[str, ...]:
+        return tuple(v for v, _ in self.values)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+    width: float = 14
+    choices: Choices | None = None
+    unique: bool = False
+    # another column of the same sheet this date may not precede
+    not_before: str | None = None
+    # (sheet key, column key) this value must exist in, e.g. a defendant's case
+    references: tuple[str, str] | None = None
+    # filled by kiemsat (deadlines), not typed by clerks
+    computed: bool = False
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    key: str
+    title: str  # the sheet name in our template
+    heading: str  # the printed title above the header row
+    table: str  # Excel Table name (ASCII)
+    columns: tuple[Column, ...]
+    synonyms: tuple[str, ...] = ()
+    id_column: str = ""  # the column that names a row in messages (case number, receipt number)
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(f"{self.key}.{key}")
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.columns)
+
+    @property
+    def has_deadlines(self) -> bool:
+        return any(c.computed for c in self.columns)
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    label: str
+    kind: Kind
+    default: object
+    synonyms: tuple[str, ...] = ()
+    hint: str = ""
+
+
+# ---------------------------------------------------------------- choice lists
+
+DATE_FORMAT = "dd/mm/yyyy"  # how every date cell kiemsat writes is shown
+
+CATEGORY = Choices(
+    "DM_LoaiToiPham",
+    "Loại tội phạm",
+    (
+        ("Ít nghiêm trọng", ("ít NT", "INT", "it nghiem trong")),
+        ("Nghiêm trọng", ("NT",)),
+        ("Rất nghiêm trọng", ("rất NT", "RNT")),
+        ("Đặc biệt nghiêm trọng", ("đặc biệt NT", "ĐBNT")),
+    ),
+)
+
+TIP_SOURCE = Choices(
+    "DM_NguonTin",
+    "Nguồn tin",
+    (
+        ("Tố giác", ("tố giác tội phạm",)),
+        ("Tin báo", ("tin báo tội phạm",)),
+        ("Kiến nghị khởi tố", ("kiến nghị", "KNKT")),
+    ),
+)
+
+TIP_OUTCOME = Choices(
+    "DM_KetQuaTinBao",
+    "Kết quả giải quyết tin báo",
+    (
+        ("Khởi tố vụ án", ("khởi tố", "KT", "QĐ khởi tố")),
+        ("Không khởi tố vụ án", ("không khởi tố", "KKT", "QĐ không khởi tố")),
+        ("Tạm đình chỉ", ("tạm đình chỉ giải quyết", "TĐC")),
+        ("Chuyển cơ quan có thẩm quyền", ("chuyển", "chuyển thẩm quyền", "chuyển nguồn tin")),
+    ),
+)
+
+CRIMINAL_STAGE = Choices(
+    "DM_GiaiDoanHinhSu",
+    "Giai đoạn vụ án hình sự",
+    (
+        ("Điều tra", ("đang điều tra",)),
+        ("Điều tra bổ sung", ("trả hồ sơ điều tra bổ sung", "ĐTBS")),
+        ("Phục hồi điều tra", ()),
+        ("Truy tố", ("đang truy tố",)),
+        ("Xét xử sơ thẩm", ("sơ thẩm", "xét xử")),
+        ("Xét xử phúc thẩm", ("phúc thẩm",)),
+        ("Tạm đình chỉ", ("tạm đình chỉ điều tra", "TĐC")),
+        ("Đình chỉ", ("đình chỉ điều tra", "đình chỉ vụ án")),
+        ("Đã xét xử", ("kết thúc", "xong")),
+    ),
+)
+
+CIVIL_TYPE = Choices(
+    "DM_LoaiVuViec",
+    "Loại vụ việc",
+    (
+        ("Dân sự", ("DS",)),
+        ("Hôn nhân và gia đình", ("HNGĐ", "hôn nhân gia đình", "hôn nhân")),
+        ("Kinh doanh, thương mại", ("KDTM", "kinh doanh thương mại", "kinh doanh")),
+        ("Lao động", ("LĐ",)),
+        ("Hành chính", ("HC",)),
+    ),
+)
+
+CIVIL_STAGE = Choices(
+    "DM_GiaiDoanDanSu",
+    "Giai đoạn vụ việc",
+    (
+        ("Chuẩn bị xét xử", ("thụ lý", "đang giải quyết")),
+        ("Xét xử sơ thẩm", ("sơ thẩm",)),
+        ("Xét xử phúc thẩm", ("phúc thẩm",)),
+        ("Tạm đình chỉ", ("TĐC",)),
+        ("Đình chỉ", ()),
+        ("Đã xét xử", ("kết thúc", "xong")),
+    ),
+)
+
+MEASURE = Choices(
+    "DM_BienPhap",
+    "Biện pháp ngăn chặn",
+    (
+        ("Tạm giữ", ()),
+        ("Tạm giam", ()),
+        ("Cấm đi khỏi nơi cư trú", ("cấm đi khỏi nơi cư trú", "CĐKNCT")),
+        ("Bảo lĩnh", ()),
+        ("Đặt tiền để bảo đảm", ("đặt tiền",)),
+        ("Tạm hoãn xuất cảnh", ()),
+        ("Không áp dụng", ("không", "tại ngoại")),
+    ),
+)
+
+SUSPENDED_KIND = Choices(
+    "DM_LoaiTamDinhChi",
+    "Loại tạm đình chỉ",
+    (
+        ("Tin báo", ("tin báo tội phạm", "nguồn tin")),
+        ("Vụ án hình sự", ("hình sự", "vụ án")),
+        ("Vụ việc dân sự", ("dân sự",)),
+        ("Vụ án hành chính", ("hành chính",)),
+    ),
+)
+
+STAFF_TITLE = Choices(
+    "DM_ChucVu",
+    "Chức vụ",
+    (
+        ("Viện trưởng", ("VT",)),
+        ("Phó Viện trưởng", ("PVT", "phó viện trưởng")),
+        ("Kiểm sát viên", ("KSV", "kiểm sát viên sơ cấp", "kiểm sát viên trung cấp", "kiểm sát viên cao cấp")),
+        ("Kiểm tra viên", ("KTV",)),
+        ("Chuyên viên", ("CV",)),
+        ("Thư ký", ()),
+        ("Kế toán", ()),
+    ),
+)
+
+ALL_CHOICES = (
+    CATEGORY, TIP_SOURCE, TIP_OUTCOME, CRIMINAL_STAGE, CIVIL_TYPE, CIVIL_STAGE,
+    MEASURE, SUSPENDED_KIND, STAFF_TITLE,
+)
+
+# ---------------------------------------------------------------- shared columns
+# Columns several sheets share are built by these helpers so that their labels
+# and synonyms stay identical everywhere.
+
+
+def _prosecutor() -> Column:
+    return Column("prosecutor", "Kiểm sát viên", Kind.STAFF, synonyms=(
+        "KSV", "KSV được phân công", "KSV thụ lý", "kiểm sát viên được phân công", "KSV giải quyết",
+        "KSV thụ lý giải quyết"), width=20)
+
+
+def _leader() -> Column:
+    return Column("leader", "Phó Viện trưởng phụ trách", Kind.STAFF, synonyms=(
+        "PVT", "PVT phụ trách", "lãnh đạo phụ trách", "lãnh đạo", "phó viện trưởng",
+        "lãnh đạo viện phụ trách"), width=20)
+
+
+def _digitised() -> tuple[Column, Column]:
+    return (
+        Column("digitised", "Đã số hóa", Kind.BOOL, synonyms=(
+            "số hóa", "số hoá", "đã số hoá", "số hóa hồ sơ", "đã số hóa hồ sơ"), width=10,
+            hint="Có / Không"),
+        Column("digitised_folder", "Thư mục số hóa", synonyms=(
+            "thư mục số hoá", "đường dẫn số hóa", "nơi lưu bản số hóa", "thư mục"), width=24),
+    )
+
+
+def _deadline_columns() -> tuple[Column, ...]:
+    return (
+        Column("next_deadline", "Hạn tiếp theo", Kind.DATE, computed=True, synonyms=(
+            "thời hạn tiếp theo", "hạn gần nhất", "hết hạn"), width=13),
+        Column("days_left", "Còn lại (ngày)", Kind.INT, computed=True, synonyms=(
+            "số ngày còn lại", "còn lại", "ngày còn lại"), width=10),
+        Column("deadline_basis", "Căn cứ thời hạn", computed=True, synonyms=(
+            "căn cứ", "loại thời hạn"), width=30),
+    )
+
+
+def _note() -> Column:
+    return Column("note", "Ghi chú", synonyms=("ghi chu", "chú thích"), width=24)
+
+
+def _assignment_decision(prefix: str = "", who: str = "") -> tuple[Column, Column]:
+    """Where kiemsat writes back the number and date of the assignment decision it issued."""
+    suffix = f" {who}" if who else ""
+    return (
+        Column(f"{prefix}decision_no", f"Số QĐ phân công{suffix}", synonyms=(
+            f"số quyết định phân công{suffix}", f"QĐ phân công{suffix} số"), width=14),
+        Column(f"{prefix}decision_date", f"Ngày QĐ phân công{suffix}", Kind.DATE, synonyms=(
+            f"ngày quyết định phân công{suffix}", f"QĐ phân công{suffix} ngày"), width=13),
+    )
+
+
+_CASE_ID_SYNONYMS = ("mã vụ án", "mã hồ sơ", "số vụ án", "số hồ sơ", "mã số vụ án", "mã")
+
+# ---------------------------------------------------------------- the sheets
+
+TIP_OFFS = SheetSpec(
+    key="tin_bao",
+    title="Tin báo",
+    heading="SỔ THỤ LÝ, GIẢI QUYẾT TỐ GIÁC, TIN BÁO VỀ TỘI PHẠM VÀ KIẾN NGHỊ KHỞI TỐ",
+    table="TinBao",
+    synonyms=("tin bao", "tố giác tin báo", "sổ tin báo", "tin báo tội phạm", "TB", "sổ thụ lý tin báo"),
+    id_column="receipt_no",
+    columns=(
+        Column("receipt_no", "Số thụ lý", required=True, unique=True, synonyms=(
+            "số TB", "số tin báo", "số thụ lý tin báo", "số vào sổ", "số thứ tự thụ lý", "số TL"), width=12),
+        Column("receipt_date", "Ngày tiếp nhận", Kind.DATE, required=True, synonyms=(
+            "ngày nhận", "ngày thụ lý", "ngày tiếp nhận tin báo", "ngày VKS nhận", "ngày nhận tin"),
+            width=13),
+        Column("source", "Nguồn tin", Kind.CHOICE, choices=TIP_SOURCE, synonyms=(
+            "loại tin", "phân loại", "nguồn", "loại nguồn tin"), width=16),
+        Column("summary", "Nội dung", synonyms=(
+            "tóm tắt nội dung", "nội dung tin báo", "nội dung vụ việc", "tóm tắt"), width=40),
+        Column("reporter", "Người tố giác, cơ quan báo tin", synonyms=(
+            "người tố giác", "người báo tin", "cơ quan báo tin", "người, cơ quan báo tin"), width=22),
+        Column("investigating_body", "Cơ quan giải quyết", synonyms=(
+            "cơ quan điều tra", "CQĐT", "cơ quan thụ lý", "cơ quan giải quyết tin báo"), width=20),
+        Column("offence", "Tội danh", synonyms=("tội", "dấu hiệu tội"), width=22),
+        Column("article", "Điều luật", synonyms=("điều", "điều khoản", "điều BLHS"), width=10),
+        Column("category", "Loại tội phạm", Kind.CHOICE, choices=CATEGORY, synonyms=(
+            "phân loại tội phạm", "mức độ", "tính chất"), width=18),
+        _prosecutor(),
+        _leader(),
+        *_assignment_decision(),
+        Column("extension_date", "Ngày QĐ gia hạn", Kind.DATE, not_before="receipt_date", synonyms=(
+            "gia hạn ngày QĐ", "gia hạn ngày quyết định", "ngày quyết định gia hạn",
+            "gia hạn ngày", "ngày gia hạn"), width=13),
+        Column("extended_to", "Gia hạn đến ngày", Kind.DATE, not_before="receipt_date", synonyms=(
+            "gia hạn đến", "gia hạn đến ngày", "thời hạn gia hạn đến", "hạn sau gia hạn"), width=13),
+        Column("outcome", "Kết quả giải quyết", Kind.CHOICE, choices=TIP_OUTCOME, synonyms=(
+            "kết quả", "quyết định giải quyết"), width=22),
+        Column("outcome_date", "Ngày giải quyết", Kind.DATE, not_before="receipt_date", synonyms=(
+            "ngày kết quả", "ngày ra quyết định", "ngày QĐ giải quyết", "kết quả ngày",
+            "ngày quyết định"), width=13),
+        *_deadline_columns(),
+        _note(),
+    ),
+)
+
+CRIMINAL_CASES = SheetSpec(
+    key="an_hinh_su",
+    title="Án hình sự",
+    heading="SỔ THỤ LÝ VỤ ÁN HÌNH SỰ",
+    table="AnHinhSu",
+    synonyms=("an hinh su", "vụ án hình sự", "hình sự", "sổ án hình sự", "AHS", "HS"),
+    id_column="case_id",
+    columns=(
+        Column("case_id", "Mã vụ án", required=True, unique=True, synonyms=_CASE_ID_SYNONYMS, width=14),
+        Column("opening_no", "Số QĐ khởi tố", synonyms=(
+            "số quyết định khởi tố", "QĐ khởi tố số", "số QĐKT", "khởi tố số", "khởi tố vụ án số"), width=12),
+        Column("opening_date", "Ngày khởi tố", Kind.DATE, required=True, synonyms=(
+            "ngày QĐ khởi tố", "ngày quyết định khởi tố", "khởi tố ngày", "khởi tố vụ án ngày",
+            "ngày khởi tố vụ án"), width=13),
+        Column("investigating_body", "Cơ quan điều tra", synonyms=(
+            "CQĐT", "cơ quan thụ lý", "cơ quan tiến hành tố tụng", "CQ điều tra"), width=20),
+        Column("offence", "Tội danh", required=True, synonyms=("tội", "tên tội"), width=22),
+        Column("article", "Điều luật", synonyms=("điều", "điều khoản", "điều BLHS"), width=10),
+        Column("category", "Loại tội phạm", Kind.CHOICE, required=True, choices=CATEGORY, synonyms=(
+            "phân loại tội phạm", "mức độ", "tính chất"), width=18),
+        Column("stage", "Giai đoạn", Kind.CHOICE, choices=CRIMINAL_STAGE, synonyms=(
+            "giai đoạn tố tụng", "tình trạng", "trạng thái"), width=16),
+        Column("investigation_extended_to", "Gia hạn điều tra đến", Kind.DATE, not_before="opening_date",
+               synonyms=("gia hạn điều tra", "gia hạn ĐT đến", "hạn điều tra sau gia hạn"), width=13),
+        Column("resumed_date", "Ngày phục hồi điều tra", Kind.DATE, not_before="opening_date", synonyms=(
+            "phục hồi điều tra", "ngày phục hồi", "ngày điều tra bổ sung", "phục hồi, ĐTBS ngày"),
+            width=13),
+        Column("file_received", "Ngày nhận hồ sơ, KLĐT", Kind.DATE, not_before="opening_date", synonyms=(
+            "ngày nhận hồ sơ", "ngày nhận KLĐT", "ngày nhận kết luận điều tra", "nhận hồ sơ ngày",
+            "ngày nhận hồ sơ và kết luận điều tra"), width=13),
+        Column("prosecution_extended_to", "Gia hạn truy tố đến", Kind.DATE, not_before="opening_date",
+               synonyms=("gia hạn truy tố", "gia hạn quyết định truy tố đến"), width=13),
+        Column("indictment_date", "Ngày truy tố", Kind.DATE, not_before="opening_date", synonyms=(
+            "ngày cáo trạng", "ngày ban hành cáo trạng", "truy tố ngày", "cáo trạng ngày"), width=13),
+        Column("court_accepted", "Ngày Tòa thụ lý", Kind.DATE, not_before="opening_date", synonyms=(
+            "ngày tòa án thụ lý", "tòa thụ lý ngày", "ngày toà thụ lý", "ngày thụ lý của tòa"), width=13),
+        Column("trial_extended_to", "Gia hạn chuẩn bị xét xử đến", Kind.DATE, not_before="opening_date",
+               synonyms=("gia hạn chuẩn bị xét xử", "gia hạn CBXX đến"), width=13),
+        Column("hearing_date", "Ngày xét xử", Kind.DATE, not_before="opening_date", synonyms=(
+            "ngày mở phiên tòa", "ngày phiên tòa", "xét xử ngày"), width=13),
+        Column("judgment_no", "Số bản án", synonyms=("bản án số", "số BA"), width=12),
+        Column("judgment_date", "Ngày tuyên án", Kind.DATE, not_before="opening_date", synonyms=(
+            "ngày bản án", "ngày tuyên bản án", "bản án ngày", "ngày xét xử sơ thẩm"), width=13),
+        _prosecutor(),
+        Column("inspector", "Kiểm tra viên", Kind.STAFF, synonyms=(
+            "KTV", "KTV được phân công", "kiểm tra viên được phân công"), width=20),
+        _leader(),
+        *_assignment_decision(),
+        *_assignment_decision("inspector_", "KTV"),
+        *_digitised(),
+        *_deadline_columns(),
+        _note(),
+    ),
+)
+
+DEFENDANTS = SheetSpec(
+    key="bi_can",
+    title="Bị can",
+    heading="SỔ THEO DÕI BỊ CAN VÀ BIỆN PHÁP NGĂN CHẶN",
+    table="BiCan",
+    synonyms=("bi can", "bị can bị cáo", "biện pháp ngăn chặn", "tạm giữ tạm giam", "BPNC",
+              "người bị tạm giữ, tạm giam"),
+    id_column="name",
+    columns=(
+        Column("case_id", "Mã vụ án", required=True, references=("an_hinh_su", "case_id"),
+               synonyms=_CASE_ID_SYNONYMS, width=14),
+        Column("name", "Họ tên bị can", required=True, synonyms=(
+            "họ và tên", "họ tên", "bị can", "họ tên người bị tạm giữ", "bị can, bị cáo"), width=22),
+        Column("birth_year", "Năm sinh", Kind.INT, synonyms=("sinh năm",), width=8),
+        Column("measure", "Biện pháp ngăn chặn", Kind.CHOICE, choices=MEASURE, synonyms=(
+            "biện pháp", "BPNC", "biện pháp áp dụng"), width=18),
+        Column("custody_start", "Tạm giữ từ ngày", Kind.DATE, synonyms=(
+            "ngày tạm giữ", "tạm giữ từ", "tạm giữ ngày", "bắt tạm giữ ngày"), width=13),
+        Column("custody_until", "Tạm giữ đến ngày", Kind.DATE, not_before="custody_start", synonyms=(
+            "tạm giữ đến", "thời hạn tạm giữ đến"), width=13),
+        Column("custody_extended_to", "Gia hạn tạm giữ đến", Kind.DATE, not_before="custody_start",
+               synonyms=("gia hạn tạm giữ", "gia hạn TG đến"), width=13),
+        Column("detention_start", "Tạm giam từ ngày", Kind.DATE, synonyms=(
+            "ngày tạm giam", "tạm giam từ", "tạm giam ngày", "bắt tạm giam ngày"), width=13),
+        Column("detention_until", "Tạm giam đến ngày", Kind.DATE, not_before="detention_start", synonyms=(
+            "tạm giam đến", "thời hạn tạm giam đến"), width=13),
+        Column("detention_extended_to", "Gia hạn tạm giam đến", Kind.DATE, not_before="detention_start",
+               synonyms=("gia hạn tạm giam", "gia hạn TGi đến"), width=13),
+        Column("released_date", "Ngày trả tự do, thay đổi BPNC", Kind.DATE, synonyms=(
+            "ngày trả tự do", "ngày thay đổi biện pháp", "ngày hủy bỏ biện pháp", "trả tự do ngày"),
+            width=13),
+        *_deadline_columns(),
+        _note(),
+    ),
+)
+
+CIVIL_CASES = SheetSpec(
+    key="an_dan_su",
+    title="Án dân sự, hành chính",
+    heading="SỔ THỤ LÝ VỤ VIỆC DÂN SỰ, HÔN NHÂN GIA ĐÌNH, KINH DOANH THƯƠNG MẠI, LAO ĐỘNG, HÀNH CHÍNH",
+    table="AnDanSu",
+    synonyms=("án dân sự", "an dan su", "dân sự", "dân sự hành chính", "vụ việc dân sự", "ADS",
+              "án dân sự hành chính"),
+    id_column="case_id",
+    columns=(
+        Column("case_id", "Mã vụ việc", required=True, unique=True, synonyms=_CASE_ID_SYNONYMS + (
+            "mã vụ việc", "số vụ việc"), width=14),
+        Column("case_type", "Loại vụ việc", Kind.CHOICE, required=True, choices=CIVIL_TYPE, synonyms=(
+            "loại án", "loại", "lĩnh vực"), width=18),
+        Column("court", "Tòa án", synonyms=("tòa án thụ lý", "toà án", "tòa"), width=20),
+        Column("acceptance_no", "Số thụ lý", synonyms=("số TL", "thụ lý số", "số thụ lý của tòa"), width=12),
+        Column("acceptance_date", "Ngày thụ lý", Kind.DATE, required=True, synonyms=(
+            "thụ lý ngày", "ngày tòa thụ lý", "ngày toà thụ lý"), width=13),
+        Column("plaintiff", "Nguyên đơn, người khởi kiện", synonyms=(
+            "nguyên đơn", "người khởi kiện", "người yêu cầu"), width=22),
+        Column("defendant", "Bị đơn, người bị kiện", synonyms=("bị đơn", "người bị kiện"), width=22),
+        Column("dispute", "Quan hệ tranh chấp", synonyms=(
+            "tranh chấp", "nội dung tranh chấp", "quan hệ pháp luật", "yêu cầu", "nội dung"), width=30),
+        Column("stage", "Giai đoạn", Kind.CHOICE, choices=CIVIL_STAGE, synonyms=(
+            "tình trạng", "trạng thái"), width=16),
+        Column("file_received", "Ngày VKS nhận hồ sơ", Kind.DATE, not_before="acceptance_date", synonyms=(
+            "ngày nhận hồ sơ", "nhận hồ sơ ngày", "ngày viện kiểm sát nhận hồ sơ"), width=13),
+        Column("preparation_extended_to", "Gia hạn chuẩn bị xét xử đến", Kind.DATE,
+               not_before="acceptance_date", synonyms=("gia hạn chuẩn bị xét xử", "gia hạn CBXX đến"),
+               width=13),
+        Column("hearing_date", "Ngày xét xử", Kind.DATE, not_before="acceptance_date", synonyms=(
+            "ngày mở phiên tòa", "ngày phiên tòa", "xét xử ngày", "phiên họp ngày"), width=13),
+        Column("judgment_no", "Số bản án, quyết định", synonyms=("số bản án", "bản án số", "số BA"), width=12),
+        Column("judgment_date", "Ngày tuyên án", Kind.DATE, not_before="acceptance_date", synonyms=(
+            "ngày bản án", "bản án ngày", "ngày bản án, quyết định"), width=13),
+        _prosecutor(),
+        _leader(),
+        *_assignment_decision(),
+        *_digitised(),
+        *_deadline_columns(),
+        _note(),
+    ),
+)
+
+ENFORCEMENT = SheetSpec(
+    key="thi_hanh_an",
+    title="Thi hành án hình sự",
+    heading="SỔ THEO DÕI BẢN ÁN, QUYẾT ĐỊNH THI HÀNH ÁN HÌNH SỰ",
+    table="ThiHanhAn",
+    synonyms=("thi hành án", "THAHS", "THA", "bản án thi hành", "thi hanh an"),
+    id_column="judgment_no",
+    columns=(
+        Column("judgment_no", "Số bản án", required=True, synonyms=(
+            "bản án số", "số BA", "số bản án, quyết định"), width=12),
+        Column("judgment_date", "Ngày bản án", Kind.DATE, required=True, synonyms=(
+            "ngày tuyên án", "bản án ngày"), width=13),
+        Column("court", "Tòa án", synonyms=("tòa án xét xử", "toà án"), width=20),
+        Column("person", "Người phải thi hành án", required=True, synonyms=(
+            "người bị kết án", "họ tên người phải thi hành án", "họ tên", "người chấp hành án"), width=22),
+        Column("penalty", "Hình phạt", synonyms=("mức án", "hình phạt chính"), width=18),
+        Column("received_date", "Ngày nhận bản án", Kind.DATE, not_before="judgment_date", synonyms=(
+            "ngày VKS nhận bản án", "nhận bản án ngày"), width=13),
+        Column("effective_date", "Ngày có hiệu lực", Kind.DATE, not_before="judgment_date", synonyms=(
+            "ngày hiệu lực", "hiệu lực ngày", "ngày bản án có hiệu lực"), width=13),
+        Column("enforcement_decision_date", "Ngày QĐ thi hành án", Kind.DATE, not_before="judgment_date",
+               synonyms=("ngày quyết định thi hành án", "QĐ thi hành án ngày", "ngày ra QĐ THA"), width=13),
+        Column("case_id", "Mã vụ án", synonyms=_CASE_ID_SYNONYMS, width=14),
+        _prosecutor(),
+        *_assignment_decision(),
+        _note(),
+    ),
+)
+
+SUSPENDED = SheetSpec(
+    key="tam_dinh_chi",
+    title="Tạm đình chỉ",
+    heading="SỔ THEO DÕI VỤ ÁN, VỤ VIỆC, TIN BÁO TẠM ĐÌNH CHỈ",
+    table="TamDinhChi",
+    synonyms=("tam dinh chi", "tạm đình chỉ", "án tạm đình chỉ", "TĐC", "vụ án tạm đình chỉ"),
+    id_column="case_id",
+    columns=(
+        Column("case_id", "Mã vụ án, tin báo", required=True, synonyms=_CASE_ID_SYNONYMS + (
+            "mã vụ việc", "số thụ lý"), width=14),
+        Column("kind", "Loại", Kind.CHOICE, choices=SUSPENDED_KIND, synonyms=(
+            "loại vụ", "phân loại", "loại tạm đình chỉ"), width=16),
+        Column("decision_no", "Số QĐ tạm đình chỉ", synonyms=(
+            "số quyết định", "số QĐ", "QĐ tạm đình chỉ số"), width=12),
+        Column("decision_date", "Ngày QĐ tạm đình chỉ", Kind.DATE, required=True, synonyms=(
+            "ngày tạm đình chỉ", "ngày quyết định", "ngày QĐ", "tạm đình chỉ ngày"), width=13),
+        Column("reason", "Lý do", synonyms=("lý do tạm đình chỉ", "căn cứ tạm đình chỉ"), width=30),
+        Column("limitation_expiry", "Ngày hết thời hiệu", Kind.DATE, not_before="decision_date", synonyms=(
+            "hết thời hiệu", "thời hiệu truy cứu đến", "hết thời hiệu truy cứu TNHS"), width=13),
+        _prosecutor(),
+        *_digitised(),
+        _note(),
+    ),
+)
+
+REGISTER = SheetSpec(
+    key="so_quyet_dinh",
+    title="Sổ quyết định",
+    heading="SỔ ĐĂNG KÝ SỐ QUYẾT ĐỊNH",
+    table="SoQuyetDinh",
+    synonyms=("so quyet dinh", "sổ đăng ký quyết định", "sổ QĐ", "sổ cấp số", "cấp số quyết định",
+              "sổ văn bản đi"),
+    id_column="number",
+    columns=(
+        Column("number", "Số", Kind.INT, required=True, synonyms=("số QĐ", "số quyết định"), width=8),
+        Column("year", "Năm", Kind.INT, required=True, width=8),
+        Column("symbol", "Ký hiệu", required=True, synonyms=("ký hiệu văn bản", "ký hiệu QĐ"), width=14),
+        Column("date", "Ngày", Kind.DATE, required=True, synonyms=(
+            "ngày ban hành", "ngày quyết định", "ngày ký", "ngày QĐ"), width=13),
+        Column("decision_type", "Loại quyết định", synonyms=("loại QĐ", "loại văn bản"), width=28),
+        Column("summary", "Trích yếu", synonyms=("trích yếu nội dung", "nội dung"), width=40),
+        Column("case_id", "Mã vụ án", synonyms=_CASE_ID_SYNONYMS, width=14),
+        Column("signer", "Người ký", Kind.STAFF, synonyms=("người ký duyệt", "lãnh đạo ký"), width=20),
+        Column("file", "Tệp", synonyms=("tệp quyết định", "file", "đường dẫn"), width=30),
+        _note(),
+    ),
+)
+
+STAFF = SheetSpec(
+    key="can_bo",
+    title="Cán bộ",
+    heading="DANH SÁCH CÁN BỘ",
+    table="CanBo",
+    synonyms=("can bo", "danh sách cán bộ", "nhân sự", "cán bộ, KSV", "danh sách"),
+    id_column="name",
+    columns=(
+        Column("name", "Họ và tên", required=True, unique=True, synonyms=("họ tên", "tên cán bộ"), width=24),
+        Column("title", "Chức vụ", Kind.CHOICE, required=True, choices=STAFF_TITLE, synonyms=(
+            "chức danh", "chức vụ, chức danh"), width=18),
+        Column("email", "Thư điện tử", Kind.EMAIL, synonyms=("email", "e-mail", "địa chỉ email", "mail"),
+               width=28),
+        Column("receives_alerts", "Nhận cảnh báo", Kind.BOOL, synonyms=(
+            "nhận email cảnh báo", "gửi cảnh báo", "cảnh báo"), width=12, hint="Có / Không"),
+        _note(),
+    ),
+)
+
+LEDGER_SHEETS: tuple[SheetSpec, ...] = (
+    TIP_OFFS, CRIMINAL_CASES, DEFENDANTS, CIVIL_CASES, ENFORCEMENT, SUSPENDED, REGISTER, STAFF,
+)
+SHEETS_BY_KEY: dict[str, SheetSpec] = {s.key: s for s in LEDGER_SHEETS}
+
+# ---------------------------------------------------------------- settings (Cấu hình)
+
+SETTINGS_SHEET = "Cấu hình"
+SETTINGS_SHEET_SYNONYMS = ("cau hinh", "cấu hình", "thiết lập", "cài đặt", "thông tin đơn vị")
+LISTS_SHEET = "Danh mục"  # hidden sheet that holds the dropdown lists
+STATS_SHEET = "Thống kê"  # written by kiemsat stats / the ribbon
+PROBLEMS_SHEET = "Lỗi nhập liệu"  # written by the ribbon's Kiểm tra sổ
+# sheets kiemsat writes itself: never ledgers, never reported as unknown
+OWN_SHEETS = (LISTS_SHEET, STATS_SHEET, PROBLEMS_SHEET)
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("unit_name", "Tên đơn vị", Kind.TEXT, "VIỆN KIỂM SÁT NHÂN DÂN KHU VỰC 1 - HẢI PHÒNG",
+            ("đơn vị", "viện kiểm sát", "tên viện"), "Viết hoa, như ở góc trái quyết định"),
+    Setting("parent_unit", "Đơn vị cấp trên", Kind.TEXT, "VIỆN KIỂM SÁT NHÂN DÂN THÀNH PHỐ HẢI PHÒNG",
+            ("cơ quan cấp trên", "viện cấp trên"), "Viết hoa"),
+    Setting("place", "Địa danh", Kind.TEXT, "Hải Phòng", ("nơi ban hành",),
+            "Dùng ở dòng «Hải Phòng, ngày ... tháng ... năm ...»"),
+    Setting("doc_symbol", "Ký hiệu văn bản", Kind.TEXT, "VKSKV1", ("ký hiệu", "ký hiệu viện"),
+            "Phần sau «QĐ-» trong số quyết định, ví dụ 12/QĐ-VKSKV1"),
+    Setting("alert_days", "Số ngày cảnh báo trước", Kind.INT, 10, ("số ngày cảnh báo", "cảnh báo trước"),
+            "Tô màu và gửi thư khi còn từng này ngày đến hạn"),
+    Setting("send_time", "Giờ gửi cảnh báo", Kind.TIME, "07:00", ("giờ gửi", "thời điểm gửi"),
+            "Dạng giờ:phút, ví dụ 07:00"),
+    Setting("reminder_days", "Ngày nhắc thêm", Kind.TEXT, None, ("nhắc thêm", "các ngày nhắc", "nhắc lại trước hạn"),
+            "Gửi thêm thư nhắc khi còn từng này ngày, cách nhau bởi dấu ;, ví dụ 3; 1; "
+            "ghi thêm «quá hạn» để nhắc cả khi đã quá hạn"),
+    Setting("extra_days_off", "Ngày nghỉ bù thêm", Kind.DATE_LIST, (), ("ngày nghỉ bù", "ngày nghỉ thêm"),
+            "Ngày nghỉ do Chính phủ cho nghỉ bù, ngoài ngày lễ; cách nhau bởi dấu ;"),
+    Setting("extra_work_days", "Ngày làm bù", Kind.DATE_LIST, (), ("ngày đi làm bù", "thứ bảy làm bù"),
+            "Thứ bảy, chủ nhật phải đi làm bù; cách nhau bởi dấu ;"),
+)
+SETTINGS_BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}

@@ -1,0 +1,257 @@
+"""Turning what clerks type into typed values, or a Vietnamese reason why not.
+
+Each parser takes a raw cell value as python-calamine returns it (str, float, int, bool,
+date, datetime, time, or '' for an empty cell) and returns the typed value, or None for an
+empty cell, or raises `BadValue` with a message that says what is expected.
+Nothing is guessed: a date written with a two-digit year or in an unknown layout is refused.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta
+
+from macros_py.ledger.schema import Choices, Kind
+
+
+class BadValue(ValueError):
+    """A cell value that does not fit its column; the message is for the clerk."""
+
+
+EXCEL_EPOCH = date(1899, 12, 30)
+# Dates outside this window are almost certainly typing mistakes (or a year typed alone).
+MIN_DATE = date(1945, 1, 1)
+MAX_DATE = date(2100, 12, 31)
+
+
+def fmt_date(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def month_word(month: int) -> str:
+    """«tháng 8», «tháng 02»: months 1-2 take a leading zero in documents (Decree 30/2020)."""
+    return f"tháng {month:02d}" if month <= 2 else f"tháng {month}"
+
+
+def long_date(d: date) -> str:
+    """«ngày 05 tháng 8 năm 2024», the date line of official documents: day < 10 and months 1-2
+    take a leading zero (Decree 30/2020)."""
+    return f"ngày {d.day:02d} {month_word(d.month)} năm {d.year}"
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics (đ -> d) and punctuation, collapse spaces: for matching labels."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = re.sub(r"[^\w]+", " ", text)
+    return " ".join(text.split())
+
+
+def squash(text: str) -> str:
+    """NFC, trimmed, inner whitespace collapsed: how text values are stored."""
+    if not (text.isascii() or unicodedata.is_normalized("NFC", text)):
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())
+
+
+def display(value: object) -> str:
+    """A raw cell value as the clerk would see it in a message."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return fmt_date(value.date()) if value.time() == time() else value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return fmt_date(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# ---------------------------------------------------------------- dates
+
+_DMY = re.compile(r"^(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{2,4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$")
+_WORDS = re.compile(r"^(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{2,4})$", re.IGNORECASE)
+
+
+def _make_date(year: int, month: int, day: int, raw: str) -> date:
+    if year < 100:
+        raise BadValue(f"năm «{year}» cần viết đủ 4 chữ số (dd/mm/yyyy)")
+    try:
+        d = date(year, month, day)
+    except ValueError:
+        raise BadValue(f"không có ngày «{raw}» (ngày/tháng/năm); cần ngày có thật, dạng dd/mm/yyyy") from None
+    if not MIN_DATE <= d <= MAX_DATE:
+        raise BadValue(f"ngày {fmt_date(d)} nằm ngoài khoảng {fmt_date(MIN_DATE)} - {fmt_date(MAX_DATE)}")
+    return d
+
+
+def parse_date(value: object) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return _make_date(value.year, value.month, value.day, display(value))
+    if isinstance(value, date):
+        return _make_date(value.year, value.month, value.day, display(value))
+    if isinstance(value, bool) or isinstance(value, time):
+        raise BadValue("cần một ngày, dạng dd/mm/yyyy")
+    if isinstance(value, (int, float)):
+        # A number in a date column: an Excel serial date (days since 30/12/1899).
+        if value != value or value < 1:
+            raise BadValue("cần một ngày, dạng dd/mm/yyyy")
+        d = EXCEL_EPOCH + timedelta(days=int(value))
+        if not MIN_DATE <= d <= MAX_DATE:
+            raise BadValue(f"số «{display(value)}» không phải một ngày; cần ngày dạng dd/mm/yyyy")
+        return d
+    text = squash(str(value))
+    if not text:
+        return None
+    m = _DMY.match(text)
+    if m:
+        return _make_date(int(m.group(4)), int(m.group(3)), int(m.group(1)), text)
+    m = _ISO.match(text)
+    if m:
+        return _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
+    m = _WORDS.match(text)
+    if m:
+        return _make_date(int(m.group(3)), int(m.group(2)), int(m.group(1)), text)
+    raise BadValue("không đọc được ngày; cần dạng dd/mm/yyyy, ví dụ 15/03/2024")
+
+
+# ---------------------------------------------------------------- other kinds
+
+
+def parse_text(value: object) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (date, datetime)):
+        return display(value)
+    text = squash(str(value))
+    return text or None
+
+
+def parse_int(value: object) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise BadValue("cần một số nguyên")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise BadValue("cần một số nguyên, không có phần lẻ")
+    text = squash(str(value))
+    if not text:
+        return None
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    raise BadValue("cần một số nguyên")
+
+
+_TRUE = {"co", "x", "1", "true", "yes", "y", "da", "roi", "da so hoa", "v"}
+_FALSE = {"khong", "k", "0", "false", "no", "n", "chua", "chua so hoa"}
+
+
+def parse_bool(value: object) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    key = fold(str(value))
+    if not key:
+        return None
+    if key in _TRUE:
+        return True
+    if key in _FALSE:
+        return False
+    raise BadValue("cần «Có» hoặc «Không»")
+
+
+_EMAIL = re.compile(r"^[^@\s<>,;:\"'()\[\]\\]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+
+
+def parse_email(value: object) -> str | None:
+    text = parse_text(value)
+    if text is None:
+        return None
+    if not _EMAIL.match(text):
+        raise BadValue("cần một địa chỉ thư điện tử, ví dụ ten@vks.gov.vn")
+    return text
+
+
+_TIME = re.compile(r"^(\d{1,2})\s*(?::|h|giờ)\s*(\d{2})?\s*(?:phút)?$", re.IGNORECASE)
+
+
+def parse_time(value: object) -> time | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.time()
+    if isinstance(value, time):
+        return value
+    if isinstance(value, float) and 0 <= value < 1:
+        minutes = round(value * 24 * 60)
+        return time(minutes // 60, minutes % 60)
+    text = squash(str(value))
+    m = _TIME.match(text)
+    if m:
+        hour, minute = int(m.group(1)), int(m.group(2) or 0)
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+    raise BadValue("cần giờ dạng giờ:phút, ví dụ 07:00")
+
+
+def parse_date_list(value: object) -> tuple[date, ...]:
+    """Several dates in one cell, separated by ";" or "," or new lines."""
+    if value is None or value == "":
+        return ()
+    if not isinstance(value, str):
+        single = parse_date(value)
+        return (single,) if single else ()
+    out = []
+    for part in re.split(r"[;,\n]+", value):
+        if part.strip():
+            out.append(parse_date(part))
+    return tuple(sorted(d for d in out if d is not None))
+
+
+class ChoiceMatcher:
+    """Maps what clerks type (any case, with or without diacritics, common abbreviations)
+    to the canonical value of a closed list."""
+
+    def __init__(self, choices: Choices):
+        self.choices = choices
+        self._exact: dict[str, str] = {}
+        self._folded: dict[str, str] = {}
+        for canonical, synonyms in choices.values:
+            for spelling in (canonical, *synonyms):
+                self._exact[squash(spelling).lower()] = canonical
+                self._folded.setdefault(fold(spelling), canonical)
+
+    def __call__(self, value: object) -> str | None:
+        text = parse_text(value)
+        if text is None:
+            return None
+        found = self._exact.get(text.lower()) or self._folded.get(fold(text))
+        if found is None:
+            allowed = ", ".join(self.choices.canonical)
+            raise BadValue(f"không có trong danh mục «{self.choices.label}»; cần một trong: {allowed}")
+        return found
+
+
+PARSERS = {
+    Kind.TEXT: parse_text,
+    Kind.STAFF: parse_text,
+    Kind.DATE: parse_date,
+    Kind.INT: parse_int,
+    Kind.BOOL: parse_bool,
+    Kind.EMAIL: parse_email,
+    Kind.TIME: parse_time,
+    Kind.DATE_LIST: parse_date_list,
+}

@@ -1,0 +1,91 @@
+"""Reporting periods: a month, a quarter, six months or a year.
+
+Syntax (case does not matter):
+
+    2024-M03  or 2024-03   tháng 3 năm 2024
+    2024-Q1                quý I năm 2024 (Q1..Q4)
+    2024-H1                6 tháng đầu năm 2024 (H1: 01/01-30/06; H2: 01/07-31/12)
+    2024                   năm 2024
+
+A period is closed at both ends: 2024-H1 holds 01/01/2024 to 30/06/2024 inclusive.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from macros_py.ledger.values import fmt_date, month_word
+
+__all__ = ["Period", "PeriodError", "half_year_of", "parse_period"]
+
+_ROMAN = ("I", "II", "III", "IV")
+_PATTERN = re.compile(r"^\s*(\d{4})(?:\s*-\s*(?:M?(\d{1,2})|Q([1-4])|H([12])))?\s*$", re.IGNORECASE)
+
+
+class PeriodError(ValueError):
+    """A period that cannot be read; the message is Vietnamese."""
+
+
+@dataclass(frozen=True)
+class Period:
+    code: str  # canonical: 2024-M03, 2024-Q1, 2024-H1, 2024
+    start: date
+    end: date  # inclusive
+    label: str  # Vietnamese, e.g. «6 tháng đầu năm 2024»
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+    @property
+    def span(self) -> str:
+        """«từ ngày 01/01/2024 đến ngày 30/06/2024»"""
+        return f"từ ngày {fmt_date(self.start)} đến ngày {fmt_date(self.end)}"
+
+    def months(self) -> Iterator[tuple[int, int]]:
+        """(year, month) of every month in the period, in order."""
+        y, m = self.start.year, self.start.month
+        while (y, m) <= (self.end.year, self.end.month):
+            yield y, m
+            y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "label": self.label, "start": self.start.isoformat(),
+                "end": self.end.isoformat()}
+
+
+def _months(year: int, first: int, last: int) -> tuple[date, date]:
+    return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
+
+
+def parse_period(text: str) -> Period:
+    m = _PATTERN.match(text or "")
+    if not m:
+        raise PeriodError(f"kỳ «{text}» không hợp lệ; cần dạng 2024-M03 (tháng), 2024-Q1 (quý), "
+                          "2024-H1 (6 tháng) hoặc 2024 (năm).")
+    year = int(m.group(1))
+    if not 1945 <= year <= 2100:
+        raise PeriodError(f"năm «{year}» nằm ngoài khoảng 1945 - 2100.")
+    month, quarter, half = m.group(2), m.group(3), m.group(4)
+    if month is not None:
+        n = int(month)
+        if not 1 <= n <= 12:
+            raise PeriodError(f"tháng «{month}» không hợp lệ; tháng từ 1 đến 12.")
+        return Period(f"{year}-M{n:02d}", *_months(year, n, n), f"{month_word(n)} năm {year}")
+    if quarter is not None:
+        q = int(quarter)
+        return Period(f"{year}-Q{q}", *_months(year, 3 * q - 2, 3 * q), f"quý {_ROMAN[q - 1]} năm {year}")
+    if half is not None:
+        h = int(half)
+        first = 1 if h == 1 else 7
+        words = "đầu" if h == 1 else "cuối"
+        return Period(f"{year}-H{h}", *_months(year, first, first + 5), f"6 tháng {words} năm {year}")
+    return Period(str(year), date(year, 1, 1), date(year, 12, 31), f"năm {year}")
+
+
+def half_year_of(day: date) -> Period:
+    """The six months holding `day`: the default period."""
+    return parse_period(f"{day.year}-H{1 if day.month <= 6 else 2}")

@@ -1,0 +1,262 @@
+"""The periodic statistics report (.docx) in the official layout (Decree 30/2020/NĐ-CP).
+
+A4 portrait, margins 20 / 20 / 30 / 15 mm, Times New Roman 13 pt (tables 11 pt). At the top the
+issuing body (parent unit, unit in bold, «Số: .../BC-...») beside the national motto and the
+italic place-and-date line; the title «BÁO CÁO» and the period; then sections with the tables of
+`stats.Statistics` and their charts as images; «Nơi nhận» and the signature block at the end;
+page numbers in the footer. Numbers are shown as in Vietnamese texts: 1.234, 18,43%.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+from docx.text.paragraph import Paragraph
+
+from macros_py.documents.docxparts import first_para, fixed_table, para
+from macros_py.ledger.values import long_date
+from macros_py.stats.charts import chart_png
+from macros_py.stats.summaries import TOTAL_ROW, Statistics, StatsTable, format_share
+
+__all__ = ["SECTIONS", "build_report", "format_value", "save_report"]
+
+FONT = "Times New Roman"
+BODY_PT = 13
+TABLE_PT = 11
+TEXT_WIDTH_CM = 16.5  # A4 210 mm - 30 mm - 15 mm
+LABEL_COL_CM = 5.5
+# (section heading, table keys) in the order of the report
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("I. TÌNH HÌNH THỤ LÝ ÁN, VỤ VIỆC TRONG KỲ", ("theo_loai", "theo_ksv", "theo_pvt", "hinh_su", "dan_su")),
+    ("II. SỐ HÓA HỒ SƠ", ("so_hoa",)),
+    ("III. THỜI HẠN TỐ TỤNG", ("thoi_han", "thoi_han_ksv", "thoi_han_pvt")),
+    ("IV. QUYẾT ĐỊNH ĐÃ BAN HÀNH", ("quyet_dinh_loai", "quyet_dinh_thang")),
+)
+
+
+def format_value(value: float, share: bool) -> str:
+    """How a number of the statistics reads in the report: «1.234», «18,43%»."""
+    if share:
+        return format_share(float(value))
+    return f"{int(value):,}".replace(",", ".")
+
+
+# ---------------------------------------------------------------- low-level helpers
+
+
+def _para(container: Any, text: str = "", **kw: Any) -> Paragraph:
+    return para(container, text, **{"size": BODY_PT, "align": WD_ALIGN_PARAGRAPH.JUSTIFY, **kw})
+
+
+def _cell_para(cell: Any, text: str, **kw: Any) -> Paragraph:
+    return first_para(cell, text, **{"size": BODY_PT, "align": WD_ALIGN_PARAGRAPH.JUSTIFY, **kw})
+
+
+def _shade(cell: Any, colour: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), colour)
+    tcpr.append(shd)
+
+
+def _repeat_header(row: Any) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
+def _no_split(row: Any) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    trpr.append(OxmlElement("w:cantSplit"))
+
+
+def _page_field(paragraph: Any) -> None:
+    def run_with(child: Any) -> None:
+        run = paragraph.add_run()
+        run.font.size = Pt(12)
+        run._r.append(child)
+
+    for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("shown", "1"), ("end", None)):
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run_with(instr)
+        elif kind == "shown":
+            paragraph.add_run(text).font.size = Pt(12)
+        else:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+            run_with(el)
+
+
+def _setup(doc: Any) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.header_distance = section.footer_distance = Mm(10)
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(BODY_PT)
+    rpr = normal.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{attr}"), FONT)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "vi-VN")
+    rpr.append(lang)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.1
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _page_field(footer)
+
+
+def _grid(doc: Any, widths: list[float], rows: int) -> Any:
+    return fixed_table(doc, widths, rows)
+
+
+# ---------------------------------------------------------------- parts of the report
+
+
+def _header(doc: Any, settings: dict[str, Any], day: date) -> None:
+    table = _grid(doc, [6.5, TEXT_WIDTH_CM - 6.5], rows=2)
+    left, right = table.rows[0].cells
+    _cell_para(left, str(settings.get("parent_unit") or "").upper(), size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(left, str(settings.get("unit_name") or "").upper(), size=12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(left, "_______", size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _cell_para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(right, "Độc lập - Tự do - Hạnh phúc", size=13, bold=True, underline=True,
+          align=WD_ALIGN_PARAGRAPH.CENTER)
+    number, place = table.rows[1].cells
+    symbol = str(settings.get("doc_symbol") or "VKS")
+    _cell_para(number, f"Số:       /BC-{symbol}", size=13, align=WD_ALIGN_PARAGRAPH.CENTER, before=6)
+    _cell_para(place, f"{settings.get('place') or ''}, {long_date(day)}", size=13, italic=True,
+               align=WD_ALIGN_PARAGRAPH.CENTER, before=6)
+
+
+def _table(doc: Any, table: StatsTable, number: int) -> None:
+    _para(doc, f"Bảng {number}. {table.title}", size=BODY_PT, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT,
+          before=6, after=3, keep=True)
+    n = len(table.columns)
+    value_w = (TEXT_WIDTH_CM - LABEL_COL_CM) / max(n, 1)
+    label_w = LABEL_COL_CM if n > 1 else TEXT_WIDTH_CM - 4.0
+    widths = [label_w] + [value_w if n > 1 else 4.0] * n
+    body = len(table.rows) + (1 if table.total is not None else 0)
+    grid = _grid(doc, widths, rows=1 + body)
+    grid.style = doc.styles["Table Grid"]
+    header = grid.rows[0]
+    _repeat_header(header)
+    for cell, text in zip(header.cells, (table.label, *table.columns)):
+        _cell_para(cell, text, size=TABLE_PT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _shade(cell, "DDEBF7")
+    lines = [(label, values, False) for label, values in table.rows]
+    if table.total is not None:
+        lines.append((TOTAL_ROW, table.total, True))
+    for row, (label, values, total) in zip(grid.rows[1:], lines):
+        _no_split(row)
+        _cell_para(row.cells[0], label, size=TABLE_PT, bold=total, align=WD_ALIGN_PARAGRAPH.LEFT)
+        for j, (cell, v) in enumerate(zip(row.cells[1:], values)):
+            _cell_para(cell, format_value(v, j in table.shares), size=TABLE_PT, bold=total,
+                       align=WD_ALIGN_PARAGRAPH.CENTER)
+    if table.note:
+        _para(doc, f"Ghi chú: {table.note}", size=11, italic=True, before=2)
+
+
+def _chart(doc: Any, table: StatsTable, number: int) -> int:
+    if table.chart is None or not table.rows:
+        return number
+    png = chart_png(table, table.chart, width_cm=15.5, with_title=False)  # the caption names it
+    p = _para(doc, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, keep=True)
+    p.add_run().add_picture(io.BytesIO(png), width=Cm(15.5))
+    name = table.chart.title.removeprefix("Biểu đồ: ")
+    _para(doc, f"Biểu đồ {number}. {name[:1].upper()}{name[1:]}", size=11,
+          italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
+    return number + 1
+
+
+def _highlights(stats: Statistics) -> list[str]:
+    """The sentences a unit writes in its report, e.g. «số hóa 250/250 vụ án hình sự (đạt 100%)»."""
+    out = []
+    by_type = stats.table("theo_loai")
+    if by_type.total is not None:
+        parts = ", ".join(f"{format_value(v[0], False)} {label.lower() if label != 'Tin báo' else 'tin báo'}"
+                          for label, v in by_type.rows if v[0])
+        out.append(f"Trong kỳ, đơn vị thụ lý {format_value(by_type.total[0], False)} án, vụ việc"
+                   + (f" ({parts})." if parts else "."))
+    digit = stats.table("so_hoa")
+    done = [f"{format_value(v[1], False)}/{format_value(v[0], False)} vụ {label.lower()} "
+            f"(đạt {format_share(v[2])})" for label, v in digit.rows if v[0]]
+    if done:
+        out.append("Số hóa hồ sơ: " + "; ".join(done) + ".")
+    dl = stats.table("thoi_han")
+    if dl.total is not None:
+        out.append(f"Tính đến ngày {stats.today.strftime('%d/%m/%Y')}, có {format_value(dl.total[0], False)} "
+                   f"thời hạn tố tụng đã quá hạn và {format_value(dl.total[1], False)} thời hạn sắp hết hạn "
+                   f"(còn không quá {stats.alert_days} ngày).")
+    dec = stats.table("quyet_dinh_loai")
+    if dec.total is not None:
+        out.append(f"Đơn vị đã ban hành {format_value(dec.total[0], False)} quyết định theo Sổ quyết định.")
+    return out
+
+
+def _closing(doc: Any) -> None:
+    table = _grid(doc, [8.0, TEXT_WIDTH_CM - 8.0], rows=1)
+    left, right = table.rows[0].cells
+    _cell_para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=12)
+    for line in ("- Viện kiểm sát cấp trên (để báo cáo);", "- Lãnh đạo Viện;", "- Lưu: VT."):
+        _para(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _cell_para(right, "VIỆN TRƯỞNG", size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=12)
+
+
+def build_report(stats: Statistics, settings: dict[str, Any], day: date | None = None) -> Any:
+    """The report as a python-docx Document; `settings` is the ledger's Cấu hình (unit, place...)."""
+    day = day or date.today()
+    doc = Document()
+    _setup(doc)
+    _header(doc, settings, day)
+    _para(doc, "BÁO CÁO", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=18)
+    _para(doc, f"Số liệu thống kê {stats.period.label}", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, f"(Kỳ báo cáo {stats.period.span})", size=13, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+          after=12)
+    _para(doc, f"Căn cứ số liệu trong sổ theo dõi án, vụ việc của đơn vị (tệp «{stats.source}»), đơn vị báo cáo "
+               f"số liệu thống kê {stats.period.label} như sau:", indent=1.0, after=6)
+    for sentence in _highlights(stats):
+        _para(doc, sentence, indent=1.0, after=3)
+    if stats.undated:
+        missing = "; ".join(f"«{k}»: {v} dòng" for k, v in stats.undated.items())
+        _para(doc, f"Các dòng chưa có ngày không được tính vào kỳ nào ({missing}).", indent=1.0, italic=True)
+    number, chart_no = 1, 1
+    for heading, keys in SECTIONS:
+        _para(doc, heading, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=12, after=3, keep=True)
+        for key in keys:
+            table = stats.table(key)
+            _table(doc, table, number)
+            chart_no = _chart(doc, table, chart_no)
+            number += 1
+    _closing(doc)
+    props = doc.core_properties
+    props.title = f"Báo cáo số liệu thống kê {stats.period.label}"
+    props.author = props.last_modified_by = "kiemsat"
+    props.language = "vi-VN"
+    return doc
+
+
+def save_report(path: str | Path, stats: Statistics, settings: dict[str, Any], day: date | None = None) -> Path | None:
+    """Write the report atomically (an existing file is backed up, and refused while it is open)."""
+    from macros_py.workbook.safefile import atomic_write
+
+    doc = build_report(stats, settings, day)
+    return atomic_write(Path(path), lambda tmp: doc.save(str(tmp)), overwrite=True)

@@ -1,0 +1,350 @@
+"""Statistics for leaders: what clerks count by hand today, computed from the ledger.
+
+`compute_statistics(ledger, period, today)` returns a `Statistics`: a list of `StatsTable`s
+(each a titled table with a label column, value columns, an optional total row and an optional
+chart), the same for the Thống kê sheet (`stats_sheet.py`), the Word report (`stats_report.py`)
+and `kiemsat stats --json`, so the three always agree.
+
+What is counted, and how a row belongs to the period:
+
+* A case belongs to the period by the date it came to the procuracy, one column per sheet,
+  defined once in `PERIOD_DATE` (the first filled column of the tuple wins): tin báo by
+  «Ngày tiếp nhận», criminal cases by «Ngày khởi tố», civil and administrative cases by «Ngày
+  thụ lý», judgments to enforce by «Ngày nhận bản án» (else «Ngày bản án»), suspended cases by
+  «Ngày QĐ tạm đình chỉ», decisions of the Sổ quyết định by «Ngày». A row without that date is
+  in no period; `Statistics.undated` counts them per sheet.
+* Counts per prosecutor, per deputy head, by type and stage, by crime category and the
+  digitised share are of the cases that belong to the period.
+* Time limits (overdue, due within the unit's alert days) are the state on the reference day
+  `today`, over every row of the ledger, whatever the period: a limit running today matters
+  whenever its case came in.
+* Decisions issued: the Sổ quyết định rows dated in the period, by «Loại quyết định» and by month.
+
+Sheets, columns, labels and choice values all come from the schema; names sort the Vietnamese
+way (`stats_names`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from macros_py.law.deadlines import (
+    RULE_IDS,
+    STATUS_OVERDUE,
+    STATUS_SOON,
+    DeadlineReport,
+    compute_deadlines,
+)
+from macros_py.ledger.reader import Ledger
+from macros_py.ledger.schema import SHEETS_BY_KEY, Choices, SheetSpec
+from macros_py.ledger.values import fmt_date
+from macros_py.stats.collation import name_key, text_key
+from macros_py.stats.periods import Period
+
+__all__ = [
+    "CASE_SHEETS", "NO_STAFF", "NO_VALUE", "PERIOD_DATE", "Chart", "Statistics", "StatsTable",
+    "compute_statistics", "format_share", "in_period",
+]
+
+# sheet key -> the date columns that place its rows in a period (first filled one wins)
+PERIOD_DATE: dict[str, tuple[str, ...]] = {
+    "tin_bao": ("receipt_date",),
+    "an_hinh_su": ("opening_date",),
+    "an_dan_su": ("acceptance_date",),
+    "thi_hanh_an": ("received_date", "judgment_date"),
+    "tam_dinh_chi": ("decision_date",),
+    "so_quyet_dinh": ("date",),
+}
+# the sheets whose rows are cases (tin báo, vụ án, vụ việc, bản án), in schema order
+CASE_SHEETS: tuple[str, ...] = ("tin_bao", "an_hinh_su", "an_dan_su", "thi_hanh_an", "tam_dinh_chi")
+# a sheet whose cases are split by a choice column in the «by type» and «digitised» tables
+TYPE_COLUMN: dict[str, str] = {"an_dan_su": "case_type"}
+
+NO_STAFF = "(chưa phân công)"
+NO_VALUE = "(chưa ghi)"
+TOTAL_LABEL = "Tổng số"
+TOTAL_ROW = "Cộng"
+
+
+def _check_schema() -> None:
+    """The columns named above must exist in the schema: a rename fails here, at import."""
+    for key, cols in PERIOD_DATE.items():
+        spec = SHEETS_BY_KEY[key]
+        for col in cols:
+            spec.column(col)
+    for key, col in TYPE_COLUMN.items():
+        assert SHEETS_BY_KEY[key].column(col).choices is not None
+
+
+_check_schema()
+
+
+def _sheets_with(column: str) -> tuple[SheetSpec, ...]:
+    return tuple(SHEETS_BY_KEY[k] for k in CASE_SHEETS if column in SHEETS_BY_KEY[k].keys)
+
+
+# ---------------------------------------------------------------- the result
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: str  # "bar" (vertical columns), "hbar" (horizontal bars, stacked when several series), "line"
+    title: str  # Vietnamese; starts with «Biểu đồ»
+    series: tuple[int, ...]  # indexes of the table's value columns drawn
+    axis_title: str = "Số vụ việc"
+
+
+@dataclass
+class StatsTable:
+    key: str  # ASCII id, the JSON key
+    title: str  # Vietnamese heading
+    label: str  # header of the label column
+    columns: tuple[str, ...]  # headers of the value columns
+    rows: list[tuple[str, list[float | int]]]  # (row label, values)
+    total: list[float | int] | None = None  # the «Cộng» row
+    shares: frozenset[int] = frozenset()  # value columns holding a share 0..1 (shown as %)
+    chart: Chart | None = None
+    note: str = ""  # Vietnamese, shown under the table
+
+    def value(self, row_label: str, column: str) -> float | int:
+        j = self.columns.index(column)
+        for label, values in self.rows:
+            if label == row_label:
+                return values[j]
+        raise KeyError(row_label)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title, "label": self.label, "columns": list(self.columns),
+            "rows": [{"label": label, "values": dict(zip(self.columns, values))} for label, values in self.rows],
+            "total": dict(zip(self.columns, self.total)) if self.total is not None else None,
+        }
+
+
+@dataclass
+class Statistics:
+    period: Period
+    today: date  # reference day of the time limits
+    alert_days: int
+    source: str  # the ledger's file name
+    tables: list[StatsTable]
+    undated: dict[str, int] = field(default_factory=dict)  # sheet title -> rows without their period date
+
+    def table(self, key: str) -> StatsTable:
+        for t in self.tables:
+            if t.key == key:
+                return t
+        raise KeyError(key)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "period": self.period.as_dict(), "today": self.today.isoformat(), "alert_days": self.alert_days,
+            "source": self.source, "undated": self.undated,
+            "tables": {t.key: t.as_dict() for t in self.tables},
+        }
+
+
+def format_share(share: float) -> str:
+    """0.1843 -> «18,43%», 1.0 -> «100%» (Vietnamese decimal comma)."""
+    pct = round(share * 100, 2)
+    text = f"{pct:.0f}" if pct == int(pct) else f"{pct:.2f}".rstrip("0")
+    return text.replace(".", ",") + "%"
+
+
+# ---------------------------------------------------------------- frames
+
+
+def _frame(ledger: Ledger, spec: SheetSpec) -> pd.DataFrame:
+    """The sheet's records as a DataFrame with every schema column, plus `_date` (the period date)."""
+    records = [r.values for r in ledger.records(spec.key)]
+    df = pd.DataFrame.from_records(records, columns=list(spec.keys)) if records else pd.DataFrame(
+        columns=list(spec.keys))
+    df = df.astype(object)
+    dates = pd.Series([None] * len(df), index=df.index, dtype=object)
+    for col in reversed(PERIOD_DATE.get(spec.key, ())):
+        filled = df[col].notna()
+        dates[filled] = df.loc[filled, col]
+    df["_date"] = dates
+    return df
+
+
+def in_period(df: pd.DataFrame, period: Period) -> pd.DataFrame:
+    mask = df["_date"].map(lambda d: d in period).astype(bool)
+    return df[mask]
+
+
+def _counts(series: pd.Series, fill: str) -> dict[str, int]:
+    return {str(k): int(v) for k, v in series.fillna(fill).value_counts().items()}
+
+
+def _choice_order(choices: Choices, seen: Sequence[str]) -> list[str]:
+    """The choice list's own order, then any other value seen (e.g. the «not filled» label)."""
+    order = list(choices.canonical)
+    return order + [v for v in seen if v not in order]
+
+
+def _staff_order(names: Sequence[str]) -> list[str]:
+    known = sorted((n for n in names if n != NO_STAFF), key=name_key)
+    return known + ([NO_STAFF] if NO_STAFF in names else [])
+
+
+def _total(rows: list[tuple[str, list[float | int]]], width: int) -> list[float | int]:
+    return [sum(values[j] for _, values in rows) for j in range(width)]
+
+
+# ---------------------------------------------------------------- the tables
+
+
+class _Builder:
+    def __init__(self, ledger: Ledger, period: Period, deadlines: DeadlineReport):
+        self.ledger, self.period, self.deadlines = ledger, period, deadlines
+        self.frames = {k: _frame(ledger, SHEETS_BY_KEY[k]) for k in PERIOD_DATE}
+        self.current = {k: in_period(df, period) for k, df in self.frames.items()}
+        self.undated = {SHEETS_BY_KEY[k].title: int(df["_date"].isna().sum())
+                        for k, df in self.frames.items() if int(df["_date"].isna().sum())}
+
+    def _type_rows(self) -> list[tuple[str, str, pd.DataFrame]]:
+        """(sheet key, label, cases) per case type: one row per sheet, split by its type column if any."""
+        out: list[tuple[str, str, pd.DataFrame]] = []
+        for key in CASE_SHEETS:
+            spec, df = SHEETS_BY_KEY[key], self.current[key]
+            col = TYPE_COLUMN.get(key)
+            if col is None:
+                out.append((key, spec.title, df))
+                continue
+            choices = spec.column(col).choices
+            assert choices is not None
+            values = df[col].fillna(NO_VALUE)
+            for v in _choice_order(choices, sorted(set(values), key=text_key)):
+                label = v if v != NO_VALUE else f"{spec.title} {NO_VALUE}"
+                part = df[values == v]
+                if v in choices.canonical or len(part):
+                    out.append((key, label, part))
+        return out
+
+    def by_type(self) -> StatsTable:
+        rows: list[tuple[str, list[float | int]]] = [(label, [len(df)]) for _, label, df in self._type_rows()]
+        return StatsTable(
+            "theo_loai", "Số vụ việc thụ lý trong kỳ theo loại", "Loại án, vụ việc", ("Số thụ lý",),
+            rows, _total(rows, 1),
+            chart=Chart("bar", "Biểu đồ: vụ việc thụ lý trong kỳ theo loại", (0,)),
+            note="Tin báo tính theo ngày tiếp nhận; án hình sự theo ngày khởi tố; án dân sự, hành chính theo "
+                 "ngày thụ lý; thi hành án theo ngày nhận bản án; tạm đình chỉ theo ngày quyết định.")
+
+    def by_staff(self, column: str, key: str, title: str, label: str, chart_title: str) -> StatsTable:
+        specs = _sheets_with(column)
+        counts = {spec.title: _counts(self.current[spec.key][column], NO_STAFF) for spec in specs}
+        names = _staff_order(sorted({n for c in counts.values() for n in c}))
+        columns = tuple(spec.title for spec in specs) + (TOTAL_LABEL,)
+        rows = []
+        for name in names:
+            values = [counts[spec.title].get(name, 0) for spec in specs]
+            rows.append((name, [*values, sum(values)]))
+        return StatsTable(key, title, label, columns, rows, _total(rows, len(columns)),
+                          chart=Chart("hbar", chart_title, tuple(range(len(specs)))))
+
+    def crosstab(self, key: str, title: str, sheet: str, row_col: str, col_col: str) -> StatsTable:
+        spec, df = SHEETS_BY_KEY[sheet], self.current[sheet]
+        row_choices, col_choices = spec.column(row_col).choices, spec.column(col_col).choices
+        assert row_choices is not None and col_choices is not None
+        r = df[row_col].fillna(NO_VALUE)
+        c = df[col_col].fillna(NO_VALUE)
+        table = pd.crosstab(r, c) if len(df) else pd.DataFrame()
+        row_order = _choice_order(row_choices, sorted(set(r), key=text_key))
+        col_order = _choice_order(col_choices, sorted(set(c), key=text_key))
+        table = table.reindex(index=row_order, columns=col_order, fill_value=0)
+        rows = [(str(label), [*(int(v) for v in table.loc[label]), int(table.loc[label].sum())])
+                for label in row_order]
+        columns = tuple(col_order) + (TOTAL_LABEL,)
+        return StatsTable(key, title, spec.column(row_col).label, columns, rows, _total(rows, len(columns)))
+
+    def digitised(self) -> StatsTable:
+        rows: list[tuple[str, list[float | int]]] = []
+        sheets = {s.key for s in _sheets_with("digitised")}
+        for key, label, df in self._type_rows():
+            if key not in sheets:
+                continue
+            total = len(df)
+            done = int((df["digitised"] == True).sum())
+            rows.append((label, [total, done, done / total if total else 0.0]))
+        total_n = sum(int(v[0]) for _, v in rows)
+        total_done = sum(int(v[1]) for _, v in rows)
+        return StatsTable(
+            "so_hoa", "Hồ sơ đã số hóa (vụ việc thụ lý trong kỳ)", "Án, vụ việc",
+            ("Tổng số vụ", "Số vụ đã số hóa", "Tỷ lệ số hóa"), rows,
+            [total_n, total_done, total_done / total_n if total_n else 0.0], shares=frozenset({2}),
+            chart=Chart("bar", "Biểu đồ: tỷ lệ hồ sơ đã số hóa", (2,), axis_title="Tỷ lệ"))
+
+    def deadline_tables(self) -> list[StatsTable]:
+        pending = [d for d in self.deadlines.pending() if d.status in (STATUS_OVERDUE, STATUS_SOON)]
+        today, days = fmt_date(self.deadlines.today), self.deadlines.alert_days
+        columns = ("Đã quá hạn", f"Sắp hết hạn (còn ≤ {days} ngày)")
+        note = (f"Tính đến ngày {today}, trên mọi dòng của sổ (không phụ thuộc kỳ báo cáo); sắp hết hạn là "
+                f"còn không quá {days} ngày (Số ngày cảnh báo trước ở sheet Cấu hình).")
+
+        def count(key_of: Any, order: Any) -> list[tuple[str, list[float | int]]]:
+            tally: dict[str, list[int]] = {}
+            for d in pending:
+                row = tally.setdefault(key_of(d), [0, 0])
+                row[0 if d.status == STATUS_OVERDUE else 1] += 1
+            return [(k, list(tally[k])) for k in order(list(tally))]
+
+        rank = {rule: i for i, rule in enumerate(RULE_IDS)}
+        titles = {d.title: rank.get(d.kind, len(rank)) for d in pending}
+        by_kind = count(lambda d: d.title, lambda ks: sorted(ks, key=lambda t: (titles[t], text_key(t))))
+        by_prosecutor = count(lambda d: d.prosecutor or NO_STAFF, _staff_order)
+        by_leader = count(lambda d: d.leader or NO_STAFF, _staff_order)
+        return [
+            StatsTable("thoi_han", f"Thời hạn tố tụng đã quá hạn, sắp hết hạn tính đến ngày {today}",
+                       "Loại thời hạn", columns, by_kind, _total(by_kind, 2), note=note),
+            StatsTable("thoi_han_ksv", "Thời hạn tố tụng đã quá hạn, sắp hết hạn theo Kiểm sát viên",
+                       "Kiểm sát viên", columns, by_prosecutor, _total(by_prosecutor, 2)),
+            StatsTable("thoi_han_pvt", "Thời hạn tố tụng đã quá hạn, sắp hết hạn theo Phó Viện trưởng",
+                       "Phó Viện trưởng", columns, by_leader, _total(by_leader, 2)),
+        ]
+
+    def decisions(self) -> list[StatsTable]:
+        df = self.current["so_quyet_dinh"]
+        types = df["decision_type"].fillna(NO_VALUE)
+        by_type = sorted(_counts(types, NO_VALUE).items(), key=lambda kv: (-kv[1], text_key(kv[0])))
+        type_rows: list[tuple[str, list[float | int]]] = [(k, [v]) for k, v in by_type]
+        months = pd.Series([(d.year, d.month) for d in df["_date"]], dtype=object)
+        per_month = months.value_counts().to_dict() if len(months) else {}
+        month_rows: list[tuple[str, list[float | int]]] = [
+            (f"{m:02d}/{y}", [int(per_month.get((y, m), 0))]) for y, m in self.period.months()]
+        return [
+            StatsTable("quyet_dinh_loai", "Quyết định đã ban hành trong kỳ theo loại", "Loại quyết định",
+                       ("Số lượng",), type_rows, _total(type_rows, 1),
+                       note="Theo Sổ quyết định, tính theo ngày quyết định."),
+            StatsTable("quyet_dinh_thang", "Quyết định đã ban hành theo tháng", "Tháng", ("Số lượng",),
+                       month_rows, _total(month_rows, 1),
+                       chart=Chart("line", "Biểu đồ: quyết định ban hành theo tháng", (0,),
+                                   axis_title="Số quyết định")),
+        ]
+
+
+def compute_statistics(ledger: Ledger, period: Period, today: date,
+                       deadlines: DeadlineReport | None = None) -> Statistics:
+    """Every summary table of `ledger` for `period`; time limits as of `today`."""
+    report = deadlines if deadlines is not None else compute_deadlines(ledger, today)
+    b = _Builder(ledger, period, report)
+    tables = [
+        b.by_type(),
+        b.by_staff("prosecutor", "theo_ksv", "Số vụ việc thụ lý trong kỳ theo Kiểm sát viên", "Kiểm sát viên",
+                   "Biểu đồ: vụ việc thụ lý trong kỳ theo Kiểm sát viên"),
+        b.by_staff("leader", "theo_pvt", "Số vụ việc thụ lý trong kỳ theo Phó Viện trưởng phụ trách",
+                   "Phó Viện trưởng", "Biểu đồ: vụ việc thụ lý trong kỳ theo Phó Viện trưởng"),
+        b.crosstab("hinh_su", "Án hình sự thụ lý trong kỳ theo giai đoạn và loại tội phạm", "an_hinh_su",
+                   "stage", "category"),
+        b.crosstab("dan_su", "Án dân sự, hành chính thụ lý trong kỳ theo giai đoạn và loại vụ việc",
+                   "an_dan_su", "stage", "case_type"),
+        b.digitised(),
+        *b.deadline_tables(),
+        *b.decisions(),
+    ]
+    return Statistics(period, today, report.alert_days, ledger.path.name, tables, b.undated)
