@@ -444,9 +444,8 @@ def test_deadlines_on_the_remote_engine_writes_what_the_file_writer_writes(remot
     copy = tmp_path / "ban_sao" / "so.xlsx"
     copy.parent.mkdir()
     copy.write_bytes(path.read_bytes())
-    led = read_ledger(copy)
-    report = compute_deadlines(led, DEADLINE_DAY)
-    result = write_deadlines(copy, led, report)
+    result = write_deadlines(copy, lambda led: compute_deadlines(led, DEADLINE_DAY))
+    led, report = result.ledger, result.report
     live = grid(path)
     names = [s.name for s in book.sheets]
     ranges = apply_actions(live, names, book.json()["actions"])
@@ -490,7 +489,7 @@ def test_deadlines_second_press_changes_nothing(remote, sample_ledger, tmp_path,
     path = tmp_path / "so.xlsx"
     path.write_bytes(sample_ledger.read_bytes())
     led = read_ledger(path)
-    write_deadlines(path, led, compute_deadlines(led, DEADLINE_DAY))
+    write_deadlines(path, lambda led: compute_deadlines(led, DEADLINE_DAY))
     book = remote(path)
     ui = dispatch.run("deadlines", book=book)
     assert _actions(book, "setValues") == []
@@ -568,7 +567,7 @@ def test_deadlines_on_the_file_shell_matches_write_deadlines(sample_ledger, tmp_
     copy.parent.mkdir()
     copy.write_bytes(original)
     led = read_ledger(copy)
-    result = write_deadlines(copy, led, compute_deadlines(led, DEADLINE_DAY))
+    result = write_deadlines(copy, lambda led: compute_deadlines(led, DEADLINE_DAY))
 
     run = run_on_file(path, "deadlines")
     assert run.ui.messages("error") == []
@@ -604,8 +603,10 @@ def test_check_on_the_file_shell_writes_the_problems_sheet(tmp_path):
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     assert rows[0] == HEADER and len(rows) == len(problems) + 1
     assert [tuple(r[:3]) for r in rows[1:]] == [(p.sheet, p.row, p.column or None) for p in problems]
+    binary = tmp_path / "so.xlsb"
+    binary.write_bytes(path.read_bytes())
     with pytest.raises(FileShellError, match=r"\.xlsx"):
-        run_on_file(tmp_path / "so.xlsm", "check")
+        run_on_file(binary, "check")
 
 
 def test_readme_windows_section_lists_every_button_as_the_registry_says():

@@ -198,7 +198,7 @@ def test_the_register_lock_held_by_another_clerk_is_a_message(ledger, monkeypatc
     finally:
         other.release()
     [error] = ui.messages("error")
-    assert error.startswith("Một người khác đang cấp số quyết định trên sổ «so.xlsx»")
+    assert error.startswith("Một người khác đang cấp số quyết định hoặc ghi vào sổ «so.xlsx»")
     assert _actions(book, "setValues") == []
 
 
@@ -237,7 +237,7 @@ def test_number_appends_a_register_row_for_the_active_case(ledger):
     apply_actions(cells, [s.name for s in book.sheets], book.json()["actions"])
     row = {k: cells[register.name].get((last_row + 1, c + 1)) for k, c in register.columns.items()}
     assert row == {"number": last + 1, "year": 2026, "symbol": SYMBOL, "date": DAY, "decision_type": None,
-                   "summary": None, "case_id": case, "signer": None, "file": None, "note": None}
+                   "summary": None, "case_id": case, "signer": None, "file": None, "status": None, "note": None}
     assert not (ledger.parent / DEFAULT_OUT_DIR).exists()
 
 

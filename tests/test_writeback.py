@@ -59,10 +59,8 @@ def test_write_fills_the_computed_columns_and_keeps_everything_else(ledger):
     skip = _computed_cells(ledger)
     before = workbook_fingerprint(ledger, skip_cells=skip)
     original = ledger.read_bytes()
-    led = read_ledger(ledger)
-    report = compute_deadlines(led, TODAY)
-
-    result = write_deadlines(ledger, led, report)
+    result = write_deadlines(ledger, lambda led: compute_deadlines(led, TODAY))
+    report = result.report
 
     assert workbook_fingerprint(ledger, skip_cells=skip) == before  # values, formats, validation, CF, names
     assert result.backup.read_bytes() == original and result.backup.parent.name == BACKUP_DIR
@@ -95,7 +93,7 @@ def test_write_fills_the_computed_columns_and_keeps_everything_else(ledger):
 
 def test_a_finished_step_clears_its_row(ledger):
     led = read_ledger(ledger)
-    write_deadlines(ledger, led, compute_deadlines(led, TODAY))
+    write_deadlines(ledger, lambda led: compute_deadlines(led, TODAY))
     data = read_ledger(ledger).sheets["tin_bao"]
     pending = next(r for r in data.records if r.values["next_deadline"] is not None)
     wb = load_workbook(ledger)
@@ -105,7 +103,7 @@ def test_a_finished_step_clears_its_row(ledger):
     wb.save(ledger)
 
     led = read_ledger(ledger)
-    result = write_deadlines(ledger, led, compute_deadlines(led, TODAY))
+    result = write_deadlines(ledger, lambda led: compute_deadlines(led, TODAY))
     assert result.cleared >= 1
     row = next(r for r in read_ledger(ledger).sheets["tin_bao"].records if r.row == pending.row)
     assert (row.values["next_deadline"], row.values["days_left"], row.values["deadline_basis"]) == (None, None, None)
@@ -117,7 +115,7 @@ def test_write_refuses_while_the_workbook_is_open(ledger, lock):
     led = read_ledger(ledger)
     (ledger.parent / lock).write_text("owner")
     with pytest.raises(FileBusy, match="đang được mở"):
-        write_deadlines(ledger, led, compute_deadlines(led, TODAY))
+        write_deadlines(ledger, lambda led: compute_deadlines(led, TODAY))
     assert ledger.read_bytes() == original
     assert not (ledger.parent / BACKUP_DIR).exists()
 
@@ -127,12 +125,13 @@ def test_write_refuses_while_the_workbook_is_open(ledger, lock):
     assert ledger.read_bytes() == original
 
 
-def test_only_xlsx_is_written(ledger, tmp_path):
-    macro = tmp_path / "so.xlsm"
-    macro.write_bytes(ledger.read_bytes())
-    led = read_ledger(ledger)
+@pytest.mark.parametrize("suffix", [".xlsb", ".xls", ".ods"])
+def test_only_xlsx_and_xlsm_are_written(ledger, tmp_path, suffix):
+    other = tmp_path / f"so{suffix}"
+    other.write_bytes(ledger.read_bytes())
     with pytest.raises(WritebackError, match=r"\.xlsx"):
-        write_deadlines(macro, led, compute_deadlines(led, TODAY))
+        write_deadlines(other, lambda led: compute_deadlines(led, TODAY))
+    assert other.read_bytes() == ledger.read_bytes()
 
 
 def test_cli_write_reports_the_backup(ledger):
@@ -145,9 +144,7 @@ def test_cli_write_reports_the_backup(ledger):
 
 
 def test_libreoffice_opens_the_written_workbook_with_the_values(ledger, libreoffice, tmp_path):  # noqa: F811
-    led = read_ledger(ledger)
-    report = compute_deadlines(led, TODAY)
-    write_deadlines(ledger, led, report)
+    report = write_deadlines(ledger, lambda led: compute_deadlines(led, TODAY)).report
     (resaved,) = libreoffice.convert([ledger], "xlsx", tmp_path / "lo")
     (csv,) = libreoffice.convert([ledger], "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true",
                                  tmp_path / "lo_csv")

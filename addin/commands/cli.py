@@ -131,7 +131,7 @@ def demo_cmd(folder: Path, today: str | None) -> None:
     pending = report.pending()
     overdue = [d for d in pending if d.status == "đã quá hạn"]
     soon = [d for d in pending if d.status == "sắp hết hạn"]
-    written = write_deadlines(ledger_path, ledger, report)
+    written = write_deadlines(ledger_path, lambda led: compute_deadlines(led, day))
     click.echo(f"3. Thời hạn tố tụng: {len(pending)} thời hạn đang chạy, {len(overdue)} đã quá hạn, "
                f"{len(soon)} sắp hết hạn trong {report.alert_days} ngày; đã ghi vào {written.written} dòng của sổ.")
     for d in soon[:5]:
@@ -234,13 +234,17 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
 
     if write:
         try:
-            result = write_deadlines(path, ledger, report)
+            # read again under the writers' lock: what is written is computed from the file as it is then
+            result = write_deadlines(path, lambda led: compute_deadlines(led, day, rules=rules))
         except (FileBusy, WritebackError) as exc:
             raise Failure(str(exc)) from None
         except OSError as exc:
             raise Failure(f"không ghi được «{path}»: {exc.strerror or exc}.") from None
-        echo_note(f"Đã ghi hạn tiếp theo vào {result.written} dòng, xóa {result.cleared} dòng đã xong; "
-                  f"tệp cũ được sao lưu tại: {result.backup}")
+        if result.backup is None:
+            echo_note("Sổ đã ghi đúng các thời hạn này; không phải ghi gì thêm.")
+        else:
+            echo_note(f"Đã ghi hạn tiếp theo vào {result.written} dòng, xóa {result.cleared} dòng đã xong; "
+                      f"tệp cũ được sao lưu tại: {result.backup}")
         for note in result.notes:
             echo_note(f"  - {note}")
     sys.exit(EXIT_PROBLEMS if report.problems else EXIT_OK)

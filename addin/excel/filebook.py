@@ -1,16 +1,18 @@
 """The file shell: a closed ledger file dressed as the part of an xlwings `Book` the handlers use,
 so the CLI and the alert service can run a ribbon command on a file with the same code.
 
-`run_on_file(path, command_id)` follows the file rules of kiemsat (`macros_py.workbook.safefile`): it
-refuses while Excel or LibreOffice has the file open, backs it up, writes a temporary file and
-renames it over the original, and does none of that when the command wrote nothing. Values are
-read as Excel last saved them (openpyxl `data_only`: a formula's cached result); writes go into
-the workbook as loaded with its formulas, formats and validation, and into the values view, so a
-handler reads back what it wrote. Only .xlsx files: openpyxl would drop an .xlsm's macros.
+`run_on_file(path, command_id)` follows the file rules of kiemsat: under the ledger's writers' lock,
+refused while Excel or LibreOffice has the file open. Values are read as Excel last saved them
+(openpyxl `data_only`: a formula's cached result, read only); what the handler writes is kept in
+that view (so it reads back what it wrote) and recorded as a cell patch, which the one ledger
+writer (`macros_py.workbook.package`) applies to the file: everything else in it is kept byte for
+byte. A sheet the handler adds is built apart and grafted in. Nothing is written when the
+command wrote nothing. .xlsx and .xlsm files.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,12 +102,16 @@ class FileRange:
 
 
 class FileSheet:
-    def __init__(self, book: FileBook, ws: Worksheet, values_ws: Worksheet):
-        self.book, self.ws, self.values_ws = book, ws, values_ws
+    def __init__(self, book: FileBook, ws: Worksheet, new: bool = False):
+        self.book, self.values_ws, self.new = book, ws, new
+
+    @property
+    def ws(self) -> Worksheet:
+        return self.values_ws
 
     @property
     def name(self) -> str:
-        return self.ws.title
+        return self.values_ws.title
 
     @property
     def used_range(self) -> FileRange:
@@ -116,23 +122,22 @@ class FileSheet:
         return FileRange(self, a, _address(last) if last is not None else a)
 
     def set(self, row: int, column: int, value: Any) -> None:
-        self.ws.cell(row, column).value = value
         self.values_ws.cell(row, column).value = value
+        if not self.new:
+            self.book.patch.set(self.name, row, column, value)
         self.book.changed = True
 
     def clear_contents(self) -> None:
-        for ws in (self.ws, self.values_ws):
-            for row in ws.iter_rows():
-                for cell in row:
-                    cell.value = None
-        self.book.changed = True
+        for row in self.values_ws.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    self.set(cell.row, cell.column, None)
 
     def delete(self) -> None:
         self.book._remove(self)
 
     def activate(self) -> None:
-        """Make it the sheet the file opens on (not worth saving the file for on its own)."""
-        self.book.wb.active = self.book.wb.worksheets.index(self.ws)
+        """Which sheet the file opens on is not worth a write of its own: nothing to do on a file."""
 
 
 class FileSheets:
@@ -163,13 +168,17 @@ class FileSheets:
 class FileBook:
     """A workbook file as the handlers see an xlwings Book (`name`, `sheets`, `app`)."""
 
-    def __init__(self, path: Path, wb: Workbook, values: Workbook):
-        self.path, self.wb, self.values = path, wb, values
+    def __init__(self, path: Path, values: Workbook):
+        from macros_py.workbook.package import Patch
+
+        self.path, self.wb = path, values
         self.name = path.name
         self.fullname = str(path)
         self.app = FileApp()
         self.changed = False
-        self._sheets = [FileSheet(self, ws, values[ws.title]) for ws in wb.worksheets]
+        self.patch = Patch()
+        self.removed: set[str] = set()  # existing sheets the handler deleted
+        self._sheets = [FileSheet(self, ws) for ws in values.worksheets]
         self.sheets = FileSheets(self)
 
     def _add(self, name: str, before: FileSheet | None, after: FileSheet | None) -> FileSheet:
@@ -179,16 +188,52 @@ class FileBook:
             index = self._sheets.index(after) + 1
         else:
             index = 0
-        sheet = FileSheet(self, self.wb.create_sheet(name, index), self.values.create_sheet(name, index))
+        sheet = FileSheet(self, self.wb.create_sheet(name, index), new=True)
         self._sheets.insert(index, sheet)
         self.changed = True
         return sheet
 
     def _remove(self, sheet: FileSheet) -> None:
-        self.wb.remove(sheet.ws)
-        self.values.remove(sheet.values_ws)
+        if not sheet.new:
+            self.removed.add(sheet.name)
+            self.patch.cells.pop(sheet.name, None)
+        self.wb.remove(sheet.values_ws)
         self._sheets.remove(sheet)
         self.changed = True
+
+    def put_sheet(self, title: str, xlsx: bytes, marker: str) -> None:
+        """A whole sheet built apart (a workbook holding only it), grafted in when the file is written."""
+        from macros_py.workbook.package import DonorSheet
+
+        self.patch.sheets[title] = DonorSheet(xlsx, marker)
+        self.changed = True
+
+    def finish(self) -> None:
+        """Turn the sheets the handler added into grafts (an existing sheet it deleted and added
+        again, as «Kiểm tra sổ» does with its own sheet, is replaced in place)."""
+        from openpyxl import Workbook
+
+        from macros_py.workbook.package import DonorSheet
+
+        for sheet in self._sheets:
+            if not sheet.new:
+                continue
+            wb = Workbook()
+            ws = wb.active
+            ws.title = sheet.name
+            for row in sheet.values_ws.iter_rows():
+                for cell in row:
+                    if cell.value is not None:
+                        ws.cell(cell.row, cell.column, cell.value)
+            buf = io.BytesIO()
+            wb.save(buf)
+            replaces = sheet.name if sheet.name in self.removed else None
+            self.patch.sheets[sheet.name] = DonorSheet(buf.getvalue(), marker=None, replaces=replaces)
+            self.removed.discard(sheet.name)
+        if self.removed:
+            raise FileShellError("lệnh này xóa sheet «" + "», «".join(sorted(self.removed)) + "»; trên tệp "
+                                 "đang đóng kiemsat không xóa sheet. Hãy chạy lệnh bằng nút trên thanh Kiểm sát trong "
+                                 "Excel.")
 
 
 class _NothingWritten(Exception):
@@ -205,40 +250,37 @@ def run_on_file(path: str | Path, command_id: str) -> FileRun:
     """Run the ribbon command `command_id` on the closed workbook file `path`.
 
     Raises `macros_py.workbook.safefile.FileBusy` while the file is open, `FileShellError` for a file that
-    is not an .xlsx workbook or cannot be loaded. What the clerk would have seen is in `ui.log`.
+    is not an .xlsx/.xlsm workbook or cannot be loaded. What the clerk would have seen is in `ui.log`.
     """
     from openpyxl import load_workbook
 
     from addin.excel import dispatch
-    from macros_py.workbook.safefile import FileBusy, edit_workbook, ensure_not_open
+    from macros_py.workbook.package import WorkbookError, check_writable, write_cells
+    from macros_py.workbook.safefile import ensure_not_open, ledger_lock
 
     path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise FileShellError(f"chỉ ghi được vào sổ dạng .xlsx; «{path.name}» là tệp {path.suffix or 'không đuôi'}. "
-                             "Hãy lưu sổ thành .xlsx trong Excel, hoặc dùng nút trên thanh Kiểm sát trong Excel.")
+    try:
+        check_writable(path)
+    except WorkbookError as exc:
+        raise FileShellError(str(exc)) from None
     if not path.is_file():
         raise FileShellError(f"không thấy tệp «{path}».")
-    ensure_not_open(path)
-    outcome: list[ExcelUI] = []
-
-    def edit(wb: Workbook) -> None:
-        values = load_workbook(path, data_only=True)
+    with ledger_lock(path):
+        ensure_not_open(path)
         try:
-            book = FileBook(path, wb, values)
-            outcome.append(dispatch.run(command_id, book=book))
+            values = load_workbook(path, data_only=True)
+        except Exception as exc:  # openpyxl raises several types for a file it cannot load
+            raise FileShellError(f"không mở được «{path.name}»: {type(exc).__name__}: {exc}.") from None
+        try:
+            book = FileBook(path, values)
+            ui = dispatch.run(command_id, book=book)
         finally:
             values.close()
         if not book.changed:
-            raise _NothingWritten
-
-    try:
-        _, backup = edit_workbook(path, edit)
-    except _NothingWritten:
-        return FileRun(outcome[0], None)
-    except (FileBusy, OSError, ImportError):
-        raise
-    except Exception as exc:
-        if outcome:  # the command ran: the failure is in saving
-            raise
-        raise FileShellError(f"không mở được «{path.name}»: {type(exc).__name__}: {exc}.") from None
-    return FileRun(outcome[0], backup)
+            return FileRun(ui, None)
+        book.finish()
+        try:
+            report = write_cells(path, book.patch)
+        except WorkbookError as exc:
+            raise FileShellError(str(exc)) from None
+    return FileRun(ui, report.backup)

@@ -17,6 +17,7 @@ register rows and case cells (`register.write_back` into the file here, xlwings 
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -45,11 +46,17 @@ from macros_py.decisions.merge import (
     settings_context,
 )
 from macros_py.decisions.register import (
+    ISSUED,
+    RESERVED,
+    UNUSED,
     CaseUpdate,
     Entry,
     check_register,
+    mark,
     next_number,
+    plan_write_back,
     register_lock,
+    reserved_rows,
     symbol_for,
     write_back,
 )
@@ -62,7 +69,7 @@ from macros_py.ledger.schema import (
     SheetSpec,
 )
 from macros_py.ledger.values import display, fmt_date, fold
-from macros_py.workbook.safefile import ensure_not_open
+from macros_py.workbook.safefile import TEMP_PREFIX, ensure_not_open
 
 HEAD, DEPUTY = "Viện trưởng", "Phó Viện trưởng"
 NAME_LIMIT = 60  # characters of a case number kept in a file or folder name
@@ -102,8 +109,9 @@ class Issued:
 @dataclass
 class Batch:
     issued: list[Issued]
-    backup: Path
+    backup: Path | None
     warnings: list[str] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)  # Vietnamese: numbers an interrupted run left unused
     combined: Path | None = None
     combined_pdf: Path | None = None
 
@@ -360,7 +368,7 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
         plan.documents.append(compiled.render_bytes(context))
         plan.templates.append(compiled)
         plan.entries.append(Entry(context["number"], day.year, symbol, day, dtype.title, _summary(dtype, context),
-                                  case_name, who, _relative(path, ledger_path)))
+                                  case_name, who, _relative(path, ledger_path), ISSUED))
         no_key, date_key = dtype.writeback
         plan.updates.append(CaseUpdate(dtype.sheet, record.row, {no_key: context["decision_no"], date_key: day}))
     return plan
@@ -392,14 +400,83 @@ def issue_planned(plan: DecisionPlan, record: Callable[[DecisionPlan], T]) -> T:
         raise
 
 
+def _ledger_folder(ledger_path: Path) -> Path:
+    return ledger_path.resolve().parent
+
+
+def _temp_for(path: Path) -> Path:
+    return path.with_name(f"{TEMP_PREFIX}{path.name}")
+
+
+def recover_interrupted(ledger: Ledger, ledger_path: Path, day: date) -> list[str]:
+    """Mark the register rows an interrupted run left «Đang cấp số» as «Không sử dụng», with the
+    reason, and remove their documents (published or not): they were never recorded as issued.
+    Call it holding the lock. Returns one Vietnamese line per number."""
+    rows = reserved_rows(ledger)
+    if not rows:
+        return []
+    folder = _ledger_folder(ledger_path)
+    reason = (f"số đã giữ nhưng lần tạo quyết định bị gián đoạn (phát hiện ngày {fmt_date(day)}); "
+              "số này không cấp lại, quyết định đã xóa")
+    values, lines = [], []
+    for rec in rows:
+        name = rec.values.get("file")
+        if name:
+            final = (folder / str(name)).resolve()
+            if folder in final.parents:  # a path in the register is untrusted: only under the ledger's folder
+                final.unlink(missing_ok=True)
+                _temp_for(final).unlink(missing_ok=True)
+        note = rec.values.get("note")
+        values.append({"status": UNUSED, "note": f"{note}; {reason}" if note else reason})
+        lines.append(f"số {rec.values.get('number')}/{rec.values.get('symbol')}: {UNUSED} ({reason}).")
+    dummy = plan_write_back(ledger, [], [])
+    mark(ledger_path, dummy, [r.row for r in rows], values, [], ledger)
+    return lines
+
+
+def _publish(plan: DecisionPlan) -> None:
+    """Each document to a temporary file beside its final name, then linked into place (never over
+    an existing file: the next free name is taken, and the register is told)."""
+    for item, entry, content in zip(plan.issued, plan.entries, plan.documents):
+        item.file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _temp_for(item.file)
+        with tmp.open("wb") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        path = item.file
+        stem, suffix, n = path.stem, path.suffix, 1
+        while True:
+            try:
+                os.link(tmp, path)
+                break
+            except FileExistsError:
+                n += 1
+                path = item.file.with_name(f"{stem} ({n}){suffix}")
+            except OSError:  # a file system without hard links: exclusive create, then copy
+                try:
+                    with path.open("xb") as out:
+                        out.write(content)
+                    break
+                except FileExistsError:
+                    n += 1
+                    path = item.file.with_name(f"{stem} ({n}){suffix}")
+        tmp.unlink(missing_ok=True)
+        item.file = path
+        entry.file = _relative(path, plan.ledger_path)
+
+
 def issue_decisions(ledger_path: str | Path, type_key: str, *, out_dir: str | Path,
                     rows: Sequence[int] | None = None, case: str | None = None, day: date | None = None,
                     signer: str | None = None, templates_dir: Path | None = None, pdf: bool = False,
                     combined: bool = False) -> Batch:
     """Make, number and record one decision of type `type_key` per chosen row.
 
-    Raises DecisionError (nothing written), and from the layers below LedgerError (unreadable
-    ledger), FileBusy (open in Excel), RegisterError; PdfError only after the decisions are done."""
+    Under the ledger's lock: numbers reserved in the register (written), documents published, then
+    the register rows marked issued with the case rows (written). An interrupted run is repaired by
+    the next (`recover_interrupted`). Raises DecisionError (nothing written), and from the layers
+    below LedgerError (unreadable ledger), FileBusy (open in Excel), RegisterError; PdfError only
+    after the decisions are done."""
     ledger_path = Path(ledger_path)
     out_dir = Path(out_dir)
     dtype = DECISION_TYPES_BY_KEY.get(type_key)
@@ -413,13 +490,35 @@ def issue_decisions(ledger_path: str | Path, type_key: str, *, out_dir: str | Pa
         ensure_not_open(ledger_path)
         ledger = read_ledger(ledger_path)
         check_register(ledger)
+        recovered = recover_interrupted(ledger, ledger_path, day)
+        if recovered:
+            ledger = read_ledger(ledger_path)
         records = select_rows(ledger, dtype, rows, case)
         plan = plan_decisions(ledger, [(dtype, r) for r in records], {dtype.key: compiled}, out_dir=out_dir,
                               day=day, signer=signer, ledger_path=ledger_path)
-        backup, warnings = issue_planned(plan, lambda p: write_back(ledger, p.entries, p.updates))
+        for entry in plan.entries:
+            entry.status = RESERVED
+        reservation = plan_write_back(ledger, plan.entries, [])
+        backup, _ = write_back(ledger, plan.entries, [])  # 1. the numbers are in the register before any document
+        register_rows = list(range(reservation.first_row, reservation.last_row + 1))
+        try:
+            _publish(plan)  # 2. the documents
+        except BaseException as exc:
+            for item in plan.issued:
+                item.file.unlink(missing_ok=True)
+                _temp_for(item.file).unlink(missing_ok=True)
+            if isinstance(exc, Exception):
+                reason = f"không ghi được quyết định ({type(exc).__name__}: {exc}); số này không cấp lại"
+                mark(ledger_path, reservation, register_rows,
+                     [{"status": UNUSED, "note": reason}] * len(register_rows), [], ledger, backup=False)
+            raise
+        # 3. issued: the register rows and the case rows in one write
+        mark(ledger_path, reservation, register_rows, [{"status": ISSUED, "file": e.file} for e in plan.entries],
+             plan.updates, ledger, backup=False)
+        warnings = plan_write_back(ledger, [], plan.updates).warnings
 
     issued = plan.issued
-    batch = Batch(issued, backup, warnings)
+    batch = Batch(issued, backup, warnings, recovered)
     if combined and issued:
         name = f"in-gop_{dtype.slug}_{datetime.now():%Y%m%d-%H%M%S}.docx"
         path, fh = _exclusive(out_dir.resolve() / name)

@@ -1,34 +1,36 @@
 """The Sổ quyết định register: the next decision number, and writing decisions back to the ledger.
 
-Numbers run per year and symbol (12/QĐ-VKSKV1) and are never reused or skipped. Two clerks
-issuing at the same moment are serialised by a lock file beside the ledger: whoever holds it
-reads the register, takes the next numbers, writes the documents and records them (through
-safefile.edit_workbook: refused while the workbook is open, backed up, replaced atomically),
-and only then lets the other in. The ribbon takes the same lock beside the workbook open in
-Excel and writes `plan_write_back`'s cells through xlwings; the lock serialises kiemsat's
-numbering on one workbook file, it cannot merge two copies of the workbook edited apart.
+Numbers run per year and symbol (12/QĐ-VKSKV1) and are never reused. Every writer of a ledger
+file holds its one lock (`safefile.ledger_lock`, here also `register_lock`): whoever holds it
+reads the register, takes the next numbers and records them. On a file the numbers are first
+*reserved* (register rows with «Tình trạng» = «Đang cấp số», committed to the file), then the
+documents are published, then the rows are marked «Đã cấp» together with the case rows; a run
+interrupted in between leaves reserved rows, which the next run marks «Không sử dụng» with the
+reason (their documents removed), so a number on a document is always in the register and no
+number is given twice. The ribbon takes the same lock beside the workbook open in Excel and
+writes `plan_write_back`'s cells through xlwings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from copy import copy
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock, Timeout
-from openpyxl.utils.cell import get_column_letter, range_boundaries
-
 from macros_py.decisions.merge import clean_text
 from macros_py.ledger.reader import Ledger, Record
 from macros_py.ledger.schema import DATE_FORMAT, REGISTER
 from macros_py.ledger.values import fold
-from macros_py.workbook.safefile import edit_workbook
+from macros_py.workbook.package import Patch, WorkbookError, write_cells
+from macros_py.workbook.safefile import LOCK_TIMEOUT, FileBusy, ledger_lock
+from macros_py.workbook.safefile import lock_path as lock_path
 
-LOCK_TIMEOUT = 300.0  # seconds to wait for another clerk's batch
+RESERVED = "Đang cấp số"
+ISSUED = "Đã cấp"
+UNUSED = "Không sử dụng"
 EXCEL_TEXT_LIMIT = 32767
 REQUIRED_REGISTER_COLUMNS = ("number", "year", "symbol")
 
@@ -37,23 +39,17 @@ class RegisterError(Exception):
     """The register cannot be used; the message is Vietnamese."""
 
 
-def lock_path(ledger: Path) -> Path:
-    return ledger.with_name(f".~kiemsat-{ledger.name}.lock")
-
-
 @contextmanager
 def register_lock(ledger: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold the numbering lock of `ledger` (across processes) for the duration of the block."""
-    lock = FileLock(str(lock_path(Path(ledger))), timeout=timeout)
+    """Hold the ledger's writers' lock (the numbering takes the same lock as every other writer)."""
     try:
-        lock.acquire()
-    except Timeout:
-        raise RegisterError(f"một người khác đang cấp số quyết định trên sổ «{Path(ledger).name}» "
+        with ledger_lock(Path(ledger), timeout=timeout):
+            yield
+    except FileBusy as exc:
+        if "đang được mở" in str(exc):
+            raise
+        raise RegisterError(f"một người khác đang cấp số quyết định hoặc ghi vào sổ «{Path(ledger).name}» "
                             "(chờ quá lâu); hãy thử lại sau ít phút.") from None
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def symbol_for(doc_symbol: str) -> str:
@@ -94,6 +90,7 @@ class Entry:
     case_id: str
     signer: str
     file: str
+    status: str = ""  # RESERVED / ISSUED / UNUSED; blank on rows typed by hand
 
 
 @dataclass
@@ -140,9 +137,15 @@ def plan_write_back(ledger: Ledger, entries: Sequence[Entry], updates: Sequence[
     register = ledger.sheets[REGISTER.key]
     start = max([r.row for r in register.records] + [register.header_row]) + 1
     plan = WriteBack([], register.name, register.header_row, start, start + len(entries) - 1)
+    columns = dict(register.columns)
+    if entries and any(e.status for e in entries) and "status" not in columns:
+        # a register typed before kiemsat kept states: give it the column, right of the others
+        col0 = max([*columns.values(), *register.extra_columns]) + 1
+        columns["status"] = col0
+        plan.cells.append(CellWrite(register.name, register.header_row, col0 + 1, REGISTER.column("status").label))
     for i, entry in enumerate(entries):
         values = asdict(entry)
-        for key, col0 in sorted(register.columns.items(), key=lambda kv: kv[1]):
+        for key, col0 in sorted(columns.items(), key=lambda kv: kv[1]):
             if key in values:
                 plan.cells.append(CellWrite(register.name, start + i, col0 + 1, cell_value(values[key])))
     for update in updates:
@@ -159,43 +162,58 @@ def plan_write_back(ledger: Ledger, entries: Sequence[Entry], updates: Sequence[
     return plan
 
 
-def _set(ws: Any, row: int, col: int, value: Any) -> None:
-    cell = ws.cell(row, col)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-    elif isinstance(value, date):
-        cell.number_format = DATE_FORMAT
+def patch_of(cells: Sequence[CellWrite]) -> Patch:
+    patch = Patch()
+    for cell in cells:
+        patch.set(cell.sheet, cell.row, cell.column, cell.value)
+    return patch
 
 
-def _extend_tables(ws: Any, header_row: int, last_row: int) -> None:
-    for table in ws.tables.values():
-        min_col, min_row, max_col, max_row = range_boundaries(table.ref)
-        if min_row == header_row and max_row < last_row:
-            ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{last_row}"
-            table.ref = ref
-            if table.autoFilter is not None:
-                table.autoFilter.ref = ref
+def _write(path: Path, cells: Sequence[CellWrite], backup: bool = True) -> Path | None:
+    try:
+        return write_cells(path, patch_of(cells), backup=backup).backup
+    except WorkbookError as exc:
+        raise RegisterError(str(exc)) from None
 
 
-def write_back(ledger: Ledger, entries: Sequence[Entry], updates: Sequence[CaseUpdate]) -> tuple[Path, list[str]]:
-    """Append `entries` to the register and write `updates` into the case rows, in one safe edit
-    of the ledger's file (`plan_write_back`'s cells, the style of the row above on new register rows).
+def write_back(ledger: Ledger, entries: Sequence[Entry], updates: Sequence[CaseUpdate]) -> tuple[Path | None, list[str]]:
+    """Append `entries` to the register and write `updates` into the case rows, in one write of the
+    ledger's file (new register rows take the style of the row above). Call it holding the lock.
 
     Returns the backup's path and warnings (columns the ledger does not have)."""
     plan = plan_write_back(ledger, entries, updates)
+    return _write(ledger.path, plan.cells), plan.warnings
+
+
+def mark(ledger_path: Path, plan: WriteBack, rows: Sequence[int], values: Sequence[dict[str, Any]],
+         updates: Sequence[CaseUpdate], ledger: Ledger, *, backup: bool = True) -> Path | None:
+    """Set register cells of rows reserved by `plan` (`values[i]` for `rows[i]`: column key -> value)
+    and write `updates` into the case rows, in one write."""
     register = ledger.sheets[REGISTER.key]
+    status_col = _status_column(plan, register)
+    cells: list[CellWrite] = []
+    for row, row_values in zip(rows, values):
+        for key, value in row_values.items():
+            col0 = status_col if key == "status" else register.columns.get(key)
+            if col0 is not None:
+                cells.append(CellWrite(register.name, row, col0 + 1, cell_value(value)))
+    cells += [c for c in plan_write_back(ledger, [], updates).cells]
+    return _write(ledger_path, cells, backup)
 
-    def edit(wb: Any) -> None:
-        ws = wb[plan.register_sheet]
-        for row in range(plan.first_row, plan.last_row + 1):
-            for col0 in register.columns.values():
-                above = ws.cell(row - 1, col0 + 1)
-                if row - 1 > plan.header_row and above.has_style:
-                    ws.cell(row, col0 + 1)._style = copy(above._style)
-        _extend_tables(ws, plan.header_row, plan.last_row)
+
+def _status_column(plan: WriteBack | None, register: Any) -> int | None:
+    if "status" in register.columns:
+        return register.columns["status"]
+    if plan is not None:
         for cell in plan.cells:
-            _set(wb[cell.sheet], cell.row, cell.column, cell.value)
+            if cell.row == plan.header_row and cell.value == REGISTER.column("status").label:
+                return cell.column - 1
+    return None
 
-    _, backup = edit_workbook(ledger.path, edit)
-    return backup, plan.warnings
+
+def reserved_rows(ledger: Ledger) -> list[Record]:
+    """Register rows a run left «Đang cấp số» (interrupted before it marked them)."""
+    data = ledger.sheets.get(REGISTER.key)
+    if data is None or "status" not in data.columns:
+        return []
+    return [r for r in data.records if fold(str(r.values.get("status") or "")) == fold(RESERVED)]

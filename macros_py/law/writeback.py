@@ -6,9 +6,9 @@ earliest one, a row without clears the three cells. Everything else (other sheet
 dropdowns, colours, tables, names, the clerk's own columns) is left as it is. The template's
 conditional formats then colour overdue and near rows in Excel.
 
-The file is changed through `safefile.edit_workbook` (openpyxl, .xlsx only, macros not kept):
-refused while Excel or LibreOffice has it open, backed up, written to a temporary file and
-renamed over the original.
+The file is changed through `workbook.package.update_ledger`: under the writers' lock, read
+again, only the changed cells patched into the package (.xlsx or .xlsm; everything else kept
+byte for byte), refused while Excel or LibreOffice has it open, backed up, replaced atomically.
 
 Which cell gets which value is decided once, by the pure `deadline_cells`; the add-in's
 «Kiểm tra thời hạn» button (addin/excel/handlers/deadlines.py) writes the same plan into the workbook
@@ -17,19 +17,17 @@ open in Excel.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from macros_py.law.deadlines import DeadlineReport
 from macros_py.ledger.reader import Ledger
 from macros_py.ledger.schema import DATE_FORMAT, LEDGER_SHEETS
-from macros_py.workbook.safefile import FileBusy, edit_workbook
-
-if TYPE_CHECKING:
-    from openpyxl import Workbook
+from macros_py.workbook.package import Patch, WorkbookError, update_ledger
+from macros_py.workbook.safefile import FileBusy  # noqa: F401  (raised through)
 
 __all__ = [
     "CellValue",
@@ -51,10 +49,12 @@ class WritebackError(Exception):
 @dataclass
 class WriteResult:
     path: Path
-    backup: Path
+    backup: Path | None
     written: int = 0  # rows given a deadline
     cleared: int = 0  # rows whose computed cells were emptied (nothing pending)
     notes: list[str] = field(default_factory=list)  # Vietnamese: sheets or columns not written
+    report: Any = None  # the DeadlineReport written (computed from the ledger read under the lock)
+    ledger: Any = None  # that ledger
 
 
 def computed_columns() -> dict[str, tuple[str, ...]]:
@@ -128,50 +128,50 @@ def deadline_cells(ledger: Ledger, report: DeadlineReport) -> DeadlineCells:
     return out
 
 
-def write_deadlines(path: str | Path, ledger: Ledger, report: DeadlineReport) -> WriteResult:
-    """Fill the computed columns of `path` (the file `ledger` was read from) from `report`.
-
-    Raises `safefile.FileBusy` while the workbook is open, `WritebackError` for a file that is
-    not an .xlsx workbook.
-    """
-    from openpyxl.styles.numbers import (
-        is_date_format,  # here: the add-in imports this module without openpyxl
-    )
-
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise WritebackError(f"chỉ ghi được vào sổ dạng .xlsx; «{path.name}» là tệp {path.suffix or 'không đuôi'}. "
-                             "Hãy lưu sổ thành .xlsx trong Excel rồi chạy lại.")
+def deadline_patch(ledger: Ledger, report: DeadlineReport) -> tuple[Patch, WriteResult]:
+    """The cells `write_deadlines` changes: computed cells whose value differs from what the
+    ledger holds (pure)."""
     cells = deadline_cells(ledger, report)
-    result = WriteResult(path, Path(), notes=list(cells.notes))
+    result = WriteResult(ledger.path, None, notes=list(cells.notes))
+    records = {data.name: {r.row: r for r in data.records} for data in ledger.sheets.values()}
+    patch = Patch()
+    for sheet_name, row, row_values in cells.by_row():
+        record = records[sheet_name].get(row)
+        current = {k: (record.values.get(k) if record is not None else None) for k in row_values}
+        if current == row_values:
+            continue  # the ledger already says this
+        if (sheet_name, row) in cells.with_deadline:
+            result.written += 1
+        else:
+            result.cleared += 1
+        cols = cells.columns[sheet_name]
+        for k, value in row_values.items():
+            if current[k] != value:
+                patch.set(sheet_name, row, cols[k], value)
+    return patch, result
 
-    def edit(wb: Workbook) -> None:
-        missing_sheets: set[str] = set()
-        for sheet_name, row, row_values in cells.by_row():
-            if sheet_name not in wb.sheetnames:
-                if sheet_name not in missing_sheets:
-                    missing_sheets.add(sheet_name)
-                    result.notes.append(f"không thấy sheet «{sheet_name}» khi ghi; bỏ qua.")
-                continue
-            ws = wb[sheet_name]
-            cols = cells.columns[sheet_name]
-            if (sheet_name, row) in cells.with_deadline:
-                result.written += 1
-            elif all(ws.cell(row, cols[k]).value is None for k in row_values):
-                continue  # nothing to clear: leave the row untouched
-            else:
-                result.cleared += 1
-            for k, value in row_values.items():
-                cell = ws.cell(row, cols[k])
-                cell.value = value
-                if isinstance(value, date) and not is_date_format(cell.number_format):
-                    cell.number_format = DATE_FORMAT
+
+def write_deadlines(path: str | Path, compute: Callable[[Ledger], DeadlineReport]) -> WriteResult:
+    """Fill the computed columns of the ledger file at `path` with `compute(ledger)`'s deadlines.
+
+    The ledger is read inside the writers' lock (`update_ledger`), so the deadlines are those of
+    the file as it is when written; the report is returned in `result.report`. Only cells whose
+    value changes are written (`workbook.package`: the rest of the file is kept byte for byte).
+    Raises `FileBusy` while the workbook is open, `WritebackError` for a file kiemsat cannot write.
+    """
+    path = Path(path)
+
+    def plan(ledger: Ledger) -> tuple[Patch, WriteResult]:
+        report = compute(ledger)
+        patch, result = deadline_patch(ledger, report)
+        result.report, result.ledger = report, ledger
+        return patch, result
 
     try:
-        _, backup = edit_workbook(path, edit)
-    except (FileBusy, OSError):
-        raise
-    except Exception as exc:  # openpyxl raises several types for a file it cannot load
-        raise WritebackError(f"không ghi được «{path.name}»: {type(exc).__name__}: {exc}.") from None
-    result.backup = backup
+        written, result = update_ledger(path, plan)
+    except WorkbookError as exc:
+        raise WritebackError(str(exc)) from None
+    result.path = path
+    result.backup = written.backup
+    result.notes += written.describe_kept()
     return result

@@ -520,6 +520,8 @@ REGISTER = SheetSpec(
         Column("case_id", "Mã vụ án", synonyms=_CASE_ID_SYNONYMS, width=14),
         Column("signer", "Người ký", Kind.STAFF, synonyms=("người ký duyệt", "lãnh đạo ký"), width=20),
         Column("file", "Tệp", synonyms=("tệp quyết định", "file", "đường dẫn"), width=30),
+        Column("status", "Tình trạng", synonyms=("trạng thái", "tình trạng số"), width=16,
+               hint="kiemsat ghi: Đang cấp số / Đã cấp / Không sử dụng"),
         _note(),
     ),
 )

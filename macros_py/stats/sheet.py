@@ -366,13 +366,32 @@ def write_statistics_sheet(wb: Workbook, stats: Statistics, created: datetime | 
     return writer.title
 
 
-def write_statistics_to_ledger(path: str | Path, stats: Statistics) -> tuple[str, Path]:
-    """Rewrite the ledger's Thống kê sheet through safefile.edit_workbook; returns the sheet's name
-    and the backup's path. Raises safefile.FileBusy while the workbook is open in Excel or LibreOffice.
-    """
-    from macros_py.workbook.safefile import edit_workbook
+def statistics_donor(stats: Statistics, created: datetime | None = None) -> bytes:
+    """A workbook of its own holding only the Thống kê sheet (what the ledger writer grafts in)."""
+    import io
 
-    return edit_workbook(Path(path), lambda wb: write_statistics_sheet(wb, stats))
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    default = wb.active
+    write_statistics_sheet(wb, stats, created)
+    wb.remove(default)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def write_statistics_to_ledger(path: str | Path, stats: Statistics) -> tuple[str, Path | None]:
+    """Put the Thống kê sheet into the ledger file (replacing kiemsat's earlier one in place, never a
+    sheet of the clerk's own), through the ledger writer: every other part of the file is kept.
+    Returns the sheet's name and the backup's path. Raises FileBusy while the workbook is open."""
+    from macros_py.workbook.package import DonorSheet, Patch, write_cells
+    from macros_py.workbook.safefile import ledger_lock
+
+    patch = Patch(sheets={STATS_SHEET: DonorSheet(statistics_donor(stats), MARKER)})
+    with ledger_lock(Path(path)):
+        report = write_cells(Path(path), patch)
+    return report.sheets[STATS_SHEET], report.backup
 
 
 def save_statistics_workbook(path: str | Path, stats: Statistics) -> Path | None:

@@ -27,14 +27,16 @@ def _write(book: Any, stats: Any, ui: ExcelUI) -> tuple[str, bool, int]:
     """Write the sheet; returns its name, whether an earlier kiemsat sheet was replaced, and the
     number of charts."""
     from addin.excel.filebook import FileBook
-    from macros_py.stats.sheet import MARKER, OpenpyxlSheetWriter, write_statistics
+    from macros_py.stats.sheet import MARKER, write_statistics
 
-    if isinstance(book, FileBook):  # a closed file: the shell saves book.wb safely afterwards
-        had = any(MARKER in ws.defined_names for ws in book.wb.worksheets)
-        writer = OpenpyxlSheetWriter(book.wb)
-        plan = write_statistics(stats, writer)
-        book.changed = True
-        return writer.title, had, len(plan.charts)
+    if isinstance(book, FileBook):  # a closed file: the sheet is built apart, the shell grafts it in
+        from macros_py.ledger.schema import STATS_SHEET
+        from macros_py.stats.sheet import free_title, layout, statistics_donor
+
+        ours = next((ws.title for ws in book.wb.worksheets if MARKER in ws.defined_names), None)
+        title = ours or free_title(STATS_SHEET, (ws.title for ws in book.wb.worksheets))
+        book.put_sheet(STATS_SHEET, statistics_donor(stats), MARKER)
+        return title, ours is not None, len(layout(stats).charts)
     from addin.excel.xlsheetwriter import XlwingsSheetWriter, check_xlwings
 
     problem = check_xlwings()

@@ -1,0 +1,237 @@
+"""Patching cells in a worksheet part (SpreadsheetML) without rewriting the rest of it.
+
+The part is scanned row by row; a row that holds no cell to change is copied as it is, text for
+text. In a row that does, only the cells to change are rebuilt; their style (`s`) is kept, a new
+cell takes the style of the cell above it, or the column's. Text is written as an inline string,
+so the shared-strings part is never touched. A cell holding a formula is never overwritten (it is
+the clerk's, and keeping it keeps `calcChain.xml` valid): it is reported back instead.
+
+This works on the serialised text because the grammar of `<sheetData>` is small and fixed (rows
+of cells; `<`, `>` and `&` are always escaped inside values), and a full DOM of a 50,000-row
+sheet would cost hundreds of MB.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import lru_cache
+from typing import Any
+
+_NAME = r"(?:[A-Za-z_][\w.-]*:)?"
+ROW_RE = re.compile(rf"<{_NAME}row\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</{_NAME}row>)", re.S)
+CELL_RE = re.compile(rf"<{_NAME}c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</{_NAME}c>)", re.S)
+ATTR_RE = re.compile(r"""([\w:.-]+)\s*=\s*(["'])(.*?)\2""", re.S)
+REF_RE = re.compile(r"([A-Z]{1,3})(\d+)$")
+FORMULA_RE = re.compile(rf"<{_NAME}f[\s>/]")
+ROW_ATTR_R = re.compile(r"""\br\s*=\s*(["'])(\d+)\1""")
+SPANS_RE = re.compile(r"""\s+spans\s*=\s*(["'])[^"']*\1""")
+DIMENSION_RE = re.compile(rf"""<{_NAME}dimension\b[^>]*?\bref\s*=\s*(["'])([^"']*)\1""")
+SHEETDATA_OPEN = re.compile(rf"<(?P<p>{_NAME})sheetData\b[^>]*?(?P<empty>/)?>")
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+EXCEL_TEXT_LIMIT = 32767
+EXCEL_EPOCH = date(1899, 12, 30)
+EPOCH_1904 = date(1904, 1, 1)
+
+
+@lru_cache(maxsize=None)
+def column_letter(col: int) -> str:
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@lru_cache(maxsize=None)
+def column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clean_text(text: str) -> str:
+    """Text as a cell can hold it: characters XML 1.0 forbids removed, cut to Excel's limit."""
+    return _ILLEGAL_XML.sub("", text)[:EXCEL_TEXT_LIMIT]
+
+
+def excel_serial(value: date | datetime, date1904: bool = False) -> float | int:
+    epoch = EPOCH_1904 if date1904 else EXCEL_EPOCH
+    if isinstance(value, datetime):
+        delta = value - datetime.combine(epoch, time())
+        return delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
+    return (value - epoch).days
+
+
+@dataclass
+class SheetPatchResult:
+    xml: bytes
+    formulas_kept: list[tuple[int, int]] = field(default_factory=list)  # (row, col) not overwritten
+    max_row: int = 0
+    max_col: int = 0
+
+
+# a function that answers the style index to use for a value written over style `s`:
+# date values need a date format (styles.xml may have to gain one)
+StyleFor = Callable[[int, Any], int]
+
+
+def _attrs(text: str) -> dict[str, str]:
+    return {k: v for k, _, v in ATTR_RE.findall(text)}
+
+
+def value_xml(ref: str, style: int, value: Any, style_for: StyleFor, date1904: bool) -> str:
+    """One `<c>` element holding `value` (None: an empty cell that keeps its style)."""
+    if value is not None:
+        style = style_for(style, value)
+    s = f' s="{style}"' if style else ""
+    if value is None:
+        return f'<c r="{ref}"{s}/>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (date, datetime)):
+        return f'<c r="{ref}"{s}><v>{excel_serial(value, date1904)}</v></c>'
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"cannot write {value!r} into a cell")
+        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+    text = _escape(clean_text(str(value)))
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _cells(body: str, row: int) -> list[tuple[int, str, int, bool]]:
+    """(column, text, style, has formula) of each cell in a row's body."""
+    out = []
+    col = 0
+    for m in CELL_RE.finditer(body):
+        attrs = _attrs(m.group("attrs"))
+        ref = REF_RE.match(attrs.get("r", ""))
+        col = column_number(ref.group(1)) if ref else col + 1
+        out.append((col, m.group(0), int(attrs.get("s", 0) or 0), bool(m.group("body") and
+                                                                         FORMULA_RE.search(m.group("body")))))
+    return out
+
+
+def patch_sheet(xml: bytes, cells: Mapping[tuple[int, int], Any], style_for: StyleFor, *,
+                date1904: bool = False, column_styles: Mapping[int, int] | None = None) -> SheetPatchResult:
+    """Set `cells` ({(row, col): value}, 1-based) in the worksheet part `xml`."""
+    text = xml.decode("utf-8")
+    column_styles = column_styles or {}
+    by_row: dict[int, dict[int, Any]] = {}
+    for (r, c), v in cells.items():
+        by_row.setdefault(r, {})[c] = v
+    pending = sorted(by_row)
+    result = SheetPatchResult(b"")
+    opening = SHEETDATA_OPEN.search(text)
+    if opening is None:
+        raise ValueError("worksheet part without sheetData")
+    prefix = opening.group("p")
+    if opening.group("empty"):
+        start = end = opening.end()
+        head, tail = text[: opening.start()] + f"<{prefix}sheetData>", f"</{prefix}sheetData>" + text[end:]
+        data = ""
+    else:
+        close = text.index(f"</{prefix}sheetData>", opening.end())
+        head, data, tail = text[: opening.end()], text[opening.end(): close], text[close:]
+
+    out: list[str] = []
+    prev_styles: dict[int, int] = {}
+    prev_text: str | None = None  # the previous row's text, parsed only when a new cell needs it
+    position = 0
+    last_row = 0
+    i = 0
+
+    def styles_above() -> dict[int, int]:
+        nonlocal prev_text, prev_styles
+        if prev_text is not None:
+            m = ROW_RE.match(prev_text)
+            prev_styles = {c: s for c, _, s, _ in _cells(m.group("body") or "", 0)} if m else {}
+            prev_text = None
+        return prev_styles
+
+    def new_cells(row: int, wanted: dict[int, Any]) -> dict[int, str]:
+        above = styles_above()
+        return {c: value_xml(column_letter(c) + str(row), above.get(c, column_styles.get(c, 0)), v, style_for,
+                             date1904) for c, v in wanted.items()}
+
+    def emit_new_row(row: int) -> None:
+        nonlocal prev_styles, prev_text
+        made = new_cells(row, by_row[row])
+        out.append(f'<{prefix}row r="{row}">' + "".join(made[c] for c in sorted(made)) + f"</{prefix}row>")
+        result.max_col = max(result.max_col, max(made))
+        prev_styles = {c: int((_attrs(CELL_RE.match(x).group("attrs")).get("s", 0)) or 0) for c, x in made.items()}
+        prev_text = None
+
+    for m in ROW_RE.finditer(data):
+        attrs = m.group("attrs")
+        r_match = ROW_ATTR_R.search(attrs)
+        row = int(r_match.group(2)) if r_match else last_row + 1
+        while i < len(pending) and pending[i] < row:
+            out.append(data[position: m.start()])
+            position = m.start()
+            emit_new_row(pending[i])
+            i += 1
+        last_row = row
+        if i < len(pending) and pending[i] == row:
+            out.append(data[position: m.start()])
+            position = m.end()
+            wanted = dict(by_row[row])
+            existing = _cells(m.group("body") or "", row)
+            pieces: dict[int, str] = {}
+            for col, cell_text, style, has_formula in existing:
+                if col in wanted:
+                    if has_formula:
+                        result.formulas_kept.append((row, col))
+                        pieces[col] = cell_text
+                    else:
+                        pieces[col] = value_xml(column_letter(col) + str(row), style, wanted[col], style_for,
+                                                date1904)
+                    del wanted[col]
+                else:
+                    pieces[col] = cell_text
+            if wanted:
+                pieces.update(new_cells(row, wanted))
+                attrs = SPANS_RE.sub("", attrs)  # spans is an optional hint; it may no longer be right
+            result.max_col = max(result.max_col, max(pieces))
+            name = f"{prefix}row"
+            out.append(f"<{name}{attrs}>" + "".join(pieces[c] for c in sorted(pieces)) + f"</{name}>")
+            i += 1
+            prev_text = None
+            prev_styles = {c: int(_attrs(CELL_RE.match(pieces[c]).group("attrs")).get("s", 0) or 0)
+                           for c in pieces}
+        else:
+            prev_text = m.group(0)
+    out.append(data[position:])
+    while i < len(pending):
+        emit_new_row(pending[i])
+        i += 1
+    result.max_row = max([last_row, *pending]) if pending or last_row else 0
+    head = _grow_dimension(head, max(pending, default=0), result.max_col)
+    result.xml = (head + "".join(out) + tail).encode("utf-8")
+    return result
+
+
+def _grow_dimension(head: str, max_row: int, max_col: int) -> str:
+    m = DIMENSION_RE.search(head)
+    if m is None or not max_row:
+        return head
+    first, _, last = m.group(2).partition(":")
+    last = last or first
+    ref = REF_RE.match(last)
+    if ref is None:
+        return head
+    new_col = max(column_number(ref.group(1)), max_col)
+    new_row = max(int(ref.group(2)), max_row)
+    new_last = f"{column_letter(new_col)}{new_row}"
+    if new_last == last:
+        return head
+    start, end = m.span(2)
+    return head[:start] + f"{first}:{new_last}" + head[end:]
