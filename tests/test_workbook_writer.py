@@ -1,0 +1,215 @@
+"""Every kiemsat write on a clerk's real workbook changes only what it means to change (issue 11).
+
+The clerk's workbook (tests/clerkbook.py) holds what openpyxl does not model. After each writing
+command, through the `kiemsat` command itself: every zip part other than the intended ones is
+byte-identical; in a worksheet part kiemsat wrote cells into, everything outside <sheetData> is;
+the cells read back as kiemsat meant; formulas keep their cached values; LibreOffice opens the
+result; and an .xlsm keeps its VBA project and macro content type.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from macros_py.decisions.register import ISSUED
+from macros_py.law.deadlines import compute_deadlines
+from macros_py.law.writeback import COMPUTED
+from macros_py.ledger.reader import read_ledger
+from macros_py.ledger.schema import REGISTER, STATS_SHEET
+from macros_py.workbook.package import Package
+from macros_py.workbook.safefile import BACKUP_DIR
+from tests.clerkbook import CASE_SHEET, CLERK_SHEET, build_clerk_workbook, outside_sheet_data, parts_of
+from tests.conftest import TODAY
+from tests.lo import libreoffice  # noqa: F401  (session fixture)
+from tests.test_cli import run
+
+SUFFIXES = [".xlsx", ".xlsm"]
+
+
+@pytest.fixture(params=SUFFIXES)
+def clerk(request, sample_ledger: Path, tmp_path: Path) -> Path:
+    return build_clerk_workbook(sample_ledger, tmp_path / f"so_theo_doi{request.param}",
+                                macros=request.param == ".xlsm")
+
+
+def _sheet_parts(path: Path) -> dict[str, str]:
+    pkg = Package(path)
+    try:
+        return dict(pkg.sheets)
+    finally:
+        pkg.close()
+
+
+def _assert_only(before: dict[str, bytes], after: dict[str, bytes], cells_in: set[str], others: set[str]) -> None:
+    """Parts outside `cells_in` (worksheets written into) and `others` (allowed to change) are
+    byte-identical; in `cells_in`, all but <sheetData> and <dimension> is."""
+    assert set(before) <= set(after), f"parts lost: {set(before) - set(after)}"
+    for name, data in before.items():
+        if name in cells_in:
+            assert outside_sheet_data(after[name]) == outside_sheet_data(data), name
+        elif name not in others:
+            assert after[name] == data, f"{name} changed"
+
+
+def _cached(path: Path) -> dict[str, object]:
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(CLERK_SHEET).to_python()
+    return {"B1": sheet[0][1], "B2": sheet[1][1], "C1": sheet[0][2], "D4": sheet[2][3]}
+
+
+def _macros_kept(before: dict[str, bytes], after: dict[str, bytes]) -> None:
+    if "xl/vbaProject.bin" in before:
+        assert after["xl/vbaProject.bin"] == before["xl/vbaProject.bin"]
+        assert b"macroEnabled.main+xml" in after["[Content_Types].xml"]
+
+
+def test_deadlines_write_changes_only_the_computed_cells(clerk: Path, libreoffice, tmp_path):  # noqa: F811
+    before = parts_of(clerk)
+    cached = _cached(clerk)
+    led = read_ledger(clerk)
+    expected = compute_deadlines(led, TODAY)
+    done = run("deadlines", str(clerk), "--today", TODAY.isoformat(), "--write")
+    assert done.returncode in (0, 1), done.stderr
+    after = parts_of(clerk)
+    sheets = _sheet_parts(clerk)
+    written = {sheets[d.name] for d in led.sheets.values() if set(COMPUTED) & set(d.columns)}
+    _assert_only(before, after, written, {"xl/workbook.xml", "xl/styles.xml"})
+    assert b'fullCalcOnLoad="1"' in after["xl/workbook.xml"]  # the clerk's formulas recalculate in Excel
+    _macros_kept(before, after)
+    # what kiemsat meant: each row's next deadline; the formula date is still read as a date
+    again = read_ledger(clerk)
+    assert again.records("an_hinh_su")[0].values["opening_date"] == led.records("an_hinh_su")[0].values["opening_date"]
+    assert b"<f>DATE(" in after[_sheet_parts(clerk)[CASE_SHEET]]
+    nexts = expected.next_by_row()
+    for key, data in again.sheets.items():
+        if "next_deadline" not in data.columns:
+            continue
+        for rec in data.records:
+            d = nexts.get((key, rec.row))
+            assert (rec.values["next_deadline"], rec.values["days_left"]) == ((d.due, d.days_left) if d else
+                                                                              (None, None))
+    assert _cached(clerk) == cached
+    # LibreOffice opens it and computes the clerk's formulas to the same values
+    (resaved,) = libreoffice.convert([clerk], "xlsx", tmp_path / "lo")
+    assert _cached(resaved) == cached
+    assert read_ledger(resaved).records("an_hinh_su")[0].values["next_deadline"] == \
+        again.records("an_hinh_su")[0].values["next_deadline"]
+    # a second run finds nothing to change and writes nothing
+    unchanged = clerk.read_bytes()
+    backups = sorted((clerk.parent / BACKUP_DIR).iterdir())
+    run("deadlines", str(clerk), "--today", TODAY.isoformat(), "--write")
+    assert clerk.read_bytes() == unchanged and sorted((clerk.parent / BACKUP_DIR).iterdir()) == backups
+
+
+def test_decide_appends_to_the_register_and_keeps_the_rest(clerk: Path, libreoffice, tmp_path):  # noqa: F811
+    before = parts_of(clerk)
+    cached = _cached(clerk)
+    led = read_ledger(clerk)
+    register_before = len(led.records(REGISTER.key))
+    sheets = _sheet_parts(clerk)
+    pkg = Package(clerk)
+    register_tables = set(pkg.tables(sheets[led.sheets[REGISTER.key].name]))
+    pkg.close()
+    out = tmp_path / "qd"
+    done = run("decide", str(clerk), "--type", "hinh-su", "--rows", "3-5", "--out", str(out), "--date", "16/03/2026")
+    assert done.returncode == 0, done.stderr
+    after = parts_of(clerk)
+    written = {sheets[led.sheets[REGISTER.key].name], sheets[CASE_SHEET]}
+    _assert_only(before, after, written, {"xl/workbook.xml", "xl/styles.xml", *register_tables})
+    _macros_kept(before, after)
+    again = read_ledger(clerk)
+    entries = again.records(REGISTER.key)[register_before:]
+    assert len(entries) == 3 and {e.values["status"] for e in entries} == {ISSUED}
+    docs = sorted(out.rglob("*.docx"))
+    assert len(docs) == 3
+    cases = {r.row: r for r in again.records("an_hinh_su")}
+    for entry in entries:
+        assert (clerk.parent / entry.values["file"]).is_file()
+        assert any(c.values.get("decision_no") == f"{entry.values['number']}/{entry.values['symbol']}"
+                   for c in cases.values())
+    # the register's table grew over the new rows, so filters and styles in Excel cover them
+    table = after[next(iter(register_tables))].decode()
+    last = max(e.row for e in entries)
+    assert re.search(rf'ref="A\d+:[A-Z]+{last}"', table), table[:300]
+    assert _cached(clerk) == cached
+    (resaved,) = libreoffice.convert([clerk], "xlsx", tmp_path / "lo")
+    assert len(read_ledger(resaved).records(REGISTER.key)) == register_before + 3
+
+
+def test_stats_write_grafts_its_sheet_and_replaces_it_in_place(clerk: Path, libreoffice, tmp_path):  # noqa: F811
+    before = parts_of(clerk)
+    cached = _cached(clerk)
+    listing = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml"}
+    done = run("stats", str(clerk), "--period", "2026-Q1", "--today", TODAY.isoformat(), "--write")
+    assert done.returncode == 0, done.stderr
+    first = parts_of(clerk)
+    _assert_only(before, first, set(), listing)
+    _macros_kept(before, first)
+    charts = sorted(n for n in first if n.startswith("xl/charts/"))
+    assert charts and STATS_SHEET in _sheet_parts(clerk)
+    assert _cached(clerk) == cached
+    # again (another period): the same sheet replaced in place, no chart left behind, the rest untouched
+    done = run("stats", str(clerk), "--period", "2026-M03", "--today", TODAY.isoformat(), "--write")
+    assert done.returncode == 0, done.stderr
+    second = parts_of(clerk)
+    _assert_only(before, second, set(), listing)
+    assert sorted(n for n in second if n.startswith("xl/charts/")) == charts
+    names = list(_sheet_parts(clerk))
+    assert names.count(STATS_SHEET) == 1 and names[-1] == STATS_SHEET
+    (resaved,) = libreoffice.convert([clerk], "xlsx", tmp_path / "lo")
+    book = CalamineWorkbook.from_path(str(resaved))
+    assert STATS_SHEET in book.sheet_names and CLERK_SHEET in book.sheet_names
+    with zipfile.ZipFile(resaved) as z:
+        assert any(n.startswith("xl/charts/chart") for n in z.namelist())  # LibreOffice kept the charts
+
+
+def test_a_workbook_libreoffice_saved_is_patched_the_same_way(clerk: Path, libreoffice, tmp_path):  # noqa: F811
+    if clerk.suffix == ".xlsm":
+        pytest.skip("one LibreOffice-saved workbook is enough")
+    (saved,) = libreoffice.convert([clerk], "xlsx", tmp_path / "lo")
+    ledger = tmp_path / "lo_saved.xlsx"
+    shutil.copy(saved, ledger)
+    before = parts_of(ledger)
+    led = read_ledger(ledger)
+    expected = compute_deadlines(led, TODAY).next_by_row()
+    done = run("deadlines", str(ledger), "--today", TODAY.isoformat(), "--write")
+    assert done.returncode in (0, 1), done.stderr
+    sheets = _sheet_parts(ledger)
+    written = {sheets[d.name] for d in led.sheets.values() if set(COMPUTED) & set(d.columns)}
+    _assert_only(before, parts_of(ledger), written, {"xl/workbook.xml", "xl/styles.xml"})
+    again = read_ledger(ledger)
+    got = {(k, r.row): r.values["next_deadline"] for k, d in again.sheets.items() if "next_deadline" in d.columns
+           for r in d.records if r.values["next_deadline"]}
+    assert got == {k: d.due for k, d in expected.items()}
+    # what LibreOffice wrote as shared strings is still read the same
+    assert [r.values for r in again.records("tin_bao")][0]["receipt_no"] == \
+        [r.values for r in led.records("tin_bao")][0]["receipt_no"]
+
+
+def test_a_date_into_a_cell_without_a_date_format_gets_one(tmp_path):
+    from openpyxl import Workbook
+
+    from macros_py.workbook.package import Patch, write_cells
+
+    path = tmp_path / "x.xlsx"
+    wb = Workbook()
+    wb.active.title = "S"
+    wb.active["A1"] = "chữ"
+    wb.save(path)
+    patch = Patch()
+    patch.set("S", 1, 2, date(2026, 12, 3))
+    patch.set("S", 5, 1, "  dòng <mới> & «khác»  ")
+    patch.set("S", 1, 1, None)
+    report = write_cells(path, patch)
+    assert "xl/styles.xml" in report.parts
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path)["S"]
+    assert ws["B1"].value.date() == date(2026, 12, 3) and ws["B1"].number_format == "dd/mm/yyyy"
+    assert ws["A5"].value == "  dòng <mới> & «khác»  " and ws["A1"].value is None
