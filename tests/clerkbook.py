@@ -20,6 +20,8 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
+from macros_py.ledger.problems import column_index
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -228,13 +230,6 @@ def build_clerk_workbook(sample: Path, target: Path, *, macros: bool = False) ->
             out.writestr(name, data if isinstance(data, bytes) else data.encode())
     target.write_bytes(buf.getvalue())
     return target
-
-
-def column_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
 
 
 def _rels_name(part: str) -> str:

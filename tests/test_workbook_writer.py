@@ -213,3 +213,21 @@ def test_a_date_into_a_cell_without_a_date_format_gets_one(tmp_path):
     ws = load_workbook(path)["S"]
     assert ws["B1"].value.date() == date(2026, 12, 3) and ws["B1"].number_format == "dd/mm/yyyy"
     assert ws["A5"].value == "  dòng <mới> & «khác»  " and ws["A1"].value is None
+
+
+def test_a_formula_without_a_cached_value_is_reported_not_read_as_empty(sample_ledger, tmp_path):
+    """openpyxl (and other programs that do not calculate) write formulas with no value: the reader
+    must say so for that cell instead of reading it as empty."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "so.xlsx"
+    wb = load_workbook(sample_ledger)
+    ws = wb[CASE_SHEET]
+    led = read_ledger(sample_ledger)
+    col = led.sheets["an_hinh_su"].columns["opening_date"] + 1
+    ws.cell(3, col).value = "=DATE(2026,2,20)"
+    ws.cell(4, col + 40).value = "=1+1"  # a formula outside the ledger's columns is no concern
+    wb.save(path)
+    problems = [p for p in read_ledger(path).problems if p.row == 3 and p.sheet == CASE_SHEET]
+    assert len(problems) == 1 and "mở sổ bằng Excel rồi lưu lại" in problems[0].message
+    assert read_ledger(path).records("an_hinh_su")[0].values["opening_date"] is None

@@ -13,7 +13,6 @@ import shutil
 import signal
 import subprocess
 import time
-from collections import Counter
 from pathlib import Path
 
 from macros_py.decisions.register import ISSUED, RESERVED, UNUSED

@@ -252,12 +252,14 @@ def create_ledger(path: Path, *, sample: int = 0, seed: int = 1, today: date | N
     backup's path is returned) and a file open in Excel in any case.
     """
     from macros_py.sample import sample_rows
-    from macros_py.workbook.safefile import atomic_write
+    from macros_py.workbook.safefile import atomic_write, ledger_lock
 
     rows = sample_rows(sample, seed=seed, today=today) if sample else None
-    # built inside the write: a write-only workbook left unsaved complains when collected
-    return atomic_write(Path(path), lambda tmp: build_workbook(rows, write_only=True).save(tmp),
-                        overwrite=overwrite)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with ledger_lock(path):  # never under another kiemsat writer of the same file
+        # built inside the write: a write-only workbook left unsaved complains when collected
+        return atomic_write(path, lambda tmp: build_workbook(rows, write_only=True).save(tmp), overwrite=overwrite)
 
 
 def main() -> None:

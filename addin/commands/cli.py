@@ -199,14 +199,20 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
     from macros_py.workbook.safefile import FileBusy
 
     day = _parse_day(today)
+    result = None
     try:
         rules = load_rules(rules_path)
-        ledger = read_ledger(path)
-        report = compute_deadlines(ledger, day, rules=rules)
-    except (LedgerError, RulesError) as exc:
+        if write:  # one read, under the writers' lock: what is listed is what is written
+            result = write_deadlines(path, lambda led: compute_deadlines(led, day, rules=rules))
+            report = result.report
+        else:
+            report = compute_deadlines(read_ledger(path), day, rules=rules)
+    except (LedgerError, RulesError, FileBusy, WritebackError) as exc:
         raise Failure(str(exc)) from None
     except ValueError as exc:  # a contradictory calendar in Cấu hình
         raise Failure(str(exc)) from None
+    except OSError as exc:
+        raise Failure(f"không ghi được «{path}»: {exc.strerror or exc}.") from None
     shown = [d for d in report.deadlines if (show_all or not d.done)
              and (within is None or d.days_left <= within)]
     echo_note = (lambda text: click.echo(text, err=True)) if as_json else click.echo
@@ -232,14 +238,7 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
         for p in report.problems:
             echo_note(f"  - {p}")
 
-    if write:
-        try:
-            # read again under the writers' lock: what is written is computed from the file as it is then
-            result = write_deadlines(path, lambda led: compute_deadlines(led, day, rules=rules))
-        except (FileBusy, WritebackError) as exc:
-            raise Failure(str(exc)) from None
-        except OSError as exc:
-            raise Failure(f"không ghi được «{path}»: {exc.strerror or exc}.") from None
+    if result is not None:
         if result.backup is None:
             echo_note("Sổ đã ghi đúng các thời hạn này; không phải ghi gì thêm.")
         else:

@@ -127,6 +127,10 @@ def open_workbook(path: Path) -> CalamineWorkbook:
 
 
 _ERROR_CELL = re.compile(rb'<c\b([^>]*?\bt="e"[^>]*?)(?:/>|>(.*?)</c>)', re.S)
+# a formula with no cached value (<f> and no <v>): written by a program that does not calculate
+_UNCALCULATED_CELL = re.compile(rb'<c\b([^>]*?)(?<!/)>(?:(?!</c>).)*?<f\b(?:(?!</c>).)*?</c>', re.S)
+_CACHED = re.compile(rb"<v>[^<]|<is>")
+NO_CACHED_VALUE = "#CHƯA_TÍNH"  # marks such a cell among the error cells
 _CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -157,9 +161,19 @@ def scan_error_cells(path: Path, sheet_names: set[str]) -> dict[str, dict[tuple[
                 xml = zf.read(part)
             except KeyError:
                 continue
-            if b't="e"' not in xml:
-                continue
             cells: dict[tuple[int, int], str] = {}
+            if b"<f" in xml:
+                for m in _UNCALCULATED_CELL.finditer(xml):
+                    cell = m.group(0)
+                    # Excel stores a text result "" as t="str" with <v></v>; openpyxl's <v></v> has no t
+                    if not _CACHED.search(cell) and not (b't="str"' in m.group(1) and b"<v" in cell):
+                        ref = _CELL_REF.search(m.group(1))
+                        if ref:
+                            cells[(int(ref.group(2)) - 1, column_index(ref.group(1).decode()))] = NO_CACHED_VALUE
+            if b't="e"' not in xml:
+                if cells:
+                    found[sheet.get("name")] = cells
+                continue
             for m in _ERROR_CELL.finditer(xml):
                 ref = _CELL_REF.search(m.group(1))
                 value = _CELL_VALUE.search(m.group(2) or b"")
@@ -350,7 +364,12 @@ class _SheetReader:
             if mapped_errors:
                 for j, r in enumerate(data_rows):
                     err = errors.get((r, c)) if (r, c) in mapped_errors else None
-                    if err:
+                    if err == NO_CACHED_VALUE:
+                        bad.add((j, key))
+                        self.problem(r, c, "", f"ô «{spec.column(key).label}» có công thức nhưng chưa có giá trị đã "
+                                     "tính (sổ được ghi bằng một chương trình không tính công thức); hãy mở sổ bằng "
+                                     "Excel rồi lưu lại.")
+                    elif err:
                         bad.add((j, key))
                         self.problem(r, c, err, f"ô «{spec.column(key).label}» có lỗi công thức {err}; "
                                      "hãy sửa công thức hoặc nhập giá trị.")

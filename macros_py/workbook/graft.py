@@ -15,6 +15,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
@@ -42,12 +43,27 @@ class DonorSheet:
     replaces: str | None = None  # or: the name of kiemsat's own sheet to replace in place
 
 
-def _rels_name(part: str) -> str:
+def number_format_id(styles: Any, code: str) -> int:
+    """The id of number format `code` in the styles part `styles` (lxml root), added if absent."""
+    found = {n.get("formatCode"): int(n.get("numFmtId")) for n in styles.iter(_M + "numFmt")}
+    if code in found:
+        return found[code]
+    new_id = max([163, *found.values()]) + 1
+    fmts = styles.find(_M + "numFmts")
+    if fmts is None:
+        fmts = etree.Element(_M + "numFmts")
+        styles.insert(0, fmts)
+    etree.SubElement(fmts, _M + "numFmt", numFmtId=str(new_id), formatCode=code)
+    fmts.set("count", str(len(fmts)))
+    return new_id
+
+
+def rels_name(part: str) -> str:
     folder, name = posixpath.split(part)
     return posixpath.join(folder, "_rels", name + ".rels")
 
 
-def _resolve(base: str, target: str) -> str:
+def resolve(base: str, target: str) -> str:
     if target.startswith("/"):
         return target.lstrip("/")
     return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
@@ -78,7 +94,8 @@ class Parts:
         if part in self.added:
             return self.added[part]
         if part in self.changed:
-            return self.changed[part]
+            data = self.changed[part]
+            return data if isinstance(data, bytes) else zlib.decompress(data.data, -15)
         return self._read(part)
 
     def put(self, part: str, data: bytes) -> None:
@@ -97,10 +114,10 @@ class Parts:
 
     def rels(self, part: str) -> list[tuple[str, str, str]]:
         """(id, type, resolved target) of `part`'s internal relationships."""
-        name = _rels_name(part)
+        name = rels_name(part)
         if name not in self.names:
             return []
-        return [(r.get("Id"), r.get("Type", ""), _resolve(part, r.get("Target", "")))
+        return [(r.get("Id"), r.get("Type", ""), resolve(part, r.get("Target", "")))
                 for r in _xml(self.get(name)).iter(_R) if r.get("TargetMode") != "External"]
 
     def free_name(self, like: str) -> str:
@@ -131,7 +148,6 @@ class _StyleMerger:
         self.t, self.d = target, donor
         self.map: dict[int, int] = {}
         self._lists: dict[str, dict[int, int]] = {"fonts": {}, "fills": {}, "borders": {}}
-        self.t_fmts = {n.get("formatCode"): int(n.get("numFmtId")) for n in target.iter(_M + "numFmt")}
         self.d_fmts = {int(n.get("numFmtId")): n.get("formatCode") for n in donor.iter(_M + "numFmt")}
 
     def _child(self, root: Any, tag: str) -> Any:
@@ -153,17 +169,7 @@ class _StyleMerger:
     def _fmt(self, fmt_id: int) -> int:
         if fmt_id < 164:
             return fmt_id
-        code = self.d_fmts.get(fmt_id, "General")
-        if code not in self.t_fmts:
-            new_id = max([163, *self.t_fmts.values()]) + 1
-            fmts = self.t.find(_M + "numFmts")
-            if fmts is None:
-                fmts = etree.Element(_M + "numFmts")
-                self.t.insert(0, fmts)
-            etree.SubElement(fmts, _M + "numFmt", numFmtId=str(new_id), formatCode=code)
-            fmts.set("count", str(len(fmts)))
-            self.t_fmts[code] = new_id
-        return self.t_fmts[code]
+        return number_format_id(self.t, self.d_fmts.get(fmt_id, "General"))
 
     def xf(self, index: int) -> int:
         if index not in self.map:
@@ -204,20 +210,20 @@ def put_sheet(parts: Parts, workbook_part: str, styles_part: str, title: str, do
     the donor's marker, in place). Returns the sheet's name in the ledger."""
     donor = zipfile.ZipFile(io.BytesIO(donor_sheet.xlsx))
     d_wb = _xml(donor.read("xl/workbook.xml"))
-    d_rels = {r.get("Id"): _resolve("xl/workbook.xml", r.get("Target"))
+    d_rels = {r.get("Id"): resolve("xl/workbook.xml", r.get("Target"))
               for r in _xml(donor.read("xl/_rels/workbook.xml.rels")).iter(_R)}
     (d_sheet_el,) = list(d_wb.iter(_M + "sheet"))
     d_sheet_part = d_rels[d_sheet_el.get(f"{{{REL_NS}}}id")]
 
     def donor_rels(part: str) -> list[tuple[str, str, str]]:
-        name = _rels_name(part)
+        name = rels_name(part)
         if name not in donor.namelist():
             return []
-        return [(r.get("Id"), r.get("Type", ""), _resolve(part, r.get("Target", "")))
+        return [(r.get("Id"), r.get("Type", ""), resolve(part, r.get("Target", "")))
                 for r in _xml(donor.read(name)).iter(_R) if r.get("TargetMode") != "External"]
 
     wb = _xml(parts.get(workbook_part))
-    wb_rels_name = _rels_name(workbook_part)
+    wb_rels_name = rels_name(workbook_part)
     wb_rels = _xml(parts.get(wb_rels_name))
     content_types = _xml(parts.get("[Content_Types].xml"))
     sheets_el = wb.find(_M + "sheets")
@@ -250,8 +256,8 @@ def put_sheet(parts: Parts, workbook_part: str, styles_part: str, title: str, do
                         keep_refs |= {t for _, _, t in parts.rels(owner)}
             for part in doomed - keep_refs:
                 parts.drop(part)
-                if _rels_name(part) in parts.names:
-                    parts.drop(_rels_name(part))
+                if rels_name(part) in parts.names:
+                    parts.drop(rels_name(part))
                 for o in content_types.findall(f"{{{CT_NS}}}Override"):
                     if o.get("PartName") == "/" + part:
                         content_types.remove(o)
@@ -292,13 +298,13 @@ def put_sheet(parts: Parts, workbook_part: str, styles_part: str, title: str, do
         parts.put(new, data)
         if d_types.get(old):
             etree.SubElement(content_types, f"{{{CT_NS}}}Override", PartName="/" + new, ContentType=d_types[old])
-        rels_name = _rels_name(old)
-        if rels_name in donor.namelist():
-            rels = _xml(donor.read(rels_name))
+        old_rels = rels_name(old)
+        if old_rels in donor.namelist():
+            rels = _xml(donor.read(old_rels))
             for r in rels.iter(_R):
                 if r.get("TargetMode") != "External":
-                    r.set("Target", _relative(new, renamed[_resolve(old, r.get("Target"))]))
-            parts.put(_rels_name(new), _dump(rels))
+                    r.set("Target", _relative(new, renamed[resolve(old, r.get("Target"))]))
+            parts.put(rels_name(new), _dump(rels))
 
     # list the sheet in the workbook (under the earlier sheet's relationship id when replacing it)
     for r in list(wb_rels.iter(_R)):

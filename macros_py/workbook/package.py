@@ -14,7 +14,6 @@ hold `safefile.ledger_lock` and read the ledger inside it (`update_ledger` does 
 
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 from collections.abc import Callable, Iterable
@@ -28,7 +27,7 @@ from lxml import etree
 
 from macros_py.ledger.schema import DATE_FORMAT
 from macros_py.workbook import zipcopy
-from macros_py.workbook.graft import DonorSheet, Parts, put_sheet
+from macros_py.workbook.graft import DonorSheet, Parts, number_format_id, put_sheet, rels_name, resolve
 from macros_py.workbook.safefile import FileBusy, ensure_not_open, ledger_lock, replace_file
 from macros_py.workbook.sheetxml import (
     REF_RE,
@@ -105,17 +104,6 @@ def check_writable(path: Path) -> None:
                         f"{suffix or 'không đuôi'}.")
 
 
-def _resolve(base_part: str, target: str) -> str:
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(posixpath.dirname(base_part), target))
-
-
-def _rels_name(part: str) -> str:
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", name + ".rels")
-
-
 class _Styles:
     """styles.xml, parsed only if a date value needs a date format its cell does not have."""
 
@@ -153,16 +141,8 @@ class _Styles:
             return style
         if style not in self._date_xf:
             self._load()
-            fmt_id = next((i for i, code in self.formats.items() if code == DATE_FORMAT), None)
-            if fmt_id is None:
-                fmt_id = max([163, *self.formats]) + 1
-                num_fmts = self.root.find(_M + "numFmts")
-                if num_fmts is None:
-                    num_fmts = etree.Element(_M + "numFmts")
-                    self.root.insert(0, num_fmts)
-                etree.SubElement(num_fmts, _M + "numFmt", numFmtId=str(fmt_id), formatCode=DATE_FORMAT)
-                num_fmts.set("count", str(len(num_fmts)))
-                self.formats[fmt_id] = DATE_FORMAT
+            fmt_id = number_format_id(self.root, DATE_FORMAT)
+            self.formats[fmt_id] = DATE_FORMAT
             xf_list = list(self.xfs)
             xf = deepcopy(xf_list[style]) if style < len(xf_list) else etree.Element(_M + "xf", fontId="0",
                                                                                      fillId="0", borderId="0")
@@ -192,7 +172,7 @@ class Package:
         root_rels = self._xml("_rels/.rels")
         office = [r.get("Target") for r in root_rels.iter(f"{{{PKG_REL_NS}}}Relationship")
                   if r.get("Type", "").endswith("/officeDocument")]
-        self.workbook_part = _resolve("", office[0]) if office else "xl/workbook.xml"
+        self.workbook_part = resolve("", office[0]) if office else "xl/workbook.xml"
         self.workbook = self._xml(self.workbook_part)
         rels = self._rels(self.workbook_part)
         self.sheets: dict[str, str] = {}
@@ -215,22 +195,26 @@ class Package:
 
     def _rels(self, part: str) -> dict[str, tuple[str, str]]:
         """rId -> (type, resolved part name) of `part`'s relationships."""
-        name = _rels_name(part)
+        name = rels_name(part)
         if name not in self.names:
             return {}
         out = {}
         for r in self._xml(name).iter(f"{{{PKG_REL_NS}}}Relationship"):
             if r.get("TargetMode") == "External":
                 continue
-            out[r.get("Id")] = (r.get("Type", ""), _resolve(part, r.get("Target", "")))
+            out[r.get("Id")] = (r.get("Type", ""), resolve(part, r.get("Target", "")))
         return out
 
     def tables(self, sheet_part: str) -> list[str]:
         return [p for t, p in self._rels(sheet_part).values() if t == TABLE_REL and p in self.names]
 
-    def has_formulas(self) -> bool:
+    def has_formulas(self, known: dict[str, bool] | None = None) -> bool:
+        """Whether any worksheet holds a formula (`known`: parts already looked at)."""
+        known = known or {}
+        if any(known.values()):
+            return True
         return any(re.search(rb"<(?:[\w.-]+:)?f[\s>/]", self.read(p)) for p in self.sheets.values()
-                   if p in self.names)
+                   if p in self.names and p not in known)
 
 
 def _column_styles(sheet_xml: bytes) -> dict[int, int]:
@@ -256,7 +240,7 @@ def _grow_table(xml: bytes, rows: Iterable[tuple[int, int]]) -> bytes | None:
     a, b = REF_RE.match(first.replace("$", "")), REF_RE.match(last.replace("$", ""))
     if not (a and b):
         return None
-    c1, c2, top, bottom = column_number(a.group(1)), column_number(b.group(1)), int(a.group(2)), int(b.group(2))
+    c1, c2, bottom = column_number(a.group(1)), column_number(b.group(1)), int(b.group(2))
     written = {r for r, c in rows if c1 <= c <= c2}
     new_bottom = bottom
     while new_bottom + 1 in written:
@@ -309,16 +293,20 @@ def write_cells(path: str | Path, patch: Patch, *, backup: bool = True) -> Write
     try:
         styles = _Styles(pkg.read(pkg.styles_part) if pkg.styles_part in pkg.names else None)
         replace: dict[str, bytes] = {}
+        formulas: dict[str, bool] = {}
         for sheet, cells in patch.cells.items():
             if not cells:
                 continue
             part = pkg.sheets.get(sheet)
             if part is None or part not in pkg.names:
                 raise WorkbookError(f"sổ «{path.name}» không có sheet «{sheet}» để ghi.")
-            xml = pkg.read(part)
-            result = patch_sheet(xml, cells, styles.style_for, date1904=pkg.date1904,
-                                 column_styles=_column_styles(xml))
-            replace[part] = result.xml
+            xml = [pkg.read(part)]
+            column_styles = _column_styles(xml[0])
+            result = patch_sheet(xml.pop(), cells, styles.style_for, date1904=pkg.date1904,
+                                 column_styles=column_styles)
+            replace[part] = zipcopy.Deflated(result.chunks)  # only the compressed form is kept
+            result.chunks = []
+            formulas[part] = result.has_formulas
             report.formulas_kept += [(sheet, r, c) for r, c in result.formulas_kept]
             for table in pkg.tables(part):
                 grown = _grow_table(pkg.read(table), cells)
@@ -332,7 +320,7 @@ def write_cells(path: str | Path, patch: Patch, *, backup: bool = True) -> Write
                 raise WorkbookError(f"sổ «{path.name}» không có phần định dạng (styles.xml); hãy mở và lưu lại "
                                     "bằng Excel rồi chạy lại.")
             report.sheets[title] = put_sheet(parts, pkg.workbook_part, pkg.styles_part, title, donor)
-        if pkg.has_formulas():
+        if pkg.has_formulas(formulas):
             calc = _full_calc_on_load(parts.get(pkg.workbook_part))
             if calc is not None:
                 parts.put(pkg.workbook_part, calc)

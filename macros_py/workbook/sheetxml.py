@@ -73,10 +73,11 @@ def excel_serial(value: date | datetime, date1904: bool = False) -> float | int:
 
 @dataclass
 class SheetPatchResult:
-    xml: bytes
+    chunks: list[str]  # the new part's text in pieces (joined only by whoever needs it whole)
     formulas_kept: list[tuple[int, int]] = field(default_factory=list)  # (row, col) not overwritten
     max_row: int = 0
     max_col: int = 0
+    has_formulas: bool = False  # the part holds a formula anywhere
 
 
 # a function that answers the style index to use for a value written over style `s`:
@@ -124,23 +125,35 @@ def patch_sheet(xml: bytes, cells: Mapping[tuple[int, int], Any], style_for: Sty
                 date1904: bool = False, column_styles: Mapping[int, int] | None = None) -> SheetPatchResult:
     """Set `cells` ({(row, col): value}, 1-based) in the worksheet part `xml`."""
     text = xml.decode("utf-8")
+    del xml  # the caller passes its only reference: a large sheet is not held twice
     column_styles = column_styles or {}
+    has_formulas = FORMULA_RE.search(text) is not None
     by_row: dict[int, dict[int, Any]] = {}
     for (r, c), v in cells.items():
         by_row.setdefault(r, {})[c] = v
     pending = sorted(by_row)
-    result = SheetPatchResult(b"")
+    result = SheetPatchResult([])
     opening = SHEETDATA_OPEN.search(text)
     if opening is None:
         raise ValueError("worksheet part without sheetData")
     prefix = opening.group("p")
     if opening.group("empty"):
-        start = end = opening.end()
+        end = opening.end()
         head, tail = text[: opening.start()] + f"<{prefix}sheetData>", f"</{prefix}sheetData>" + text[end:]
         data = ""
     else:
         close = text.index(f"</{prefix}sheetData>", opening.end())
         head, data, tail = text[: opening.end()], text[opening.end(): close], text[close:]
+    del text
+
+    fast = _fast_sheet(data, by_row, pending, prefix, style_for, date1904, column_styles, result)
+    result.has_formulas = has_formulas
+    if fast is not None:
+        head = _grow_dimension(head, max(pending, default=0), result.max_col)
+        result.chunks = [head, *fast, tail]
+        return result
+    result.formulas_kept.clear()
+    result.max_col = 0
 
     out: list[str] = []
     prev_styles: dict[int, int] = {}
@@ -183,30 +196,12 @@ def patch_sheet(xml: bytes, cells: Mapping[tuple[int, int], Any], style_for: Sty
         if i < len(pending) and pending[i] == row:
             out.append(data[position: m.start()])
             position = m.end()
-            wanted = dict(by_row[row])
-            existing = _cells(m.group("body") or "", row)
-            pieces: dict[int, str] = {}
-            for col, cell_text, style, has_formula in existing:
-                if col in wanted:
-                    if has_formula:
-                        result.formulas_kept.append((row, col))
-                        pieces[col] = cell_text
-                    else:
-                        pieces[col] = value_xml(column_letter(col) + str(row), style, wanted[col], style_for,
-                                                date1904)
-                    del wanted[col]
-                else:
-                    pieces[col] = cell_text
-            if wanted:
-                pieces.update(new_cells(row, wanted))
-                attrs = SPANS_RE.sub("", attrs)  # spans is an optional hint; it may no longer be right
-            result.max_col = max(result.max_col, max(pieces))
-            name = f"{prefix}row"
-            out.append(f"<{name}{attrs}>" + "".join(pieces[c] for c in sorted(pieces)) + f"</{name}>")
+            new_row = _fast_row(m.group(0), row, by_row[row], prefix, style_for, date1904, result)
+            if new_row is None:
+                new_row = _slow_row(m, row, attrs, by_row[row], prefix, style_for, date1904, result, new_cells)
+            out.append(new_row)
             i += 1
-            prev_text = None
-            prev_styles = {c: int(_attrs(CELL_RE.match(pieces[c]).group("attrs")).get("s", 0) or 0)
-                           for c in pieces}
+            prev_text = new_row
         else:
             prev_text = m.group(0)
     out.append(data[position:])
@@ -215,8 +210,112 @@ def patch_sheet(xml: bytes, cells: Mapping[tuple[int, int], Any], style_for: Sty
         i += 1
     result.max_row = max([last_row, *pending]) if pending or last_row else 0
     head = _grow_dimension(head, max(pending, default=0), result.max_col)
-    result.xml = (head + "".join(out) + tail).encode("utf-8")
+    result.chunks = [head, *out, tail]
     return result
+
+
+_S_ATTR = re.compile(r"""\ss\s*=\s*["'](\d+)["']""")
+
+
+def _fast_sheet(data: str, by_row: Mapping[int, Mapping[int, Any]], pending: list[int], prefix: str,
+                style_for: StyleFor, date1904: bool, column_styles: Mapping[int, int],
+                result: SheetPatchResult) -> list[str] | None:
+    """sheetData with the rows to change found by their opening tag, in file order, without
+    scanning the others; None when a row is missing or unusual (the full scan handles it)."""
+    out: list[str] = []
+    position = 0
+    for row in pending:
+        start = data.find(f'<{prefix}row r="{row}"', position)
+        if start < 0:
+            return None
+        tag_end = data.index(">", start)
+        if data[tag_end - 1] == "/":
+            return None  # an empty row: the full scan inserts its cells
+        end = data.index(f"</{prefix}row>", tag_end) + len(prefix) + 6
+        new_row = _fast_row(data[start:end], row, by_row[row], prefix, style_for, date1904, result)
+        if new_row is None:
+            m = ROW_RE.match(data, start, end)
+            if m is None or m.end() != end:
+                return None
+            above = _styles_before(data, start, prefix)
+
+            def new_cells(r: int, wanted: dict[int, Any]) -> dict[int, str]:
+                return {c: value_xml(column_letter(c) + str(r), above.get(c, column_styles.get(c, 0)), v,
+                                     style_for, date1904) for c, v in wanted.items()}
+
+            new_row = _slow_row(m, row, m.group("attrs"), by_row[row], prefix, style_for, date1904, result,
+                                new_cells)
+        out += (data[position:start], new_row)
+        position = end
+    out.append(data[position:])
+    return out
+
+
+def _styles_before(data: str, start: int, prefix: str) -> dict[int, int]:
+    """Column -> style of the row just above the one starting at `start`."""
+    before = data.rfind(f"<{prefix}row ", 0, start)
+    if before < 0:
+        return {}
+    m = ROW_RE.match(data, before, start)
+    return {c: s for c, _, s, _ in _cells(m.group("body") or "", 0)} if m else {}
+
+
+def _fast_row(text: str, row: int, wanted: Mapping[int, Any], prefix: str, style_for: StyleFor,
+              date1904: bool, result: SheetPatchResult) -> str | None:
+    """The row with `wanted` cells replaced in place when every one of them already exists with its
+    reference as first attribute (as Excel, LibreOffice and openpyxl write them); else None."""
+    spans: list[tuple[int, int, str]] = []
+    kept: list[tuple[int, int]] = []
+    for col in sorted(wanted):
+        ref = f"{column_letter(col)}{row}"
+        start = text.find(f'<{prefix}c r="{ref}"')
+        if start < 0:
+            return None
+        tag_end = text.index(">", start)
+        if text[tag_end - 1] == "/":
+            end = tag_end + 1
+            body = ""
+        else:
+            close = text.index(f"</{prefix}c>", tag_end)
+            end = close + len(prefix) + 4
+            body = text[tag_end + 1: close]
+        if "f" in body and FORMULA_RE.search(body):
+            kept.append((row, col))
+            continue
+        s = _S_ATTR.search(text, start, tag_end)
+        spans.append((start, end, value_xml(ref, int(s.group(1)) if s else 0, wanted[col], style_for, date1904)))
+    result.formulas_kept += kept
+    result.max_col = max(result.max_col, max(wanted))
+    pieces, last = [], 0
+    for start, end, cell in spans:
+        pieces += (text[last:start], cell)
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _slow_row(m: re.Match[str], row: int, attrs: str, wanted_cells: Mapping[int, Any], prefix: str,
+              style_for: StyleFor, date1904: bool, result: SheetPatchResult,
+              new_cells: Callable[[int, dict[int, Any]], dict[int, str]]) -> str:
+    """The row rebuilt cell by cell: for cells to insert, or references written unusually."""
+    wanted = dict(wanted_cells)
+    pieces: dict[int, str] = {}
+    for col, cell_text, style, has_formula in _cells(m.group("body") or "", row):
+        if col in wanted:
+            if has_formula:
+                result.formulas_kept.append((row, col))
+                pieces[col] = cell_text
+            else:
+                pieces[col] = value_xml(column_letter(col) + str(row), style, wanted[col], style_for, date1904)
+            del wanted[col]
+        else:
+            pieces[col] = cell_text
+    if wanted:
+        pieces.update(new_cells(row, wanted))
+        attrs = SPANS_RE.sub("", attrs)  # spans is an optional hint; it may no longer be right
+    result.max_col = max(result.max_col, max(pieces))
+    name = f"{prefix}row"
+    return f"<{name}{attrs}>" + "".join(pieces[c] for c in sorted(pieces)) + f"</{name}>"
 
 
 def _grow_dimension(head: str, max_row: int, max_col: int) -> str:

@@ -8,10 +8,12 @@ file; only changed or new members are deflated. Members keep their order; new on
 
 from __future__ import annotations
 
+import os
 import struct
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import BinaryIO
 
 _LOCAL = struct.Struct("<IHHHHHIIIHH")
@@ -20,7 +22,28 @@ _END = struct.Struct("<IHHHHIIH")
 _UTF8_NAME = 0x800
 _DATA_DESCRIPTOR = 0x8
 LEVEL = 6
+FAST_LEVEL, FAST_ABOVE = 3, 4_000_000  # a large sheet: half the time of level 6 for about 20% more bytes
 MAX_32 = 0xFFFFFFFF
+
+
+class Deflated:
+    """A part's new content, compressed as soon as it is made (so a large sheet's text is not kept)."""
+
+    __slots__ = ("crc", "size", "data")
+
+    def __init__(self, content: bytes | Iterable[str]):
+        if isinstance(content, bytes):
+            self.crc, self.size, self.data = zlib.crc32(content), len(content), _deflate(content)
+            return
+        c = zlib.compressobj(FAST_LEVEL, zlib.DEFLATED, -15)  # chunks: a large sheet
+        crc = size = 0
+        out = []
+        for chunk in content:
+            raw = chunk.encode("utf-8")
+            crc, size = zlib.crc32(raw, crc), size + len(raw)
+            out.append(c.compress(raw))
+        out.append(c.flush())
+        self.crc, self.size, self.data = crc, size, b"".join(out)
 
 
 class PackageError(Exception):
@@ -28,7 +51,7 @@ class PackageError(Exception):
 
 
 def _deflate(data: bytes) -> bytes:
-    c = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    c = zlib.compressobj(FAST_LEVEL if len(data) > FAST_ABOVE else LEVEL, zlib.DEFLATED, -15)
     return c.compress(data) + c.flush()
 
 
@@ -52,11 +75,16 @@ def _dos(info: zipfile.ZipInfo) -> tuple[int, int]:
     return (h << 11) | (mi << 5) | (s // 2), ((y - 1980) << 9) | (mo << 5) | d
 
 
-def rewrite(source: BinaryIO, out: BinaryIO, replace: Mapping[str, bytes], *,
-            add: Mapping[str, bytes] | None = None, remove: frozenset[str] = frozenset()) -> None:
+def rewrite(source: BinaryIO, out: BinaryIO, replace: Mapping[str, bytes | Deflated], *,
+            add: Mapping[str, bytes | Deflated] | None = None, remove: frozenset[str] = frozenset()) -> None:
     """Write to `out` the package read from `source` with `replace`d parts, `add`ed parts (appended)
     and `remove`d parts; every other member is copied byte for byte, compressed data included."""
     add = dict(add or {})
+    fresh = {k: v for k, v in {**replace, **add}.items() if not isinstance(v, Deflated)}
+    # deflate the new parts first, in threads (zlib releases the GIL): they are the slow part
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        deflated: dict[str, Deflated] = dict(zip(fresh, pool.map(Deflated, fresh.values())))
+    deflated.update({k: v for k, v in {**replace, **add}.items() if isinstance(v, Deflated)})
     with zipfile.ZipFile(source) as zf:
         infos = zf.infolist()
         names = {i.filename for i in infos}
@@ -78,8 +106,8 @@ def rewrite(source: BinaryIO, out: BinaryIO, replace: Mapping[str, bytes], *,
                 method, crc, size = info.compress_type, info.CRC, info.file_size
                 data = _raw_data(source, info)
             else:
-                method, crc, size = zipfile.ZIP_DEFLATED, zlib.crc32(new), len(new)
-                data = _deflate(new)
+                d = deflated[info.filename]
+                method, crc, size, data = zipfile.ZIP_DEFLATED, d.crc, d.size, d.data
                 flags &= ~0x6  # compression-option bits belong to the old data
             if max(size, len(data), offset) >= MAX_32:
                 raise PackageError("tệp quá lớn để ghi (trên 4 GB).")
