@@ -22,7 +22,7 @@ from typing import Any
 
 from macros_py.decisions.merge import clean_text
 from macros_py.ledger.reader import Ledger, Record
-from macros_py.ledger.schema import DATE_FORMAT, REGISTER
+from macros_py.ledger.schema import REGISTER
 from macros_py.ledger.values import fold
 from macros_py.workbook.package import Patch, WorkbookError, write_cells
 from macros_py.workbook.safefile import LOCK_TIMEOUT, FileBusy, ledger_lock

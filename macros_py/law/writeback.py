@@ -25,7 +25,7 @@ from typing import Any
 
 from macros_py.law.deadlines import DeadlineReport
 from macros_py.ledger.reader import Ledger
-from macros_py.ledger.schema import DATE_FORMAT, LEDGER_SHEETS
+from macros_py.ledger.schema import LEDGER_SHEETS
 from macros_py.workbook.package import Patch, WorkbookError, update_ledger
 from macros_py.workbook.safefile import FileBusy  # noqa: F401  (raised through)
 
