@@ -1,7 +1,7 @@
 """Start-up budget of a ribbon button press: `python -X importtime` totals, and one press end to end.
 
-Every press starts Python and imports what it needs, so the dispatcher's import path must stay
-lean. Prints, each measured in a fresh interpreter (median of --runs):
+The first press of an Excel session starts kiemsat's COM server and imports what it needs, so the
+dispatcher's import path must stay lean; later presses find it warm. Prints, each measured in a fresh interpreter (median of --runs):
 
 * the cumulative import time of `addin.excel.dispatch` (target: under 0.3 s) and of xlwings (paid by
   the COM server once per Excel session, at its first press);
