@@ -1,6 +1,7 @@
 """What a ribbon button runs: `addin.excel.dispatch.run(command_id, addin_version)`.
 
-The VBA dispatcher passes the pressed button's id here through xlwings' RunPython. This module
+The VBA dispatcher passes the pressed button's id here through kiemsat's COM server (`comserver.py`,
+which calls `run(..., deferred=True)`); the CLI's file shell calls it too. This module
 is on every press's import path, so it imports only the registry at import time; xlwings, the
 UI and the one handler that runs are imported inside `run`. Nothing escapes as a traceback: an
 expected failure is a Vietnamese message box, anything else a message box that says where the
