@@ -115,6 +115,7 @@ def test_both_splitters_follow_microsofts_examples(split, tail, expected):
 
 @pytest.mark.parametrize("profile", PROFILES)
 def test_the_registered_command_finds_the_real_interpreter(profile):
+    """The LocalServer32 command, split by Windows' rules, is the interpreter and its arguments."""
     python = PureWindowsPath(profile) / "AppData" / "Local" / "Programs" / "Python" / "Python311" / "pythonw.exe"
     entries = {(e.key, e.name): e.value for e in comreg.entries(python)}
     clsid_key = rf"Software\Classes\CLSID\{comclass.CLSID}"
@@ -125,7 +126,7 @@ def test_the_registered_command_finds_the_real_interpreter(profile):
     assert command.encode("utf-16-le").decode("utf-16-le") == command and str(python) in command
     # COM starts the LocalServer32 command with " -Embedding" appended; Python gets argv by these rules
     argv = argv_w(command + " -Embedding")
-    assert argv == [str(python), "-m", "addin.excel.comserver", "-Embedding"]
+    assert argv == [str(python), "-P", "-m", "addin.excel.comserver", "-Embedding"]
     assert doctor.split_command_line(command + " -Embedding") == argv
 
 

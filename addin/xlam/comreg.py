@@ -30,8 +30,9 @@ def server_command(interpreter: PureWindowsPath | str) -> str:
     exe = str(interpreter)
     if '"' in exe:
         raise ValueError(f"a Windows path cannot hold a quote: {exe!r}")
-    # the program name is always quoted: CreateProcess splits an unquoted one at the first space
-    return f'"{exe}" -m {SERVER_MODULE}'
+    # the program name is always quoted: CreateProcess splits an unquoted one at the first space;
+    # -P (Python 3.11+): COM starts the server in System32, which `-m` would otherwise put on sys.path
+    return f'"{exe}" -P -m {SERVER_MODULE}'
 
 
 def entries(interpreter: PureWindowsPath | str) -> list[Entry]:
