@@ -130,6 +130,14 @@ def test_the_registered_command_finds_the_real_interpreter(profile):
     assert doctor.split_command_line(command + " -Embedding") == argv
 
 
+def test_uninstall_deletes_every_registered_key_children_first():
+    keys = comreg.keys_to_delete()
+    assert set(keys) == {e.key for e in comreg.entries(r"C:\Py\pythonw.exe")}
+    for i, key in enumerate(keys):
+        assert not any(k.startswith(key + "\\") for k in keys[i + 1:]), key  # no child left after its parent
+    assert all(k.startswith("Software\\Classes\\") for k in keys)  # the per-user hive only
+
+
 def _dispatcher_module_bytes(built: Path) -> bytes:
     with zipfile.ZipFile(built) as z:
         ole = olefile.OleFileIO(io.BytesIO(z.read("xl/vbaProject.bin")))

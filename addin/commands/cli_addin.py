@@ -68,6 +68,18 @@ def install_cmd(dry_run: bool) -> None:
                "Gõ «kiemsat doctor» để kiểm tra lại.")
 
 
+@addin_group.command("uninstall")
+def uninstall_cmd() -> None:
+    """Gỡ thanh Kiểm sát khỏi Excel trên máy Windows này (gỡ tệp trong XLSTART và phần đăng ký)."""
+    from addin.xlam.install import InstallError, uninstall
+
+    try:
+        p = uninstall()
+    except InstallError as exc:
+        raise _Failure(str(exc)) from None
+    click.echo(f"Đã gỡ thanh Kiểm sát ({p.addin_target}) và phần đăng ký «Kiemsat.Dispatcher».")
+
+
 @addin_group.command("commands")
 def commands_cmd() -> None:
     """Liệt kê các nút của thanh Kiểm sát."""

@@ -47,6 +47,22 @@ def entries(interpreter: PureWindowsPath | str) -> list[Entry]:
     ]
 
 
+def keys_to_delete() -> list[str]:
+    """Every key `entries` creates, children before parents (winreg deletes only empty keys)."""
+    keys = {e.key for e in entries("python.exe")}
+    return sorted(keys, key=lambda k: (-k.count("\\"), k))
+
+
+def unregister() -> None:  # pragma: no cover - Windows only
+    import winreg  # type: ignore[import-not-found]
+
+    for key in keys_to_delete():
+        try:
+            winreg.DeleteKey(winreg.HKEY_CURRENT_USER, key)
+        except FileNotFoundError:
+            pass
+
+
 def register(interpreter: PureWindowsPath | str) -> None:  # pragma: no cover - Windows only
     import winreg  # type: ignore[import-not-found]
 

@@ -308,9 +308,9 @@ def plan(layout: WindowsLayout, reg: Registry, exists=os.path.exists) -> Install
                        environment_findings(layout, reg))
 
 
-def current_plan() -> InstallPlan:
+def current_plan(command: str = "install") -> InstallPlan:
     if sys.platform != "win32":
-        raise InstallError("«kiemsat addin install» chỉ chạy trên Windows có Excel. Trên máy này, hãy tạo tệp "
+        raise InstallError(f"«kiemsat addin {command}» chỉ chạy trên Windows có Excel. Trên máy này, hãy tạo tệp "
                            "bằng «kiemsat addin build --out THU_MUC» rồi chép kiemsat.xlam sang máy Windows.")
     layout = WindowsLayout.from_environ(os.environ, sys.executable, sys.base_prefix)
     return plan(layout, WinRegistry())
@@ -342,4 +342,16 @@ def install() -> InstallPlan:  # pragma: no cover - Windows only
         except OSError:
             pass
     comreg.register(p.interpreter)
+    return p
+
+
+def uninstall() -> InstallPlan:  # pragma: no cover - Windows only
+    """Remove the add-in from XLSTART and the COM registration (what `install` wrote, nothing else)."""
+    p = current_plan("uninstall")
+    try:
+        Path(p.addin_target).unlink(missing_ok=True)
+    except PermissionError:
+        raise InstallError("Excel đang mở thanh Kiểm sát. Hãy đóng hết cửa sổ Excel rồi chạy lại "
+                           "«kiemsat addin uninstall».") from None
+    comreg.unregister()
     return p
