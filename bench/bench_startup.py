@@ -1,14 +1,17 @@
 """Start-up budget of a ribbon button press: `python -X importtime` totals, and one press end to end.
 
-Every press starts Python and imports what it needs, so the dispatcher's import path must stay
-lean. Prints, each measured in a fresh interpreter (median of --runs):
+The first press of an Excel session starts kiemsat's COM server and imports what it needs, so the
+dispatcher's import path must stay lean; later presses find it warm. Prints, each measured in a fresh interpreter (median of --runs):
 
 * the cumulative import time of `addin.excel.dispatch` (target: under 0.3 s) and of xlwings (paid by
-  xlwings' RunPython itself, whatever we do);
+  the COM server once per Excel session, at its first press);
 * the import time of each available handler's module;
 * one press end to end in one process (start Python, import, read a 40-row sample ledger built by
   xlwings' remote engine, run the command, show the message), for «Kiểm tra sổ», «Kiểm tra
-  thời hạn» and «Tạo quyết định» on one selected row (the issue's target: under 1.5 s).
+  thời hạn» and «Tạo quyết định» on one selected row (the issue's target: under 1.5 s): the cold
+  press, the COM server's first of an Excel session;
+* the same press again in that process: the warm press, what kiemsat's COM server pays from the
+  second press on (issue 14's target for «Tạo quyết định» on one row: under 0.3 s in Python).
 
 Run: .venv/bin/python bench/bench_startup.py [--runs 5]
 """
@@ -52,13 +55,21 @@ sheets = [{"name": ws.title, "values": [[c.value for c in r] for r in ws.iter_ro
            "pictures": [], "tables": []} for ws in wb.worksheets]
 t1 = time.time()
 sheet = os.environ["BENCH_SHEET"]
-book = xw.Book(json={"client": "Microsoft Office Scripts", "version": xw.__version__,
-                     "book": {"name": os.environ["BENCH_LEDGER"], "active_sheet_index": wb.sheetnames.index(sheet),
-                              "selection": os.environ["BENCH_SELECTION"]},
-                     "names": [], "sheets": sheets})
-ui = dispatch.run(os.environ["BENCH_COMMAND"], book=book)
+def make_book():
+    return xw.Book(json={"client": "Microsoft Office Scripts", "version": xw.__version__,
+                         "book": {"name": os.environ["BENCH_LEDGER"], "active_sheet_index": wb.sheetnames.index(sheet),
+                                  "selection": os.environ["BENCH_SELECTION"]},
+                         "names": [], "sheets": sheets})
+book = make_book()
+ui = dispatch.run(os.environ["BENCH_COMMAND"], book=book, deferred=True)
 assert ui.messages("info"), ui.log
-print(time.time() - t0, t1 - t0)
+t2 = time.time()
+# the same press again in the same process: what kiemsat's COM server (warm, kept by Excel) pays
+book = make_book()
+t3 = time.time()
+ui = dispatch.run(os.environ["BENCH_COMMAND"], book=book, deferred=True)
+assert ui.messages("info"), ui.log
+print(t2 - t0, t1 - t0, time.time() - t3)
 """
 
 
@@ -66,12 +77,12 @@ print(time.time() - t0, t1 - t0)
 PRESSES = (("check", "Tin báo", "A1"), ("deadlines", "Tin báo", "A1"), ("decisions", "Án hình sự", "A3"))
 
 
-def press_seconds(ledger: Path, command: str, sheet: str, selection: str) -> tuple[float, float]:
+def press_seconds(ledger: Path, command: str, sheet: str, selection: str) -> tuple[float, float, float]:
     env = dict(os.environ, XLWINGS_LICENSE_KEY="noncommercial", BENCH_LEDGER=str(ledger), BENCH_T0=repr(time.time()),
                BENCH_COMMAND=command, BENCH_SHEET=sheet, BENCH_SELECTION=selection)
     out = subprocess.run([sys.executable, "-c", PRESS], capture_output=True, text=True, check=True,
                          cwd=ROOT, env=env).stdout.split()
-    return float(out[0]), float(out[1])
+    return float(out[0]), float(out[1]), float(out[2])
 
 
 def main() -> None:
@@ -83,7 +94,7 @@ def main() -> None:
     print(f"python -X importtime, cumulative, median of {args.runs} fresh interpreters")
     dispatch = med(lambda: import_seconds("addin.excel.dispatch"))
     print(f"  addin.excel.dispatch                 {dispatch:6.3f} s   (target < 0.300 s: {'ok' if dispatch < 0.3 else 'OVER'})")
-    print(f"  xlwings (RunPython pays it)    {med(lambda: import_seconds('xlwings')):6.3f} s")
+    print(f"  xlwings (1st press pays it)    {med(lambda: import_seconds('xlwings')):6.3f} s")
     for c in COMMANDS:
         if c.available:
             module = c.handler.split(":")[0]
@@ -105,8 +116,12 @@ def main() -> None:
             results = [press_seconds(ledger, command, sheet, selection) for _ in range(args.runs)]
             total = statistics.median(r[0] for r in results)
             setup = statistics.median(r[1] for r in results)
-            print(f"one «{label}» press, end to end in one process: {total:.3f} s "
+            warm = statistics.median(r[2] for r in results)
+            print(f"one «{label}» press, cold (a fresh process, as the COM server's first press): {total:.3f} s "
                   f"(of which start-up, imports and building the test book: {setup:.3f} s)")
+            target = " (target < 0.300 s: " + ("ok)" if warm < 0.3 else "OVER)") if command == "decisions" else ""
+            print(f"one «{label}» press, warm (the same process again, as the COM server's next presses): "
+                  f"{warm:.3f} s{target}; cold/warm ratio {total / warm:.1f}")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,8 @@ ALLOWED: dict[str, set[str]] = {
     "workbook_templates": {"macros_py"},
     "addin.xlam": {"addin.commands", "macros_py"},
     "addin.excel": {"addin.commands", "macros_py", "mailer"},
-    "addin.commands": {"addin.xlam", "addin.excel", "macros_py", "mailer", "workbook_templates"},
+    "addin.commands": {"addin.xlam", "addin.excel", "addin.doctor", "macros_py", "mailer", "workbook_templates"},
+    "addin.doctor": {"addin.xlam", "addin.commands", "macros_py", "mailer"},
 }
 
 

@@ -249,9 +249,10 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
     sys.exit(EXIT_PROBLEMS if report.problems else EXIT_OK)
 
 
-from addin.commands.cli_addin import addin_group  # noqa: E402 - the add-in's sub-commands
+from addin.commands.cli_addin import addin_group, doctor_cmd  # noqa: E402 - the add-in's sub-commands
 
 cli.add_command(addin_group)
+cli.add_command(doctor_cmd)
 
 
 def _decision_type_keys() -> list[str]:

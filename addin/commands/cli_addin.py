@@ -1,4 +1,4 @@
-"""`kiemsat addin ...`: build and install the Excel add-in, list the ribbon's commands.
+"""`kiemsat addin ...`: build and install the Excel add-in, list the ribbon's commands; `kiemsat doctor`.
 
 Registered on the main `cli` group by addin/commands/cli.py. Imports stay inside the commands so that
 `kiemsat --help` does not pay for them.
@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+
+from addin.commands.registry import cmd
 
 
 class _Failure(click.ClickException):
@@ -41,17 +43,41 @@ def build_cmd(out_dir: Path) -> None:
 
 
 @addin_group.command("install")
-def install_cmd() -> None:
+@click.option("--dry-run", is_flag=True, help="Chỉ in kế hoạch cài đặt và kết quả kiểm tra, không ghi gì.")
+def install_cmd(dry_run: bool) -> None:
     """Cài thanh Kiểm sát vào Excel trên máy Windows này."""
-    from addin.xlam.install import InstallError, install
+    from addin.xlam.install import InstallError, current_plan, install
 
     try:
+        if dry_run:
+            p = current_plan()
+            for line in p.describe():
+                click.echo(line)
+            if p.blocking:
+                raise _Failure("máy này chưa cài được: sửa các mục [CHẶN] ở trên trước.")
+            return
         p = install()
     except InstallError as exc:
         raise _Failure(str(exc)) from None
+    for f in p.findings:
+        if not f.ok:
+            click.echo(f"Lưu ý: {f.text}")
     click.echo(f"Đã cài thanh Kiểm sát: {p.addin_target}")
-    click.echo(f"Python được dùng: {p.interpreter} (ghi trong {p.config_path})")
-    click.echo("Hãy đóng hết cửa sổ Excel rồi mở lại: thẻ «Kiểm sát» hiện trên thanh công cụ.")
+    click.echo(f"Python được dùng: {p.interpreter} (đăng ký cho Excel dưới tên «Kiemsat.Dispatcher»)")
+    click.echo("Hãy đóng hết cửa sổ Excel rồi mở lại: thẻ «Kiểm sát» hiện trên thanh công cụ. "
+               "Gõ «kiemsat doctor» để kiểm tra lại.")
+
+
+@addin_group.command("uninstall")
+def uninstall_cmd() -> None:
+    """Gỡ thanh Kiểm sát khỏi Excel trên máy Windows này (gỡ tệp trong XLSTART và phần đăng ký)."""
+    from addin.xlam.install import InstallError, uninstall
+
+    try:
+        p = uninstall()
+    except InstallError as exc:
+        raise _Failure(str(exc)) from None
+    click.echo(f"Đã gỡ thanh Kiểm sát ({p.addin_target}) và phần đăng ký «Kiemsat.Dispatcher».")
 
 
 @addin_group.command("commands")
@@ -63,3 +89,24 @@ def commands_cmd() -> None:
         state = "" if c.available else "  (đang xây dựng)"
         where = f"kiemsat {c.cli_name}" if c.cli_name else "chỉ trên Excel"
         click.echo(f"{c.id:<16} {c.label_vi:<18} {where:<18}{state}")
+
+
+@click.command(cmd("doctor").cli_name)
+@click.option("--ledger", help="Kiểm tra thêm một sổ (đường dẫn hoặc địa chỉ OneDrive/SharePoint của nó).")
+@click.option("--addin", "addin_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Kiểm tra tệp kiemsat.xlam này thay cho tệp trong XLSTART.")
+def doctor_cmd(ledger: str | None, addin_path: Path | None) -> None:
+    """Kiểm tra máy này có chạy được thanh Kiểm sát không (mỗi mục một dòng, kèm cách sửa)."""
+    import sys
+
+    from addin.doctor.checks import blocking, run_checks
+
+    lines = run_checks(ledger=ledger, addin=addin_path)
+    for line in lines:
+        click.echo(line.render())
+    if sys.platform != "win32":
+        click.echo("(Máy này không chạy Windows: các mục «—» chỉ kiểm tra được trên máy Windows có Excel.)")
+    stop = blocking(lines)
+    if stop:
+        click.echo(f"Còn {len(stop)} mục [CHẶN]: các nút trên thanh Kiểm sát chưa chạy được.", err=True)
+        sys.exit(1)

@@ -39,6 +39,7 @@ class Command:
     group: str  # Group.id
     available: bool = True  # False while the core it needs is not built
     large: bool = True  # large or normal button
+    needs_workbook: bool = True  # False: the button works with no workbook open
 
     def resolve(self) -> Callable[..., Any]:
         """Import the handler's module and return the function (lazily: only this one)."""
@@ -112,6 +113,13 @@ COMMANDS: tuple[Command, ...] = (
                    "ngày nghỉ bù.",
         image_mso="ControlProperties", handler="addin.excel.handlers.settings:run", cli_name=None,
         group="grp_settings"),
+    Command(
+        id="doctor", label_vi="Kiểm tra cài đặt",
+        tooltip_vi="Kiểm tra máy này có chạy được thanh Kiểm sát không: Python, phiên bản, thư mục XLSTART, "
+                   "cài đặt macro, sổ trên OneDrive, mật khẩu thư, tác vụ gửi cảnh báo; mỗi mục một dòng kèm "
+                   "cách sửa (trên dòng lệnh: kiemsat doctor).",
+        image_mso="Help", handler="addin.doctor.excel:run", cli_name="doctor",
+        group="grp_settings", needs_workbook=False),
 )
 
 _BY_ID: dict[str, Command] = {c.id: c for c in COMMANDS}

@@ -1,6 +1,7 @@
 """What a ribbon button runs: `addin.excel.dispatch.run(command_id, addin_version)`.
 
-The VBA dispatcher passes the pressed button's id here through xlwings' RunPython. This module
+The VBA dispatcher passes the pressed button's id here through kiemsat's COM server (`comserver.py`,
+which calls `run(..., deferred=True)`); the CLI's file shell calls it too. This module
 is on every press's import path, so it imports only the registry at import time; xlwings, the
 UI and the one handler that runs are imported inside `run`. Nothing escapes as a traceback: an
 expected failure is a Vietnamese message box, anything else a message box that says where the
@@ -40,38 +41,54 @@ def _log_failure(command_id: str) -> str:
         return ""
 
 
-def run(command_id: str, addin_version: str | None = None, book: Any = None) -> Any:
-    """Run the command `command_id` on `book` (the caller's workbook by default); returns the UI
-    object (its `log` holds every message shown)."""
-    if book is None:
-        import xlwings as xw
-
-        book = xw.Book.caller()
+def run(command_id: str, addin_version: str | None = None, book: Any = None, app: Any = None,
+        deferred: bool = False) -> Any:
+    """Run the command `command_id` on `book` and return the UI object (its `log` holds every
+    message shown). With no `book` and not `deferred`, the caller's workbook (xlwings' RunPython
+    way); `deferred` (the COM server) collects the message boxes for VBA and `book` None means
+    that no workbook is open. Whatever happens, the status bar is reset at the end."""
     from addin.excel.ui import ExcelUI, HandlerError
 
-    ui = ExcelUI(book)
+    ui = ExcelUI(book, app=app, deferred=deferred)
+    label = command_id
     try:
+        if book is None and not deferred:
+            import xlwings as xw
+
+            ui.book = book = xw.Book.caller()
         try:
             command = get(command_id)
         except UnknownCommand:
             ui.error(f"Nút «{command_id}» không có trong kiemsat {_version()} đã cài. Hãy cài lại thanh "
                      "Kiểm sát cho khớp phiên bản: mở Command Prompt và gõ «kiemsat addin install».")
             return ui
+        label = command.label_vi
         if addin_version and addin_version != _version():
-            ui.status(f"thanh Kiểm sát (bản {addin_version}) khác bản kiemsat đã cài ({_version()}); "
-                      "nên chạy lại «kiemsat addin install».")
+            ui.warning(f"Thanh Kiểm sát (bản {addin_version}) khác bản kiemsat đã cài ({_version()}). Hãy đóng "
+                       "Excel, mở Command Prompt và gõ «kiemsat addin install» để cài lại cho khớp.")
         if not command.available:
             ui.info(f"Chức năng «{command.label_vi}» đang được xây dựng, chưa dùng được trong bản "
                     f"kiemsat {_version()}.")
+            return ui
+        if book is None and command.needs_workbook:
+            ui.error(NO_WORKBOOK.format(label=command.label_vi))
             return ui
         try:
             command.resolve()(book, ui)
         except HandlerError as exc:
             ui.error(str(exc))
-        except Exception as exc:  # never a traceback for a clerk
-            where = _log_failure(command_id)
-            detail = f" Chi tiết đã ghi vào tệp: {where}" if where else ""
-            ui.error(f"Lỗi không mong muốn khi chạy «{command.label_vi}»: {type(exc).__name__}: {exc}.{detail}")
+        else:
+            last = ui.last_status()
+            if last and not any(k != "warning" for k, _ in ui.alerts()):
+                ui.info(last[:1].upper() + last[1:])  # a result only on the status bar would be overwritten at once
+    except Exception as exc:  # never a traceback for a clerk
+        where = _log_failure(command_id)
+        detail = f" Chi tiết đã ghi vào tệp: {where}" if where else ""
+        ui.error(f"Lỗi không mong muốn khi chạy «{label}»: {type(exc).__name__}: {exc}.{detail}")
     finally:
         ui.clear_status()
     return ui
+
+
+NO_WORKBOOK = ("Chưa có sổ nào đang mở để chạy «{label}». Hãy mở sổ theo dõi (tệp .xlsx), bấm «Enable Editing» "
+               "nếu Excel mở ở chế độ Protected View, rồi bấm lại nút.")

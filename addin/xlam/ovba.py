@@ -220,7 +220,7 @@ class VBAProject:
             records.extend(self._module_records(m))
             stream_name = dict(self._module_records(m))[MODULESTREAMNAME].decode(self.codepage)
             streams[stream_name] = compress(m.source.encode(self.codepage))
+        # Terminator 0x0010 and its Reserved 0x00000000 (2.3.4.2): the stream ends exactly there
         records.append((MODULES_TERMINATOR, b""))
-        records.append((-1, b"\0\0\0\0"))
         streams["dir"] = compress(serialize_records(records))
         return write_cfb({"PROJECT": self._project_stream(), "PROJECTwm": self._projectwm(), "VBA": streams})

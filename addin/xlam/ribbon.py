@@ -5,7 +5,7 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from addin.commands.registry import COMMANDS, GROUPS, TAB_ID, TAB_LABEL_VI, by_group
-from addin.xlam.build import vba
+from addin.xlam import vba
 
 NAMESPACE = "http://schemas.microsoft.com/office/2009/07/customui"
 PART_NAME = "customUI/customUI14.xml"
