@@ -1,7 +1,9 @@
 """The `kiemsat` command. A thin shell: it parses arguments, calls the core, prints in Vietnamese.
 
-Exit codes: 0 done and clean; 1 done, problems found in the ledger; 2 could not do it at all
-(file missing, not a workbook, password-protected, open in Excel, bad argument).
+Exit codes, error lines and the output style are those of `addin/commands/output.py`: 0 done and clean;
+1 done, problems found; 2 could not do it at all (file missing, not a workbook, open in Excel, bad argument);
+3 a bug in kiemsat (traceback in the crash log). A new sub-command is a small function decorated with
+`@cli.command(...)` (or `@alerts_group.command(...)`); it raises `Failure("...")` for anything it cannot do.
 """
 
 from __future__ import annotations
@@ -18,16 +20,15 @@ from addin.commands.registry import (
 )
 from macros_py import __version__
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_FAIL = 0, 1, 2
-
-
-class Failure(click.ClickException):
-    """A one-line Vietnamese message and exit code 2."""
-
-    exit_code = EXIT_FAIL
-
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
-        click.echo(f"Lỗi: {self.message}", err=True)
+from addin.commands.output import (
+    EXIT_FAIL,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    HELP_WIDTH,
+    AsciiInt,
+    Failure,
+    RootGroup,
+)
 
 
 def _parse_day(value: str | None) -> date:
@@ -39,7 +40,7 @@ def _parse_day(value: str | None) -> date:
         raise Failure(f"ngày «{value}» không hợp lệ; cần dạng YYYY-MM-DD, ví dụ 2024-03-15.") from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("kiemsat", cls=RootGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": HELP_WIDTH})
 @click.version_option(__version__, prog_name="kiemsat")
 def cli() -> None:
     """kiemsat: sổ theo dõi vụ án trên Excel cho Viện kiểm sát nhân dân."""
@@ -47,9 +48,9 @@ def cli() -> None:
 
 @cli.command("init")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--sample", "sample_n", type=click.IntRange(0, 100_000), default=0,
+@click.option("--sample", "sample_n", type=AsciiInt(0, 100_000), default=0,
               help="Số dòng dữ liệu mẫu cho mỗi sổ (0: sổ trống).")
-@click.option("--seed", type=int, default=1, show_default=True, help="Hạt giống để dữ liệu mẫu lặp lại được.")
+@click.option("--seed", type=AsciiInt(), default=1, show_default=True, help="Hạt giống để dữ liệu mẫu lặp lại được.")
 @click.option("--today", help="Ngày làm mốc cho dữ liệu mẫu (YYYY-MM-DD); mặc định hôm nay.")
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có (tệp cũ được sao lưu trước).")
 def init_cmd(path: Path, sample_n: int, seed: int, today: str | None, force: bool) -> None:
@@ -180,8 +181,8 @@ def demo_cmd(folder: Path, today: str | None) -> None:
 @cli.command(cmd("deadlines").cli_name)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--today", help="Ngày làm mốc tính số ngày còn lại (YYYY-MM-DD); mặc định hôm nay.")
-@click.option("--within", type=click.IntRange(min=0), metavar="DAYS",
-              help="Chỉ liệt kê thời hạn còn không quá DAYS ngày (kể cả đã quá hạn).")
+@click.option("--within", type=AsciiInt(min=0), metavar="SỐ_NGÀY",
+              help="Chỉ liệt kê thời hạn còn không quá SỐ_NGÀY ngày (kể cả đã quá hạn).")
 @click.option("--json", "as_json", is_flag=True, help="In danh sách thời hạn dạng JSON.")
 @click.option("--all", "show_all", is_flag=True, help="Liệt kê cả các thời hạn đã xong.")
 @click.option("--write", is_flag=True,
@@ -554,16 +555,7 @@ def alerts_status_cmd(config_path: Path | None, as_json: bool) -> None:
 
 
 def main() -> None:
-    try:
-        cli.main(standalone_mode=True)
-    except SystemExit:
-        raise
-    except KeyboardInterrupt:
-        click.echo("Đã dừng.", err=True)
-        sys.exit(EXIT_FAIL)
-    except Exception as exc:  # never a traceback for a clerk: one line, exit 2
-        click.echo(f"Lỗi không mong muốn: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(EXIT_FAIL)
+    cli.main()  # RootGroup.main: every error becomes one line and an exit code
 
 
 if __name__ == "__main__":

@@ -10,17 +10,12 @@ from pathlib import Path
 
 import click
 
+from addin.commands.output import Failure as _Failure
+from addin.commands.output import Group
 from addin.commands.registry import cmd
 
 
-class _Failure(click.ClickException):
-    exit_code = 2
-
-    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
-        click.echo(f"Lỗi: {self.message}", err=True)
-
-
-@click.group("addin")
+@click.group("addin", cls=Group)
 def addin_group() -> None:
     """Thanh Kiểm sát trên Excel: tạo, cài đặt, liệt kê các nút."""
 

@@ -1,0 +1,234 @@
+"""How every `kiemsat` command speaks: exit codes, the one error line, the crash log, the output style.
+
+Exit codes (README, «Mã kết thúc»):
+    0  done, nothing to report
+    1  done, problems found (ledger errors, alerts not sent, unusable templates)
+    2  could not do it: bad argument, file missing or unreadable, open in Excel, bad setting
+    3  kiemsat itself failed (a bug): one line on stderr, the traceback in the crash log
+  130  stopped with Ctrl+C
+
+Every failure is one line on stderr starting "Lỗi:" that says what to do. Output style of every command:
+a summary first; the details with `--verbose`; machine output with `--json` (on stdout, notes on stderr).
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from addin.commands import click_vi
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_FAIL, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+CRASH_LOG_NAME = "kiemsat-loi.log"
+HELP_WIDTH = 100
+
+click_vi.install()
+
+
+class Failure(click.ClickException):
+    """A one-line Vietnamese message and exit code 2."""
+
+    exit_code = EXIT_FAIL
+
+    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+        click.echo(f"Lỗi: {self.message}", err=True)
+
+
+# ---- messages for the OS's and SQLite's errors ---------------------------------------------------------
+
+_ERRNO_VI = {
+    errno.ENOENT: "không có thư mục hoặc tệp này",
+    errno.EACCES: "không có quyền truy cập",
+    errno.EPERM: "không được phép",
+    errno.EISDIR: "đây là một thư mục, cần một tệp",
+    errno.ENOTDIR: "một phần của đường dẫn không phải là thư mục",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.EEXIST: "đã có tệp hoặc thư mục cùng tên",
+    errno.ENAMETOOLONG: "tên quá dài",
+    errno.EINVAL: "tên hoặc đường dẫn không hợp lệ",
+    errno.EBUSY: "tệp đang bị chương trình khác dùng",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """What went wrong, in Vietnamese, without the path."""
+    return _ERRNO_VI.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+
+
+def describe_os_error(exc: OSError, path: Path | str | None = None, doing: str = "ghi") -> str:
+    where = exc.filename or path
+    return f"không {doing} được «{where}»: {os_reason(exc)}." if where else f"không {doing} được: {os_reason(exc)}."
+
+
+def describe_sqlite_error(exc: sqlite3.Error, path: Path | str | None) -> str:
+    text = str(exc)
+    if "not a database" in text or "malformed" in text:
+        return (f"tệp «{path}» không phải sổ thư cảnh báo (SQLite) hoặc đã hỏng; đổi tên tệp đó đi "
+                "để kiemsat tạo sổ mới, hoặc khai báo «database» khác trong tệp cấu hình.")
+    if "readonly" in text:
+        return f"không có quyền ghi sổ thư cảnh báo «{path}»; hãy cho quyền ghi hoặc chọn «database» khác."
+    if "locked" in text or "busy" in text:
+        return f"sổ thư cảnh báo «{path}» đang bị một chương trình khác giữ; chờ một lát rồi chạy lại."
+    if path is not None and Path(path).is_dir():
+        return f"«{path}» là một thư mục; «database» trong tệp cấu hình cần đường dẫn một tệp, ví dụ canh-bao.sqlite3."
+    return (f"không mở được sổ thư cảnh báo «{path}»: thư mục không có hoặc không có quyền ghi; "
+            "hãy kiểm tra «database» trong tệp cấu hình.")
+
+
+# ---- the crash log -------------------------------------------------------------------------------------
+
+def crash_log_path() -> Path:
+    """KIEMSAT_LOG_DIR, else %LOCALAPPDATA%\\kiemsat (Windows) or $XDG_STATE_HOME/kiemsat."""
+    env = os.environ.get("KIEMSAT_LOG_DIR")
+    if env:
+        return Path(env) / CRASH_LOG_NAME
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    else:
+        base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    return base / "kiemsat" / CRASH_LOG_NAME
+
+
+def write_crash_log(exc: BaseException) -> Path | None:
+    text = (f"==== {datetime.now().isoformat(timespec='seconds')} kiemsat {' '.join(sys.argv[1:])}\n"
+            + "".join(traceback.format_exception(exc)))
+    for path in (crash_log_path(), Path(tempfile.gettempdir()) / CRASH_LOG_NAME):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as log:
+                log.write(text)
+            return path
+        except OSError:
+            continue
+    return None
+
+
+# ---- the command classes: Vietnamese help, one error line ----------------------------------------------
+
+_METAVARS = {"text": "GIÁ_TRỊ", "integer": "SỐ", "integer range": "SỐ", "file": "TỆP", "directory": "THƯ_MỤC",
+             "path": "ĐƯỜNG_DẪN"}
+_METAVARS_BY_NAME = {"today": "NGÀY", "day": "NGÀY", "period": "KỲ", "rows": "DÒNG", "case_id": "MÃ_VỤ",
+                     "signer": "HỌ_TÊN"}
+
+
+class AsciiInt(click.IntRange):
+    """An integer typed with ASCII digits 0-9 only (int() would take '٣' as 3)."""
+
+    name = "integer"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not (value.strip().lstrip("+-").isascii()):
+            self.fail(f"«{value}» không phải là một số (chỉ gồm chữ số 0-9).", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class Command(click.Command):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[TÙY CHỌN]")
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, click.Option) and param.metavar is None and not param.is_flag:
+                param.metavar = _METAVARS_BY_NAME.get(param.name or "") or _METAVARS.get(param.type.name)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The docstring's first line whole: the help formatter wraps it instead of cutting it."""
+        return (self.short_help or (self.help or "").strip().split("\n\n")[0].replace("\n", " ")).strip()
+
+
+class Group(click.Group, Command):
+    command_class = Command
+    group_class = type  # sub-groups are of this class too
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("subcommand_metavar", "LỆNH [ĐỐI SỐ]...")
+        super().__init__(*args, **kwargs)
+
+
+def _usage_line(exc: click.UsageError) -> str:
+    ctx = exc.ctx
+    path = ctx.command_path if ctx else "kiemsat"
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError) and ctx and isinstance(ctx.command, click.Group):
+        names = ", ".join(ctx.command.list_commands(ctx))
+        return f"Lỗi: thiếu tên lệnh; chọn một trong: {names}. Xem cách dùng: {path} --help"
+    message = " ".join(exc.format_message().split())  # one line, whatever click put in it
+    if message and not message.endswith((".", "?", ")")):
+        message += "."
+    return f"Lỗi: {message} Xem cách dùng: {path} --help"
+
+
+class RootGroup(Group):
+    """The `kiemsat` group: click runs in non-standalone mode and every error leaves through here."""
+
+    group_class = Group
+
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:  # type: ignore[override]
+        extra.pop("standalone_mode", None)
+        try:
+            code = super().main(args, prog_name=prog_name or "kiemsat", standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            click.echo(_usage_line(exc), err=True)
+            code = EXIT_FAIL
+        except click.ClickException as exc:
+            exc.show() if isinstance(exc, Failure) else click.echo(f"Lỗi: {exc.format_message()}", err=True)
+            code = exc.exit_code
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("Đã dừng.", err=True)
+            code = EXIT_INTERRUPTED
+        except SystemExit:
+            raise
+        except OSError as exc:  # not foreseen where it happened, but the OS says what is wrong
+            click.echo(f"Lỗi: {describe_os_error(exc, doing='đọc hoặc ghi')}", err=True)
+            code = EXIT_FAIL
+        except Exception as exc:  # never a traceback for a clerk
+            log = write_crash_log(exc)
+            where = f"chi tiết đã ghi vào «{log}»" if log else "không ghi được nhật ký lỗi"
+            click.echo(f"Lỗi: kiemsat gặp lỗi chưa lường trước ({type(exc).__name__}); {where}: hãy gửi tệp "
+                       "đó cho người phụ trách kiemsat.", err=True)
+            code = EXIT_BUG
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+# ---- the output style ----------------------------------------------------------------------------------
+
+def json_option(f: Callable) -> Callable:
+    return click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (cho chương trình khác).")(f)
+
+
+def verbose_option(f: Callable) -> Callable:
+    return click.option("--verbose", "-v", is_flag=True, help="In đầy đủ từng dòng chi tiết.")(f)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=1, default=str))
+
+
+def note(text: str, as_json: bool = False) -> None:
+    """A line for the person: on stdout, or on stderr when stdout carries JSON."""
+    click.echo(text, err=as_json)
+
+
+def echo_details(lines: Iterable[str], verbose: bool, limit: int = 20, indent: str = "  ",
+                 err: bool = False) -> None:
+    """The first `limit` detail lines (all with --verbose), then how many were left out."""
+    shown = 0
+    rest = 0
+    for line in lines:
+        if verbose or shown < limit:
+            click.echo(f"{indent}{line}", err=err)
+            shown += 1
+        else:
+            rest += 1
+    if rest:
+        click.echo(f"{indent}... và {rest} dòng nữa (thêm --verbose để xem hết).", err=err)
