@@ -143,6 +143,22 @@ def _refuse_passwords(raw: dict[str, Any], where: str = "") -> None:
             _refuse_passwords(value, f"{where}{key}.")
 
 
+def _check_sender(address: str, name: str) -> None:
+    """The From header is built from these: no line breaks, a real address (user@domain)."""
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+
+    if any(c in address + name for c in "\r\n"):
+        raise ConfigError("«sender» và «sender_name» không được xuống dòng.")
+    try:
+        parsed = Address(addr_spec=address)
+    except (ValueError, HeaderParseError, IndexError):
+        parsed = None
+    if parsed is None or not parsed.username or not parsed.domain:
+        raise ConfigError(f"«sender» = «{address}» không phải địa chỉ thư; cần dạng ten@donvi.vn, "
+                          "ví dụ sender = \"canhbao@vks.gov.vn\".")
+
+
 def load_config(path: Path | None = None) -> AlertConfig:
     """Read the TOML file at `path` (default: `default_config_path()`); a missing default file
     gives the defaults. Raises ConfigError (Vietnamese)."""
@@ -157,6 +173,9 @@ def load_config(path: Path | None = None) -> AlertConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"không đọc được tệp cấu hình «{path}»: {exc}.") from None
+    except RecursionError:
+        raise ConfigError(f"tệp cấu hình «{path}» có giá trị lồng nhau quá sâu; đây không phải tệp cấu hình "
+                          "cảnh báo của kiemsat.") from None
     _refuse_passwords(raw)
     ledgers = raw.get("ledgers", [])
     if isinstance(ledgers, str):
@@ -178,6 +197,7 @@ def load_config(path: Path | None = None) -> AlertConfig:
         except BadValue as exc:
             raise ConfigError(f"«send_time»: {exc}.") from None
     sender = raw.get("sender") or (smtp.user if smtp and smtp.user and "@" in smtp.user else DEFAULT_SENDER)
+    _check_sender(str(sender).strip(), str(raw.get("sender_name", DEFAULT_SENDER_NAME)))
     return AlertConfig(
         path=path, folder=folder, ledgers=[_path(folder, p, "ledgers") for p in ledgers], transport=transport,
         outbox_dir=_path(folder, raw["outbox_dir"], "outbox_dir") if "outbox_dir" in raw else None,

@@ -272,8 +272,9 @@ def test_statistics_on_the_file_shell_matches_kiemsat_stats_write(sample_ledger,
     assert workbook_fingerprint(path) == workbook_fingerprint(copy)
     ws = openpyxl.load_workbook(path)[STATS_SHEET]
     assert MARKER in ws.defined_names
-    assert {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None} == {
-        (c.row, c.col): c.value for c in plan.cells}
+    # approx: a workbook stores a float with 15-16 significant digits
+    assert {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None} == pytest.approx({
+        (c.row, c.col): c.value for c in plan.cells})
     assert run.ui.messages("info")[0].startswith(f"Đã lập sheet «{STATS_SHEET}»")
 
     names = openpyxl.load_workbook(path).sheetnames

@@ -68,6 +68,7 @@ def test_share_reads_the_vietnamese_way():
     assert format_share(47 / 255) == "18,43%"
     assert format_share(1.0) == "100%"
     assert format_share(0.0) == "0%"
+    assert format_share(None) == "—"
     assert format_share(0.525) == "52,5%"
 
 
@@ -150,15 +151,18 @@ def _rows_in(rows, sheet):
 
 
 def test_by_type_counts(stats, rows):
+    """Cases add up; tin báo, judgments to enforce and suspended cases are listed apart, in no total."""
     table = stats.table("theo_loai")
     civil = Counter(r["case_type"] for r in _rows_in(rows, "an_dan_su"))
-    expected = {"Tin báo": len(_rows_in(rows, "tin_bao")), "Án hình sự": len(_rows_in(rows, "an_hinh_su")),
-                **{t: civil.get(t, 0) for t in CIVIL_TYPE.canonical},
-                "Thi hành án hình sự": len(_rows_in(rows, "thi_hanh_an")),
-                "Tạm đình chỉ": len(_rows_in(rows, "tam_dinh_chi"))}
+    expected = {"Án hình sự": len(_rows_in(rows, "an_hinh_su")), **{t: civil.get(t, 0) for t in CIVIL_TYPE.canonical}}
     assert {label: v[0] for label, v in table.rows} == expected
-    assert table.total == [sum(expected.values())]
-    assert all(v > 0 for k, v in expected.items() if k in ("Tin báo", "Án hình sự", "Thi hành án hình sự"))
+    assert table.total == [len(_rows_in(rows, "an_hinh_su")) + len(_rows_in(rows, "an_dan_su"))]
+    other = stats.table("tin_bao_tha")
+    assert {label: v[0] for label, v in other.rows} == {
+        "Tin báo": len(_rows_in(rows, "tin_bao")), "Thi hành án hình sự": len(_rows_in(rows, "thi_hanh_an")),
+        "Tạm đình chỉ": len(_rows_in(rows, "tam_dinh_chi"))}
+    assert other.total is None
+    assert all(v[0] > 0 for _, v in other.rows[:2]) and expected["Án hình sự"] > 0
 
 
 @pytest.mark.parametrize("key, column", [("theo_ksv", "prosecutor"), ("theo_pvt", "leader")])
@@ -166,7 +170,10 @@ def test_counts_per_prosecutor_and_per_deputy_head(stats, rows, key, column):
     table = stats.table(key)
     sheets = [k for k in ("tin_bao", "an_hinh_su", "an_dan_su", "thi_hanh_an", "tam_dinh_chi")
               if column in SHEETS_BY_KEY[k].keys]
-    assert table.columns == tuple(SHEETS_BY_KEY[k].title for k in sheets) + ("Tổng số",)
+    cases = [k for k in sheets if k in ("an_hinh_su", "an_dan_su")]
+    other = [k for k in sheets if k not in cases]
+    assert table.columns == (*(SHEETS_BY_KEY[k].title for k in cases), "Tổng số án, vụ việc",
+                             *(SHEETS_BY_KEY[k].title for k in other))
     tally: dict[str, Counter] = {}
     for k in sheets:
         for r in _rows_in(rows, k):
@@ -174,9 +181,10 @@ def test_counts_per_prosecutor_and_per_deputy_head(stats, rows, key, column):
     got = {label: values for label, values in table.rows}
     assert set(got) == set(tally)
     for name, counts in tally.items():
-        expected = [counts[k] for k in sheets]
-        assert got[name] == expected + [sum(expected)], name
-    assert table.total[-1] == sum(sum(c.values()) for c in tally.values())
+        expected = [counts[k] for k in cases]
+        assert got[name] == expected + [sum(expected)] + [counts[k] for k in other], name
+    # the total counts each case once: no tin báo, no judgment to enforce, no suspended case again
+    assert table.total[len(cases)] == sum(len(_rows_in(rows, k)) for k in cases)
     # Vietnamese order: by given name, then family name
     labels = [label for label, _ in table.rows if label != NO_STAFF]
     assert labels == sort_names(labels) and len(labels) >= 2
@@ -213,13 +221,11 @@ def test_digitised_share_per_case_type(stats, rows):
     for t in CIVIL_TYPE.canonical:
         part = [r for r in _rows_in(rows, "an_dan_su") if r["case_type"] == t]
         expected[t] = (len(part), sum(1 for r in part if r["digitised"]))
-    susp = _rows_in(rows, "tam_dinh_chi")
-    expected["Tạm đình chỉ"] = (len(susp), sum(1 for r in susp if r["digitised"]))
     got = {label: v for label, v in table.rows}
-    assert set(got) == set(expected)
+    assert set(got) == set(expected)  # suspended cases are already counted in their own sheet
     for label, (n, done) in expected.items():
         assert got[label][:2] == [n, done]
-        assert got[label][2] == pytest.approx(done / n if n else 0.0)
+        assert got[label][2] == (pytest.approx(done / n) if n else None)  # 0 of 0 is no share
     n_all, done_all = sum(n for n, _ in expected.values()), sum(d for _, d in expected.values())
     assert table.total == pytest.approx([n_all, done_all, done_all / n_all])
     assert 0 < done_all < n_all
@@ -273,7 +279,7 @@ def test_period_edges_and_rows_without_a_date(tmp_path):
     ledger = read_ledger(path)
     h1 = compute_statistics(ledger, parse_period("2024-H1"), date(2024, 7, 15))
     assert h1.table("theo_loai").value("Án hình sự", "Số thụ lý") == 2
-    assert h1.table("theo_loai").value("Thi hành án hình sự", "Số thụ lý") == 1
+    assert h1.table("tin_bao_tha").value("Thi hành án hình sự", "Số lượng") == 1
     assert h1.table("so_hoa").value("Án hình sự", "Số vụ đã số hóa") == 1
     assert h1.table("so_hoa").value("Án hình sự", "Tỷ lệ số hóa") == 0.5
     # the judgment has no prosecutor: counted under «(chưa phân công)», last
@@ -281,7 +287,7 @@ def test_period_edges_and_rows_without_a_date(tmp_path):
     assert h1.undated == {"Án hình sự": 1}
     h2 = compute_statistics(ledger, parse_period("2024-H2"), date(2024, 7, 15))
     assert h2.table("theo_loai").value("Án hình sự", "Số thụ lý") == 1
-    assert h2.table("theo_loai").value("Thi hành án hình sự", "Số thụ lý") == 1
+    assert h2.table("tin_bao_tha").value("Thi hành án hình sự", "Số lượng") == 1
     assert [m for m, _ in h2.table("quyet_dinh_thang").rows] == [f"{m:02d}/2024" for m in range(7, 13)]
 
 
@@ -291,5 +297,5 @@ def test_an_empty_ledger_gives_empty_tables(tmp_path):
     s = compute_statistics(read_ledger(path), parse_period("2024"), date(2024, 12, 31))
     assert s.table("theo_loai").total == [0]
     assert s.table("theo_ksv").rows == []
-    assert s.table("so_hoa").total == [0, 0, 0.0]
+    assert s.table("so_hoa").total == [0, 0, None]
     assert s.table("quyet_dinh_thang").total == [0]

@@ -9,6 +9,8 @@ Exit codes, error lines and the output style are those of `addin/commands/output
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
@@ -28,6 +30,11 @@ from addin.commands.output import (
     AsciiInt,
     Failure,
     RootGroup,
+    describe_os_error,
+    describe_sqlite_error,
+    echo_details,
+    os_reason,
+    verbose_option,
 )
 
 
@@ -35,9 +42,16 @@ def _parse_day(value: str | None) -> date:
     if not value:
         return date.today()
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise Failure(f"ngày «{value}» không hợp lệ; cần dạng YYYY-MM-DD, ví dụ 2024-03-15.") from None
+    return _in_range(day, value)
+
+
+def _in_range(day: date, typed: str) -> date:
+    if not 1945 <= day.year <= 2100:
+        raise Failure(f"ngày «{typed}» nằm ngoài khoảng năm 1945 - 2100; hãy kiểm tra lại năm.")
+    return day
 
 
 @click.group("kiemsat", cls=RootGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": HELP_WIDTH})
@@ -60,6 +74,9 @@ def init_cmd(path: Path, sample_n: int, seed: int, today: str | None, force: boo
 
     if path.suffix.lower() != ".xlsx":
         raise Failure(f"tên tệp «{path.name}» cần đuôi .xlsx.")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise Failure(f"thư mục «{folder}» không có; hãy kiểm tra lại đường dẫn, hoặc tạo thư mục đó trước.")
     try:
         saved = create_ledger(path, sample=sample_n, seed=seed, today=_parse_day(today), overwrite=force)
     except FileExistsError:
@@ -67,7 +84,7 @@ def init_cmd(path: Path, sample_n: int, seed: int, today: str | None, force: boo
     except FileBusy as exc:
         raise Failure(str(exc)) from None
     except OSError as exc:
-        raise Failure(f"không ghi được «{path}»: {exc.strerror or exc}.") from None
+        raise Failure(describe_os_error(exc, path)) from None
     what = f"với {sample_n} dòng mẫu mỗi sổ" if sample_n else "trống"
     click.echo(f"Đã tạo sổ theo dõi {what}: {path}")
     if saved:
@@ -77,7 +94,8 @@ def init_cmd(path: Path, sample_n: int, seed: int, today: str | None, force: boo
 @cli.command(cmd("check").cli_name)
 @click.argument("path", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="In danh sách lỗi dạng JSON.")
-def check_cmd(path: Path, as_json: bool) -> None:
+@verbose_option
+def check_cmd(path: Path, as_json: bool, verbose: bool) -> None:
     """Kiểm tra sổ PATH: in từng lỗi với sheet, dòng, cột, giá trị."""
     from macros_py.ledger.reader import LedgerError, read_ledger
 
@@ -91,8 +109,7 @@ def check_cmd(path: Path, as_json: bool) -> None:
         counts = ", ".join(f"{len(d.records)} dòng «{d.name}»" for d in ledger.sheets.values())
         if ledger.problems:
             click.echo(f"Sổ «{path.name}» có {len(ledger.problems)} lỗi ({counts}):")
-            for p in ledger.problems:
-                click.echo(f"  - {p}")
+            echo_details((f"- {p}" for p in ledger.problems), verbose)
         else:
             click.echo(f"Sổ «{path.name}» hợp lệ: {counts}.")
         if ledger.unknown_sheets:
@@ -150,7 +167,7 @@ def demo_cmd(folder: Path, today: str | None) -> None:
         click.echo(f"   - số {item.decision_no}: {item.file}")
 
     from macros_py.stats.periods import half_year_of
-    from macros_py.stats.report import save_report
+    from macros_py.stats.report import covered_span, highlights, save_report
     from macros_py.stats.sheet import write_statistics_to_ledger
     from macros_py.stats.summaries import compute_statistics
 
@@ -189,8 +206,9 @@ def demo_cmd(folder: Path, today: str | None) -> None:
               help="Ghi hạn tiếp theo, số ngày còn lại và căn cứ vào sổ (tệp cũ được sao lưu trước).")
 @click.option("--rules", "rules_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Bảng thời hạn riêng của đơn vị (TOML); mặc định bảng kèm theo kiemsat.")
+@verbose_option
 def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bool, show_all: bool,
-                  write: bool, rules_path: Path | None) -> None:
+                  write: bool, rules_path: Path | None, verbose: bool) -> None:
     """Liệt kê các thời hạn tố tụng của sổ PATH, sớm nhất trước, kèm căn cứ pháp lý."""
     from macros_py.law.deadlines import compute_deadlines
     from macros_py.law.rules import RulesError, load_rules
@@ -210,10 +228,12 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
             report = compute_deadlines(read_ledger(path), day, rules=rules)
     except (LedgerError, RulesError, FileBusy, WritebackError) as exc:
         raise Failure(str(exc)) from None
+    except RecursionError:
+        raise Failure(f"bảng thời hạn «{rules_path}» lồng nhau quá sâu, không phải bảng thời hạn của kiemsat.") from None
     except ValueError as exc:  # a contradictory calendar in Cấu hình
         raise Failure(str(exc)) from None
     except OSError as exc:
-        raise Failure(f"không ghi được «{path}»: {exc.strerror or exc}.") from None
+        raise Failure(describe_os_error(exc, path)) from None
     shown = [d for d in report.deadlines if (show_all or not d.done)
              and (within is None or d.days_left <= within)]
     echo_note = (lambda text: click.echo(text, err=True)) if as_json else click.echo
@@ -222,22 +242,29 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
         click.echo(json.dumps([d.as_dict() for d in shown], ensure_ascii=False, indent=1))
     else:
         overdue = sum(d.status == "đã quá hạn" for d in shown)
-        soon = sum(d.status == "sắp hết hạn" for d in shown)
-        scope = f" trong {within} ngày tới" if within is not None else ""
-        click.echo(f"Sổ «{path.name}», tính đến ngày {fmt_date(day)}: {len(shown)} thời hạn{scope} "
-                   f"({overdue} đã quá hạn, {soon} sắp hết hạn trong {report.alert_days} ngày).")
+        if within is not None and within <= report.alert_days:
+            due_soon = sum(0 <= d.days_left <= within and not d.done for d in shown)
+            counts = f"{overdue} đã quá hạn, {due_soon} hết hạn trong {within} ngày tới"
+            scope = f" đã quá hạn hoặc hết hạn trong {within} ngày tới"
+        else:
+            soon = sum(d.status == "sắp hết hạn" for d in shown)
+            counts = f"{overdue} đã quá hạn, {soon} sắp hết hạn trong {report.alert_days} ngày"
+            scope = f" còn không quá {within} ngày hoặc đã quá hạn" if within is not None else ""
+        click.echo(f"Sổ «{path.name}», tính đến ngày {fmt_date(day)}: {len(shown)} thời hạn{scope} ({counts}).")
         if shown:
             click.echo(f"{'Hạn':<10}  {'Còn':>5}  {'Tình trạng':<11}  {'Sổ, dòng':<30}  {'Vụ việc':<28}  KSV / PVT")
-            for d in shown:
-                where = f"{d.sheet_name}, dòng {d.row}"
-                case = " - ".join(x for x in (d.case, d.person) if x)
-                staff = " / ".join(x or "?" for x in (d.prosecutor, d.leader))
-                click.echo(f"{fmt_date(d.due):<10}  {d.days_left:>5}  {d.status:<11}  {where:<30}  {case:<28}  {staff}")
-                click.echo(f"{'':<10}  {'':>5}  {d.basis}")
+
+            def rows():
+                for d in shown:
+                    where = f"{d.sheet_name}, dòng {d.row}"
+                    case = " - ".join(x for x in (d.case, d.person) if x)
+                    staff = " / ".join(x or "?" for x in (d.prosecutor, d.leader))
+                    yield (f"{fmt_date(d.due):<10}  {d.days_left:>5}  {d.status:<11}  {where:<30}  {case:<28}  "
+                           f"{staff}\n{'':<10}  {'':>5}  {d.basis}")
+            echo_details(rows(), verbose, indent="")
     if report.problems:
         echo_note(f"Cần kiểm tra ({len(report.problems)}):")
-        for p in report.problems:
-            echo_note(f"  - {p}")
+        echo_details((f"- {p}" for p in report.problems), verbose, err=as_json)
 
     if result is not None:
         if result.backup is None:
@@ -272,7 +299,7 @@ def _parse_decision_day(value: str | None) -> date:
             raise Failure(f"ngày «{value}»: {exc}.") from None
         if parsed is None:
             raise Failure(f"ngày «{value}» không hợp lệ.")
-        return parsed
+        return _in_range(parsed, value)
     return _parse_day(value)
 
 
@@ -291,8 +318,10 @@ def _parse_decision_day(value: str | None) -> date:
 @click.option("--pdf", is_flag=True, help="Chuyển cả loạt sang PDF bằng LibreOffice (một lần gọi).")
 @click.option("--combined", is_flag=True, help="Thêm một tệp gộp tất cả quyết định để in.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@verbose_option
 def decide_cmd(path: Path, type_key: str, rows: str | None, case_id: str | None, out_dir: Path, day: str | None,
-               signer: str | None, templates_dir: Path | None, pdf: bool, combined: bool, as_json: bool) -> None:
+               signer: str | None, templates_dir: Path | None, pdf: bool, combined: bool, as_json: bool,
+               verbose: bool) -> None:
     """Ra quyết định phân công hàng loạt từ các dòng của sổ PATH: cấp số, ghi sổ, ghi tệp."""
     from macros_py.decisions.issuing import DecisionError, issue_decisions, parse_rows
     from macros_py.decisions.register import RegisterError
@@ -302,6 +331,8 @@ def decide_cmd(path: Path, type_key: str, rows: str | None, case_id: str | None,
 
     if bool(rows) == bool(case_id):
         raise Failure("cần đúng một trong hai: --rows (ví dụ 5,7-9) hoặc --case MÃ_VỤ_ÁN.")
+    if rows and not all(c in "0123456789,- " for c in rows):
+        raise Failure(f"--rows «{rows}»: chỉ gồm chữ số 0-9, dấu phẩy và dấu gạch ngang, ví dụ 5,7-9.")
     try:
         row_numbers = parse_rows(rows) if rows else None
     except ValueError as exc:
@@ -314,12 +345,14 @@ def decide_cmd(path: Path, type_key: str, rows: str | None, case_id: str | None,
         if as_json:
             click.echo(json.dumps({"errors": exc.messages}, ensure_ascii=False, indent=1))
         else:
-            click.echo("Chưa ra quyết định nào:", err=True)
-            for message in exc.messages:
-                click.echo(f"  - {message}", err=True)
+            messages = _missing_rows_explained(exc.messages, path, type_key)
+            click.echo(f"Chưa ra quyết định nào ({len(messages)} lỗi):", err=True)
+            echo_details((f"- {m}" for m in messages), verbose, err=True)
         sys.exit(EXIT_FAIL)
     except (LedgerError, FileBusy, RegisterError, PdfError) as exc:
         raise Failure(str(exc)) from None
+    except OSError as exc:
+        raise Failure(describe_os_error(exc, out_dir)) from None
     if as_json:
         click.echo(json.dumps([i.as_dict() for i in batch.issued], ensure_ascii=False, indent=1))
     else:
@@ -331,6 +364,45 @@ def decide_cmd(path: Path, type_key: str, rows: str | None, case_id: str | None,
         for warning in batch.warnings:
             click.echo(f"Lưu ý: {warning}")
     sys.exit(EXIT_OK)
+
+
+_NO_DATA = re.compile(r"^dòng (\d+): không có dữ liệu trong sheet «(.+)»\.$")
+
+
+def _row_spans(rows: list[int]) -> str:
+    """[1, 33, 34, 35] -> «1, 33-35»."""
+    spans: list[list[int]] = []
+    for r in sorted(rows):
+        if spans and r == spans[-1][1] + 1:
+            spans[-1][1] = r
+        else:
+            spans.append([r, r])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+
+
+def _missing_rows_explained(messages: list[str], path: Path, type_key: str) -> list[str]:
+    """The rows with no data folded into one line that says where the sheet's data starts and ends."""
+    missing = [int(m.group(1)) for m in map(_NO_DATA.match, messages) if m]
+    if not missing:
+        return messages
+    from macros_py.decisions.decision_types import DECISION_TYPES
+    from macros_py.ledger.reader import LedgerError, read_ledger
+
+    sheet = next(m.group(2) for m in map(_NO_DATA.match, messages) if m)
+    line = f"dòng {_row_spans(missing)} không có dữ liệu trong sheet «{sheet}»"
+    try:
+        spec = next(t.spec for t in DECISION_TYPES if t.key == type_key)
+        data = read_ledger(path).sheets.get(spec.key)
+    except (LedgerError, StopIteration):
+        data = None
+    if data is not None and data.records:
+        first, last = min(r.row for r in data.records), max(r.row for r in data.records)
+        head = f"dòng 1-{data.header_row} là phần tiêu đề" if data.header_row > 1 else "dòng 1 là dòng tiêu đề"
+        line += (f"; {head}, dữ liệu ở dòng {first} đến {last} "
+                 f"(ví dụ --rows {first}-{min(last, first + 4)})")
+    elif data is not None:
+        line += f"; sheet chưa có dòng dữ liệu nào (dòng tiêu đề là dòng {data.header_row})"
+    return [line + "."] + [m for m in messages if not _NO_DATA.match(m)]
 
 
 @cli.group("templates")
@@ -392,13 +464,14 @@ def templates_check_cmd(templates_dir: Path | None, as_json: bool) -> None:
                    "dùng nhiều lần được.")
 @click.option("--write", is_flag=True, help="Ghi (thay) sheet «Thống kê» vào sổ PATH (tệp cũ được sao lưu trước).")
 @click.option("--json", "as_json", is_flag=True, help="In số liệu dạng JSON.")
+@verbose_option
 def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Path, ...], write: bool,
-              as_json: bool) -> None:
+              as_json: bool, verbose: bool) -> None:
     """Thống kê số liệu của sổ PATH cho lãnh đạo: theo KSV, PVT, loại, giai đoạn, số hóa, thời hạn, quyết định."""
     from macros_py.ledger.reader import LedgerError, read_ledger
     from macros_py.ledger.values import fmt_date
     from macros_py.stats.periods import PeriodError, half_year_of, parse_period
-    from macros_py.stats.report import save_report
+    from macros_py.stats.report import covered_span, highlights, save_report
     from macros_py.stats.sheet import (
         save_statistics_workbook,
         write_statistics_to_ledger,
@@ -422,17 +495,23 @@ def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Pat
     if as_json:
         click.echo(json.dumps(stats.as_dict(), ensure_ascii=False, indent=1))
     else:
-        click.echo(f"Sổ «{path.name}», kỳ {chosen.label} ({chosen.span}); thời hạn tính đến ngày {fmt_date(day)}.")
-        for table in stats.tables:
-            click.echo(f"{table.title}:")
-            for label, values in [*table.rows, *([("Cộng", table.total)] if table.total is not None else [])]:
-                shown = ", ".join(f"{c}: {format_share(v) if j in table.shares else v}"
-                                  for j, (c, v) in enumerate(zip(table.columns, values)))
-                click.echo(f"  - {label}: {shown}")
+        click.echo(f"Sổ «{path.name}», kỳ {chosen.label} ({covered_span(stats, day)}); thời hạn tính đến "
+                   f"ngày {fmt_date(day)}.")
+        for sentence in highlights(stats):
+            click.echo(f"  {sentence}")
+        if verbose:
+            for table in stats.tables:
+                click.echo(f"{table.title}:")
+                for label, values in [*table.rows, *([("Cộng", table.total)] if table.total is not None else [])]:
+                    shown = ", ".join(f"{c}: {format_share(v) if j in table.shares else v}"
+                                      for j, (c, v) in enumerate(zip(table.columns, values)))
+                    click.echo(f"  - {label}: {shown}")
+        else:
+            click.echo(f"  ({len(stats.tables)} bảng số liệu: thêm --verbose để in ra đây, --out để ghi báo cáo.)")
     try:
         for out in outs:
             if out.suffix.lower() == ".docx":
-                save_report(out, stats, ledger.settings)
+                save_report(out, stats, ledger.settings, day)
             else:
                 save_statistics_workbook(out, stats)
             echo_note(f"Đã ghi: {out}")
@@ -442,7 +521,7 @@ def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Pat
     except FileBusy as exc:
         raise Failure(str(exc)) from None
     except OSError as exc:
-        raise Failure(f"không ghi được: {exc.strerror or exc}.") from None
+        raise Failure(describe_os_error(exc, out if outs else path)) from None
     if ledger.problems:
         echo_note(f"Lưu ý: sổ có {len(ledger.problems)} lỗi nhập liệu (kiemsat check); ô lỗi không được tính.")
     sys.exit(EXIT_PROBLEMS if ledger.problems else EXIT_OK)
@@ -451,6 +530,16 @@ def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Pat
 @cli.group(cmd("send_alerts").cli_name)
 def alerts_group() -> None:
     """Cảnh báo thời hạn qua thư điện tử cho Kiểm sát viên và lãnh đạo."""
+
+
+def _setup_log(config) -> None:  # noqa: ANN001 - mailer.config is imported lazily
+    from mailer.service import setup_logging
+
+    try:
+        setup_logging(config.log_file)
+    except OSError as exc:
+        raise Failure(f"không mở được tệp nhật ký «{config.log_file}» («log_file» trong tệp cấu hình): "
+                      f"{os_reason(exc)}; «log_file» cần đường dẫn một tệp, ví dụ canh-bao.log.") from None
 
 
 def _alerts_config(config_path: Path | None):  # noqa: ANN202 - mailer.config is imported lazily
@@ -475,7 +564,7 @@ def alerts_run_once_cmd(paths: tuple[Path, ...], today: str | None, dry_run: boo
                         outbox_dir: Path | None, as_json: bool) -> None:
     """Gửi một lần các cảnh báo đến hạn của các sổ PATH (mặc định: các sổ trong tệp cấu hình)."""
     from mailer.config import ConfigError
-    from mailer.service import run_once, setup_logging
+    from mailer.service import run_once
 
     day = _parse_day(today)
     config = _alerts_config(config_path)
@@ -483,11 +572,13 @@ def alerts_run_once_cmd(paths: tuple[Path, ...], today: str | None, dry_run: boo
     if not ledgers:
         raise Failure("chưa có sổ nào: ghi đường dẫn sổ sau lệnh, hoặc khai báo «ledgers» trong tệp cấu hình.")
     if not dry_run:
-        setup_logging(config.log_file)
+        _setup_log(config)
     try:
         result = run_once(ledgers, day, config=config, outbox_dir=outbox_dir, dry_run=dry_run)
     except ConfigError as exc:
         raise Failure(str(exc)) from None
+    except sqlite3.Error as exc:
+        raise Failure(describe_sqlite_error(exc, config.db_path)) from None
     if as_json:
         click.echo(json.dumps({
             "today": day.isoformat(), "dry_run": dry_run, "ledgers": result.ledgers, "planned": result.planned,
@@ -513,6 +604,7 @@ def alerts_serve_cmd(config_path: Path | None) -> None:
     from mailer.service import send_time_for, serve
 
     config = _alerts_config(config_path)
+    _setup_log(config)
     if not config.ledgers:
         raise Failure("tệp cấu hình chưa khai báo sổ nào («ledgers»).")
     click.echo(f"Dịch vụ cảnh báo: {len(config.ledgers)} sổ, gửi lúc {send_time_for(config).strftime('%H:%M')} "
@@ -521,6 +613,8 @@ def alerts_serve_cmd(config_path: Path | None) -> None:
         serve(config)
     except ConfigError as exc:
         raise Failure(str(exc)) from None
+    except sqlite3.Error as exc:
+        raise Failure(describe_sqlite_error(exc, config.db_path)) from None
 
 
 @alerts_group.command("status")
@@ -535,7 +629,10 @@ def alerts_status_cmd(config_path: Path | None, as_json: bool) -> None:
     assert config.db_path is not None
     if not config.db_path.exists():
         raise Failure(f"chưa có sổ thư cảnh báo «{config.db_path}»: chưa lần nào chạy gửi cảnh báo.")
-    st = status(config.db_path)
+    try:
+        st = status(config.db_path)
+    except sqlite3.Error as exc:
+        raise Failure(describe_sqlite_error(exc, config.db_path)) from None
     if as_json:
         click.echo(json.dumps({"database": str(config.db_path), "alerts": st.alerts, "messages": st.messages,
                                "waiting": [vars(d) for d in st.waiting], "failed": [vars(d) for d in st.failed],

@@ -88,4 +88,4 @@ def parse_period(text: str) -> Period:
 
 def half_year_of(day: date) -> Period:
     """The six months holding `day`: the default period."""
-    return parse_period(f"{day.year}-H{1 if day.month <= 6 else 2}")
+    return parse_period(f"{day.year:04d}-H{1 if day.month <= 6 else 2}")

@@ -22,11 +22,11 @@ from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from macros_py.documents.docxparts import first_para, fixed_table, para
-from macros_py.ledger.values import long_date
+from macros_py.ledger.values import fmt_date, long_date
 from macros_py.stats.charts import chart_png
 from macros_py.stats.summaries import TOTAL_ROW, Statistics, StatsTable, format_share
 
-__all__ = ["SECTIONS", "build_report", "format_value", "save_report"]
+__all__ = ["SECTIONS", "build_report", "covered_span", "format_value", "highlights", "save_report"]
 
 FONT = "Times New Roman"
 BODY_PT = 13
@@ -35,18 +35,41 @@ TEXT_WIDTH_CM = 16.5  # A4 210 mm - 30 mm - 15 mm
 LABEL_COL_CM = 5.5
 # (section heading, table keys) in the order of the report
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("I. TÌNH HÌNH THỤ LÝ ÁN, VỤ VIỆC TRONG KỲ", ("theo_loai", "theo_ksv", "theo_pvt", "hinh_su", "dan_su")),
+    ("I. TÌNH HÌNH THỤ LÝ ÁN, VỤ VIỆC TRONG KỲ",
+     ("theo_loai", "tin_bao_tha", "theo_ksv", "theo_pvt", "hinh_su", "dan_su")),
     ("II. SỐ HÓA HỒ SƠ", ("so_hoa",)),
     ("III. THỜI HẠN TỐ TỤNG", ("thoi_han", "thoi_han_ksv", "thoi_han_pvt")),
     ("IV. QUYẾT ĐỊNH ĐÃ BAN HÀNH", ("quyet_dinh_loai", "quyet_dinh_thang")),
 )
 
 
-def format_value(value: float, share: bool) -> str:
-    """How a number of the statistics reads in the report: «1.234», «18,43%»."""
+def format_value(value: float | None, share: bool) -> str:
+    """How a number of the statistics reads in the report: «1.234», «18,43%»; no value (0 of 0): «—»."""
+    if value is None:
+        return "—"
     if share:
         return format_share(float(value))
     return f"{int(value):,}".replace(",", ".")
+
+
+def covered_span(stats: Statistics, day: date) -> str:
+    """The days the figures cover: the whole period, or up to `day` while the period is still running."""
+    period = stats.period
+    if period.start <= day < period.end:
+        return f"{period.span}; số liệu tính đến ngày {fmt_date(day)}"
+    return period.span
+
+
+_LOWER_WORDS = {"viện", "kiểm", "sát", "nhân", "dân", "tối", "cao", "cấp", "tỉnh", "thành", "phố", "khu", "vực",
+                "huyện", "quận", "thị", "xã", "trung", "ương"}
+
+
+def unit_words(name: str) -> str:
+    """«VIỆN KIỂM SÁT NHÂN DÂN THÀNH PHỐ HẢI PHÒNG» -> «Viện kiểm sát nhân dân thành phố Hải Phòng»."""
+    if not name.isupper():
+        return name
+    words = [w.lower() if w.lower() in _LOWER_WORDS else w.capitalize() for w in name.split()]
+    return " ".join([words[0].capitalize(), *words[1:]]) if words else name
 
 
 # ---------------------------------------------------------------- low-level helpers
@@ -147,7 +170,8 @@ def _header(doc: Any, settings: dict[str, Any], day: date) -> None:
                align=WD_ALIGN_PARAGRAPH.CENTER, before=6)
 
 
-def _table(doc: Any, table: StatsTable, number: int) -> None:
+def _table(doc: Any, table: StatsTable, number: int, keep: bool = False) -> None:
+    """`keep`: hold the table with what follows (the end of the report stays with the signature)."""
     _para(doc, f"Bảng {number}. {table.title}", size=BODY_PT, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT,
           before=6, after=3, keep=True)
     n = len(table.columns)
@@ -171,11 +195,21 @@ def _table(doc: Any, table: StatsTable, number: int) -> None:
         for j, (cell, v) in enumerate(zip(row.cells[1:], values)):
             _cell_para(cell, format_value(v, j in table.shares), size=TABLE_PT, bold=total,
                        align=WD_ALIGN_PARAGRAPH.CENTER)
+    if keep:
+        _keep_rows(grid)
     if table.note:
-        _para(doc, f"Ghi chú: {table.note}", size=11, italic=True, before=2)
+        _para(doc, f"Ghi chú: {table.note}", size=11, italic=True, before=2, keep=keep)
 
 
-def _chart(doc: Any, table: StatsTable, number: int) -> int:
+def _keep_rows(grid: Any) -> None:
+    """Every row of the table kept with the next row, and the last with the paragraph after it."""
+    for row in grid.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
+
+
+def _chart(doc: Any, table: StatsTable, number: int, keep: bool = False) -> int:
     if table.chart is None or not table.rows:
         return number
     png = chart_png(table, table.chart, width_cm=15.5, with_title=False)  # the caption names it
@@ -183,21 +217,26 @@ def _chart(doc: Any, table: StatsTable, number: int) -> int:
     p.add_run().add_picture(io.BytesIO(png), width=Cm(15.5))
     name = table.chart.title.removeprefix("Biểu đồ: ")
     _para(doc, f"Biểu đồ {number}. {name[:1].upper()}{name[1:]}", size=11,
-          italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
+          italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=6, keep=keep)
     return number + 1
 
 
-def _highlights(stats: Statistics) -> list[str]:
+def highlights(stats: Statistics) -> list[str]:
     """The sentences a unit writes in its report, e.g. «số hóa 250/250 vụ án hình sự (đạt 100%)»."""
     out = []
     by_type = stats.table("theo_loai")
     if by_type.total is not None:
-        parts = ", ".join(f"{format_value(v[0], False)} {label.lower() if label != 'Tin báo' else 'tin báo'}"
-                          for label, v in by_type.rows if v[0])
+        parts = ", ".join(f"{format_value(v[0], False)} {_lower(label)}" for label, v in by_type.rows if v[0])
         out.append(f"Trong kỳ, đơn vị thụ lý {format_value(by_type.total[0], False)} án, vụ việc"
                    + (f" ({parts})." if parts else "."))
+    other = {label: v[0] for label, v in stats.table("tin_bao_tha").rows}
+    words = {"Tin báo": "tin báo, tố giác, kiến nghị khởi tố", "Thi hành án hình sự": "bản án thi hành án hình sự",
+             "Tạm đình chỉ": "quyết định tạm đình chỉ vụ án"}
+    extra = [f"{format_value(n, False)} {words.get(label, _lower(label))}" for label, n in other.items() if n]
+    if extra:
+        out.append("Ngoài ra, đơn vị tiếp nhận, theo dõi " + ", ".join(extra) + ".")
     digit = stats.table("so_hoa")
-    done = [f"{format_value(v[1], False)}/{format_value(v[0], False)} vụ {label.lower()} "
+    done = [f"{format_value(v[1], False)}/{format_value(v[0], False)} vụ {_lower(label)} "
             f"(đạt {format_share(v[2])})" for label, v in digit.rows if v[0]]
     if done:
         out.append("Số hóa hồ sơ: " + "; ".join(done) + ".")
@@ -212,13 +251,27 @@ def _highlights(stats: Statistics) -> list[str]:
     return out
 
 
-def _closing(doc: Any) -> None:
+def _lower(label: str) -> str:
+    """A row label inside a sentence: «Án hình sự» -> «án hình sự»."""
+    return label[:1].lower() + label[1:]
+
+
+def _closing(doc: Any, stats: Statistics, settings: dict[str, Any]) -> None:
+    """«Trên đây là...», then «Nơi nhận» beside the signature: one block that never starts a page alone."""
+    _para(doc, f"Trên đây là báo cáo số liệu thống kê {stats.period.label} của "
+               f"{unit_words(str(settings.get('unit_name') or 'đơn vị'))}./.", indent=1.0, before=6, keep=True)
     table = _grid(doc, [8.0, TEXT_WIDTH_CM - 8.0], rows=1)
     left, right = table.rows[0].cells
+    parent = str(settings.get("parent_unit") or "").strip()
     _cell_para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=12)
-    for line in ("- Viện kiểm sát cấp trên (để báo cáo);", "- Lãnh đạo Viện;", "- Lưu: VT."):
+    for line in (f"- {unit_words(parent) if parent else 'Viện kiểm sát cấp trên'} (để báo cáo);",
+                 "- Lãnh đạo Viện;", "- Lưu: VT."):
         _para(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
     _cell_para(right, "VIỆN TRƯỞNG", size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=12)
+    for _ in range(3):  # room for the signature and the seal
+        _para(right, "", size=13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(right, stats.head or "", size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=12)
+    _no_split(table.rows[0])
 
 
 def build_report(stats: Statistics, settings: dict[str, Any], day: date | None = None) -> Any:
@@ -229,24 +282,25 @@ def build_report(stats: Statistics, settings: dict[str, Any], day: date | None =
     _header(doc, settings, day)
     _para(doc, "BÁO CÁO", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=18)
     _para(doc, f"Số liệu thống kê {stats.period.label}", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, f"(Kỳ báo cáo {stats.period.span})", size=13, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+    _para(doc, f"(Kỳ báo cáo {covered_span(stats, day)})", size=13, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER,
           after=12)
-    _para(doc, f"Căn cứ số liệu trong sổ theo dõi án, vụ việc của đơn vị (tệp «{stats.source}»), đơn vị báo cáo "
-               f"số liệu thống kê {stats.period.label} như sau:", indent=1.0, after=6)
-    for sentence in _highlights(stats):
+    _para(doc, f"Căn cứ số liệu trong sổ theo dõi án, vụ việc, đơn vị báo cáo số liệu thống kê "
+               f"{stats.period.label} như sau:", indent=1.0, after=6)
+    for sentence in highlights(stats):
         _para(doc, sentence, indent=1.0, after=3)
     if stats.undated:
         missing = "; ".join(f"«{k}»: {v} dòng" for k, v in stats.undated.items())
         _para(doc, f"Các dòng chưa có ngày không được tính vào kỳ nào ({missing}).", indent=1.0, italic=True)
     number, chart_no = 1, 1
+    last = SECTIONS[-1][1][-1]
     for heading, keys in SECTIONS:
         _para(doc, heading, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=12, after=3, keep=True)
         for key in keys:
             table = stats.table(key)
-            _table(doc, table, number)
-            chart_no = _chart(doc, table, chart_no)
+            _table(doc, table, number, keep=key == last)
+            chart_no = _chart(doc, table, chart_no, keep=key == last)
             number += 1
-    _closing(doc)
+    _closing(doc, stats, settings)
     props = doc.core_properties
     props.title = f"Báo cáo số liệu thống kê {stats.period.label}"
     props.author = props.last_modified_by = "kiemsat"

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from macros_py.ledger.schema import STATS_SHEET
 from macros_py.ledger.values import fmt_date
-from macros_py.stats.summaries import TOTAL_ROW, Chart, Statistics, StatsTable
+from macros_py.stats.summaries import TOTAL_ROW, Chart, Statistics, StatsTable, drawn_series
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -49,6 +49,7 @@ CHART_MIN_HEIGHT_CM = 7.5
 BAR_CM = 1.0  # per category of a horizontal bar chart (less and LibreOffice skips names)
 HEADER_LINE_PT = 15.0
 FONT_NAME = "Times New Roman"
+NO_SHARE = "—"  # a share of 0 of 0
 BORDER_COLOUR = "8EA9DB"
 
 
@@ -168,13 +169,14 @@ def _table(out: SheetLayout, table: StatsTable, number: int, top: int) -> int:
         r += 1
         out.cells.append(CellOut(r, 1, label, "label"))
         for j, v in enumerate(values):
-            out.cells.append(CellOut(r, 2 + j, v, "share" if j in table.shares else "number"))
+            out.cells.append(CellOut(r, 2 + j, NO_SHARE if v is None else v, "share" if j in table.shares else "number"))
     last = r
     if table.total is not None:
         r += 1
         out.cells.append(CellOut(r, 1, TOTAL_ROW, "total_label"))
         for j, v in enumerate(table.total):
-            out.cells.append(CellOut(r, 2 + j, v, "total_share" if j in table.shares else "total_number"))
+            out.cells.append(CellOut(r, 2 + j, NO_SHARE if v is None else v,
+                                     "total_share" if j in table.shares else "total_number"))
     out.table_rows[table.key] = (header, r)
     if table.note:
         r += 1
@@ -184,7 +186,7 @@ def _table(out: SheetLayout, table: StatsTable, number: int, top: int) -> int:
     if table.chart is not None and table.rows:
         height = _chart_height(table.chart, len(table.rows))
         out.charts.append(ChartOut(table.chart, (r, 1), header, header + 1, last, 1,
-                                   tuple(2 + j for j in table.chart.series), CHART_WIDTH_CM, height))
+                                   tuple(2 + j for j in drawn_series(table, table.chart)), CHART_WIDTH_CM, height))
         r += math.ceil(height / ROW_HEIGHT_CM) + 2
     return r
 

@@ -41,14 +41,14 @@ from macros_py.law.deadlines import (
     compute_deadlines,
 )
 from macros_py.ledger.reader import Ledger
-from macros_py.ledger.schema import SHEETS_BY_KEY, Choices, SheetSpec
+from macros_py.ledger.schema import SHEETS_BY_KEY, STAFF_TITLE, Choices, SheetSpec
 from macros_py.ledger.values import fmt_date
 from macros_py.stats.collation import name_key, text_key
 from macros_py.stats.periods import Period
 
 __all__ = [
-    "CASE_SHEETS", "NO_STAFF", "NO_VALUE", "PERIOD_DATE", "Chart", "Statistics", "StatsTable",
-    "compute_statistics", "format_share", "in_period",
+    "CASE_SHEETS", "COUNTED_SHEETS", "NO_STAFF", "NO_VALUE", "PERIOD_DATE", "Chart", "Statistics", "StatsTable",
+    "compute_statistics", "drawn_series", "format_share", "in_period",
 ]
 
 # sheet key -> the date columns that place its rows in a period (first filled one wins)
@@ -62,6 +62,10 @@ PERIOD_DATE: dict[str, tuple[str, ...]] = {
 }
 # the sheets whose rows are cases (tin báo, vụ án, vụ việc, bản án), in schema order
 CASE_SHEETS: tuple[str, ...] = ("tin_bao", "an_hinh_su", "an_dan_su", "thi_hanh_an", "tam_dinh_chi")
+# the sheets whose rows add up to «án, vụ việc»: a tin báo is not yet a case, a judgment to enforce is
+# another kind of work, and a suspended case is already a row of its own case sheet (counted once)
+COUNTED_SHEETS: tuple[str, ...] = ("an_hinh_su", "an_dan_su")
+CASES_TOTAL_LABEL = "Tổng số án, vụ việc"
 # a sheet whose cases are split by a choice column in the «by type» and «digitised» tables
 TYPE_COLUMN: dict[str, str] = {"an_dan_su": "case_type"}
 
@@ -105,13 +109,13 @@ class StatsTable:
     title: str  # Vietnamese heading
     label: str  # header of the label column
     columns: tuple[str, ...]  # headers of the value columns
-    rows: list[tuple[str, list[float | int]]]  # (row label, values)
-    total: list[float | int] | None = None  # the «Cộng» row
+    rows: list[tuple[str, list[float | int | None]]]  # (row label, values); None: no value (a share of 0/0)
+    total: list[float | int | None] | None = None  # the «Cộng» row
     shares: frozenset[int] = frozenset()  # value columns holding a share 0..1 (shown as %)
     chart: Chart | None = None
     note: str = ""  # Vietnamese, shown under the table
 
-    def value(self, row_label: str, column: str) -> float | int:
+    def value(self, row_label: str, column: str) -> float | int | None:
         j = self.columns.index(column)
         for label, values in self.rows:
             if label == row_label:
@@ -126,6 +130,13 @@ class StatsTable:
         }
 
 
+def drawn_series(table: StatsTable, chart: Chart) -> tuple[int, ...]:
+    """The chart's series that hold a value other than zero (the first if every one is zero): a legend entry
+    for a series that is zero everywhere says nothing. The sheet's charts and the report's images both use it."""
+    kept = tuple(j for j in chart.series if any(values[j] for _, values in table.rows))
+    return kept or chart.series[:1]
+
+
 @dataclass
 class Statistics:
     period: Period
@@ -134,6 +145,7 @@ class Statistics:
     source: str  # the ledger's file name
     tables: list[StatsTable]
     undated: dict[str, int] = field(default_factory=dict)  # sheet title -> rows without their period date
+    head: str | None = None  # the Viện trưởng's name (sheet Cán bộ), who signs the report
 
     def table(self, key: str) -> StatsTable:
         for t in self.tables:
@@ -149,8 +161,10 @@ class Statistics:
         }
 
 
-def format_share(share: float) -> str:
-    """0.1843 -> «18,43%», 1.0 -> «100%» (Vietnamese decimal comma)."""
+def format_share(share: float | None) -> str:
+    """0.1843 -> «18,43%», 1.0 -> «100%» (Vietnamese decimal comma); None (0 of 0) -> «—»."""
+    if share is None:
+        return "—"
     pct = round(share * 100, 2)
     text = f"{pct:.0f}" if pct == int(pct) else f"{pct:.2f}".rstrip("0")
     return text.replace(".", ",") + "%"
@@ -193,8 +207,8 @@ def _staff_order(names: Sequence[str]) -> list[str]:
     return known + ([NO_STAFF] if NO_STAFF in names else [])
 
 
-def _total(rows: list[tuple[str, list[float | int]]], width: int) -> list[float | int]:
-    return [sum(values[j] for _, values in rows) for j in range(width)]
+def _total(rows: list[tuple[str, list[float | int | None]]], width: int) -> list[float | int | None]:
+    return [sum(values[j] or 0 for _, values in rows) for j in range(width)]
 
 
 # ---------------------------------------------------------------- the tables
@@ -227,26 +241,40 @@ class _Builder:
                     out.append((key, label, part))
         return out
 
-    def by_type(self) -> StatsTable:
-        rows: list[tuple[str, list[float | int]]] = [(label, [len(df)]) for _, label, df in self._type_rows()]
-        return StatsTable(
-            "theo_loai", "Số vụ việc thụ lý trong kỳ theo loại", "Loại án, vụ việc", ("Số thụ lý",),
-            rows, _total(rows, 1),
-            chart=Chart("bar", "Biểu đồ: vụ việc thụ lý trong kỳ theo loại", (0,)),
-            note="Tin báo tính theo ngày tiếp nhận; án hình sự theo ngày khởi tố; án dân sự, hành chính theo "
-                 "ngày thụ lý; thi hành án theo ngày nhận bản án; tạm đình chỉ theo ngày quyết định.")
+    def by_type(self) -> list[StatsTable]:
+        types = self._type_rows()
+        rows: list[tuple[str, list[float | int | None]]] = [
+            (label, [len(df)]) for key, label, df in types if key in COUNTED_SHEETS]
+        other: list[tuple[str, list[float | int | None]]] = [
+            (label, [len(df)]) for key, label, df in types if key not in COUNTED_SHEETS]
+        return [
+            StatsTable(
+                "theo_loai", "Án, vụ việc thụ lý trong kỳ theo loại", "Loại án, vụ việc", ("Số thụ lý",),
+                rows, _total(rows, 1),
+                chart=Chart("bar", "Biểu đồ: án, vụ việc thụ lý trong kỳ theo loại", (0,)),
+                note="Án hình sự tính theo ngày khởi tố; án dân sự, hành chính theo ngày thụ lý."),
+            StatsTable(
+                "tin_bao_tha", "Tin báo, bản án thi hành và vụ án tạm đình chỉ trong kỳ", "Loại việc",
+                ("Số lượng",), other, None,
+                note="Không cộng vào số án, vụ việc: tin báo tính theo ngày tiếp nhận; thi hành án theo ngày "
+                     "nhận bản án; vụ án tạm đình chỉ (theo ngày quyết định) đã có trong số án của nó."),
+        ]
 
     def by_staff(self, column: str, key: str, title: str, label: str, chart_title: str) -> StatsTable:
+        """The cases per person, their total, then the other work (tin báo, enforcement, suspended) apart."""
         specs = _sheets_with(column)
+        cases = [s for s in specs if s.key in COUNTED_SHEETS]
+        other = [s for s in specs if s.key not in COUNTED_SHEETS]
         counts = {spec.title: _counts(self.current[spec.key][column], NO_STAFF) for spec in specs}
         names = _staff_order(sorted({n for c in counts.values() for n in c}))
-        columns = tuple(spec.title for spec in specs) + (TOTAL_LABEL,)
-        rows = []
+        columns = (*(s.title for s in cases), CASES_TOTAL_LABEL, *(s.title for s in other))
+        rows: list[tuple[str, list[float | int | None]]] = []
         for name in names:
-            values = [counts[spec.title].get(name, 0) for spec in specs]
-            rows.append((name, [*values, sum(values)]))
+            values = [counts[spec.title].get(name, 0) for spec in cases]
+            rows.append((name, [*values, sum(values), *(counts[s.title].get(name, 0) for s in other)]))
         return StatsTable(key, title, label, columns, rows, _total(rows, len(columns)),
-                          chart=Chart("hbar", chart_title, tuple(range(len(specs)))))
+                          chart=Chart("hbar", chart_title, tuple(range(len(cases)))),
+                          note="Tổng số án, vụ việc không gồm tin báo, bản án thi hành và vụ án tạm đình chỉ.")
 
     def crosstab(self, key: str, title: str, sheet: str, row_col: str, col_col: str) -> StatsTable:
         spec, df = SHEETS_BY_KEY[sheet], self.current[sheet]
@@ -267,25 +295,25 @@ class _Builder:
         rows: list[tuple[str, list[float | int]]] = []
         sheets = {s.key for s in _sheets_with("digitised")}
         for key, label, df in self._type_rows():
-            if key not in sheets:
+            if key not in sheets or key not in COUNTED_SHEETS:
                 continue
             total = len(df)
             done = int((df["digitised"] == True).sum())
-            rows.append((label, [total, done, done / total if total else 0.0]))
-        total_n = sum(int(v[0]) for _, v in rows)
-        total_done = sum(int(v[1]) for _, v in rows)
+            rows.append((label, [total, done, done / total if total else None]))
+        total_n = sum(int(v[0] or 0) for _, v in rows)
+        total_done = sum(int(v[1] or 0) for _, v in rows)
         return StatsTable(
             "so_hoa", "Hồ sơ đã số hóa (vụ việc thụ lý trong kỳ)", "Án, vụ việc",
             ("Tổng số vụ", "Số vụ đã số hóa", "Tỷ lệ số hóa"), rows,
-            [total_n, total_done, total_done / total_n if total_n else 0.0], shares=frozenset({2}),
+            [total_n, total_done, total_done / total_n if total_n else None], shares=frozenset({2}),
             chart=Chart("bar", "Biểu đồ: tỷ lệ hồ sơ đã số hóa", (2,), axis_title="Tỷ lệ"))
 
     def deadline_tables(self) -> list[StatsTable]:
         pending = [d for d in self.deadlines.pending() if d.status in (STATUS_OVERDUE, STATUS_SOON)]
         today, days = fmt_date(self.deadlines.today), self.deadlines.alert_days
         columns = ("Đã quá hạn", f"Sắp hết hạn (còn ≤ {days} ngày)")
-        note = (f"Tính đến ngày {today}, trên mọi dòng của sổ (không phụ thuộc kỳ báo cáo); sắp hết hạn là "
-                f"còn không quá {days} ngày (Số ngày cảnh báo trước ở sheet Cấu hình).")
+        note = (f"Tính đến ngày {today}, trên mọi án, vụ việc đang theo dõi (không phụ thuộc kỳ báo cáo); sắp hết "
+                f"hạn là còn không quá {days} ngày.")
 
         def count(key_of: Any, order: Any) -> list[tuple[str, list[float | int]]]:
             tally: dict[str, list[int]] = {}
@@ -323,7 +351,7 @@ class _Builder:
                        note="Theo Sổ quyết định, tính theo ngày quyết định."),
             StatsTable("quyet_dinh_thang", "Quyết định đã ban hành theo tháng", "Tháng", ("Số lượng",),
                        month_rows, _total(month_rows, 1),
-                       chart=Chart("line", "Biểu đồ: quyết định ban hành theo tháng", (0,),
+                       chart=Chart("bar", "Biểu đồ: quyết định ban hành theo tháng", (0,),
                                    axis_title="Số quyết định")),
         ]
 
@@ -334,11 +362,11 @@ def compute_statistics(ledger: Ledger, period: Period, today: date,
     report = deadlines if deadlines is not None else compute_deadlines(ledger, today)
     b = _Builder(ledger, period, report)
     tables = [
-        b.by_type(),
-        b.by_staff("prosecutor", "theo_ksv", "Số vụ việc thụ lý trong kỳ theo Kiểm sát viên", "Kiểm sát viên",
-                   "Biểu đồ: vụ việc thụ lý trong kỳ theo Kiểm sát viên"),
-        b.by_staff("leader", "theo_pvt", "Số vụ việc thụ lý trong kỳ theo Phó Viện trưởng phụ trách",
-                   "Phó Viện trưởng", "Biểu đồ: vụ việc thụ lý trong kỳ theo Phó Viện trưởng"),
+        *b.by_type(),
+        b.by_staff("prosecutor", "theo_ksv", "Án, vụ việc thụ lý trong kỳ theo Kiểm sát viên", "Kiểm sát viên",
+                   "Biểu đồ: án, vụ việc thụ lý trong kỳ theo Kiểm sát viên"),
+        b.by_staff("leader", "theo_pvt", "Án, vụ việc thụ lý trong kỳ theo Phó Viện trưởng phụ trách",
+                   "Phó Viện trưởng", "Biểu đồ: án, vụ việc thụ lý trong kỳ theo Phó Viện trưởng"),
         b.crosstab("hinh_su", "Án hình sự thụ lý trong kỳ theo giai đoạn và loại tội phạm", "an_hinh_su",
                    "stage", "category"),
         b.crosstab("dan_su", "Án dân sự, hành chính thụ lý trong kỳ theo giai đoạn và loại vụ việc",
@@ -347,4 +375,7 @@ def compute_statistics(ledger: Ledger, period: Period, today: date,
         *b.deadline_tables(),
         *b.decisions(),
     ]
-    return Statistics(period, today, report.alert_days, ledger.path.name, tables, b.undated)
+    head_title = STAFF_TITLE.canonical[0]  # «Viện trưởng»
+    head = next((r.values["name"] for r in ledger.records("can_bo")
+                 if r.values.get("title") == head_title and r.values.get("name")), None)
+    return Statistics(period, today, report.alert_days, ledger.path.name, tables, b.undated, head)
