@@ -128,10 +128,14 @@ def demo_cmd(folder: Path, today: str | None) -> None:
     from workbook_templates.builder import create_ledger
 
     day = _parse_day(today)
-    folder.mkdir(parents=True, exist_ok=True)
-    ledger_path = folder / "so_theo_doi_mau.xlsx"
     try:
-        create_ledger(ledger_path, sample=40, seed=1, today=day, overwrite=True)
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise Failure(describe_os_error(exc, folder, doing="tạo")) from None
+    ledger_path = folder / "so_theo_doi_mau.xlsx"
+    backups: list[Path | None] = []  # copies of files this demo made itself: removed at the end
+    try:
+        backups.append(create_ledger(ledger_path, sample=40, seed=1, today=day, overwrite=True))
     except FileBusy as exc:
         raise Failure(str(exc)) from None
     click.echo(f"1. Đã tạo sổ mẫu: {ledger_path}")
@@ -150,32 +154,38 @@ def demo_cmd(folder: Path, today: str | None) -> None:
     overdue = [d for d in pending if d.status == "đã quá hạn"]
     soon = [d for d in pending if d.status == "sắp hết hạn"]
     written = write_deadlines(ledger_path, lambda led: compute_deadlines(led, day))
+    backups.append(written.backup)
     click.echo(f"3. Thời hạn tố tụng: {len(pending)} thời hạn đang chạy, {len(overdue)} đã quá hạn, "
                f"{len(soon)} sắp hết hạn trong {report.alert_days} ngày; đã ghi vào {written.written} dòng của sổ.")
-    for d in soon[:5]:
-        click.echo(f"   - {d.due.strftime('%d/%m/%Y')} ({d.days_left} ngày): {d.sheet_name} dòng {d.row}, "
-                   f"{' - '.join(x for x in (d.case, d.person) if x)}: {d.title}")
+    for title, group in (("Đã quá hạn", overdue), ("Sắp hết hạn", soon)):
+        if group:
+            click.echo(f"   {title} ({len(group)}){', 5 thời hạn đầu' if len(group) > 5 else ''}:")
+        for d in sorted(group, key=lambda d: d.due)[:5]:
+            click.echo(f"   - {d.due.strftime('%d/%m/%Y')} ({due_words(d.days_left)}): {d.sheet_name} dòng {d.row}, "
+                       f"{' - '.join(x for x in (d.case, d.person) if x)}: {d.title}")
 
     from macros_py.decisions.issuing import issue_decisions
 
     decisions_dir = folder / "quyet_dinh"
     issued = []
     for type_key, rows in (("tin-bao", [3, 4, 5]), ("hinh-su", [3, 4])):
-        issued += issue_decisions(ledger_path, type_key, out_dir=decisions_dir, rows=rows, day=day).issued
+        batch = issue_decisions(ledger_path, type_key, out_dir=decisions_dir, rows=rows, day=day)
+        issued += batch.issued
+        backups.append(batch.backup)
     click.echo(f"4. Quyết định phân công: đã ra {len(issued)} quyết định, cấp số từ Sổ quyết định và ghi vào sổ:")
     for item in issued:
         click.echo(f"   - số {item.decision_no}: {item.file}")
 
     from macros_py.stats.periods import half_year_of
-    from macros_py.stats.report import covered_span, highlights, save_report
+    from macros_py.stats.report import save_report
     from macros_py.stats.sheet import write_statistics_to_ledger
     from macros_py.stats.summaries import compute_statistics
 
     ledger = read_ledger(ledger_path)  # again: it now holds the deadlines and decisions
     stats = compute_statistics(ledger, half_year_of(day), day)
-    write_statistics_to_ledger(ledger_path, stats)
+    backups.append(write_statistics_to_ledger(ledger_path, stats)[1])
     report_path = folder / "bao_cao_thong_ke.docx"
-    save_report(report_path, stats, ledger.settings, day)
+    backups.append(save_report(report_path, stats, ledger.settings, day))
     click.echo(f"5. Thống kê {stats.period.label}: sheet «Thống kê» trong sổ, báo cáo Word: {report_path}")
 
     from mailer.service import run_once
@@ -190,9 +200,31 @@ def demo_cmd(folder: Path, today: str | None) -> None:
     for line in alerts.lines():
         click.echo(f"   {line}")
     click.echo(f"   Thư ở thư mục: {alerts.outbox_dir}")
+    _remove_backups(backups)
     click.echo(f"Xong. Kết quả ở thư mục: {folder.resolve()}")
     problems = ledger.problems + report.problems
     sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
+
+
+def due_words(days_left: int) -> str:
+    """«quá hạn 3 ngày», «hết hạn hôm nay», «còn 5 ngày»."""
+    if days_left < 0:
+        return f"quá hạn {-days_left} ngày"
+    return "hết hạn hôm nay" if days_left == 0 else f"còn {days_left} ngày"
+
+
+def _remove_backups(backups: list[Path | None]) -> None:
+    """The demo's own files need no backup: drop the copies, and their folder when it is left empty."""
+    folders = set()
+    for saved in backups:
+        if saved is not None:
+            saved.unlink(missing_ok=True)
+            folders.add(saved.parent)
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            pass  # holds other files
 
 
 @cli.command(cmd("deadlines").cli_name)

@@ -8,6 +8,7 @@ others). A series that is zero everywhere is left out (an empty legend entry say
 
 from __future__ import annotations
 
+import functools
 import io
 
 from macros_py.stats.summaries import Chart, StatsTable, drawn_series, format_share
@@ -20,12 +21,49 @@ DPI = 200
 SERIFS = ("Times New Roman", "Liberation Serif", "Tinos", "Nimbus Roman", "TeX Gyre Termes", "DejaVu Serif")
 
 
-def chart_font() -> str:
-    """The first of SERIFS that matplotlib can find on this machine."""
-    from matplotlib import font_manager
+VIETNAMESE = "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĐ"
 
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in SERIFS if name in names), "serif")
+
+@functools.cache
+def chart_font_file() -> str | None:
+    """The regular face of the first of SERIFS installed with every Vietnamese letter, or None.
+
+    Searched on disk, not in matplotlib's font cache alone: that cache can predate a font installed later,
+    and an old Liberation Serif (1.x) has no Vietnamese letters with two marks."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    files = {e.fname for e in font_manager.fontManager.ttflist} | set(font_manager.findSystemFonts())
+    found: dict[str, str] = {}
+    for fname in sorted(files):
+        try:
+            face = FT2Font(fname)
+        except (OSError, RuntimeError, ValueError):
+            continue
+        if face.family_name in SERIFS and face.style_name == "Regular" and face.family_name not in found:
+            charmap = face.get_charmap()
+            if all(ord(c) in charmap for c in VIETNAMESE + VIETNAMESE.upper()):
+                found[face.family_name] = fname
+    return next((found[name] for name in SERIFS if name in found), None)
+
+
+def chart_font() -> str:
+    """The family name of `chart_font_file()` («serif» if none is installed)."""
+    from matplotlib.ft2font import FT2Font
+
+    fname = chart_font_file()
+    return FT2Font(fname).family_name if fname else "serif"
+
+
+def _set_font(fig) -> None:  # noqa: ANN001 - a matplotlib Figure
+    """Every text of the figure in the chosen serif, at its own size."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.text import Text
+
+    fname = chart_font_file()
+    for text in fig.findobj(Text):
+        text.set_fontproperties(FontProperties(fname=fname, size=text.get_fontsize()) if fname
+                                else FontProperties(family="serif", size=text.get_fontsize()))
 
 
 def _wrap(text: str, width: int = 10) -> str:
@@ -54,8 +92,7 @@ def chart_png(table: StatsTable, chart: Chart, width_cm: float = 16.0, with_titl
               for j in drawn_series(table, chart)]
     share = any(j in table.shares for j in chart.series)
     height_cm = max(7.0, 2.5 + 0.75 * len(labels)) if chart.kind == "hbar" else 8.0
-    style = {"font.family": [chart_font()], "font.size": 9}
-    with matplotlib.rc_context(style):
+    with matplotlib.rc_context({"font.size": 9}):
         fig, ax = plt.subplots(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=DPI)
         try:
             if chart.kind == "line":
@@ -102,6 +139,8 @@ def chart_png(table: StatsTable, chart: Chart, width_cm: float = 16.0, with_titl
             ax.spines[["top", "right"]].set_visible(False)
             ax.grid(axis="x" if chart.kind == "hbar" else "y", alpha=0.3)
             ax.set_axisbelow(True)
+            fig.canvas.draw()  # makes every tick label, so that all of them get the font
+            _set_font(fig)
             fig.tight_layout()
             buf = io.BytesIO()
             fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
