@@ -7,6 +7,7 @@ a wrong column or a lost row in the statistics shows as a difference.
 
 from __future__ import annotations
 
+import json
 import random
 from collections import Counter
 from datetime import date
@@ -299,3 +300,42 @@ def test_an_empty_ledger_gives_empty_tables(tmp_path):
     assert s.table("theo_ksv").rows == []
     assert s.table("so_hoa").total == [0, 0, None]
     assert s.table("quyet_dinh_thang").total == [0]
+
+
+@pytest.mark.parametrize("setting, day, code", [
+    (None, date(2026, 12, 1), "2026-H2"),  # the default: the six months holding the day
+    ("6 tháng", date(2026, 6, 30), "2026-H1"),
+    ("Quý", date(2026, 12, 1), "2026-Q4"),
+    ("tháng", date(2026, 12, 1), "2026-M12"),
+    ("năm", date(2026, 12, 1), "2026"),
+    # «đã hết»: the last period that ended before the day
+    ("6 tháng đã hết", date(2026, 12, 1), "2026-H1"),
+    ("6 tháng đã hết", date(2026, 3, 16), "2025-H2"),
+    ("quý đã hết", date(2026, 12, 1), "2026-Q3"),
+    ("quý  đã hết", date(2026, 1, 1), "2025-Q4"),
+    ("tháng đã hết", date(2026, 3, 1), "2026-M02"),
+    ("năm đã hết", date(2026, 12, 1), "2025"),
+])
+def test_the_default_period_follows_the_units_setting(setting, day, code):
+    from macros_py.stats.periods import default_period
+
+    assert default_period(day, setting).code == code
+
+
+def test_a_period_setting_that_means_nothing_is_refused_in_vietnamese():
+    from macros_py.stats.periods import default_period
+
+    with pytest.raises(PeriodError, match="Kỳ thống kê"):
+        default_period(date(2026, 12, 1), "hai tuần")
+
+
+def test_kiemsat_stats_takes_its_period_from_cau_hinh(tmp_path):
+    from click.testing import CliRunner
+
+    from addin.commands.cli import cli
+    from workbook_templates.builder import build_workbook
+
+    path = tmp_path / "so.xlsx"
+    build_workbook({}, {"stats_period": "quý đã hết"}).save(path)
+    result = CliRunner().invoke(cli, ["stats", str(path), "--today", "2026-12-01", "--json"], catch_exceptions=False)
+    assert json.loads(result.stdout)["period"]["code"] == "2026-Q3"

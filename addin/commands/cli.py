@@ -176,13 +176,17 @@ def demo_cmd(folder: Path, today: str | None) -> None:
     for item in issued:
         click.echo(f"   - số {item.decision_no}: {item.file}")
 
-    from macros_py.stats.periods import half_year_of
+    from macros_py.stats.periods import PeriodError, default_period
     from macros_py.stats.report import save_report
     from macros_py.stats.sheet import write_statistics_to_ledger
     from macros_py.stats.summaries import compute_statistics
 
     ledger = read_ledger(ledger_path)  # again: it now holds the deadlines and decisions
-    stats = compute_statistics(ledger, half_year_of(day), day)
+    try:
+        chosen = default_period(day, ledger.settings.get("stats_period"))
+    except PeriodError as exc:
+        raise Failure(str(exc)) from None
+    stats = compute_statistics(ledger, chosen, day)
     backups.append(write_statistics_to_ledger(ledger_path, stats)[1])
     report_path = folder / "bao_cao_thong_ke.docx"
     backups.append(save_report(report_path, stats, ledger.settings, day))
@@ -489,7 +493,7 @@ def templates_check_cmd(templates_dir: Path | None, as_json: bool) -> None:
 @cli.command(cmd("statistics").cli_name)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--period", help="Kỳ báo cáo: 2024-M03 (tháng), 2024-Q1 (quý), 2024-H1 (6 tháng), 2024 (năm); "
-                               "mặc định 6 tháng chứa ngày --today.")
+                               "mặc định theo «Kỳ thống kê» ở sheet Cấu hình (6 tháng chứa ngày --today).")
 @click.option("--today", help="Ngày tính thời hạn quá hạn, sắp hết hạn (YYYY-MM-DD); mặc định hôm nay.")
 @click.option("--out", "outs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Ghi báo cáo: .docx (báo cáo Word có bảng và biểu đồ) hoặc .xlsx (sheet Thống kê); "
@@ -502,7 +506,7 @@ def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Pat
     """Thống kê số liệu của sổ PATH cho lãnh đạo: theo KSV, PVT, loại, giai đoạn, số hóa, thời hạn, quyết định."""
     from macros_py.ledger.reader import LedgerError, read_ledger
     from macros_py.ledger.values import fmt_date
-    from macros_py.stats.periods import PeriodError, half_year_of, parse_period
+    from macros_py.stats.periods import PeriodError, default_period, parse_period
     from macros_py.stats.report import covered_span, highlights, save_report
     from macros_py.stats.sheet import (
         save_statistics_workbook,
@@ -516,8 +520,8 @@ def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Pat
     if bad:
         raise Failure(f"--out «{bad[0].name}»: cần đuôi .docx hoặc .xlsx.")
     try:
-        chosen = parse_period(period) if period else half_year_of(day)
         ledger = read_ledger(path)
+        chosen = parse_period(period) if period else default_period(day, ledger.settings.get("stats_period"))
         stats = compute_statistics(ledger, chosen, day)
     except (LedgerError, PeriodError) as exc:
         raise Failure(str(exc)) from None

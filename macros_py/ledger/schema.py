@@ -580,5 +580,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Ngày nghỉ do Chính phủ cho nghỉ bù, ngoài ngày lễ; cách nhau bởi dấu ;"),
     Setting("extra_work_days", "Ngày làm bù", Kind.DATE_LIST, (), ("ngày đi làm bù", "thứ bảy làm bù"),
             "Thứ bảy, chủ nhật phải đi làm bù; cách nhau bởi dấu ;"),
+    Setting("stats_period", "Kỳ thống kê", Kind.TEXT, "6 tháng", ("kỳ báo cáo", "kỳ báo cáo thống kê"),
+            "Kỳ của báo cáo thống kê khi không chọn kỳ: tháng, quý, 6 tháng hoặc năm (kỳ chứa ngày lập); "
+            "thêm «đã hết» để lấy kỳ đã kết thúc gần nhất, ví dụ «quý đã hết»"),
 )
 SETTINGS_BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}

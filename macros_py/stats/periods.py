@@ -20,7 +20,7 @@ from datetime import date
 
 from macros_py.ledger.values import fmt_date, month_word
 
-__all__ = ["Period", "PeriodError", "half_year_of", "parse_period"]
+__all__ = ["Period", "PeriodError", "default_period", "half_year_of", "parse_period"]
 
 _ROMAN = ("I", "II", "III", "IV")
 _PATTERN = re.compile(r"^\s*(\d{4})(?:\s*-\s*(?:M?(\d{1,2})|Q([1-4])|H([12])))?\s*$", re.IGNORECASE)
@@ -87,5 +87,28 @@ def parse_period(text: str) -> Period:
 
 
 def half_year_of(day: date) -> Period:
-    """The six months holding `day`: the default period."""
+    """The six months holding `day`: the default of `default_period`."""
     return parse_period(f"{day.year:04d}-H{1 if day.month <= 6 else 2}")
+
+
+# the words of the «Kỳ thống kê» setting (sheet Cấu hình) -> the code of the period holding a day
+_KINDS = {"tháng": lambda d: f"{d.year:04d}-M{d.month:02d}",
+          "quý": lambda d: f"{d.year:04d}-Q{(d.month - 1) // 3 + 1}",
+          "6 tháng": lambda d: f"{d.year:04d}-H{1 if d.month <= 6 else 2}",
+          "năm": lambda d: f"{d.year:04d}"}
+_ENDED = "đã hết"
+
+
+def default_period(day: date, setting: object = None) -> Period:
+    """The period a report covers when none is chosen, from the «Kỳ thống kê» setting: the month, quarter,
+    six months (the default) or year holding `day`; with «đã hết», the last one that has ended before `day`."""
+    text = " ".join(str(setting or "6 tháng").lower().split())
+    ended = text.endswith(_ENDED)
+    kind = text.removesuffix(_ENDED).strip()
+    if kind not in _KINDS:
+        raise PeriodError(f"«Kỳ thống kê» ở Cấu hình là «{setting}»; cần một trong: {', '.join(_KINDS)} "
+                          f"(thêm «{_ENDED}» để lấy kỳ đã kết thúc, ví dụ «quý {_ENDED}»).")
+    period = parse_period(_KINDS[kind](day))
+    if ended:
+        period = parse_period(_KINDS[kind](date.fromordinal(period.start.toordinal() - 1)))
+    return period

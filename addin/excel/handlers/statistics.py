@@ -74,12 +74,15 @@ def summary(stats: Any, sheet: str, replaced: bool, charts: int, ledger_problems
 def run(book: Any, ui: ExcelUI) -> None:
     from addin.excel.livebook import read_ledger_book
     from macros_py.law.rules import RulesError
-    from macros_py.stats.periods import half_year_of
+    from macros_py.stats.periods import PeriodError, default_period
     from macros_py.stats.summaries import compute_statistics
 
     ledger = read_ledger_book(book, ui)
     today = _today()
-    period = half_year_of(today)
+    try:
+        period = default_period(today, ledger.settings.get("stats_period"))
+    except PeriodError as exc:
+        raise HandlerError(str(exc)[:1].upper() + str(exc)[1:]) from None
     ui.status(f"đang tính thống kê {period.label}…")
     try:
         stats = compute_statistics(ledger, period, today)
