@@ -33,6 +33,7 @@ from addin.commands.output import (
     describe_os_error,
     describe_sqlite_error,
     echo_details,
+    echo_report,
     os_reason,
     verbose_option,
 )
@@ -596,8 +597,9 @@ def _alerts_config(config_path: Path | None):  # noqa: ANN202 - mailer.config is
 @click.option("--outbox", "outbox_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Ghi thư thành tệp .eml vào thư mục này thay vì gửi qua máy chủ thư.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+@verbose_option
 def alerts_run_once_cmd(paths: tuple[Path, ...], today: str | None, dry_run: bool, config_path: Path | None,
-                        outbox_dir: Path | None, as_json: bool) -> None:
+                        outbox_dir: Path | None, as_json: bool, verbose: bool) -> None:
     """Gửi một lần các cảnh báo đến hạn của các sổ PATH (mặc định: các sổ trong tệp cấu hình)."""
     from mailer.config import ConfigError
     from mailer.service import run_once
@@ -624,8 +626,7 @@ def alerts_run_once_cmd(paths: tuple[Path, ...], today: str | None, dry_run: boo
             "sent": [vars(d) for d in result.sent], "failed": [vars(d) for d in result.failed],
             "stopped": result.report.stopped}, ensure_ascii=False, indent=1))
     else:
-        for line in result.lines():
-            click.echo(line)
+        echo_report(result.lines(), verbose)
     if result.report.stopped and not result.sent:
         sys.exit(EXIT_FAIL)
     sys.exit(EXIT_PROBLEMS if result.failed or result.notes else EXIT_OK)
@@ -657,7 +658,8 @@ def alerts_serve_cmd(config_path: Path | None) -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Tệp cấu hình cảnh báo (TOML).")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
-def alerts_status_cmd(config_path: Path | None, as_json: bool) -> None:
+@verbose_option
+def alerts_status_cmd(config_path: Path | None, as_json: bool, verbose: bool) -> None:
     """Thư cảnh báo đã gửi, đang chờ gửi và gửi không được."""
     from mailer.service import status
 
@@ -680,10 +682,9 @@ def alerts_status_cmd(config_path: Path | None, as_json: bool) -> None:
                    f"{a.get('cancelled', 0)} đã hủy (bước đã xong hoặc hạn đã đổi).")
         click.echo(f"Thư: {m.get('sent', 0)} đã gửi, {len(st.waiting)} chờ gửi, {len(st.failed)} gửi không được"
                    + (f"; lần gửi gần nhất {st.last_sent} (UTC)." if st.last_sent else "."))
-        for d in st.waiting:
-            click.echo(f"  chờ gửi: {d.recipient}: {d.subject}" + (f" (lỗi lần trước: {d.error})" if d.error else ""))
-        for d in st.failed:
-            click.echo(f"  KHÔNG GỬI ĐƯỢC: {d.recipient}: {d.subject}: {d.error}")
+        echo_details([*(f"chờ gửi: {d.recipient}: {d.subject}" + (f" (lỗi lần trước: {d.error})" if d.error else "")
+                        for d in st.waiting),
+                      *(f"KHÔNG GỬI ĐƯỢC: {d.recipient}: {d.subject}: {d.error}" for d in st.failed)], verbose)
     sys.exit(EXIT_PROBLEMS if st.failed else EXIT_OK)
 
 

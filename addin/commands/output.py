@@ -232,3 +232,21 @@ def echo_details(lines: Iterable[str], verbose: bool, limit: int = 20, indent: s
             rest += 1
     if rest:
         click.echo(f"{indent}... và {rest} dòng nữa (thêm --verbose để xem hết).", err=err)
+
+
+def echo_report(lines: Iterable[str], verbose: bool, limit: int = 20) -> None:
+    """Lines as the core words them: a summary line, then its indented details (at most `limit` of each
+    run of details without --verbose)."""
+    run: list[str] = []
+
+    def flush() -> None:
+        echo_details((d.strip() for d in run), verbose, limit)
+        run.clear()
+
+    for line in lines:
+        if line.startswith(" "):
+            run.append(line)
+            continue
+        flush()
+        click.echo(line)
+    flush()
