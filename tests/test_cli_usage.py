@@ -175,3 +175,22 @@ def _click_messages() -> set[str]:
 def test_every_message_of_the_installed_click_has_a_translation():
     missing = _click_messages() - set(click_vi.MESSAGES) - set(click_vi.PLURALS) - PROGRAMMER_ERRORS
     assert not missing, f"click messages without a Vietnamese translation: {sorted(missing)}"
+
+
+def test_a_new_command_with_plain_click_integers_takes_ascii_digits_only():
+    """A helper adding `type=int` or `click.IntRange` gets the ASCII-only check without asking."""
+    from addin.commands.output import RootGroup
+
+    group = RootGroup("kiemsat")
+
+    @group.command("thu")
+    @click.option("--n", type=int)
+    @click.option("--m", type=click.IntRange(1, 5))
+    def thu(n, m):
+        click.echo(f"{n} {m}")
+
+    runner = CliRunner()
+    assert runner.invoke(group, ["thu", "--n", "7", "--m", "2"]).stdout == "7 2\n"
+    for args in (["thu", "--n", "٣"], ["thu", "--m", "３"], ["thu", "--m", "9"]):
+        result = runner.invoke(group, args)
+        assert_one_vietnamese_line(result.stderr, result.exit_code, args)

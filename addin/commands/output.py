@@ -134,11 +134,21 @@ class AsciiInt(click.IntRange):
         return super().convert(value, param, ctx)
 
 
+def _ascii_digits(kind: click.ParamType) -> click.ParamType:
+    """Every integer parameter of every command takes ASCII digits only (a command need not ask)."""
+    if isinstance(kind, AsciiInt) or not isinstance(kind, click.types.IntParamType):
+        return kind
+    if isinstance(kind, click.IntRange):
+        return AsciiInt(kind.min, kind.max, min_open=kind.min_open, max_open=kind.max_open, clamp=kind.clamp)
+    return AsciiInt()
+
+
 class Command(click.Command):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("options_metavar", "[TÙY CHỌN]")
         super().__init__(*args, **kwargs)
         for param in self.params:
+            param.type = _ascii_digits(param.type)
             if isinstance(param, click.Option) and param.metavar is None and not param.is_flag:
                 param.metavar = _METAVARS_BY_NAME.get(param.name or "") or _METAVARS.get(param.type.name)
 
