@@ -544,7 +544,8 @@ def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Pat
                                       for j, (c, v) in enumerate(zip(table.columns, values)))
                     click.echo(f"  - {label}: {shown}")
         else:
-            click.echo(f"  ({len(stats.tables)} bảng số liệu: thêm --verbose để in ra đây, --out để ghi báo cáo.)")
+            where = "" if outs else ", --out để ghi báo cáo"
+            click.echo(f"  ({len(stats.tables)} bảng số liệu: thêm --verbose để in ra đây{where}.)")
     try:
         for out in outs:
             if out.suffix.lower() == ".docx":
