@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from addin.commands.output import Failure as _Failure
-from addin.commands.output import Group
+from addin.commands.output import Group, describe_os_error
 from addin.commands.registry import cmd
 
 
@@ -32,7 +32,7 @@ def build_cmd(out_dir: Path) -> None:
     except BuildError as exc:
         raise _Failure(str(exc)) from None
     except OSError as exc:
-        raise _Failure(f"không ghi được vào «{out_dir}»: {exc.strerror or exc}.") from None
+        raise _Failure(describe_os_error(exc, out_dir)) from None
     click.echo(f"Đã tạo thanh Kiểm sát: {result.path}")
     click.echo(f"(kiemsat {result.kiemsat_version}, xlwings {result.xlwings_version})")
 
