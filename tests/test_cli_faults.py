@@ -177,3 +177,21 @@ def test_an_unforeseen_error_is_one_line_and_a_log_with_the_traceback(ledger, tm
     assert str(log) in lines[0] and "Traceback" not in result.stderr
     text = log.read_text(encoding="utf-8")
     assert "Traceback" in text and "bug inside kiemsat" in text
+
+
+# ---- one output style: a summary, at most 20 details, all with --verbose --------------------------------
+
+def test_check_prints_a_summary_and_twenty_problems_then_all_with_verbose(tmp_path):
+    from workbook_templates.builder import build_workbook
+
+    path = tmp_path / "so.xlsx"
+    rows = [{"receipt_no": f"{i}/TB", "receipt_date": f"3{i % 2 + 2}/13/2024"} for i in range(1, 31)]
+    build_workbook({"tin_bao": rows}).save(path)
+    short = run("check", str(path))
+    assert short.exit_code == 1
+    lines = short.stdout.splitlines()
+    assert lines[0].startswith("Sổ «so.xlsx» có 30 lỗi")
+    assert sum(line.startswith("  - ") for line in lines) == 20
+    assert "và 10 dòng nữa (thêm --verbose để xem hết)" in short.stdout
+    full = run("check", str(path), "--verbose")
+    assert sum(line.startswith("  - ") for line in full.stdout.splitlines()) == 30
