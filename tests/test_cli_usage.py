@@ -194,3 +194,24 @@ def test_a_new_command_with_plain_click_integers_takes_ascii_digits_only():
     for args in (["thu", "--n", "٣"], ["thu", "--m", "３"], ["thu", "--m", "9"]):
         result = runner.invoke(group, args)
         assert_one_vietnamese_line(result.stderr, result.exit_code, args)
+
+
+def test_a_command_made_with_plain_click_speaks_vietnamese_once_added():
+    from addin.commands.output import RootGroup
+
+    group = RootGroup("kiemsat")
+
+    @click.command("ngoai")
+    @click.argument("path")
+    @click.option("--so", type=int, help="Một số.")
+    def outside(path, so):
+        """Một lệnh viết bằng click.command, có dòng mô tả rất dài để click phải cắt nó nếu không ai ngăn lại."""
+
+    group.add_command(outside)
+    runner = CliRunner()
+    usage = runner.invoke(group, ["--help"]).stdout
+    assert "..." not in usage and "ngăn lại" in " ".join(usage.split())
+    assert "[TÙY CHỌN]" in runner.invoke(group, ["ngoai", "--help"]).stdout
+    for args in (["ngoai"], ["ngoai", "a", "b"], ["ngoai", "a", "--so", "٣"]):
+        result = runner.invoke(group, args)
+        assert_one_vietnamese_line(result.stderr, result.exit_code, args)

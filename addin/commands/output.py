@@ -143,18 +143,30 @@ def _ascii_digits(kind: click.ParamType) -> click.ParamType:
     return AsciiInt()
 
 
+def speak_vietnamese(command: click.Command) -> click.Command:
+    """Vietnamese placeholders, ASCII-only integers and whole help lines for `command` (and, for a group,
+    its sub-commands). Our own classes call it; `Group.add_command` calls it for a command made with plain
+    `click.command`, so a sub-command added by anyone speaks the same way."""
+    if command.options_metavar == "[OPTIONS]":
+        command.options_metavar = "[TÙY CHỌN]"
+    for param in command.params:
+        param.type = _ascii_digits(param.type)
+        if isinstance(param, click.Option) and param.metavar is None and not param.is_flag:
+            param.metavar = _METAVARS_BY_NAME.get(param.name or "") or _METAVARS.get(param.type.name)
+    if command.short_help is None and command.help:  # click would cut it at 45 characters with "..."
+        command.short_help = command.help.strip().split("\n\n")[0].replace("\n", " ").strip()
+    if isinstance(command, click.Group) and hasattr(command, "subcommand_metavar"):  # set once Group is made
+        if command.subcommand_metavar == "COMMAND [ARGS]...":
+            command.subcommand_metavar = "LỆNH [ĐỐI SỐ]..."
+        for sub in command.commands.values():
+            speak_vietnamese(sub)
+    return command
+
+
 class Command(click.Command):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("options_metavar", "[TÙY CHỌN]")
         super().__init__(*args, **kwargs)
-        for param in self.params:
-            param.type = _ascii_digits(param.type)
-            if isinstance(param, click.Option) and param.metavar is None and not param.is_flag:
-                param.metavar = _METAVARS_BY_NAME.get(param.name or "") or _METAVARS.get(param.type.name)
-
-    def get_short_help_str(self, limit: int = 45) -> str:
-        """The docstring's first line whole: the help formatter wraps it instead of cutting it."""
-        return (self.short_help or (self.help or "").strip().split("\n\n")[0].replace("\n", " ")).strip()
+        speak_vietnamese(self)
 
 
 class Group(click.Group, Command):
@@ -162,8 +174,11 @@ class Group(click.Group, Command):
     group_class = type  # sub-groups are of this class too
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("subcommand_metavar", "LỆNH [ĐỐI SỐ]...")
         super().__init__(*args, **kwargs)
+        speak_vietnamese(self)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        super().add_command(speak_vietnamese(cmd), name)
 
 
 def _usage_line(exc: click.UsageError) -> str:
