@@ -210,7 +210,7 @@ def test_a_command_made_with_plain_click_speaks_vietnamese_once_added():
     group.add_command(outside)
     runner = CliRunner()
     usage = runner.invoke(group, ["--help"]).stdout
-    assert "..." not in usage and "ngăn lại" in " ".join(usage.split())
+    assert "..." not in usage.replace("[ĐỐI SỐ]...", "") and "ngăn lại" in " ".join(usage.split())
     assert "[TÙY CHỌN]" in runner.invoke(group, ["ngoai", "--help"]).stdout
     for args in (["ngoai"], ["ngoai", "a", "b"], ["ngoai", "a", "--so", "٣"]):
         result = runner.invoke(group, args)
