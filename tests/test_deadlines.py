@@ -191,7 +191,7 @@ def _problems_for(report: DeadlineReport, ledger_path: Path, sheet_key: str, who
 def test_tip_off_limits(report, who, due, status):
     d = _find(report, who, "tin_bao")
     assert (d.due, d.status, d.days_left) == (D(due), status, (D(due) - TODAY).days)
-    assert "Điều 147 BLTTHS 2015" in d.basis
+    assert "Điều 147 khoản 1, 2 BLTTHS 2015" in d.basis
     assert (d.prosecutor, d.leader, d.person) == ("KSV TB", "PVT B", None)
 
 
@@ -233,7 +233,7 @@ def test_criminal_case_limits(report, who, kind, due, status):
 
 
 def test_each_category_has_its_own_investigation_basis(report):
-    assert "(Ít nghiêm trọng): 2 tháng kể từ ngày khởi tố vụ án (Điều 172 BLTTHS 2015)" in _find(
+    assert "(Ít nghiêm trọng): 2 tháng kể từ ngày khởi tố vụ án (Điều 172 khoản 1, 2, 3 BLTTHS 2015)" in _find(
         report, "HS1", "dieu_tra").basis
     assert "(Rất nghiêm trọng): 4 tháng" in _find(report, "HS3", "dieu_tra").basis
     assert "gia hạn đến 01/04/2025" in _find(report, "HS5", "dieu_tra").basis
@@ -262,12 +262,17 @@ def test_supplementary_investigation_reopens_the_case(report):
     ("BC3", "tam_giu", "2025-01-22", STATUS_OVERDUE),  # 3 days from 20/01, through Tết
     ("BC4", "tam_giu", "2025-03-03", STATUS_DONE),  # detention followed
     ("BC4", "tam_giam", "2025-05-29", STATUS_OPEN),  # 90 days from 01/03 (custody days deducted)
-    ("BC5", "tam_giam", "2025-05-29", STATUS_OPEN),  # the order's 01/06 cut to 3 months
+    # custody 01/03 -> 03/03 (24-hour periods) is 2 days (TTLT 04/2018 Đ.17): 90 - 2 = 88 days from
+    # 04/03 (day 1): 04-31/03 = 28, April 30 (58), May 30 -> 30/05; the order's 01/06 is cut there
+    ("BC5", "tam_giam", "2025-05-30", STATUS_OPEN),
     ("BC6", "tam_giam", "2025-07-28", STATUS_OPEN),  # 3 + 2 months = 150 days from 01/03
-    ("BC7", "tam_giam", "2025-07-28", STATUS_OPEN),  # extension cut to 150 days
+    # 150 - 2 = 148 days from 04/03: 58 to 30/04, May 31 (89), June 30 (119), 29 more -> 29/07
+    ("BC7", "tam_giam", "2025-07-29", STATUS_OPEN),
     ("BC8", "tam_giam", "2025-06-01", STATUS_OPEN),  # 90 days from 04/03, ends on a Sunday
     ("BC9", "tam_giam", "2025-03-15", STATUS_SOON),  # 60 days: a Saturday, not moved
-    ("BC10", "tam_giam_truy_to", "2025-03-24", STATUS_OPEN),  # not beyond the prosecution limit
+    # Đ.241: the Đ.240 k1 period (20 days, Nghiêm trọng) from the file received 03/03, counted like
+    # detention: 03/03 + 19 = 22/03, a Saturday, NOT moved to Monday 24/03 (Đ.134 k1)
+    ("BC10", "tam_giam_truy_to", "2025-03-22", STATUS_OPEN),
     ("BC11", "tam_giam", "2025-06-01", STATUS_DONE),  # released
 ])
 def test_custody_and_detention(report, who, kind, due, status):
@@ -283,13 +288,13 @@ def test_detention_orders_beyond_the_law_are_reported(report, ledger_path):
 
     assert msgs("BC4") == [] and msgs("BC6") == [] and msgs("BC8") == []
     (m5,) = msgs("BC5")
-    assert "01/06/2025" in m5 and "29/05/2025" in m5 and "trừ 3 ngày tạm giữ" in m5 and "Điều 173" in m5
+    assert "01/06/2025" in m5 and "30/05/2025" in m5 and "trừ 2 ngày tạm giữ" in m5 and "Điều 173" in m5
     (m7,) = msgs("BC7")
-    assert "30/07/2025" in m7 and "28/07/2025" in m7
+    assert "30/07/2025" in m7 and "29/07/2025" in m7
     (m2,) = msgs("BC2")
     assert "12/03/2025" in m2 and "09/03/2025" in m2 and "Điều 118" in m2
     (m10,) = msgs("BC10")
-    assert "30/03/2025" in m10 and "24/03/2025" in m10 and "Điều 241" in m10
+    assert "30/03/2025" in m10 and "22/03/2025" in m10 and "Điều 241" in m10
 
 
 # ---------------------------------------------------------------- civil and administrative cases
@@ -313,8 +318,8 @@ def test_civil_limits(report, who, kind, due, status):
 
 
 def test_administrative_cases_cite_the_administrative_procedure_law(report, ledger_path):
-    assert "Điều 130 Luật TTHC 2015" in _find(report, "DS6", "chuan_bi_xet_xu_hanh_chinh").basis
-    assert "Điều 203 BLTTDS 2015" in _find(report, "DS1", "chuan_bi_xet_xu_dan_su").basis
+    assert "Điều 130 khoản 1, 3 Luật TTHC 2015" in _find(report, "DS6", "chuan_bi_xet_xu_hanh_chinh").basis
+    assert "Điều 203 khoản 1 BLTTDS 2015" in _find(report, "DS1", "chuan_bi_xet_xu_dan_su").basis
     (msg,) = _problems_for(report, ledger_path, "an_dan_su", "case_id", "DS5")
     assert "20/07/2025" in msg and "15/07/2025" in msg and "Điều 203" in msg
 
@@ -328,7 +333,9 @@ def test_next_deadline_is_the_rows_earliest_pending_one(report, ledger_path):
     assert by_case[("an_hinh_su", "HS6", None)].kind == "truy_to"
     assert by_case[("an_dan_su", "DS7", None)].kind == "nghien_cuu_ho_so_dan_su"
     assert by_case[("bi_can", "HS16", "BC4")].kind == "tam_giam"
-    done_only = {("tin_bao", "TB6", None), ("an_hinh_su", "HS12", None), ("an_hinh_su", "HS13", None),
+    # HS12 was judged on 14/01 and no «Ngày VKS nhận bản án» is recorded: Đ.262 k1 (10 days) is pending
+    assert by_case[("an_hinh_su", "HS12", None)].kind == "giao_ban_an"
+    done_only = {("tin_bao", "TB6", None), ("an_hinh_su", "HS13", None),
                  ("bi_can", "HS16", "BC11"), ("an_dan_su", "DS9", None)}
     assert not done_only & set(by_case)
     assert all(not d.done for d in nexts.values())
@@ -349,7 +356,7 @@ def test_status_thresholds():
 def _one_case(tmp_path: Path, settings: dict[str, Any]) -> Deadline:
     path = _write(tmp_path, {"an_hinh_su": [_case("HS1", "Ít nghiêm trọng", "2025-01-15")]}, settings)
     report = compute_deadlines(read_ledger(path), TODAY)
-    (d,) = report.deadlines
+    (d,) = [d for d in report.deadlines if d.step_of is None]
     return d
 
 
@@ -428,7 +435,8 @@ def test_a_unit_amends_the_table_and_the_limit_follows(ledger_path, tmp_path):
 
 
 KIEMSAT = str(Path(sys.executable).with_name("kiemsat"))
-JSON_KEYS = {"sheet", "row", "case", "person", "kind", "due", "days_left", "status", "basis", "prosecutor", "leader"}
+JSON_KEYS = {"sheet", "row", "case", "person", "kind", "title", "start", "due", "due_time", "days_left", "status",
+             "basis", "computation", "prosecutor", "leader"}
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
@@ -444,9 +452,12 @@ def test_cli_json_lists_pending_deadlines_by_due_date(ledger_path, report):
     assert [i["due"] for i in items] == sorted(i["due"] for i in items)
     assert len(items) == len(report.pending())
     assert {"status": "đã xong"} not in [{"status": i["status"]} for i in items]
-    bc4 = next(i for i in items if i["person"] == "BC4")
+    bc4 = next(i for i in items if i["person"] == "BC4" and i["kind"] == "tam_giam")
     assert (bc4["sheet"], bc4["case"], bc4["kind"], bc4["due"], bc4["days_left"]) == (
         "Bị can", "HS16", "tam_giam", "2025-05-29", 80)
+    # every deadline carries its computation in words; BC4's order date is within the law's 88 days
+    assert all(i["computation"] for i in items)
+    assert "đến 29/05/2025 theo lệnh" in bc4["computation"] and "30/05/2025" in bc4["computation"]
     assert "Cần kiểm tra" in out.stderr
 
 
@@ -455,7 +466,7 @@ def test_cli_within_and_table(ledger_path):
     assert within and all(i["days_left"] <= 7 for i in within)
     assert any(i["status"] == "đã quá hạn" for i in within)
     table = _run(str(ledger_path), "--today", "2025-03-10", "--within", "7")
-    assert "17/03/2025" in table.stdout and "Điều 147 BLTTHS 2015" in table.stdout
+    assert "17/03/2025" in table.stdout and "Điều 147 khoản 1, 2 BLTTHS 2015" in table.stdout
     assert "10/04/2025" not in table.stdout  # HS2, 31 days away
 
 

@@ -32,6 +32,17 @@ refer to them:
     through weekends, holidays and Tết (no day-off shift), one month = 30
     days, and the first day counts as day 1.
 
+``"hours"`` -- tạm giữ (BLTTHS Điều 117 khoản 2, Điều 118; TTLT 04/2018 Điều 17
+    ví dụ 1): counted in 24-hour periods from the hour the person was received
+    or the custody decision was made: 3 days from 10:00 01/3 end at 10:00 04/3.
+    Given a date only, the end *date* is ``start + days`` (at the start's hour);
+    the caller says what it assumed when the hour is unknown.
+
+``"plain"`` -- a period of the substantive law that no procedural rule moves:
+    the limitation of criminal liability (BLHS 2015 Điều 27 khoản 3: "tính từ
+    ngày tội phạm được thực hiện"): it ends on the same date so many months or
+    years later (the month's last day if there is none), never moved for days off.
+
 ``"civil"`` -- BLTTDS 2015 and Luật TTHC 2015 count as the Bộ luật Dân sự
     2015, Điều 147-148: the first day is not counted (the limit starts the
     next day), months end on the corresponding date (last day of the month if
@@ -46,7 +57,7 @@ the same-date rule and the days are then counted on from that date.
 from __future__ import annotations
 
 import calendar as _calendar
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Literal, get_args
 
 from macros_py.law.workcalendar import WorkCalendar
@@ -61,9 +72,12 @@ __all__ = [
     "custody_end",
     "custody_extension_end",
     "days_left",
+    "explain_due",
+    "hours_end",
+    "weekday_name",
 ]
 
-Method = Literal["criminal", "custody", "civil"]
+Method = Literal["criminal", "custody", "civil", "hours", "plain"]
 METHODS: tuple[str, ...] = get_args(Method)
 
 CUSTODY_DAYS_PER_MONTH = 30
@@ -140,6 +154,12 @@ def custody_extension_end(previous_end: date, *, months: int = 0, days: int = 0)
     return custody_end(previous_end + timedelta(days=1), months=months, days=days)
 
 
+def hours_end(start: datetime, *, days: int) -> datetime:
+    """End of a limit counted in 24-hour periods (tạm giữ): 3 days from 10:00 01/3 -> 10:00 04/3."""
+    _check_length(days, 0)
+    return start + timedelta(days=days)
+
+
 def civil_due(
     start: date,
     *,
@@ -172,6 +192,12 @@ def compute_due(
         return criminal_due(start, days=days, months=months, calendar=calendar)
     if method == "custody":
         return custody_end(start, months=months, days=days)
+    if method == "plain":
+        return add_months(start, months) + timedelta(days=days)
+    if method == "hours":
+        if months:
+            raise ValueError("Thời hạn tính theo giờ (tạm giữ) chỉ ghi bằng ngày, không bằng tháng.")
+        return hours_end(datetime.combine(start, time()), days=days).date()
     if method == "civil":
         return civil_due(start, days=days, months=months, calendar=calendar)
     raise ValueError(
@@ -183,3 +209,80 @@ def compute_due(
 def days_left(due: date, today: date) -> int:
     """Days remaining until ``due``: 0 on the due day itself, negative once overdue."""
     return (due - today).days
+
+
+# ---------------------------------------------------------------- the computation in words
+
+_WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+
+def weekday_name(d: date) -> str:
+    return _WEEKDAYS[d.weekday()]
+
+
+def _d(d: date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def _length_words(months: int, days: int) -> str:
+    parts = ([f"{months} tháng"] if months else []) + ([f"{days} ngày"] if days else [])
+    return " ".join(parts)
+
+
+def _shift_words(end: date, due: date, cal: WorkCalendar) -> str:
+    if due == end:
+        return f"ngày cuối là {weekday_name(end)} {_d(end)}"
+    reason = cal.day_off_reason(end)
+    if reason == weekday_name(end) or reason.lower() == weekday_name(end).lower():
+        reason = ""
+    return (f"ngày cuối là {weekday_name(end)} {_d(end)}{f' ({reason})' if reason else ''} là ngày nghỉ "
+            f"nên lùi sang ngày làm việc tiếp theo là {weekday_name(due)} {_d(due)}")
+
+
+def explain_due(
+    start: date,
+    *,
+    days: int = 0,
+    months: int = 0,
+    method: Method | str,
+    calendar: WorkCalendar | None = None,
+) -> tuple[date, str]:
+    """The due date of `compute_due` and its computation in words (Vietnamese), for checking by hand.
+
+    "20 ngày kể từ 12/09/2026 (ngày đầu là ngày thứ nhất); ngày cuối là Chủ nhật 04/10/2026 là ngày
+    nghỉ nên lùi sang ngày làm việc tiếp theo là thứ Hai 05/10/2026".
+    """
+    cal = _calendar_or_default(calendar)
+    due = compute_due(start, days=days, months=months, method=method, calendar=cal)
+    length = _length_words(months, days)
+    if method == "criminal":
+        if months:
+            same = add_months(start, months)
+            if same.day != start.day:
+                head = (f"{length} kể từ {_d(start)}: tháng {same.month:02d}/{same.year} không có ngày "
+                        f"{start.day} nên hết vào ngày cuối tháng {_d(same)}")
+            else:
+                head = f"{length} kể từ {_d(start)}: hết vào ngày trùng {_d(same)}"
+            end = same + timedelta(days=days)
+            if days:
+                head += f", thêm {days} ngày đến {_d(end)}"
+        else:
+            end = start + timedelta(days=days - 1)
+            head = f"{length} kể từ {_d(start)} (ngày đầu là ngày thứ nhất)"
+        return due, f"{head}; {_shift_words(end, due, cal)}"
+    if method == "civil":
+        end = add_months(start, months) + timedelta(days=days)
+        head = f"{length} kể từ {_d(start)} (không tính ngày đầu, ngày thứ nhất là {_d(start + timedelta(days=1))})"
+        return due, f"{head}; {_shift_words(end, due, cal)}"
+    if method == "custody":
+        total = months * CUSTODY_DAYS_PER_MONTH + days
+        as_days = f"{length} = {total} ngày" if months else length
+        return due, (f"{as_days} kể từ {_d(start)} (ngày đầu là ngày thứ nhất, 01 tháng = 30 ngày, tính liên "
+                     f"tục cả ngày nghỉ); hết 24 giờ {weekday_name(due)} {_d(due)}")
+    if method == "plain":
+        years, rest = divmod(months, 12)
+        words = (f"{years} năm" + (f" {rest} tháng" if rest else "")) if years else length
+        return due, f"{words} kể từ {_d(start)}: hết vào ngày tương ứng {_d(due)} (không lùi vì ngày nghỉ)"
+    if method == "hours":
+        return due, f"{days} ngày = {days * 24} giờ kể từ giờ nhận người ngày {_d(start)}; hết vào giờ đó ngày {_d(due)}"
+    raise ValueError(f"Cách tính thời hạn không hợp lệ: {method!r} (chỉ chấp nhận: {', '.join(METHODS)}).")

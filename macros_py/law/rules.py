@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from macros_py.law.counting import METHODS
-from macros_py.ledger.schema import CATEGORY, CIVIL_TYPE, Choices
+from macros_py.ledger.schema import LEDGER_SHEETS, SHEETS_BY_KEY, Choices, Kind
 
 __all__ = [
     "DEFAULT_RULES_PATH",
@@ -35,11 +35,19 @@ __all__ = [
 
 DEFAULT_RULES_PATH = Path(__file__).with_name("rules.toml")
 
-# which ledger column a rule may be split by, and the closed list its keys must come from
-SPLIT_BY: dict[str, Choices] = {"category": CATEGORY, "case_type": CIVIL_TYPE}
+# which ledger column a rule may be split by (any dropdown column of the schema, by its key), and the
+# closed list its keys must come from
+SPLIT_BY: dict[str, Choices] = {}
+for _spec in LEDGER_SHEETS:
+    for _col in _spec.columns:
+        if _col.kind is Kind.CHOICE and _col.choices is not None:
+            SPLIT_BY.setdefault(_col.key, _col.choices)
 
 _RULE_KEYS = {"title", "law", "article", "method", "start", "length", "extensions", "maximum", "by",
-              "applies_to", "limit_of", "expires", "track", "variants"}
+              "applies_to", "limit_of", "expires", "track", "variants",
+              # v2: provenance, extension requests, declared wiring (sheet, start column, end, conditions)
+              "clause", "checked", "request_before", "sheet", "from", "done_when", "when", "replaces",
+              "every", "default_variant", "basis_note"}
 _VARIANT_KEYS = {"length", "extensions", "maximum"}
 _REQUIRED = ("title", "law", "article", "method", "start")
 
@@ -70,7 +78,7 @@ class Length:
         return " ".join(parts) or "0 ngày"
 
 
-_LENGTH_PART = re.compile(r"(\d+)\s*(tháng|thang|ngày|ngay)", re.IGNORECASE)
+_LENGTH_PART = re.compile(r"(\d+)\s*(năm|nam|tháng|thang|ngày|ngay)", re.IGNORECASE)
 
 
 def parse_length(text: Any) -> Length:
@@ -83,7 +91,9 @@ def parse_length(text: Any) -> Length:
         raise ValueError(f"«{text}» không đọc được; cần dạng «20 ngày», «2 tháng» hoặc «1 tháng 15 ngày»")
     months = days = 0
     for number, unit in parts:
-        if unit.lower().startswith("th"):
+        if unit.lower().startswith("n") and not unit.lower().startswith("ng"):
+            months += 12 * int(number)
+        elif unit.lower().startswith("th"):
             months += int(number)
         else:
             days += int(number)
@@ -127,6 +137,26 @@ class Rule:
     limit_of: str | None = None
     expires: bool = False
     track: bool = True
+    clause: str = ""  # "khoản 1" (with `article`, what the rule was checked against)
+    checked: str = ""  # which text the entry was checked against, or "chưa đối chiếu: why"
+    request_before: Length | None = None  # an extension must be requested this long before expiry
+    sheet: str | None = None  # declared wiring: the sheet whose rows this rule is computed for
+    start_column: str | None = None  # ... and the date column that starts its clock
+    done_when: tuple[str, ...] = ()  # ... columns whose date (on or after the start) ends it
+    when: tuple[tuple[str, tuple[str, ...]], ...] = ()  # column -> accepted values ("*" filled, "" blank)
+    replaces: str | None = None  # used instead of that rule for the rows `when` matches
+    every: bool = False  # periodic: due again every `length` until done (review of suspended tin báo)
+    default_variant: str | None = None  # variant for a row whose `by` column is blank
+    basis_note: str = ""  # appended to the basis text (an assumption the ledger forces)
+
+    def matches(self, values: dict[str, Any]) -> bool:
+        """The row satisfies every `when` condition."""
+        for column, accepted in self.when:
+            value = values.get(column)
+            text = "" if value is None else str(value)
+            if not any((a == "*" and text) or a == text for a in accepted):
+                return False
+        return True
 
     def variant(self, key: str | None) -> Variant | None:
         """The lengths for a category / case type; None when this rule does not cover it."""
@@ -141,8 +171,8 @@ class Rule:
 
     @property
     def citation(self) -> str:
-        """'Điều 172 BLTTHS 2015'."""
-        return f"{self.article} {self.law}"
+        """'Điều 172 khoản 1 BLTTHS 2015'."""
+        return f"{self.article}{' ' + self.clause if self.clause else ''} {self.law}"
 
 
 class Rules:
@@ -151,6 +181,10 @@ class Rules:
     def __init__(self, rules: dict[str, Rule], path: Path | None = None):
         self._rules = rules
         self.path = path
+        self._replacing: dict[str, list[Rule]] = {}
+        for rule in rules.values():
+            if rule.replaces is not None:
+                self._replacing.setdefault(rule.replaces, []).append(rule)
 
     def __getitem__(self, rule_id: str) -> Rule:
         try:
@@ -170,6 +204,17 @@ class Rules:
 
     def get(self, rule_id: str) -> Rule | None:
         return self._rules.get(rule_id)
+
+    def replacement(self, rule: Rule, values: dict[str, Any]) -> Rule:
+        """The rule to use for a row: one that `replaces` `rule` and whose `when` the row matches."""
+        for other in self._replacing.get(rule.id, ()):
+            if other.matches(values):
+                return other
+        return rule
+
+    def declared(self) -> list[Rule]:
+        """Rules wired by the table itself (`sheet` + `from`), computed by the generic engine step."""
+        return [r for r in self._rules.values() if r.sheet is not None and r.replaces is None]
 
     def require(self, rule_ids: tuple[str, ...] | list[str]) -> None:
         """Raise RulesError naming every id the table lacks."""
@@ -270,10 +315,58 @@ def _rule(path: Path | None, rule_id: str, data: Any) -> Rule:
                                 f"({', '.join(choices.canonical)})")
                 variants[key] = variant
 
+    for key in ("clause", "checked", "sheet", "from", "replaces", "default_variant", "basis_note"):
+        if key in data and (not isinstance(data[key], str) or not data[key].strip()):
+            raise _fail(path, rule_id, f"«{key}» phải là một chuỗi chữ không rỗng")
+    if "every" in data and not isinstance(data["every"], bool):
+        raise _fail(path, rule_id, "«every» phải là true hoặc false")
+    sheet = data.get("sheet")
+    spec = None
+    if sheet is not None:
+        spec = SHEETS_BY_KEY.get(sheet)
+        if spec is None:
+            raise _fail(path, rule_id, f"«sheet» = «{sheet}» không phải sheet nào của sổ "
+                        f"({', '.join(SHEETS_BY_KEY)})")
+        if "from" not in data:
+            raise _fail(path, rule_id, "có «sheet» thì phải có «from» (cột ngày bắt đầu tính)")
+    if ("from" in data or "done_when" in data or "when" in data) and spec is None and "replaces" not in data:
+        raise _fail(path, rule_id, "«from», «done_when», «when» cần «sheet» (hoặc «replaces»)")
+    known = {c.key for c in spec.columns} if spec else {c.key for sp in LEDGER_SHEETS for c in sp.columns}
+
+    def column(field: str, key: Any) -> str:
+        if not isinstance(key, str) or key not in known:
+            raise _fail(path, rule_id, f"«{field}»: «{key}» không phải tên cột của sổ")
+        return key
+
+    start_column = column("from", data["from"]) if "from" in data else None
+    raw_done = data.get("done_when", [])
+    if not isinstance(raw_done, list):
+        raise _fail(path, rule_id, "«done_when» phải là danh sách tên cột")
+    done_when = tuple(column("done_when", k) for k in raw_done)
+    raw_when = data.get("when", {})
+    if not isinstance(raw_when, dict):
+        raise _fail(path, rule_id, "«when» phải là bảng {cột = giá trị} hoặc {cột = [các giá trị]}")
+    when = []
+    for key, accepted in raw_when.items():
+        column("when", key)
+        values = accepted if isinstance(accepted, list) else [accepted]
+        if not values or not all(isinstance(a, str) for a in values):
+            raise _fail(path, rule_id, f"«when.{key}» phải là chữ hoặc danh sách chữ")
+        when.append((key, tuple(values)))
+    request_before = (_length(path, rule_id, "request_before", data["request_before"])
+                      if "request_before" in data else None)
+    default_variant = data.get("default_variant")
+    if default_variant is not None and default_variant not in variants:
+        raise _fail(path, rule_id, f"«default_variant» = «{default_variant}» không phải loại nào trong «variants»")
+
     return Rule(
         id=rule_id, title=data["title"].strip(), law=data["law"].strip(), article=data["article"].strip(),
         method=method, start=data["start"].strip(), by=by, variants=variants, limit_of=limit_of,
         expires=data.get("expires", False), track=data.get("track", True),
+        clause=data.get("clause", "").strip(), checked=data.get("checked", "").strip(),
+        request_before=request_before, sheet=sheet, start_column=start_column, done_when=done_when,
+        when=tuple(when), replaces=data.get("replaces"), every=data.get("every", False),
+        default_variant=default_variant, basis_note=data.get("basis_note", "").strip(),
     )
 
 
@@ -287,6 +380,8 @@ def parse_rules(text: str, path: Path | None = None) -> Rules:
     for rule in rules.values():
         if rule.limit_of is not None and rule.limit_of not in rules:
             raise _fail(path, rule.id, f"«limit_of» = «{rule.limit_of}» không phải mục nào trong bảng")
+        if rule.replaces is not None and rule.replaces not in rules:
+            raise _fail(path, rule.id, f"«replaces» = «{rule.replaces}» không phải mục nào trong bảng")
     return Rules(rules, path)
 
 

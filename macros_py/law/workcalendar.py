@@ -5,6 +5,11 @@ holiday (``holidays.VN``: New Year, the lunar New Year (Tết) block, Hùng King
 30/4, 1/5, National Day, and the days off the government swapped in, e.g.
 02/05/2025), or a make-up day off a unit adds itself (``extra_days_off``).
 
+The government also decides days off and make-up days each year that the
+package may lack (Friday 02/01/2026, worked back on Saturday 10/01/2026): they
+are shipped, dated and with their source, in ``days_off.toml`` beside this
+module, and applied after holidays.VN.
+
 A weekend day is a *working day* when the government swapped it for a day off
 (``holidays.VN(...).weekend_workdays``, e.g. Saturday 26/04/2025 worked in
 exchange for Friday 02/05/2025) or when a unit declares it one
@@ -16,14 +21,49 @@ The per-year sets are computed lazily, once per year, and cached, so
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from pathlib import Path
 
 import holidays
 
-__all__ = ["WorkCalendar"]
+__all__ = ["SHIPPED_DAYS_PATH", "DayOff", "WorkCalendar", "shipped_days"]
+
+SHIPPED_DAYS_PATH = Path(__file__).with_name("days_off.toml")
+SOURCE_PACKAGE = "gói holidays (holidays.VN)"
+SOURCE_UNIT = "sheet «Cấu hình» của đơn vị"
+SOURCE_WEEKEND = "nghỉ hằng tuần"
+
+
+@dataclass(frozen=True, slots=True)
+class DayOff:
+    """One day off (or make-up working day) of a year, with where kiemsat took it from."""
+
+    day: date
+    name: str
+    source: str
+
+
+@lru_cache(maxsize=1)
+def shipped_days() -> tuple[dict[date, str], dict[date, str]]:
+    """(days off, make-up working days) from days_off.toml: date -> the deciding text."""
+    data = tomllib.loads(SHIPPED_DAYS_PATH.read_text(encoding="utf-8"))
+    off: dict[date, str] = {}
+    work: dict[date, str] = {}
+    for entry in data.get("day", []):
+        day, kind, source = entry["date"], entry["kind"], entry["source"]
+        if not isinstance(day, date) or kind not in ("nghỉ", "làm bù") or not source:
+            raise ValueError(f"{SHIPPED_DAYS_PATH.name}: mục {entry!r} cần date, kind («nghỉ»/«làm bù»), source")
+        (off if kind == "nghỉ" else work)[day] = source
+    return off, work
+
+
+@lru_cache(maxsize=None)
+def _vn_names(year: int) -> dict[date, str]:
+    return dict(holidays.VN(years=year, language="vi"))
 
 # Safety bound for next_working_day: no real calendar has this many days off
 # in a row; hitting it means the calendar data is wrong.
@@ -41,9 +81,10 @@ def _vn_public_year(year: int) -> tuple[frozenset[date], frozenset[date]]:
     is recorded in the 2018 data).
     """
     vn = holidays.VN(years=(year - 1, year, year + 1))
-    days_off = frozenset(d for d in vn if d.year == year)
-    work_days = frozenset(d for d in vn.weekend_workdays if d.year == year)
-    return days_off, work_days
+    shipped_off, shipped_work = shipped_days()
+    days_off = {d for d in vn if d.year == year} | {d for d in shipped_off if d.year == year}
+    work_days = {d for d in vn.weekend_workdays if d.year == year} | {d for d in shipped_work if d.year == year}
+    return frozenset(days_off - work_days), frozenset(work_days)
 
 
 @dataclass(frozen=True)
@@ -113,6 +154,42 @@ class WorkCalendar:
             f"Không tìm thấy ngày làm việc nào trong {_MAX_CONSECUTIVE_DAYS_OFF} ngày "
             f"kể từ ngày {start.strftime('%d/%m/%Y')}: kiểm tra lại lịch ngày nghỉ."
         )
+
+    def day_off_reason(self, d: date) -> str:
+        """Why `d` is a day off ("Chủ nhật", "Tết Nguyên Đán", ...); "" for a working day."""
+        if not self.is_day_off(d):
+            return ""
+        if d in self.extra_days_off:
+            return "ngày nghỉ bù của đơn vị"
+        name = _vn_names(d.year).get(d)
+        if name:
+            return name
+        if d in shipped_days()[0]:
+            return "ngày nghỉ do Chính phủ quyết định"
+        return ("thứ Bảy", "Chủ nhật")[d.weekday() - 5] if d.weekday() >= 5 else "ngày nghỉ"
+
+    def year_listing(self, year: int) -> list[tuple[DayOff, bool]]:
+        """Every day of `year` that is not an ordinary day: (day, is_day_off), with its source.
+
+        Weekend days are left out unless they are holidays or make-up working days.
+        """
+        shipped_off, shipped_work = shipped_days()
+        names = _vn_names(year)
+        vn_work = _vn_public_year(year)[1] - set(shipped_work)
+        out: list[tuple[DayOff, bool]] = []
+        d = date(year, 1, 1)
+        while d.year == year:
+            off = self.is_day_off(d)
+            if d in self.extra_days_off or d in self.extra_work_days:
+                out.append((DayOff(d, "ngày nghỉ bù" if off else "ngày làm bù", SOURCE_UNIT), off))
+            elif d in shipped_off or d in shipped_work:
+                out.append((DayOff(d, "ngày nghỉ" if off else "ngày làm bù", shipped_off.get(d) or shipped_work[d]), off))
+            elif d in names:
+                out.append((DayOff(d, names[d], SOURCE_PACKAGE), off))
+            elif d in vn_work:
+                out.append((DayOff(d, "ngày làm bù", SOURCE_PACKAGE), off))
+            d += _ONE_DAY
+        return out
 
     def days_off_between(self, start: date, end: date) -> list[date]:
         """Days off in ``[start, end]``, in order (useful to explain a shifted limit)."""

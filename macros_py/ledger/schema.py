@@ -194,6 +194,33 @@ SUSPENDED_KIND = Choices(
     ),
 )
 
+PROCEDURE = Choices(
+    "DM_ThuTuc",
+    "Thủ tục",
+    (
+        ("Thông thường", ("thủ tục chung", "chung", "bình thường")),
+        ("Rút gọn", ("thủ tục rút gọn", "TTRG")),
+    ),
+)
+
+RETURNED_BY = Choices(
+    "DM_TraHoSo",
+    "Cơ quan trả hồ sơ điều tra bổ sung",
+    (
+        ("Viện kiểm sát", ("VKS", "viện kiểm sát trả")),
+        ("Tòa án", ("toà án", "tòa", "TA", "tòa án trả")),
+    ),
+)
+
+COURT_DECISION_KIND = Choices(
+    "DM_LoaiBanAn",
+    "Loại quyết định của Tòa",
+    (
+        ("Bản án", ("bản án sơ thẩm", "BA")),
+        ("Quyết định", ("quyết định sơ thẩm", "quyết định tạm đình chỉ", "quyết định đình chỉ", "QĐ")),
+    ),
+)
+
 STAFF_TITLE = Choices(
     "DM_ChucVu",
     "Chức vụ",
@@ -210,7 +237,7 @@ STAFF_TITLE = Choices(
 
 ALL_CHOICES = (
     CATEGORY, TIP_SOURCE, TIP_OUTCOME, CRIMINAL_STAGE, CIVIL_TYPE, CIVIL_STAGE,
-    MEASURE, SUSPENDED_KIND, STAFF_TITLE,
+    MEASURE, SUSPENDED_KIND, STAFF_TITLE, PROCEDURE, RETURNED_BY, COURT_DECISION_KIND,
 )
 
 # ---------------------------------------------------------------- shared columns
@@ -365,6 +392,25 @@ CRIMINAL_CASES = SheetSpec(
         *_digitised(),
         *_deadline_columns(),
         _note(),
+        # appended for the deadline engine v2 (issue 12)
+        Column("procedure", "Thủ tục", Kind.CHOICE, choices=PROCEDURE, synonyms=(
+            "thủ tục tố tụng", "áp dụng thủ tục"), width=14,
+            hint="Thông thường / Rút gọn (BLTTHS Điều 455-463)"),
+        Column("summary_date", "Ngày áp dụng thủ tục rút gọn", Kind.DATE, not_before="opening_date", synonyms=(
+            "ngày QĐ áp dụng thủ tục rút gọn", "rút gọn ngày"), width=13,
+            hint="Ngày quyết định áp dụng thủ tục rút gọn"),
+        Column("returned_by", "Trả hồ sơ ĐTBS", Kind.CHOICE, choices=RETURNED_BY, synonyms=(
+            "cơ quan trả hồ sơ", "trả hồ sơ điều tra bổ sung", "ai trả hồ sơ"), width=14,
+            hint="Viện kiểm sát trả: 02 tháng; Tòa án trả: 01 tháng (BLTTHS Điều 174 khoản 2)"),
+        Column("investigation_extensions", "Số lần gia hạn điều tra", Kind.INT, synonyms=(
+            "lần gia hạn điều tra", "gia hạn điều tra lần"), width=10,
+            hint="1, 2, 3...: lần gia hạn của ngày ghi ở «Gia hạn điều tra đến»"),
+        Column("decision_kind", "Loại quyết định của Tòa", Kind.CHOICE, choices=COURT_DECISION_KIND, synonyms=(
+            "loại bản án", "bản án hay quyết định"), width=14,
+            hint="Bản án: kháng nghị 15/30 ngày; Quyết định: 07/15 ngày (BLTTHS Điều 337)"),
+        Column("judgment_received", "Ngày VKS nhận bản án", Kind.DATE, not_before="opening_date", synonyms=(
+            "ngày nhận bản án", "VKS nhận bản án ngày"), width=13,
+            hint="Tòa án phải giao bản án trong 10 ngày kể từ ngày tuyên án (BLTTHS Điều 262)"),
     ),
 )
 
@@ -401,6 +447,17 @@ DEFENDANTS = SheetSpec(
             width=13),
         *_deadline_columns(),
         _note(),
+        # appended for the deadline engine v2 (issue 12)
+        Column("custody_time", "Giờ bắt, tạm giữ", Kind.TIME, synonyms=(
+            "giờ tạm giữ", "giờ nhận người", "giờ bắt"), width=9,
+            hint="Giờ:phút nhận người bị giữ, bị bắt hoặc ra quyết định tạm giữ, ví dụ 10:00; "
+                 "tạm giữ tính theo từng 24 giờ từ giờ này (BLTTHS Điều 117, 118)"),
+        Column("birth_date", "Ngày sinh", Kind.DATE, synonyms=("sinh ngày",), width=13,
+               hint="Để tính bị can dưới 18 tuổi"),
+        Column("custody_extensions", "Số lần gia hạn tạm giữ", Kind.INT, synonyms=(
+            "lần gia hạn tạm giữ",), width=10, hint="1 hoặc 2: lần gia hạn của «Gia hạn tạm giữ đến»"),
+        Column("detention_extensions", "Số lần gia hạn tạm giam", Kind.INT, synonyms=(
+            "lần gia hạn tạm giam",), width=10, hint="1 hoặc 2: lần gia hạn của «Gia hạn tạm giam đến»"),
     ),
 )
 
@@ -444,6 +501,14 @@ CIVIL_CASES = SheetSpec(
         *_digitised(),
         *_deadline_columns(),
         _note(),
+        # appended for the deadline engine v2 (issue 12)
+        Column("decision_kind", "Loại quyết định của Tòa", Kind.CHOICE, choices=COURT_DECISION_KIND, synonyms=(
+            "loại bản án", "bản án hay quyết định"), width=14,
+            hint="Bản án: kháng nghị 15 ngày / 01 tháng; quyết định tạm đình chỉ, đình chỉ: 07 / 10 ngày"),
+        Column("judgment_received", "Ngày VKS nhận bản án, quyết định", Kind.DATE, not_before="acceptance_date",
+               synonyms=("ngày nhận bản án", "ngày VKS nhận bản án", "ngày nhận quyết định"), width=13,
+               hint="Ghi khi Kiểm sát viên không dự phiên tòa: thời hạn kháng nghị tính từ ngày này "
+                    "(BLTTDS Điều 280 khoản 1)"),
     ),
 )
 
@@ -498,6 +563,12 @@ SUSPENDED = SheetSpec(
         _prosecutor(),
         *_digitised(),
         _note(),
+        # appended for the deadline engine v2 (issue 12)
+        Column("offence_date", "Ngày phạm tội", Kind.DATE, synonyms=(
+            "ngày thực hiện tội phạm", "ngày xảy ra"), width=13,
+            hint="Thời hiệu truy cứu trách nhiệm hình sự tính từ ngày này (BLHS Điều 27 khoản 3)"),
+        Column("category", "Loại tội phạm", Kind.CHOICE, choices=CATEGORY, synonyms=(
+            "phân loại tội phạm", "mức độ"), width=18),
     ),
 )
 
