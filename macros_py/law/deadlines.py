@@ -289,6 +289,8 @@ class _Engine:
         data = self._data
         assert data is not None
         basis = found.basis + (f"; {rule.basis_note}" if rule.basis_note else "")
+        if found.due_time is not None:
+            basis += f"; hết lúc {found.due_time.strftime('%H:%M')} ngày {self.fmt(due)}"
         self.deadlines.append(Deadline(
             data.spec.key, data.name, rec.row, case, person, rule.id, rule.title, start, due, days_left,
             status_for(days_left, done, self.alert_days), basis, prosecutor, leader, found.computation,
@@ -405,13 +407,10 @@ class _Engine:
             # unknown hour: assume 00:00, the earliest end (24:00 of the day before), and say so; the
             # recorded dates are checked against the latest end (the same hour of `base`, `top`)
             early = _ONE_DAY
-            assumption = (f"chưa ghi «Giờ bắt, tạm giữ»: giả định nhận người lúc 00:00 ngày {fmt(start)}, "
-                          "nên mỗi ngày 24 giờ hết lúc 24:00 ngày trước ngày tròn")
-
             def hours_text(days: int, end: date) -> str:
-                return (f"{days} ngày = {24 * days} giờ kể từ ngày {fmt(start)}; {assumption}: hết lúc 24:00 "
-                        f"ngày {fmt(end - _ONE_DAY)} (nếu nhận người sau 00:00 thì hết vào đúng giờ đó "
-                        f"ngày {fmt(end)})")
+                return (f"{days} ngày = {24 * days} giờ kể từ giờ nhận người ngày {fmt(start)}; chưa ghi «Giờ bắt, "
+                        f"tạm giữ» nên giả định nhận người lúc 00:00: hết lúc 24:00 ngày {fmt(end - _ONE_DAY)} "
+                        f"(nếu nhận người sau 00:00 thì hết vào đúng giờ đó ngày {fmt(end)})")
             comp_base = hours_text(_days(prep.length or Length()), base)
             comp_top = hours_text(_days(allowed), top)
         base_due, top_due = base - early, top - early

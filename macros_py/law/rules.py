@@ -71,7 +71,10 @@ class Length:
 
     def __str__(self) -> str:
         parts = []
-        if self.months:
+        years, months = divmod(self.months, 12)
+        if years and not months:
+            parts.append(f"{years} năm")
+        elif self.months:
             parts.append(f"{self.months} tháng")
         if self.days:
             parts.append(f"{self.days} ngày")

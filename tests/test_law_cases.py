@@ -1,0 +1,395 @@
+"""Hand-computed due dates for every rule of rules.toml, from the statute's text.
+
+Each expected date below was counted by hand from the clause cited beside it; weekdays were read from
+a printed calendar, days off from holidays.VN plus the shipped days_off.toml (never from kiemsat):
+
+  2018: 01/03 Thu, 04/03 Sun, 29/04 Sun, 03/06 Sun
+  2024: leap year; 29/02 Thu
+  2025: 28/02 Fri, 31/12 Wed
+  2026: 01/01 Thu (Tết Dương lịch), 02/01 Fri (day off, Công văn 12729/VPCP-KGVX), 03-04/01 weekend,
+        05/01 Mon, 10/01 Sat (make-up working day); Tết Bính Ngọ: 14/02 Sat .. 22/02 Sun all off
+        (16-20/02 holidays), 23/02 Mon; 28/02 Sat, 02/03 Mon; 21/03 Sat, 23/03 Mon; 18/04 Sat;
+        30/04 Thu, 01/05 Fri (holidays), 02-03/05 weekend, 04/05 Mon; 03/05 Sun; 22/08 Sat (make-up
+        working day for 31/08); 31/08 Mon, 01/09 Tue, 02/09 Wed off, 03/09 Thu; 04/10 Sun, 05/10 Mon
+
+Counting (BLTTHS Đ.134 k1): criminal limits count the first day as day 1 and an end on a day off
+moves to the next working day; detention runs through days off with months of 30 days (TTLT
+04/2018 Đ.17); tạm giữ runs in 24-hour periods from the hour of receipt (Đ.117 k2, Đ.118); civil
+limits start the day after (BLDS Đ.147 k1) and move off days off (Đ.148); the limitation of
+criminal liability ends on the same date N years later and never moves (BLHS Đ.27 k3).
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from macros_py.law.deadlines import STATUS_DONE, Deadline, DeadlineReport, compute_deadlines
+from macros_py.law.rules import DEFAULT_RULES_PATH, load_rules
+from macros_py.ledger.reader import read_ledger
+from workbook_templates.builder import build_workbook
+
+TODAY = date(2026, 3, 10)
+D = date.fromisoformat
+
+
+def _case(case_id: str, category: str, opening: str, **values: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {"case_id": case_id, "offence": "Trộm cắp tài sản", "category": category,
+                           "opening_date": D(opening)}
+    row.update({k: D(v) if isinstance(v, str) and v[:2] in ("19", "20") else v for k, v in values.items()})
+    return row
+
+
+def _dated(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: D(v) if isinstance(v, str) and v[:2] in ("19", "20") else v for k, v in values.items()}
+
+
+def _person(name: str, case_id: str, **values: Any) -> dict[str, Any]:
+    return {"name": name, "case_id": case_id, **_dated(values)}
+
+
+ROWS: dict[str, list[dict[str, Any]]] = {
+    "tin_bao": [
+        {"receipt_no": f"TB{i}", "receipt_date": D(day), **_dated(more)} for i, (day, more) in enumerate([
+            ("2026-02-12", {}),  # TB0
+            ("2026-01-28", {}),  # TB1
+            ("2025-12-14", {}),  # TB2
+            ("2025-12-22", {}),  # TB3
+            ("2026-04-11", {}),  # TB4
+            ("2026-08-14", {}),  # TB5
+            ("2026-09-15", {}),  # TB6
+            ("2026-08-12", {}),  # TB7
+            ("2026-08-03", {}),  # TB8
+            ("2026-03-02", {}),  # TB9
+            ("2026-01-05", {"extension_date": "2026-02-20", "extended_to": "2026-05-10"}),  # TB10
+        ])
+    ],
+    "an_hinh_su": [
+        _case("V2018A", "Ít nghiêm trọng", "2018-03-01"),
+        _case("V2018B", "Ít nghiêm trọng", "2018-03-01"),
+        _case("IT1", "Ít nghiêm trọng", "2026-01-31"),
+        _case("NT2", "Nghiêm trọng", "2025-11-30"),
+        _case("RNT3", "Rất nghiêm trọng", "2023-10-29"),
+        _case("NT4", "Nghiêm trọng", "2025-11-16"),
+        _case("RG5", "Ít nghiêm trọng", "2026-03-02", procedure="Rút gọn"),
+        _case("NT6", "Nghiêm trọng", "2026-01-01", investigation_extended_to="2026-08-15",
+              investigation_extensions=1),
+        _case("NT7", "Nghiêm trọng", "2026-01-01", investigation_extended_to="2026-08-15"),
+        _case("RNT8", "Rất nghiêm trọng", "2025-06-01", resumed_date="2026-05-31", stage="Phục hồi điều tra"),
+        _case("NT9", "Nghiêm trọng", "2025-12-01", file_received="2026-04-11", stage="Truy tố"),
+        _case("DB10", "Đặc biệt nghiêm trọng", "2025-06-01", file_received="2026-08-03", stage="Truy tố"),
+        _case("RG11", "Ít nghiêm trọng", "2026-02-01", procedure="Rút gọn", file_received="2026-02-26",
+              stage="Truy tố"),
+        _case("IT12", "Ít nghiêm trọng", "2025-12-01", file_received="2026-03-01", indictment_date="2026-03-20",
+              court_accepted="2026-04-01", stage="Xét xử sơ thẩm"),
+        _case("DB13", "Đặc biệt nghiêm trọng", "2025-01-01", file_received="2025-10-01",
+              indictment_date="2025-11-01", court_accepted="2025-11-30", stage="Xét xử sơ thẩm"),
+        _case("RG14", "Ít nghiêm trọng", "2025-12-01", procedure="Rút gọn", file_received="2025-12-15",
+              indictment_date="2025-12-18", court_accepted="2025-12-23", stage="Xét xử sơ thẩm"),
+        _case("J15", "Nghiêm trọng", "2026-01-01", judgment_date="2026-09-15", stage="Đã xét xử"),
+        _case("J16", "Nghiêm trọng", "2026-01-01", judgment_date="2026-04-28", decision_kind="Quyết định",
+              stage="Đã xét xử"),
+        _case("J17", "Nghiêm trọng", "2026-01-01", judgment_date="2026-08-03", stage="Đã xét xử"),
+        _case("J18", "Nghiêm trọng", "2025-06-01", judgment_date="2025-12-18", decision_kind="Quyết định",
+              stage="Đã xét xử"),
+        _case("J19", "Nghiêm trọng", "2025-06-01", judgment_date="2025-12-24", stage="Đã xét xử"),
+        _case("J20", "Nghiêm trọng", "2025-06-01", judgment_date="2025-12-24", judgment_received="2025-12-28",
+              stage="Đã xét xử"),
+        _case("NT21", "Nghiêm trọng", "2025-10-15"),
+        _case("RNT22", "Rất nghiêm trọng", "2025-10-01", file_received="2026-03-20", stage="Truy tố"),
+        _case("RNT23", "Rất nghiêm trọng", "2025-10-01", file_received="2026-03-20",
+              prosecution_extended_to="2026-05-05", stage="Truy tố"),
+        _case("NT24", "Nghiêm trọng", "2025-10-01", file_received="2026-03-01", indictment_date="2026-03-20",
+              court_accepted="2026-04-01", stage="Xét xử sơ thẩm"),
+        _case("RNT25", "Rất nghiêm trọng", "2025-10-01", file_received="2026-02-01", indictment_date="2026-03-01",
+              court_accepted="2026-03-15", stage="Xét xử sơ thẩm"),
+        _case("NT26", "Nghiêm trọng", "2025-01-01", resumed_date="2026-06-01", stage="Phục hồi điều tra"),
+        _case("NT27", "Nghiêm trọng", "2025-01-01", file_received="2026-06-01", resumed_date="2026-07-10",
+              returned_by="Tòa án", stage="Điều tra bổ sung"),
+        _case("RG28", "Ít nghiêm trọng", "2026-03-01", procedure="Rút gọn"),
+        _case("DB29", "Đặc biệt nghiêm trọng", "2026-01-01"),
+        _case("IT30", "Ít nghiêm trọng", "2023-12-01"),
+        _case("G31", "Nghiêm trọng", "2026-03-01"),
+        _case("RG32", "Ít nghiêm trọng", "2026-03-01", procedure="Rút gọn"),
+    ],
+    "bi_can": [
+        # TTLT 04/2018 Đ.17 ví dụ 1: custody 10:00 01/3 - 10:00 04/3, detention continues on 04/3
+        _person("A2018", "V2018A", measure="Tạm giam", custody_start="2018-03-01", custody_time=time(10, 0),
+                custody_until="2018-03-04", detention_start="2018-03-04"),
+        # ví dụ 2: custody 14:00 05/3 - 14:00 11/3 (6 days: one extension of 3), then detention from 11/4
+        _person("B2018", "V2018B", measure="Tạm giam", custody_start="2018-03-05", custody_time=time(14, 0),
+                custody_extended_to="2018-03-11", custody_extensions=1, detention_start="2018-04-11"),
+        _person("G1", "G31", measure="Tạm giữ", custody_start="2026-03-01", custody_time=time(10, 0)),
+        _person("G2", "G31", measure="Tạm giữ", custody_start="2025-12-31", custody_time=time(22, 30)),
+        _person("G3", "IT30", measure="Tạm giữ", custody_start="2024-02-28", custody_time=time(23, 0)),
+        _person("G4", "G31", measure="Tạm giữ", custody_start="2026-03-01"),
+        _person("G5", "G31", measure="Tạm giữ", custody_start="2026-03-01", custody_time=time(10, 0),
+                custody_until="2026-03-04"),
+        _person("G6", "G31", measure="Tạm giữ", custody_start="2026-03-01", custody_time=time(10, 0),
+                custody_extended_to="2026-03-12"),
+        _person("G7", "G31", measure="Tạm giữ", custody_start="2026-03-01", custody_time=time(10, 0),
+                custody_extended_to="2026-03-08", custody_extensions=1),
+        _person("G8", "RG32", measure="Tạm giữ", custody_start="2026-03-01", custody_time=time(8, 0),
+                custody_extended_to="2026-03-06"),
+        _person("D3", "NT2", measure="Tạm giam", detention_start="2026-01-15"),
+        _person("D4", "IT1", measure="Tạm giam", detention_start="2025-12-24"),
+        _person("D5", "IT30", measure="Tạm giam", detention_start="2024-01-01"),
+        _person("D6", "NT21", measure="Tạm giam", detention_start="2026-01-01", detention_extended_to="2026-05-31"),
+        _person("D7", "DB29", measure="Tạm giam", detention_start="2026-01-01",
+                detention_extended_to="2026-12-30", detention_extensions=1),
+        _person("D7b", "DB29", measure="Tạm giam", detention_start="2026-01-01", detention_extended_to="2026-12-30"),
+        _person("D9", "RNT22", measure="Tạm giam", detention_start="2026-03-20"),
+        _person("D10", "RNT23", measure="Tạm giam", detention_start="2026-03-20"),
+        _person("D11", "NT24", measure="Tạm giam", detention_start="2026-04-01"),
+        _person("D12", "RNT25", measure="Tạm giam", detention_start="2026-03-15"),
+        _person("D13", "NT26", measure="Tạm giam", detention_start="2026-06-01"),
+        _person("D14", "NT27", measure="Tạm giam", detention_start="2026-07-10"),
+        _person("D15", "RG28", measure="Tạm giam", detention_start="2026-03-01"),
+    ],
+    "an_dan_su": [
+        {"case_id": "V1", "case_type": "Dân sự", "acceptance_date": D("2025-10-31")},
+        {"case_id": "V2", "case_type": "Kinh doanh, thương mại", "acceptance_date": D("2023-12-29")},
+        {"case_id": "V3", "case_type": "Hôn nhân và gia đình", "acceptance_date": D("2025-10-17")},
+        {"case_id": "V4", "case_type": "Lao động", "acceptance_date": D("2026-03-01"),
+         "file_received": D("2026-04-15")},
+        {"case_id": "V5", "case_type": "Dân sự", "acceptance_date": D("2026-01-05"),
+         "judgment_date": D("2026-08-17"), "stage": "Đã xét xử"},
+        {"case_id": "V6", "case_type": "Dân sự", "acceptance_date": D("2026-01-05"),
+         "judgment_date": D("2026-09-01"), "judgment_received": D("2026-09-10"), "stage": "Đã xét xử"},
+        {"case_id": "V7", "case_type": "Dân sự", "acceptance_date": D("2026-01-05"),
+         "judgment_date": D("2026-07-31"), "stage": "Đã xét xử"},
+        {"case_id": "V8", "case_type": "Dân sự", "acceptance_date": D("2026-01-05"), "decision_kind": "Quyết định",
+         "judgment_date": D("2026-04-24"), "judgment_received": D("2026-04-27"), "stage": "Đình chỉ"},
+        {"case_id": "V9", "case_type": "Hành chính", "acceptance_date": D("2025-06-01"),
+         "judgment_date": D("2025-12-01"), "stage": "Đã xét xử"},
+        {"case_id": "V10", "case_type": "Hành chính", "acceptance_date": D("2025-09-28")},
+    ],
+    "thi_hanh_an": [
+        {"judgment_no": "E1", "judgment_date": D("2026-03-20"), "person": "Nguyễn Văn E",
+         "effective_date": D("2026-04-26")},
+        {"judgment_no": "E2", "judgment_date": D("2026-07-20"), "person": "Trần Văn F",
+         "effective_date": D("2026-08-27")},
+        {"judgment_no": "E3", "judgment_date": D("2026-01-10"), "person": "Lê Văn G",
+         "effective_date": D("2026-02-10"), "enforcement_decision_date": D("2026-02-12")},
+    ],
+    "tam_dinh_chi": [
+        {"case_id": "L1", "kind": "Vụ án hình sự", "decision_date": D("2021-01-10"), "offence_date": D("2020-02-29"),
+         "category": "Ít nghiêm trọng"},
+        {"case_id": "L2", "kind": "Tin báo", "decision_date": D("2017-01-10"), "offence_date": D("2016-09-02"),
+         "category": "Nghiêm trọng"},
+        {"case_id": "L3", "kind": "Vụ án hình sự", "decision_date": D("2007-01-10"), "offence_date": D("2006-03-15"),
+         "category": "Đặc biệt nghiêm trọng"},
+        {"case_id": "R1", "kind": "Tin báo", "decision_date": D("2026-01-15")},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> DeadlineReport:
+    path = tmp_path_factory.mktemp("law") / "so.xlsx"
+    build_workbook(ROWS).save(path)
+    ledger = read_ledger(path)
+    assert [p for p in ledger.problems if "Cán bộ" not in p.message] == []
+    return compute_deadlines(ledger, TODAY)
+
+
+def _find(report: DeadlineReport, who: str, kind: str) -> Deadline:
+    found = [d for d in report.deadlines if d.kind == kind and who in (d.case, d.person)]
+    assert len(found) == 1, (who, kind, [(d.kind, d.due) for d in report.deadlines if who in (d.case, d.person)])
+    return found[0]
+
+
+CASES = [
+    # ---- tin báo, BLTTHS Đ.147 k1: 20 days, day 1 = receipt, end moved off days off (Đ.134 k1)
+    ("TB0", "tin_bao", "2026-03-03"),  # 12/02 + 19 = 31/02 -> 03/03 (Tue), across Tết: only the end counts
+    ("TB1", "tin_bao", "2026-02-23"),  # 28/01 + 19 = 16/02, Tết (14-22/02 off) -> Mon 23/02
+    ("TB2", "tin_bao", "2026-01-05"),  # 14/12/2025 + 19 = 02/01/2026, the decided day off, then 03-04 -> 05/01
+    ("TB3", "tin_bao", "2026-01-10"),  # 22/12/2025 + 19 = 10/01/2026: a Saturday worked in exchange: stays
+    ("TB4", "tin_bao", "2026-05-04"),  # 11/04 + 19 = 30/04; 30/4, 1/5 holidays, 2-3/5 weekend -> 04/05
+    ("TB5", "tin_bao", "2026-09-03"),  # 14/08 + 19 = 02/09 (Quốc khánh) -> Thu 03/09
+    ("TB6", "tin_bao", "2026-10-05"),  # 15/09 + 19 = 04/10 (Sunday) -> Mon 05/10
+    ("TB7", "tin_bao", "2026-09-03"),  # 12/08 + 19 = 31/08 (swapped day off), 01-02/09 off -> 03/09
+    ("TB8", "tin_bao", "2026-08-22"),  # 03/08 + 19 = 22/08: the Saturday worked for 31/08: stays
+    ("TB9", "tin_bao", "2026-03-23"),  # 02/03 + 19 = 21/03 (Sat) -> Mon 23/03
+    # Đ.147 k2: the extension request is due 5 days before expiry: 23/03 - 5 = 18/03
+    ("TB9", "tin_bao_de_nghi_gia_han", "2026-03-18"),
+    # Đ.147 k2 maximum: 4 months from 05/01 -> 05/05 (Tue); the typed 10/05 is beyond and cut there
+    ("TB10", "tin_bao", "2026-05-05"),
+    # ---- tạm giữ, Đ.118 k1-2 in 24-hour periods from the hour (Đ.117 k2)
+    ("G1", "tam_giu", "2026-03-04"),  # 10:00 01/03 + 72 h = 10:00 04/03
+    ("G2", "tam_giu", "2026-01-03"),  # 22:30 31/12/2025 + 72 h = 22:30 03/01/2026 (across midnight and year)
+    ("G3", "tam_giu", "2024-03-02"),  # 23:00 28/02/2024 + 72 h: 29/02, 01/03, 02/03 23:00 (leap year)
+    ("G4", "tam_giu", "2026-03-03"),  # no hour: assume 00:00 01/03, so 72 h end at 24:00 03/03
+    ("G5", "tam_giu", "2026-03-04"),  # a decision ending 04/03 (10:00) is within the law: kept
+    ("G6", "tam_giu", "2026-03-10"),  # 3 + 3 + 3 days at most: 10:00 01/03 + 9 d = 10:00 10/03; 12/03 is cut
+    ("G7", "tam_giu", "2026-03-07"),  # first extension only: 3 + 3 = 6 d -> 10:00 07/03; the typed 08/03 is cut
+    ("G8", "tam_giu_rut_gon", "2026-03-04"),  # rút gọn Đ.459 k2: 3 days, no extension: 08:00 04/03
+    # ---- tạm giam, Đ.173 + TTLT 04/2018 Đ.17 (30-day months, never moved)
+    ("A2018", "tam_giam", "2018-04-29"),  # ví dụ 1: 60 - 3 = 57 days from 04/03: 28 (Mar) + 29 (Apr) -> 29/04
+    ("B2018", "tam_giam", "2018-06-03"),  # ví dụ 2: 60 - 6 = 54 days from 11/04: 20 + 31 + 3 -> 03/06 (Sunday)
+    ("D3", "tam_giam", "2026-04-14"),  # NT 90 days from 15/01: 17 + 28 + 31 = 76, + 14 -> 14/04
+    ("D3", "tam_giam_de_nghi_gia_han", "2026-04-04"),  # Đ.173 k2: 10 days before 14/04
+    ("D4", "tam_giam", "2026-02-21"),  # ít NT 60 days from 24/12/2025: 8 + 31 = 39, + 21 -> 21/02 (Tết, stays)
+    ("D5", "tam_giam", "2024-02-29"),  # 60 days from 01/01/2024: 31 + 29 -> 29/02 (leap day)
+    ("D6", "tam_giam", "2026-05-30"),  # NT 3 + 2 months = 150 days from 01/01: 31+28+31+30 = 120, +30 -> 30/05
+    ("D7", "tam_giam", "2026-08-28"),  # ĐBNT first extension: 4 + 4 months = 240 d from 01/01: 243 to 31/08 -> 28/08
+    ("D7b", "tam_giam", "2026-12-26"),  # ĐBNT all: 4 + 4 + 4 = 360 d from 01/01 (365-day year) -> 26/12
+    ("D9", "tam_giam_truy_to", "2026-04-18"),  # Đ.241: RNT Đ.240 k1 30 days from 20/03: 12 + 18 -> 18/04 (Sat)
+    ("D10", "tam_giam_truy_to", "2026-05-03"),  # extended: 30 + 15 = 45 d from 20/03: 12 + 30 + 3 -> 03/05 (Sun)
+    ("D11", "tam_giam_xet_xu", "2026-05-15"),  # Đ.278 k2: NT Đ.277 45 days from 01/04: 30 + 15 -> 15/05
+    ("D12", "tam_giam_xet_xu", "2026-05-13"),  # RNT 2 months = 60 d from 15/03: 17 + 30 + 13 -> 13/05
+    ("D13", "tam_giam_phuc_hoi_dieu_tra", "2026-07-30"),  # Đ.174 k4: NT 2 months = 60 d from 01/06 -> 30/07
+    ("D14", "tam_giam_dieu_tra_bo_sung", "2026-08-08"),  # Đ.174 k4: court's 1 month = 30 d from 10/07 -> 08/08
+    ("D15", "tam_giam_rut_gon", "2026-03-20"),  # rút gọn Đ.459 k3: 20 days from 01/03 -> 20/03
+    # ---- điều tra, Đ.172 k1 (months: same date of the later month, moved off days off)
+    ("IT1", "dieu_tra", "2026-03-31"),  # ít NT 2 months from 31/01 -> 31/03 (Tue)
+    ("IT1", "dieu_tra_de_nghi_gia_han", "2026-03-21"),  # Đ.172 k2: 10 days before 31/03
+    ("NT2", "dieu_tra", "2026-03-02"),  # NT 3 months from 30/11/2025: no 30/02 -> 28/02 (Sat) -> Mon 02/03
+    ("RNT3", "dieu_tra", "2024-02-29"),  # RNT 4 months from 29/10/2023 -> 29/02/2024 (Thu)
+    ("NT4", "dieu_tra", "2026-02-23"),  # NT 3 months from 16/11/2025 -> 16/02/2026 (Tết) -> 23/02
+    ("RG5", "dieu_tra_rut_gon", "2026-03-23"),  # Đ.460 k1: 20 days from 02/03 -> 21/03 (Sat) -> 23/03
+    ("NT6", "dieu_tra", "2026-07-01"),  # first extension: 3 + 3 months from 01/01 -> 01/07; typed 15/08 is cut
+    ("NT7", "dieu_tra", "2026-08-15"),  # no count: the law's 3 + 3 + 2 = 8 months (01/09 -> 03/09) allows 15/08
+    ("RNT8", "phuc_hoi_dieu_tra", "2026-09-03"),  # Đ.174 k1: RNT 3 months from 31/05 -> 31/08 (off) -> 03/09
+    # ---- truy tố, Đ.240 k1 / rút gọn Đ.461 k1
+    ("NT9", "truy_to", "2026-05-04"),  # 20 days from 11/04 -> 30/04 -> 04/05
+    ("DB10", "truy_to", "2026-09-03"),  # 30 days from 03/08 -> 01/09 (off), 02/09 (off) -> 03/09
+    ("RG11", "truy_to_rut_gon", "2026-03-02"),  # 5 days from 26/02: 26, 27, 28, 01, 02 -> 02/03 (Mon)
+    # ---- chuẩn bị xét xử, Đ.277 k1 / rút gọn Đ.462 k1
+    ("IT12", "chuan_bi_xet_xu", "2026-05-04"),  # ít NT 30 days from 01/04 -> 30/04 -> 04/05
+    ("DB13", "chuan_bi_xet_xu", "2026-03-02"),  # ĐBNT 3 months from 30/11/2025 -> 28/02 (Sat) -> 02/03
+    ("RG14", "chuan_bi_xet_xu_rut_gon", "2026-01-05"),  # 10 days from 23/12/2025 -> 01/01, 02/01 off -> 05/01
+    # ---- kháng nghị, Đ.337; giao bản án, Đ.262 k1
+    ("J15", "khang_nghi_hinh_su", "2026-09-29"),  # 15 days from 15/09 -> 29/09 (Tue)
+    ("J16", "khang_nghi_quyet_dinh_hinh_su", "2026-05-04"),  # k2: 7 days from 28/04 -> 04/05 (Mon)
+    ("J17", "khang_nghi_hinh_su_cap_tren", "2026-09-03"),  # k1: 30 days from 03/08 -> 01/09 -> 03/09
+    ("J18", "khang_nghi_quyet_dinh_hinh_su_cap_tren", "2026-01-05"),  # k2: 15 d from 18/12/2025 -> 01/01 -> 05/01
+    ("J19", "giao_ban_an", "2026-01-05"),  # 10 days from 24/12/2025 -> 02/01 (decided day off) -> 05/01
+    # ---- thi hành án, Đ.364 k2: 7 days from the judgment taking effect
+    ("E1", "quyet_dinh_thi_hanh_an", "2026-05-04"),  # from 26/04: 02/05 (Sat) -> 04/05
+    ("E2", "quyet_dinh_thi_hanh_an", "2026-09-03"),  # from 27/08: 02/09 (Quốc khánh) -> 03/09
+    # ---- civil: BLTTDS / TTHC, counted as BLDS Đ.147-148 (first day not counted)
+    ("V1", "chuan_bi_xet_xu_dan_su", "2026-03-02"),  # Đ.203 k1a: 4 months from 31/10/2025 -> 28/02 (Sat) -> 02/03
+    ("V2", "chuan_bi_xet_xu_dan_su", "2024-02-29"),  # k1b: 2 months from 29/12/2023 -> 29/02/2024 (Thu)
+    ("V3", "chuan_bi_xet_xu_dan_su", "2026-02-23"),  # 4 months from 17/10/2025 -> 17/02 (Tết) -> 23/02
+    ("V4", "nghien_cuu_ho_so_dan_su", "2026-05-04"),  # Đ.220 k2: day 1 = 16/04, day 15 = 30/04 -> 04/05
+    ("V5", "khang_nghi_dan_su", "2026-09-03"),  # Đ.280 k1: day 1 = 18/08, day 15 = 01/09 -> 03/09
+    ("V6", "khang_nghi_dan_su_tu_ngay_nhan", "2026-09-25"),  # from receipt 10/09: day 15 = 25/09 (Fri)
+    ("V7", "khang_nghi_dan_su_cap_tren", "2026-09-03"),  # 1 month from 31/07 -> 31/08 (off) -> 03/09
+    ("V8", "khang_nghi_quyet_dinh_dan_su", "2026-05-04"),  # Đ.280 k2: 7 d from receipt 27/04: day 7 = 04/05
+    ("V9", "khang_nghi_hanh_chinh_cap_tren", "2025-12-31"),  # TTHC Đ.213 k1: 30 d from 01/12: day 30 = 31/12
+    ("V10", "chuan_bi_xet_xu_hanh_chinh", "2026-01-28"),  # TTHC Đ.130 k1: 4 months from 28/09/2025 -> 28/01
+    # ---- thời hiệu, BLHS Đ.27 k2-3: same date N years later, never moved
+    ("L1", "thoi_hieu_truy_cuu", "2025-02-28"),  # ít NT 5 years from 29/02/2020: no 29/02/2025 -> 28/02
+    ("L2", "thoi_hieu_truy_cuu", "2026-09-02"),  # NT 10 years from 02/09/2016 -> 02/09/2026, a holiday: stays
+    ("L3", "thoi_hieu_truy_cuu", "2026-03-15"),  # ĐBNT 20 years from 15/03/2006 -> 15/03/2026 (Sunday): stays
+    # ---- monthly review of a suspended tin báo (Đ.148; TTLT 01/2020 Đ.5 k4), from 15/01: 15/02 is Tết
+    # (-> 23/02, before today 10/03), so the next is 15/03 (Sunday) -> 16/03
+    ("R1", "ra_soat_tin_bao_tam_dinh_chi", "2026-03-16"),
+]
+
+
+@pytest.mark.parametrize("who, kind, due", CASES, ids=[f"{w}-{k}" for w, k, _ in CASES])
+def test_hand_computed_due_date(report, who, kind, due):
+    d = _find(report, who, kind)
+    assert d.due == D(due)
+    assert d.computation  # every deadline says how it was counted
+
+
+def test_there_are_enough_cases_and_every_tracked_rule_has_one():
+    assert len(CASES) >= 60
+    rules = load_rules(DEFAULT_RULES_PATH)
+    covered = {k for _, k, _ in CASES}
+    untested = {r.id for r in rules if r.track} - covered
+    # the rules without a hand case are only those whose sheet columns the cases above do not fill
+    assert untested <= {"khang_nghi_hanh_chinh", "nghien_cuu_ho_so_hanh_chinh", "khang_nghi_quyet_dinh_hanh_chinh",
+                        "tam_giam_truy_to_rut_gon", "tam_giam_xet_xu_rut_gon", "dieu_tra_bo_sung"}, untested
+
+
+def test_custody_hours_are_shown(report):
+    g2 = _find(report, "G2", "tam_giu")
+    assert g2.due_time == time(22, 30)
+    assert "22:30" in g2.computation and "03/01/2026" in g2.computation
+    g4 = _find(report, "G4", "tam_giu")
+    assert g4.due_time is None and "giả định" in g4.computation and "04/03/2026" in g4.computation
+
+
+def test_ttlt_examples_deduct_the_custody_days(report):
+    a = _find(report, "A2018", "tam_giam")
+    assert "trừ 3 ngày tạm giữ" in a.basis and "29/04/2018" in a.computation
+    b = _find(report, "B2018", "tam_giam")
+    assert "trừ 6 ngày tạm giữ" in b.basis
+
+
+def test_caps_are_periods_not_moved(report):
+    d9 = _find(report, "D9", "tam_giam_truy_to")
+    # the prosecution limit itself moves to Monday 20/04, detention does not
+    assert _find(report, "RNT22", "truy_to").due == D("2026-04-20")
+    assert "không lùi" in d9.computation or "liên tục" in d9.computation
+
+
+def test_extension_steps_beyond_the_law_are_flagged_with_the_article(report, tmp_path):
+    messages = [p.message for p in report.problems]
+    assert any("12/03/2026" in m and "Điều 118" in m for m in messages)  # G6
+    assert any("08/03/2026" in m and "lần 1" in m and "Điều 118" in m for m in messages)  # G7
+    assert any("15/08/2026" in m and "lần 1" in m and "Điều 172" in m for m in messages)  # NT6
+    assert not any("15/08/2026" in m and "NT7" in m for m in messages)
+    assert any("30/12/2026" in m and "lần 1" in m and "Điều 173" in m for m in messages)  # D7
+
+
+def test_done_and_lapsing_steps(report):
+    assert _find(report, "J20", "giao_ban_an").status == STATUS_DONE  # the judgment was received
+    assert _find(report, "E3", "quyet_dinh_thi_hanh_an").status == STATUS_DONE
+    # a request date already past lapses, it is not "overdue"
+    assert _find(report, "TB0", "tin_bao_de_nghi_gia_han").status == STATUS_DONE
+
+
+def test_a_rule_added_to_a_temporary_table_is_computed_and_alerted(tmp_path):
+    table = DEFAULT_RULES_PATH.read_text(encoding="utf-8") + '''
+[thong_bao_ket_qua]
+title = "Thông báo kết quả giải quyết tin báo"
+law = "BLTTHS 2015"
+article = "Điều 158"
+checked = "thử nghiệm"
+method = "criminal"
+start = "kể từ ngày ra quyết định"
+length = "3 ngày"
+sheet = "tin_bao"
+from = "outcome_date"
+'''
+    rules_path = tmp_path / "bang.toml"
+    rules_path.write_text(table, encoding="utf-8")
+    path = tmp_path / "so.xlsx"
+    build_workbook({"tin_bao": [{"receipt_no": "X1", "receipt_date": D("2026-02-25"),
+                                 "outcome": "Không khởi tố vụ án", "outcome_date": D("2026-03-06")}]}).save(path)
+    report = compute_deadlines(read_ledger(path), TODAY, rules=load_rules(rules_path))
+    (d,) = [d for d in report.deadlines if d.kind == "thong_bao_ket_qua"]
+    # 3 days from Fri 06/03: 06, 07, 08 -> Sunday 08/03 -> Mon 09/03, one day overdue on 10/03
+    assert d.due == D("2026-03-09") and d in report.pending(within=7)
+    assert "Điều 158" in d.basis and "08/03/2026" in d.computation
+
+
+def test_an_old_ledger_without_the_new_columns_keeps_the_old_behaviour(tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "so.xlsx"
+    build_workbook({"an_hinh_su": [_case("J1", "Nghiêm trọng", "2026-01-01", judgment_date="2026-03-02")],
+                    "bi_can": [_person("P1", "J1", measure="Tạm giữ", custody_start="2026-03-01")]}).save(path)
+    wb = load_workbook(path)
+    for title, label in (("Án hình sự", "Ngày VKS nhận bản án"), ("Bị can", "Giờ bắt, tạm giữ")):
+        ws = wb[title]
+        for cell in next(r for r in ws.iter_rows(max_row=5) if any(c.value == label for c in r)):
+            if cell.value == label:
+                ws.delete_cols(cell.column)
+                break
+    wb.save(path)
+    ledger = read_ledger(path)
+    assert "judgment_received" not in ledger.sheets["an_hinh_su"].columns
+    report = compute_deadlines(ledger, TODAY)
+    kinds = {d.kind for d in report.deadlines}
+    assert "giao_ban_an" not in kinds and "khang_nghi_hinh_su" in kinds
+    (g,) = [d for d in report.deadlines if d.kind == "tam_giu"]
+    assert g.due == D("2026-03-03")  # no hour column: 72 h from 00:00 01/03 end at 24:00 03/03
