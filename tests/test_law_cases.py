@@ -393,3 +393,11 @@ def test_an_old_ledger_without_the_new_columns_keeps_the_old_behaviour(tmp_path)
     assert "giao_ban_an" not in kinds and "khang_nghi_hinh_su" in kinds
     (g,) = [d for d in report.deadlines if d.kind == "tam_giu"]
     assert g.due == D("2026-03-03")  # no hour column: 72 h from 00:00 01/03 end at 24:00 03/03
+
+
+def test_every_packaged_rule_names_its_clause_and_the_text_it_was_checked_against():
+    rules = load_rules(DEFAULT_RULES_PATH)
+    for rule in rules:
+        assert rule.checked, rule.id
+        assert rule.checked.startswith("Bộ pháp điển") or rule.checked.startswith("chưa đối chiếu:"), rule.id
+        assert rule.article.startswith("Điều "), rule.id

@@ -311,7 +311,42 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
                       f"tệp cũ được sao lưu tại: {result.backup}")
         for note in result.notes:
             echo_note(f"  - {note}")
+        if result.moved:
+            echo_note(f"Hạn đã thay đổi so với sổ trước khi ghi ({len(result.moved)}):")
+            for moved in result.moved:
+                echo_note(f"  - {moved}")
     sys.exit(EXIT_PROBLEMS if report.problems else EXIT_OK)
+
+
+@cli.command("holidays")
+@click.argument("year", type=click.IntRange(1990, 2100))
+@click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sổ có sheet «Cấu hình» để tính cả ngày nghỉ bù, ngày làm bù của đơn vị.")
+@click.option("--json", "as_json", is_flag=True, help="In dạng JSON.")
+def holidays_cmd(year: int, ledger_path: Path | None, as_json: bool) -> None:
+    """In các ngày nghỉ (và ngày làm bù) của năm YEAR mà kiemsat dùng để tính hạn, kèm nguồn."""
+    from macros_py.law.counting import weekday_name
+    from macros_py.law.deadlines import calendar_for
+    from macros_py.law.workcalendar import WorkCalendar
+    from macros_py.ledger.reader import LedgerError, read_ledger
+    from macros_py.ledger.values import fmt_date
+
+    calendar = WorkCalendar.default()
+    if ledger_path is not None:
+        try:
+            calendar = calendar_for(read_ledger(ledger_path).settings)
+        except (LedgerError, ValueError) as exc:
+            raise Failure(str(exc)) from None
+    days = calendar.year_listing(year)
+    if as_json:
+        click.echo(json.dumps([{"date": d.day.isoformat(), "day_off": off, "name": d.name, "source": d.source}
+                               for d, off in days], ensure_ascii=False, indent=1))
+        return
+    click.echo(f"Năm {year}: ngoài thứ Bảy, Chủ nhật, kiemsat tính {sum(off for _, off in days)} ngày nghỉ "
+               f"và {sum(not off for _, off in days)} ngày làm bù:")
+    for d, off in days:
+        kind = "nghỉ   " if off else "làm bù "
+        click.echo(f"{fmt_date(d.day)}  {weekday_name(d.day):<8}  {kind}  {d.name}  [{d.source}]")
 
 
 from addin.commands.cli_addin import addin_group, doctor_cmd  # noqa: E402 - the add-in's sub-commands

@@ -42,6 +42,7 @@ Choices made where the ledger or the law leave room (also in rules.toml):
 
 from __future__ import annotations
 
+import time as _time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
@@ -182,6 +183,7 @@ class DeadlineReport:
     alert_days: int
     deadlines: list[Deadline]  # every started step, done ones included, by due date
     problems: list[Problem] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per sheet step / declared rule
 
     def pending(self, within: int | None = None) -> list[Deadline]:
         """Steps not done, by due date; with `within`, only those due in at most that many days."""
@@ -260,6 +262,7 @@ class _Engine:
         self._fmt_cache: dict[date, str] = {}
         self._prepared: dict[tuple[str, str | None], _Prepared] = {}
         self._covering_cache: dict[tuple[tuple[str, ...], str | None], Rule | None] = {}
+        self.timings: dict[str, float] = {}
 
     # ------------------------------------------------------------ primitives
 
@@ -298,15 +301,16 @@ class _Engine:
         if rule.request_before is not None and found.may_extend:
             # the extension must be requested this long before the limit ends (Đ.147 k2, Đ.172 k2, ...)
             ask = due - timedelta(days=_days(rule.request_before))
+            before = str(rule.request_before)
             ask_left = (ask - self.today).days
             ask_done = done or ask_left < 0
             self.deadlines.append(Deadline(
                 data.spec.key, data.name, rec.row, case, person, f"{rule.id}_de_nghi_gia_han",
                 f"Đề nghị gia hạn: {rule.title}", start, ask, ask_left,
                 status_for(ask_left, ask_done, self.alert_days),
-                f"Đề nghị gia hạn chậm nhất {rule.request_before} trước khi hết hạn {self.fmt(due)} ({rule.citation})",
+                f"Đề nghị gia hạn chậm nhất {before} trước khi hết hạn {self.fmt(due)} ({rule.citation})",
                 prosecutor, leader,
-                f"hạn {self.fmt(due)} trừ {rule.request_before} = {self.fmt(ask)} ({found.computation})",
+                f"hạn {self.fmt(due)} trừ {before} = {self.fmt(ask)} ({found.computation})",
                 step_of=rule.id))
 
     def fmt(self, d: date) -> str:
@@ -376,18 +380,22 @@ class _Engine:
             text, top_text = prep.text, prep.top_text
             if ext_count is not None and allowed != prep.total:
                 top_text = f"mức gia hạn lần {ext_count} ({allowed})"
+            # the longest allowed end is only needed to check or replace a recorded extension
+            need_top = ext is not None or bool(ext_undated_column) or bool(ext_count)
             if deduct and rule.method == "custody":
                 base_len = Length(0, max(1, _days(prep.length) - deduct))
-                top_len = Length(0, max(1, _days(allowed) - deduct))
                 base, comp_base = self.due(start, base_len, rule.method)
-                top, comp_top = self.due(start, top_len, rule.method)
                 comp_base = f"{prep.length} trừ {deduct} ngày tạm giữ: {comp_base}"
-                comp_top = f"{allowed} trừ {deduct} ngày tạm giữ: {comp_top}"
+                if need_top:
+                    top, comp_top = self.due(start, Length(0, max(1, _days(allowed) - deduct)), rule.method)
+                    comp_top = f"{allowed} trừ {deduct} ngày tạm giữ: {comp_top}"
+                else:
+                    top, comp_top = base, comp_base
                 text = f"{text}, trừ {deduct} ngày tạm giữ"
                 top_text = f"{top_text} (đã trừ {deduct} ngày tạm giữ)"
             else:
                 base, comp_base = self.due(start, prep.length, rule.method)
-                top, comp_top = self.due(start, allowed, rule.method)
+                top, comp_top = self.due(start, allowed, rule.method) if need_top else (base, comp_base)
             may_extend = (ext_count or (1 if ext is not None else 0)) < n_ext
         else:
             # the law's length is unknown for this row (no crime category): keep the order's date
@@ -463,13 +471,17 @@ class _Engine:
             if data is None:
                 continue
             self._data = data
+            t0 = _time.perf_counter()
             method(data.records)
+            self.timings[f"sheet {key}"] = _time.perf_counter() - t0
         for rule in self.rules.declared():
             data = sheets.get(rule.sheet or "")
             if data is None or any(c not in data.columns for c in (rule.start_column or "", *rule.done_when)):
                 continue  # an older ledger without the columns: the rule does not apply
             self._data = data
+            t0 = _time.perf_counter()
             self.declared(rule, data.records)
+            self.timings[f"rule {rule.id}"] = _time.perf_counter() - t0
         self.deadlines.sort(key=lambda d: (d.due, _SHEET_ORDER[d.sheet], d.row, d.start))
 
     def declared(self, rule: Rule, records: Iterable[Record]) -> None:
@@ -737,4 +749,4 @@ def compute_deadlines(ledger: Ledger, today: date | None = None, *, rules: Rules
             alert_days = default if isinstance(default, int) else 10
     engine = _Engine(ledger, today, rules or default_rules(), calendar or calendar_for(settings), alert_days)
     engine.run()
-    return DeadlineReport(today, alert_days, engine.deadlines, engine.problems)
+    return DeadlineReport(today, alert_days, engine.deadlines, engine.problems, engine.timings)

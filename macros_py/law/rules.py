@@ -146,7 +146,8 @@ class Rule:
     sheet: str | None = None  # declared wiring: the sheet whose rows this rule is computed for
     start_column: str | None = None  # ... and the date column that starts its clock
     done_when: tuple[str, ...] = ()  # ... columns whose date (on or after the start) ends it
-    when: tuple[tuple[str, tuple[str, ...]], ...] = ()  # column -> accepted values ("*" filled, "" blank)
+    # column -> accepted values ("" blank), and whether any filled value is accepted ("*")
+    when: tuple[tuple[str, frozenset[str], bool], ...] = ()
     replaces: str | None = None  # used instead of that rule for the rows `when` matches
     every: bool = False  # periodic: due again every `length` until done (review of suspended tin báo)
     default_variant: str | None = None  # variant for a row whose `by` column is blank
@@ -154,10 +155,12 @@ class Rule:
 
     def matches(self, values: dict[str, Any]) -> bool:
         """The row satisfies every `when` condition."""
-        for column, accepted in self.when:
+        for column, accepted, any_filled in self.when:
             value = values.get(column)
-            text = "" if value is None else str(value)
-            if not any((a == "*" and text) or a == text for a in accepted):
+            if value is None or value == "":
+                if "" not in accepted:
+                    return False
+            elif not any_filled and (value if isinstance(value, str) else str(value)) not in accepted:
                 return False
         return True
 
@@ -355,7 +358,7 @@ def _rule(path: Path | None, rule_id: str, data: Any) -> Rule:
         values = accepted if isinstance(accepted, list) else [accepted]
         if not values or not all(isinstance(a, str) for a in values):
             raise _fail(path, rule_id, f"«when.{key}» phải là chữ hoặc danh sách chữ")
-        when.append((key, tuple(values)))
+        when.append((key, frozenset(values), "*" in values))
     request_before = (_length(path, rule_id, "request_before", data["request_before"])
                       if "request_before" in data else None)
     default_variant = data.get("default_variant")

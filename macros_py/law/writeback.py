@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from macros_py.law.deadlines import DeadlineReport
+from macros_py.law.deadlines import Deadline, DeadlineReport
 from macros_py.ledger.reader import Ledger
 from macros_py.ledger.schema import LEDGER_SHEETS
 from macros_py.workbook.package import Patch, WorkbookError, update_ledger
@@ -32,6 +32,7 @@ from macros_py.workbook.safefile import FileBusy  # noqa: F401  (raised through)
 __all__ = [
     "CellValue",
     "DeadlineCells",
+    "Moved",
     "WriteResult",
     "WritebackError",
     "computed_columns",
@@ -46,6 +47,24 @@ class WritebackError(Exception):
     """The ledger cannot be written; message in Vietnamese."""
 
 
+@dataclass(frozen=True)
+class Moved:
+    """A row whose next deadline differs from what its «Hạn tiếp theo» cell held before this write."""
+
+    sheet: str  # the sheet's name in the file
+    row: int
+    case: str | None
+    old: date | None  # what the ledger held (None: empty)
+    new: date | None  # what is written (None: nothing pending any more)
+    reason: str  # Vietnamese: the old and new basis, and how the new date was counted
+
+    def __str__(self) -> str:
+        old = self.old.strftime("%d/%m/%Y") if self.old else "(trống)"
+        new = self.new.strftime("%d/%m/%Y") if self.new else "(không còn hạn nào)"
+        who = f" ({self.case})" if self.case else ""
+        return f"sheet «{self.sheet}», dòng {self.row}{who}: {old} → {new}; {self.reason}"
+
+
 @dataclass
 class WriteResult:
     path: Path
@@ -53,6 +72,7 @@ class WriteResult:
     written: int = 0  # rows given a deadline
     cleared: int = 0  # rows whose computed cells were emptied (nothing pending)
     notes: list[str] = field(default_factory=list)  # Vietnamese: sheets or columns not written
+    moved: list[Moved] = field(default_factory=list)  # due dates that changed, old -> new
     report: Any = None  # the DeadlineReport written (computed from the ledger read under the lock)
     ledger: Any = None  # that ledger
 
@@ -78,6 +98,7 @@ class DeadlineCells:
     columns: dict[str, dict[str, int]] = field(default_factory=dict)  # sheet name -> key -> Excel column (1-based)
     with_deadline: set[tuple[str, int]] = field(default_factory=set)  # (sheet name, row) given a deadline
     notes: list[str] = field(default_factory=list)  # Vietnamese: columns a sheet lacks
+    moved: list[Moved] = field(default_factory=list)  # rows whose «Hạn tiếp theo» changes
 
     def by_row(self) -> Iterator[tuple[str, int, dict[str, CellValue]]]:
         """(sheet name, row, {column key: value}) in sheet and row order."""
@@ -125,14 +146,38 @@ def deadline_cells(ledger: Ledger, report: DeadlineReport) -> DeadlineCells:
             for k, value in zip(COMPUTED, row_values):
                 if k in cols:
                     out.values[(data.name, rec.row, k)] = value
+            if "next_deadline" in cols:
+                moved = _moved(data.name, rec.row, rec.values.get(data.spec.id_column) if data.spec.id_column
+                               else None, rec.values.get("next_deadline"), rec.values.get("deadline_basis"), d)
+                if moved is not None:
+                    out.moved.append(moved)
     return out
+
+
+def _moved(sheet: str, row: int, case: object, old: object, old_basis: object, d: Deadline | None) -> Moved | None:
+    """What changed in a row's next deadline, from the values the ledger held before the write."""
+    old_day = old if isinstance(old, date) else None
+    new_day = d.due if d is not None else None
+    if old_day == new_day:
+        return None
+    before = f"trước: {old_basis}" if old_basis else "trước: chưa có căn cứ"
+    if d is None:
+        reason = f"{before}; nay không còn thời hạn nào đang chạy (việc đã xong hoặc đã hết)"
+    elif old_day is None:
+        reason = f"thời hạn mới: {d.basis}; cách tính: {d.computation}"
+    elif old_basis and str(old_basis).split(":")[0] != d.basis.split(":")[0]:
+        reason = f"{before}; nay là bước khác: {d.basis}; cách tính: {d.computation}"
+    else:
+        reason = (f"{before}; tính lại (ngày mốc, gia hạn, ngày nghỉ hoặc bảng thời hạn đã đổi): {d.basis}; "
+                  f"cách tính: {d.computation}")
+    return Moved(sheet, row, str(case) if case is not None else None, old_day, new_day, reason)
 
 
 def deadline_patch(ledger: Ledger, report: DeadlineReport) -> tuple[Patch, WriteResult]:
     """The cells `write_deadlines` changes: computed cells whose value differs from what the
     ledger holds (pure)."""
     cells = deadline_cells(ledger, report)
-    result = WriteResult(ledger.path, None, notes=list(cells.notes))
+    result = WriteResult(ledger.path, None, notes=list(cells.notes), moved=list(cells.moved))
     records = {data.name: {r.row: r for r in data.records} for data in ledger.sheets.values()}
     patch = Patch()
     for sheet_name, row, row_values in cells.by_row():
