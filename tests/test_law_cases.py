@@ -401,3 +401,11 @@ def test_every_packaged_rule_names_its_clause_and_the_text_it_was_checked_agains
         assert rule.checked, rule.id
         assert rule.checked.startswith("Bộ pháp điển") or rule.checked.startswith("chưa đối chiếu:"), rule.id
         assert rule.article.startswith("Điều "), rule.id
+
+
+def test_the_readme_table_of_limits_is_generated_from_the_rules_table():
+    from macros_py.law.limits_table import BEGIN, END, table
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index(BEGIN):readme.index(END) + len(END)]
+    assert section == table(load_rules(DEFAULT_RULES_PATH)), "run: python -m macros_py.law.limits_table"
