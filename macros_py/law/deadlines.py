@@ -32,7 +32,8 @@ Choices made where the ledger or the law leave room (also in rules.toml):
   day the file was received or the case accepted: months of 30 days, never moved for days off
   (Đ.134 k1). During a resumed or supplementary investigation it is bounded by that period
   (Đ.174 k4).
-* A rule of the table may replace another for the rows its `when` matches (rút gọn), and a rule
+* A rule of the table may replace another for the rows its `when` matches (rút gọn; minors: the
+  engine derives `accused_minor` from the defendants' «Ngày sinh» and the opening date), and a rule
   that names its `sheet` and `from` column is computed by one generic step (`_Engine.declared`)
   with no code of its own: a unit adds a limit by adding an entry.
 * A rule with `request_before` has a second step: the date by which an extension must be
@@ -48,7 +49,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import Any
 
-from macros_py.law.counting import CUSTODY_DAYS_PER_MONTH, explain_due
+from macros_py.law.counting import CUSTODY_DAYS_PER_MONTH, add_months, explain_due
 from macros_py.law.rules import Length, Rule, Rules, Variant, default_rules
 from macros_py.law.workcalendar import WorkCalendar
 from macros_py.ledger.problems import Problem, column_letter
@@ -539,11 +540,31 @@ class _Engine:
             self.emit(rec, rule, start, found, done=done, case=v.get("receipt_no"), person=None,
                       prosecutor=v.get("prosecutor"), leader=v.get("leader"))
 
+    def youngest(self) -> dict[str, date]:
+        """Case id (lower case) -> the latest «Ngày sinh» among its defendants (the youngest)."""
+        data = self.ledger.sheets.get("bi_can")
+        out: dict[str, date] = {}
+        if data is None or "birth_date" not in data.columns:
+            return out
+        for rec in data.records:
+            born, case_id = rec.values.get("birth_date"), rec.values.get("case_id")
+            if isinstance(born, date) and case_id is not None:
+                key = str(case_id).lower()
+                if key not in out or born > out[key]:
+                    out[key] = born
+        return out
+
     def criminal(self, records: Iterable[Record]) -> None:
         rules = self.rules
+        youngest = self.youngest()
         for rec in records:
             v = rec.values
             case_id = v.get("case_id")
+            born = youngest.get(str(case_id).lower()) if case_id is not None else None
+            opened = v.get("opening_date")
+            if born is not None and isinstance(opened, date):
+                # a minor is computed, not ticked: under 18 on the day the case was opened
+                v = {**v, "accused_minor": "Có" if add_months(born, 18 * 12) > opened else "Không"}
             periods: dict[str, tuple[date, Length, date]] = {}
             if case_id is not None:
                 self.cases[str(case_id).lower()] = (rec, periods)

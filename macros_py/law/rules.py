@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,11 @@ for _spec in LEDGER_SHEETS:
     for _col in _spec.columns:
         if _col.kind is Kind.CHOICE and _col.choices is not None:
             SPLIT_BY.setdefault(_col.key, _col.choices)
+
+# values the engine derives for a row, usable in `when` like a column (Vietnamese: what they mean)
+DERIVED = {
+    "accused_minor": "«Có» khi một bị can của vụ án (sheet Bị can, cột «Ngày sinh») chưa đủ 18 tuổi vào ngày khởi tố",
+}
 
 _RULE_KEYS = {"title", "law", "article", "method", "start", "length", "extensions", "maximum", "by",
               "applies_to", "limit_of", "expires", "track", "variants",
@@ -148,6 +154,7 @@ class Rule:
     done_when: tuple[str, ...] = ()  # ... columns whose date (on or after the start) ends it
     # column -> accepted values ("" blank), and whether any filled value is accepted ("*")
     when: tuple[tuple[str, frozenset[str], bool], ...] = ()
+    since: tuple[tuple[str, date], ...] = ()  # column -> a date the row's value must not precede
     replaces: str | None = None  # used instead of that rule for the rows `when` matches
     every: bool = False  # periodic: due again every `length` until done (review of suspended tin báo)
     default_variant: str | None = None  # variant for a row whose `by` column is blank
@@ -161,6 +168,10 @@ class Rule:
                 if "" not in accepted:
                     return False
             elif not any_filled and (value if isinstance(value, str) else str(value)) not in accepted:
+                return False
+        for column, first in self.since:
+            value = values.get(column)
+            if not isinstance(value, date) or value < first:
                 return False
         return True
 
@@ -337,7 +348,7 @@ def _rule(path: Path | None, rule_id: str, data: Any) -> Rule:
             raise _fail(path, rule_id, "có «sheet» thì phải có «from» (cột ngày bắt đầu tính)")
     if ("from" in data or "done_when" in data or "when" in data) and spec is None and "replaces" not in data:
         raise _fail(path, rule_id, "«from», «done_when», «when» cần «sheet» (hoặc «replaces»)")
-    known = {c.key for c in spec.columns} if spec else {c.key for sp in LEDGER_SHEETS for c in sp.columns}
+    known = ({c.key for c in spec.columns} if spec else {c.key for sp in LEDGER_SHEETS for c in sp.columns}) | set(DERIVED)
 
     def column(field: str, key: Any) -> str:
         if not isinstance(key, str) or key not in known:
@@ -353,8 +364,12 @@ def _rule(path: Path | None, rule_id: str, data: Any) -> Rule:
     if not isinstance(raw_when, dict):
         raise _fail(path, rule_id, "«when» phải là bảng {cột = giá trị} hoặc {cột = [các giá trị]}")
     when = []
+    since = []
     for key, accepted in raw_when.items():
         column("when", key)
+        if isinstance(accepted, date):
+            since.append((key, accepted))  # a date: the row's value on or after it
+            continue
         values = accepted if isinstance(accepted, list) else [accepted]
         if not values or not all(isinstance(a, str) for a in values):
             raise _fail(path, rule_id, f"«when.{key}» phải là chữ hoặc danh sách chữ")
@@ -371,7 +386,7 @@ def _rule(path: Path | None, rule_id: str, data: Any) -> Rule:
         expires=data.get("expires", False), track=data.get("track", True),
         clause=data.get("clause", "").strip(), checked=data.get("checked", "").strip(),
         request_before=request_before, sheet=sheet, start_column=start_column, done_when=done_when,
-        when=tuple(when), replaces=data.get("replaces"), every=data.get("every", False),
+        when=tuple(when), since=tuple(since), replaces=data.get("replaces"), every=data.get("every", False),
         default_variant=default_variant, basis_note=data.get("basis_note", "").strip(),
     )
 
