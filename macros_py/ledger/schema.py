@@ -278,6 +278,12 @@ def _deadline_columns() -> tuple[Column, ...]:
     )
 
 
+def _decision_kind(hint: str) -> Column:
+    """Whether the court's ruling is a judgment or a decision: their protest periods differ."""
+    return Column("decision_kind", "Loại quyết định của Tòa", Kind.CHOICE, choices=COURT_DECISION_KIND, synonyms=(
+        "loại bản án", "bản án hay quyết định"), width=14, hint=hint)
+
+
 def _note() -> Column:
     return Column("note", "Ghi chú", synonyms=("ghi chu", "chú thích"), width=24)
 
@@ -405,9 +411,7 @@ CRIMINAL_CASES = SheetSpec(
         Column("investigation_extensions", "Số lần gia hạn điều tra", Kind.INT, synonyms=(
             "lần gia hạn điều tra", "gia hạn điều tra lần"), width=10,
             hint="1, 2, 3...: lần gia hạn của ngày ghi ở «Gia hạn điều tra đến»"),
-        Column("decision_kind", "Loại quyết định của Tòa", Kind.CHOICE, choices=COURT_DECISION_KIND, synonyms=(
-            "loại bản án", "bản án hay quyết định"), width=14,
-            hint="Bản án: kháng nghị 15/30 ngày; Quyết định: 07/15 ngày (BLTTHS Điều 337)"),
+        _decision_kind("Bản án: kháng nghị 15/30 ngày; Quyết định: 07/15 ngày (BLTTHS Điều 337)"),
         Column("judgment_received", "Ngày VKS nhận bản án", Kind.DATE, not_before="opening_date", synonyms=(
             "ngày nhận bản án", "VKS nhận bản án ngày"), width=13,
             hint="Tòa án phải giao bản án trong 10 ngày kể từ ngày tuyên án (BLTTHS Điều 262)"),
@@ -502,9 +506,7 @@ CIVIL_CASES = SheetSpec(
         *_deadline_columns(),
         _note(),
         # appended for the deadline engine v2 (issue 12)
-        Column("decision_kind", "Loại quyết định của Tòa", Kind.CHOICE, choices=COURT_DECISION_KIND, synonyms=(
-            "loại bản án", "bản án hay quyết định"), width=14,
-            hint="Bản án: kháng nghị 15 ngày / 01 tháng; quyết định tạm đình chỉ, đình chỉ: 07 / 10 ngày"),
+        _decision_kind("Bản án: kháng nghị 15 ngày / 01 tháng; quyết định tạm đình chỉ, đình chỉ: 07 / 10 ngày"),
         Column("judgment_received", "Ngày VKS nhận bản án, quyết định", Kind.DATE, not_before="acceptance_date",
                synonyms=("ngày nhận bản án", "ngày VKS nhận bản án", "ngày nhận quyết định"), width=13,
                hint="Ghi khi Kiểm sát viên không dự phiên tòa: thời hạn kháng nghị tính từ ngày này "
