@@ -43,6 +43,7 @@ Choices made where the ledger or the law leave room (also in rules.toml):
 
 from __future__ import annotations
 
+import gc
 import time as _time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -299,12 +300,13 @@ class _Engine:
             data.spec.key, data.name, rec.row, case, person, rule.id, rule.title, start, due, days_left,
             status_for(days_left, done, self.alert_days), basis, prosecutor, leader, found.computation,
             found.due_time))
-        if rule.request_before is not None and found.may_extend:
+        if rule.request_before is not None and found.may_extend and not done:
+            # (a limit already over needs no extension: its request step is not shown at all)
             # the extension must be requested this long before the limit ends (Đ.147 k2, Đ.172 k2, ...)
             ask = due - timedelta(days=_days(rule.request_before))
             before = str(rule.request_before)
             ask_left = (ask - self.today).days
-            ask_done = done or ask_left < 0
+            ask_done = ask_left < 0
             self.deadlines.append(Deadline(
                 data.spec.key, data.name, rec.row, case, person, f"{rule.id}_de_nghi_gia_han",
                 f"Đề nghị gia hạn: {rule.title}", start, ask, ask_left,
@@ -769,5 +771,11 @@ def compute_deadlines(ledger: Ledger, today: date | None = None, *, rules: Rules
             default = SETTINGS_BY_KEY["alert_days"].default
             alert_days = default if isinstance(default, int) else 10
     engine = _Engine(ledger, today, rules or default_rules(), calendar or calendar_for(settings), alert_days)
-    engine.run()
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # as the reader: many small objects, no cycles; the collector would only cost time
+    try:
+        engine.run()
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     return DeadlineReport(today, alert_days, engine.deadlines, engine.problems, engine.timings)
