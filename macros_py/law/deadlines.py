@@ -683,11 +683,13 @@ class _Engine:
                 rule, bound = rules[f"tam_giam_{step}"], self.cap(step, periods)
             else:
                 rule = rules["tam_giam"]
+            # custody is deducted from detention for investigation (TTLT 04/2018 Điều 17 khoản 1)
+            investigating = bound is None
             rule = rules.replacement(rule, both)
             if rule.limit_of is None:
                 bound = None  # a replacing rule (rút gọn) with its own length
             deduct = 0
-            if bound is None and c_start is not None and custody_end is not None and c_start <= d_start:
+            if investigating and c_start is not None and custody_end is not None and c_start <= d_start:
                 # TTLT 04/2018 Điều 17: custody counts against detention for investigation, in the days
                 # it lasted: 10:00 01/3 - 10:00 04/3 is 3 days (ví dụ 1), 05/3 - 11/3 is 6 (ví dụ 2)
                 deduct = max(0, (min(custody_end, d_start) - c_start).days)
