@@ -138,6 +138,9 @@ ROWS: dict[str, list[dict[str, Any]]] = {
                 custody_extended_to="2026-03-12"),
         _person("G7", "G31", measure="Tạm giữ", custody_start="2026-03-01", custody_time=time(10, 0),
                 custody_extended_to="2026-03-08", custody_extensions=1),
+        _person("G9", "G31", measure="Tạm giữ", custody_start="2026-03-01", custody_time=time(10, 0),
+                custody_extensions=2),
+        _person("D16", "NT21", measure="Tạm giam", detention_start="2026-02-01", detention_extensions=1),
         _person("G8", "RG32", measure="Tạm giữ", custody_start="2026-03-01", custody_time=time(8, 0),
                 custody_extended_to="2026-03-06"),
         _person("D3", "NT2", measure="Tạm giam", detention_start="2026-01-15"),
@@ -247,6 +250,7 @@ CASES = [
     ("G5", "tam_giu", "2026-03-04"),  # a decision ending 04/03 (10:00) is within the law: kept
     ("G6", "tam_giu", "2026-03-10"),  # 3 + 3 + 3 days at most: 10:00 01/03 + 9 d = 10:00 10/03; 12/03 is cut
     ("G7", "tam_giu", "2026-03-07"),  # first extension only: 3 + 3 = 6 d -> 10:00 07/03; the typed 08/03 is cut
+    ("G9", "tam_giu", "2026-03-10"),  # second extension recorded, no date typed: 3 + 3 + 3 d -> 10:00 10/03
     ("G8", "tam_giu_rut_gon", "2026-03-04"),  # rút gọn Đ.459 k2: 3 days, no extension: 08:00 04/03
     # ---- tạm giam, Đ.173 + TTLT 04/2018 Đ.17 (30-day months, never moved)
     ("A2018", "tam_giam", "2018-04-29"),  # ví dụ 1: 60 - 3 = 57 days from 04/03: 28 (Mar) + 29 (Apr) -> 29/04
@@ -256,6 +260,9 @@ CASES = [
     ("D4", "tam_giam", "2026-02-21"),  # ít NT 60 days from 24/12/2025: 8 + 31 = 39, + 21 -> 21/02 (Tết, stays)
     ("D5", "tam_giam", "2024-02-29"),  # 60 days from 01/01/2024: 31 + 29 -> 29/02 (leap day)
     ("D6", "tam_giam", "2026-05-30"),  # NT 3 + 2 months = 150 days from 01/01: 31+28+31+30 = 120, +30 -> 30/05
+    # first extension recorded, no date typed: NT 3 + 2 months = 150 d from 01/02: 28 + 31 + 30 + 31 = 120
+    # (to 31/05), + 30 -> 30/06
+    ("D16", "tam_giam", "2026-06-30"),
     ("D7", "tam_giam", "2026-08-28"),  # ĐBNT first extension: 4 + 4 months = 240 d from 01/01: 243 to 31/08 -> 28/08
     ("D7b", "tam_giam", "2026-12-26"),  # ĐBNT all: 4 + 4 + 4 = 360 d from 01/01 (365-day year) -> 26/12
     ("D9", "tam_giam_truy_to", "2026-04-18"),  # Đ.241: RNT Đ.240 k1 30 days from 20/03: 12 + 18 -> 18/04 (Sat)
