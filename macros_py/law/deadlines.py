@@ -216,6 +216,7 @@ class _Prepared:
     top_text: str  # "mức tối đa 8 tháng"
     extensions: tuple[Length, ...]
     has_maximum: bool  # the table gives a total (tin báo) rather than a list of steps
+    plain_basis: str = ""  # the basis of a step computed from its start alone: "label: text (cite)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +248,19 @@ def _sum(lengths: Iterable[Length]) -> Length:
     for part in lengths:
         total = total + part
     return total
+
+
+class _Merged:
+    """A defendant's row seen with its case's values behind it (for `when`: «Thủ tục» is on the case)."""
+
+    __slots__ = ("first", "then")
+
+    def __init__(self, first: dict[str, Any], then: dict[str, Any]):
+        self.first, self.then = first, then
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self.first.get(key)
+        return value if value is not None else self.then.get(key, default)
 
 
 class _Engine:
@@ -330,8 +344,9 @@ class _Engine:
             label = rule.title + (f" ({variant_key})" if rule.by and variant_key else "")
             if variant is not None and variant.length is not None:
                 total = variant.total
-                prep = _Prepared(label, rule.citation, variant.length, total, f"{variant.length} {rule.start}",
-                                 f"mức tối đa {total}", variant.extensions, variant.maximum is not None)
+                text = f"{variant.length} {rule.start}"
+                prep = _Prepared(label, rule.citation, variant.length, total, text, f"mức tối đa {total}",
+                                 variant.extensions, variant.maximum is not None, f"{label}: {text} ({rule.citation})")
             else:
                 prep = _Prepared(label, rule.citation, None, None, "", "", (), False)
             self._prepared[key] = prep
@@ -455,7 +470,8 @@ class _Engine:
         if early:
             return _Found(base_due, f"{label}: {text}, chưa ghi giờ nên tính đến hết ngày {fmt(base_due)} ({cite})",
                           comp_base, may_extend, None)
-        return _Found(base, f"{label}: {text} ({cite})", comp_base, may_extend, due_time)
+        return _Found(base, prep.plain_basis if text is prep.text else f"{label}: {text} ({cite})", comp_base,
+                      may_extend, due_time)
 
     def period(self, rule: Rule, variant_key: str | None, start: date, extended: bool) -> Length | None:
         """The length of a step's period for a cap: its length, plus its first extension when extended."""
@@ -642,7 +658,7 @@ class _Engine:
             linked = self.cases.get(str(case_id).lower()) if case_id is not None else None
             case_rec, periods = linked if linked else (None, {})
             cv = case_rec.values if case_rec is not None else {}
-            both = {**cv, **{k: x for k, x in v.items() if x is not None}}
+            both = _Merged(v, cv)
             who = dict(case=case_id, person=v.get("name"), prosecutor=cv.get("prosecutor"),
                        leader=cv.get("leader"))
             measure, released = v.get("measure"), v.get("released_date")
