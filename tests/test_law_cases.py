@@ -184,6 +184,8 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {"case_id": "V9", "case_type": "Hành chính", "acceptance_date": D("2025-06-01"),
          "judgment_date": D("2025-12-01"), "stage": "Đã xét xử"},
         {"case_id": "V10", "case_type": "Hành chính", "acceptance_date": D("2025-09-28")},
+        {"case_id": "V14", "case_type": "Hành chính", "acceptance_date": D("2025-12-31"),
+         "limitation_case": "Điểm b khoản 2 Điều 116"},
         {"case_id": "V11", "case_type": "Hành chính", "acceptance_date": D("2026-01-05"),
          "file_received": D("2026-08-18")},
         {"case_id": "V12", "case_type": "Hành chính", "acceptance_date": D("2026-01-05"),
@@ -315,6 +317,8 @@ CASES = [
     ("V8", "khang_nghi_quyet_dinh_dan_su", "2026-05-04"),  # Đ.280 k2: 7 d from receipt 27/04: day 7 = 04/05
     ("V9", "khang_nghi_hanh_chinh_cap_tren", "2025-12-31"),  # TTHC Đ.213 k1: 30 d from 01/12: day 30 = 31/12
     ("V10", "chuan_bi_xet_xu_hanh_chinh", "2026-01-28"),  # TTHC Đ.130 k1: 4 months from 28/09/2025 -> 28/01
+    # TTHC Đ.130 k2: 2 months from 31/12/2025 -> no 31/02: 28/02/2026 (Sat) -> Mon 02/03
+    ("V14", "chuan_bi_xet_xu_hanh_chinh_2_thang", "2026-03-02"),
     ("V11", "nghien_cuu_ho_so_hanh_chinh", "2026-09-03"),  # TTHC Đ.147: day 1 = 19/08, day 15 = 02/09 -> 03/09
     ("V12", "khang_nghi_hanh_chinh", "2026-05-04"),  # TTHC Đ.213 k1: day 1 = 16/04, day 15 = 30/04 -> 04/05
     ("V13", "khang_nghi_quyet_dinh_hanh_chinh", "2026-09-03"),  # k2: 7 d from receipt 25/08: 01/09 -> 03/09

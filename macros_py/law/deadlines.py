@@ -748,6 +748,7 @@ class _Engine:
 
             rule = self._covering(CIVIL_PREPARATION, case_type)
             if rule is not None and accepted is not None:
+                rule = rules.replacement(rule, v)
                 ext = v.get("preparation_extended_to")
                 found = self.limit(rec, rule, case_type, accepted, ext=ext if ext and ext >= accepted else None,
                                    ext_column="preparation_extended_to")

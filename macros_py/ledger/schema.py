@@ -221,6 +221,15 @@ COURT_DECISION_KIND = Choices(
     ),
 )
 
+LIMITATION_CASE = Choices(
+    "DM_ThoiHieuKhoiKien",
+    "Thời hiệu khởi kiện (vụ án hành chính)",
+    (
+        ("Điểm a khoản 2 Điều 116", ("điểm a", "01 năm", "1 năm")),
+        ("Điểm b khoản 2 Điều 116", ("điểm b", "30 ngày")),
+    ),
+)
+
 STAFF_TITLE = Choices(
     "DM_ChucVu",
     "Chức vụ",
@@ -237,7 +246,7 @@ STAFF_TITLE = Choices(
 
 ALL_CHOICES = (
     CATEGORY, TIP_SOURCE, TIP_OUTCOME, CRIMINAL_STAGE, CIVIL_TYPE, CIVIL_STAGE,
-    MEASURE, SUSPENDED_KIND, STAFF_TITLE, PROCEDURE, RETURNED_BY, COURT_DECISION_KIND,
+    MEASURE, SUSPENDED_KIND, STAFF_TITLE, PROCEDURE, RETURNED_BY, COURT_DECISION_KIND, LIMITATION_CASE,
 )
 
 # ---------------------------------------------------------------- shared columns
@@ -511,6 +520,10 @@ CIVIL_CASES = SheetSpec(
                synonyms=("ngày nhận bản án", "ngày VKS nhận bản án", "ngày nhận quyết định"), width=13,
                hint="Ghi khi Kiểm sát viên không dự phiên tòa: thời hạn kháng nghị tính từ ngày này "
                     "(BLTTDS Điều 280 khoản 1)"),
+        Column("limitation_case", "Thời hiệu khởi kiện (hành chính)", Kind.CHOICE, choices=LIMITATION_CASE,
+               synonyms=("thời hiệu khởi kiện", "trường hợp thời hiệu"), width=16,
+               hint="Vụ án hành chính: điểm b khoản 2 Điều 116 Luật TTHC (30 ngày) thì chuẩn bị xét xử 02 tháng, "
+                    "gia hạn 01 tháng (Điều 130 khoản 2, 3); để trống: 04 tháng"),
     ),
 )
 
