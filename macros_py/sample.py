@@ -109,7 +109,8 @@ def _staff(g: _Gen) -> list[dict[str, Any]]:
             name = g.person()
         seen.add(name)
         staff.append({"name": name, "title": title, "email": f"{_ascii(name)}@vks-haiphong.example",
-                      "receives_alerts": title != "Chuyên viên"})
+                      "receives_alerts": title != "Chuyên viên",
+                      "address": "Bà" if name.rsplit(" ", 1)[-1] in GIVEN_F else "Ông"})
     return staff
 
 
@@ -313,4 +314,6 @@ def sample_rows(n: int, seed: int = 1, today: date | None = None) -> dict[str, l
     return {
         "tin_bao": tips, "an_hinh_su": cases, "bi_can": defendants, "an_dan_su": civil,
         "thi_hanh_an": enforcement, "tam_dinh_chi": suspended, "so_quyet_dinh": register, "can_bo": staff,
+        "co_quan": [{"short_name": p, "full_name": p.replace("Cơ quan CSĐT", "Cơ quan Cảnh sát điều tra")}
+                    for p in POLICE],
     }

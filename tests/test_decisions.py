@@ -15,8 +15,11 @@ import docx
 import pytest
 from openpyxl import load_workbook
 
+from macros_py.decisions.decision_types import DECISION_TYPES_BY_KEY
 from macros_py.decisions.issuing import (
     DecisionError,
+    Options,
+    due_rows,
     issue_decisions,
     parse_rows,
     safe_name,
@@ -65,6 +68,17 @@ def _files(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.docx"))
 
 
+def _due(path: Path, type_key: str, n: int) -> list[int]:
+    rows = due_rows(read_ledger(path), DECISION_TYPES_BY_KEY[type_key], n)
+    assert len(rows) == n, f"the sample has fewer than {n} rows due for {type_key}"
+    return rows
+
+
+def _open_tips(rows):
+    for tip in rows["tin_bao"]:
+        tip["outcome"] = tip["outcome_date"] = None
+
+
 def test_parse_rows_and_safe_name():
     assert parse_rows("5,7-9, 12") == [5, 7, 8, 9, 12]
     with pytest.raises(ValueError):
@@ -82,9 +96,10 @@ def test_decide_numbers_records_and_writes(ledger, tmp_path):
     before = _register(ledger)
     last = max(r["number"] for r in before if r["year"] == DAY.year and r["symbol"] == "QĐ-VKSKV1")
     out = tmp_path / "qd"
-    batch = issue_decisions(ledger, "hinh-su", rows=[3, 5, 6], out_dir=out, day=DAY)
+    rows = _due(ledger, "hinh-su", 3)
+    batch = issue_decisions(ledger, "hinh-su", rows=rows, out_dir=out, day=DAY)
     assert [i.number for i in batch.issued] == [last + 1, last + 2, last + 3]
-    assert [i.row for i in batch.issued] == [3, 5, 6]
+    assert [i.row for i in batch.issued] == rows
     after = read_ledger(ledger)
     assert not after.problems
     new = [r.values for r in after.records(REGISTER.key)][len(before):]
@@ -102,7 +117,10 @@ def test_decide_numbers_records_and_writes(ledger, tmp_path):
         assert item.file.parent.name == safe_name(item.case)
         assert item.file.name.startswith(f"{DAY.year}-{item.number:04d}_QĐ-VKSKV1_PC-KSV-hinh-su_")
         text = "\n".join(p.text for p in docx.Document(str(item.file)).paragraphs)
-        assert item.case in text and "Phân công ông (bà)" in text
+        # the khởi tố decision is cited, never the ledger's own case code; a real form of address
+        assert item.case not in text and "ông (bà)" not in text
+        assert f"số {cases[item.row]['opening_no']} ngày" in text
+        assert "Phân công ông " in text or "Phân công bà " in text
         header = "\n".join(c.text for t in docx.Document(str(item.file)).tables for row in t.rows for c in row.cells)
         assert f"Số: {item.number}/QĐ-VKSKV1" in header and "ngày 16 tháng 3 năm 2026" in header
     assert batch.backup.exists()
@@ -116,20 +134,25 @@ def test_signer_default_leader_or_head_and_option(ledger, tmp_path):
     data = read_ledger(ledger)
     staff = {r.values["name"]: r.values["title"] for r in data.records("can_bo")}
     head = next(n for n, t in staff.items() if t == "Viện trưởng")
-    row = data.records("an_hinh_su")[0]
+    due = set(_due(ledger, "hinh-su", 10))
+    row = next(r for r in data.records("an_hinh_su") if r.row in due and staff[r.values["prosecutor"]] == "Kiểm sát viên"
+               and staff.get(r.values["leader"]) == "Phó Viện trưởng")
     batch = issue_decisions(ledger, "hinh-su", rows=[row.row], out_dir=tmp_path / "a", day=DAY)
     cells = "\n".join(c.text for t in docx.Document(str(batch.issued[0].file)).tables for r in t.rows for c in r.cells)
     assert "KT. VIỆN TRƯỞNG" in cells and "PHÓ VIỆN TRƯỞNG" in cells and row.values["leader"] in cells
-    batch = issue_decisions(ledger, "hinh-su", rows=[row.row], out_dir=tmp_path / "b", day=DAY, signer=head)
+    batch = issue_decisions(ledger, "hinh-su", rows=[row.row], out_dir=tmp_path / "b", day=DAY, signer=head,
+                            options=Options(reissue=True))
     cells = "\n".join(c.text for t in docx.Document(str(batch.issued[0].file)).tables for r in t.rows for c in r.cells)
     assert "KT." not in cells and "VIỆN TRƯỞNG" in cells and head in cells
     assert _register(ledger)[-1]["signer"] == head
     with pytest.raises(DecisionError, match="không phải Viện trưởng"):
-        issue_decisions(ledger, "hinh-su", rows=[row.row], out_dir=tmp_path / "c", day=DAY, signer="Không Có Ai")
+        issue_decisions(ledger, "hinh-su", rows=[row.row], out_dir=tmp_path / "c", day=DAY, signer="Không Có Ai",
+                        options=Options(reissue=True))
 
 
 def test_missing_field_is_reported_before_anything_is_written(tmp_path):
     def blank(rows):
+        _open_tips(rows)
         rows["tin_bao"][1]["summary"] = None
         rows["tin_bao"][3]["prosecutor"] = None
 
@@ -137,7 +160,7 @@ def test_missing_field_is_reported_before_anything_is_written(tmp_path):
     before = path.read_bytes()
     out = tmp_path / "qd"
     with pytest.raises(DecisionError) as err:
-        issue_decisions(path, "tin-bao", rows=[3, 4, 5, 6], out_dir=out, day=DAY)
+        issue_decisions(path, "tin-bao", rows=[3, 4, 5, 6], out_dir=out, day=DAY, options=Options(all_or_nothing=True))
     messages = err.value.messages
     assert len(messages) == 2
     assert "dòng 4" in messages[0] and "«Nội dung»" in messages[0]
@@ -152,7 +175,8 @@ def test_wrong_rows_and_kinds_are_refused(ledger, tmp_path):
     admin = next(r for r in civil if r.values["case_type"] == "Hành chính")
     with pytest.raises(DecisionError, match="Hành chính"):
         issue_decisions(ledger, "dan-su", rows=[admin.row], out_dir=tmp_path, day=DAY)
-    batch = issue_decisions(ledger, "hanh-chinh", case=admin.values["case_id"], out_dir=tmp_path / "hc", day=DAY)
+    batch = issue_decisions(ledger, "hanh-chinh", case=admin.values["case_id"], out_dir=tmp_path / "hc", day=DAY,
+                            options=Options(force=True))
     assert [i.row for i in batch.issued] == [admin.row]
     assert not _files(tmp_path / "qd")
 
@@ -160,16 +184,16 @@ def test_wrong_rows_and_kinds_are_refused(ledger, tmp_path):
 def test_every_type_issues_from_the_sample(ledger, tmp_path):
     from macros_py.decisions.decision_types import DECISION_TYPES
 
-    data = read_ledger(ledger)
     numbers = []
-    for dtype in DECISION_TYPES:
-        rec = next(r for r in data.records(dtype.sheet)
-                   if not dtype.only_when or r.values[dtype.only_when[0]] in dtype.only_when[1])
-        batch = issue_decisions(ledger, dtype.key, rows=[rec.row], out_dir=tmp_path / "qd", day=DAY)
+    types = [t for t in DECISION_TYPES if not t.on_request or t.key == "kiem-tra-vien"]  # the new ones: test_decision_rules
+    for dtype in types:
+        row = _due(ledger, dtype.key, 1)[0]
+        batch = issue_decisions(ledger, dtype.key, rows=[row], out_dir=tmp_path / "qd", day=DAY)
+        rec = next(r for r in read_ledger(ledger).records(dtype.sheet) if r.row == row)
         numbers.append(batch.issued[0].number)
         row = next(r for r in read_ledger(ledger).records(dtype.sheet) if r.row == rec.row)
         assert row.values[dtype.writeback[0]] == batch.issued[0].decision_no
-    assert numbers == list(range(numbers[0], numbers[0] + len(DECISION_TYPES)))
+    assert numbers == list(range(numbers[0], numbers[0] + len(types)))
 
 
 def test_refuses_while_open_in_excel(ledger, tmp_path):
@@ -183,11 +207,11 @@ def test_refuses_while_open_in_excel(ledger, tmp_path):
 
 def test_never_overwrites_an_existing_file(ledger, tmp_path):
     out = tmp_path / "qd"
-    first = issue_decisions(ledger, "tin-bao", rows=[3], out_dir=out, day=DAY).issued[0]
+    first = issue_decisions(ledger, "tin-bao", rows=[3], out_dir=out, day=DAY, options=Options(force=True)).issued[0]
     data = first.file.read_bytes()
     # the same number again (as after restoring an older ledger): a new name, the old file kept
     shutil.copy(sorted((ledger.parent / "kiemsat-sao-luu").iterdir())[0], ledger)
-    again = issue_decisions(ledger, "tin-bao", rows=[3], out_dir=out, day=DAY).issued[0]
+    again = issue_decisions(ledger, "tin-bao", rows=[3], out_dir=out, day=DAY, options=Options(force=True)).issued[0]
     assert again.number == first.number and again.file != first.file
     assert again.file.name.endswith(" (2).docx")
     assert first.file.read_bytes() == data
@@ -197,6 +221,7 @@ def test_hostile_cells_give_whole_documents_inside_the_output_folder(tmp_path):
     long_text = "Nội dung rất dài " * 300
 
     def hostile(rows):
+        _open_tips(rows)
         tip = rows["tin_bao"]
         tip[0]["receipt_no"] = "../../../../tmp/evil"
         tip[1]["receipt_no"] = "=HYPERLINK(\"http://x\")"
@@ -249,8 +274,8 @@ def test_cli_json(ledger, tmp_path):
     done = subprocess.run([KIEMSAT, "decide", str(ledger), "--type", "thi-hanh-an", "--rows", "3-4", "--out",
                            str(tmp_path / "qd"), "--date", "16/03/2026", "--json"],
                           capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    items = json.loads(done.stdout)
+    assert done.returncode == 0, done.stdout + done.stderr
+    items = json.loads(done.stdout)["issued"]
     assert [i["row"] for i in items] == [3, 4]
     assert all({"row", "type", "number", "file"} <= set(i) and i["type"] == "thi-hanh-an" for i in items)
     assert items[1]["number"] == items[0]["number"] + 1
@@ -261,24 +286,25 @@ def test_cli_json(ledger, tmp_path):
 
 
 def test_two_processes_at_once_take_distinct_consecutive_numbers(tmp_path):
-    path = _ledger_with(tmp_path, n=100)
+    path = _ledger_with(tmp_path, n=100, edit=_open_tips)
     before = _register(path)
     last = max((r["number"] for r in before if r["year"] == DAY.year), default=0)
-    rows = f"{FIRST_DATA_ROW}-{FIRST_DATA_ROW + 99}"
+    halves = [f"{FIRST_DATA_ROW}-{FIRST_DATA_ROW + 49}", f"{FIRST_DATA_ROW + 50}-{FIRST_DATA_ROW + 99}"]
     procs = [subprocess.Popen([sys.executable, "-m", "addin.commands.cli", "decide", str(path), "--type", "tin-bao",
-                               "--rows", rows, "--out", str(tmp_path / f"out{k}"), "--date", "2026-03-16", "--json"],
+                               "--rows", halves[k], "--out", str(tmp_path / f"out{k}"), "--date", "2026-03-16",
+                               "--json"],
                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for k in range(2)]
     results = [p.communicate(timeout=300) for p in procs]
     for p, (stdout, stderr) in zip(procs, results):
         assert p.returncode == 0, stderr
-    issued = [i for stdout, _ in results for i in json.loads(stdout)]
+    issued = [i for stdout, _ in results for i in json.loads(stdout)["issued"]]
     numbers = sorted(i["number"] for i in issued)
-    assert numbers == list(range(last + 1, last + 201))
+    assert numbers == list(range(last + 1, last + 101))
     register = _register(path)
     assert sorted(r["number"] for r in register[len(before):]) == numbers
     files = _files(tmp_path / "out0") + _files(tmp_path / "out1")
-    assert len(files) == 200 and len({f.name for f in files}) == 200
+    assert len(files) == 100 and len({f.name for f in files}) == 100
 
 
 def test_pdf_batch_in_one_libreoffice_call(ledger, tmp_path, monkeypatch):
@@ -292,7 +318,7 @@ def test_pdf_batch_in_one_libreoffice_call(ledger, tmp_path, monkeypatch):
 
     monkeypatch.setattr(pdf_module, "_convert", counting)
     data = read_ledger(ledger)
-    civil = [r.row for r in data.records("an_dan_su") if r.values["case_type"] != "Hành chính"][:3]
+    civil = due_rows(data, DECISION_TYPES_BY_KEY["dan-su"], 3)
     batch = issue_decisions(ledger, "dan-su", rows=civil, out_dir=tmp_path / "qd", day=DAY, pdf=True, combined=True)
     assert calls == [4]  # three decisions and the combined file, one soffice call
     for item in batch.issued:

@@ -88,8 +88,11 @@ def test_templates_have_the_official_layout():
     assert 20 <= round(section.top_margin.mm) <= 25 and 20 <= round(section.bottom_margin.mm) <= 25
     assert doc.styles["Normal"].font.name == "Times New Roman"
     assert doc.styles["Normal"].font.size.pt in (13, 14)
-    footer_xml = etree.tostring(section.footer._element).decode()
-    assert "PAGE" in footer_xml
+    # Decree 30: the page number at the top centre, none on page 1 (and no footer at all)
+    assert section.different_first_page_header_footer
+    assert "PAGE" in etree.tostring(section.header._element).decode()
+    assert "PAGE" not in etree.tostring(section.first_page_header._element).decode()
+    assert section.footer.is_linked_to_previous  # the template has no footer part
     texts = [p.text for p in doc.paragraphs]
     assert "QUYẾT ĐỊNH" in texts and "QUYẾT ĐỊNH:" in texts
     bases = [p for p in doc.paragraphs if p.text.startswith(("Căn cứ", "Xét"))]

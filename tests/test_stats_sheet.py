@@ -173,7 +173,7 @@ def test_the_reader_never_takes_the_sheet_for_a_ledger(tmp_path, ledger_copy):
 
     wb = load(ledger_copy)
     for name in ("Tin báo", "Án hình sự", "Bị can", "Án dân sự, hành chính", "Thi hành án hình sự",
-                 "Tạm đình chỉ", "Sổ quyết định"):
+                 "Tạm đình chỉ", "Sổ quyết định", "Cơ quan"):
         wb.remove(wb[name])
     wb.save(ledger_copy)
     ledger = read_ledger(ledger_copy)

@@ -5,7 +5,8 @@ Layout after Decree 30/2020/NĐ-CP: A4; margins top/bottom 20 mm, left 30 mm, ri
 New Roman 14 (header blocks 13, «Nơi nhận» 12/11); the parent and issuing procuracy at top left
 with «Số: ...», the national motto at top right with the italic place-and-date line; the bold
 title; the authority line; italic legal bases; Điều 1-3; «Nơi nhận» and the signature block;
-a PAGE field in the footer. Unit names, place, number and signer are fields from the ledger, so
+the page number at the top centre from page 2 on (none on page 1), a short rule under the
+trích yếu. Unit names, place, number and signer are fields from the ledger, so
 a unit renamed in a reorganisation edits Cấu hình, not the templates. Clerks may edit the
 output in Word: kiemsat reads any docxtpl template (`kiemsat templates check`).
 
@@ -88,9 +89,12 @@ def _page(doc: DocumentObject) -> None:
         later.addprevious(pg)
     else:
         sect.append(pg)
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _field(footer, "PAGE", "1", HEADER_PT)
+    # Decree 30: page numbers at the top centre, none on the first page (its own, empty, header)
+    section.different_first_page_header_footer = True
+    section.first_page_header.paragraphs[0].text = ""
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(header, "PAGE", "2", BODY_PT)
 
 
 def _field(paragraph: Paragraph, instruction: str, shown: str, size: int) -> None:
@@ -115,7 +119,16 @@ def _field(paragraph: Paragraph, instruction: str, shown: str, size: int) -> Non
     run_with(end)
 
 
+APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+           'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+           '<Application>kiemsat</Application><DocSecurity>0</DocSecurity><Pages>1</Pages></Properties>')
+
+
 def _properties(doc: DocumentObject, dtype: DecisionType) -> None:
+    for part in doc.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":  # python-docx's says «Microsoft Macintosh Word»
+            part._blob = APP_XML.encode("utf-8")
     props = doc.core_properties
     props.title = f"Mẫu quyết định: {dtype.title}"
     props.author = props.last_modified_by = "kiemsat"
@@ -163,11 +176,21 @@ def _table(doc: DocumentObject, widths_cm: tuple[float, float], rows: int = 1):
     return fixed_table(doc, widths_cm, rows)
 
 
+LEFT_CM = 6.8  # the unit's block: «VIỆN KIỂM SÁT NHÂN DÂN» and «KHU VỰC 1 - HẢI PHÒNG» each fit one line
+SIGNATURE_LEFT_CM = 7.5  # «Nơi nhận»
+
+
+def _draft_mark(doc: DocumentObject) -> None:
+    _para(doc, "{%p if draft %}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _para(doc, "{{ draft }}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _para(doc, "{%p endif %}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+
 def _header(doc: DocumentObject) -> None:
-    table = _table(doc, (7.0, TEXT_WIDTH_CM - 7.0), rows=2)
+    table = _table(doc, (LEFT_CM, TEXT_WIDTH_CM - LEFT_CM), rows=2)
     left, right = table.rows[0].cells
-    _first_para(left, "{{ parent_unit }}", size=HEADER_PT)
-    _para(left, "{{ unit_name }}", size=HEADER_PT, bold=True)
+    _first_para(left, "{{ parent_unit|unit_lines }}", size=HEADER_PT)
+    _para(left, "{{ unit_name|unit_lines }}", size=HEADER_PT, bold=True)
     _rule_under(_para(left), 2.2)
     _first_para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True)
     _para(right, "Độc lập - Tự do - Hạnh phúc", size=HEADER_PT, bold=True, underline=True)
@@ -186,7 +209,7 @@ def _articles(doc: DocumentObject, dtype: DecisionType) -> None:
 
 
 def _signature(doc: DocumentObject, dtype: DecisionType) -> None:
-    table = _table(doc, (7.5, TEXT_WIDTH_CM - 7.5))
+    table = _table(doc, (SIGNATURE_LEFT_CM, TEXT_WIDTH_CM - SIGNATURE_LEFT_CM))
     left, right = table.rows[0].cells
     _first_para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=12)
     last = len(dtype.recipients) - 1
@@ -215,10 +238,12 @@ def build_template(dtype: DecisionType) -> DocumentObject:
     body = doc.element.body
     if len(body) and body[0].tag == qn("w:p"):  # python-docx's default template starts with an empty one
         body.remove(body[0])
+    _draft_mark(doc)
     _header(doc)
     _para(doc, "QUYẾT ĐỊNH", bold=True, before=18)
     _para(doc, dtype.title, bold=True)
-    _para(doc, "VIỆN TRƯỞNG {{ unit_name }}", bold=True, before=12, after=12)
+    _rule_under(_para(doc), 6.0)  # Decree 30: a short rule under the trích yếu
+    _para(doc, "VIỆN TRƯỞNG {{ unit_name|unit_inline }}", bold=True, before=12, after=12)
     last = len(dtype.bases) - 1
     for i, basis in enumerate(dtype.bases):
         _para(doc, basis + ("." if i == last else ";"), italic=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6,

@@ -165,11 +165,14 @@ def demo_cmd(folder: Path, today: str | None) -> None:
             click.echo(f"   - {d.due.strftime('%d/%m/%Y')} ({due_words(d.days_left)}): {d.sheet_name} dòng {d.row}, "
                        f"{' - '.join(x for x in (d.case, d.person) if x)}: {d.title}")
 
-    from macros_py.decisions.issuing import issue_decisions
+    from macros_py.decisions.decision_types import DECISION_TYPES_BY_KEY
+    from macros_py.decisions.issuing import due_rows, issue_decisions
 
     decisions_dir = folder / "quyet_dinh"
     issued = []
-    for type_key, rows in (("tin-bao", [3, 4, 5]), ("hinh-su", [3, 4])):
+    ledger = read_ledger(ledger_path)
+    for type_key, count in (("tin-bao", 3), ("hinh-su", 2)):
+        rows = due_rows(ledger, DECISION_TYPES_BY_KEY[type_key], count)
         batch = issue_decisions(ledger_path, type_key, out_dir=decisions_dir, rows=rows, day=day)
         issued += batch.issued
         backups.append(batch.backup)
@@ -378,24 +381,32 @@ def _parse_decision_day(value: str | None) -> date:
 @cli.command(cmd("decisions").cli_name)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--type", "type_key", required=True, type=click.Choice(_decision_type_keys()),
-              help="Loại quyết định phân công.")
+              help="Loại quyết định (phân công, gia hạn, thay đổi KSV).")
 @click.option("--rows", help="Các dòng Excel cần ra quyết định, ví dụ 5,7-9.")
 @click.option("--case", "case_id", help="Mã vụ án (hoặc số thụ lý tin báo, số bản án).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Thư mục ghi quyết định (mỗi vụ một thư mục con).")
 @click.option("--date", "day", help="Ngày quyết định (dd/mm/yyyy hoặc YYYY-MM-DD); mặc định hôm nay.")
+@click.option("--until", "until", help="Quyết định gia hạn: gia hạn đến hết ngày (dd/mm/yyyy).")
 @click.option("--signer", help="Họ tên người ký (Viện trưởng hoặc Phó Viện trưởng); mặc định PVT phụ trách của dòng.")
 @click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Thư mục chứa mẫu quyết định đơn vị đã sửa (tệp cùng tên thay mẫu gốc).")
+@click.option("--reissue", is_flag=True, help="Dòng đã có số quyết định loại này: ra số mới thay thế (số cũ được "
+                                               "đánh dấu «đã được thay thế» trong Sổ quyết định).")
+@click.option("--force", is_flag=True, help="Vẫn ra cho dòng đã qua giai đoạn (tin báo đã giải quyết, vụ án đã xét xử).")
+@click.option("--all-or-nothing", "all_or_nothing", is_flag=True,
+              help="Một dòng không ra được thì không ra quyết định nào.")
+@click.option("--preview", is_flag=True, help="Xem trước: bản DỰ THẢO không số, không ghi sổ.")
 @click.option("--pdf", is_flag=True, help="Chuyển cả loạt sang PDF bằng LibreOffice (một lần gọi).")
 @click.option("--combined", is_flag=True, help="Thêm một tệp gộp tất cả quyết định để in.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @verbose_option
 def decide_cmd(path: Path, type_key: str, rows: str | None, case_id: str | None, out_dir: Path, day: str | None,
-               signer: str | None, templates_dir: Path | None, pdf: bool, combined: bool, as_json: bool,
+               until: str | None, signer: str | None, templates_dir: Path | None, reissue: bool, force: bool,
+               all_or_nothing: bool, preview: bool, pdf: bool, combined: bool, as_json: bool,
                verbose: bool) -> None:
-    """Ra quyết định phân công hàng loạt từ các dòng của sổ PATH: cấp số, ghi sổ, ghi tệp."""
-    from macros_py.decisions.issuing import DecisionError, issue_decisions, parse_rows
+    """Ra quyết định hàng loạt từ các dòng của sổ PATH: cấp số, ghi sổ, ghi tệp."""
+    from macros_py.decisions.issuing import DecisionError, Options, issue_decisions, parse_rows
     from macros_py.decisions.register import RegisterError
     from macros_py.documents.pdf import PdfError
     from macros_py.ledger.reader import LedgerError
@@ -409,10 +420,12 @@ def decide_cmd(path: Path, type_key: str, rows: str | None, case_id: str | None,
         row_numbers = parse_rows(rows) if rows else None
     except ValueError as exc:
         raise Failure(f"--rows: {exc}.") from None
+    options = Options(reissue=reissue, force=force, all_or_nothing=all_or_nothing, preview=preview,
+                      until=_parse_decision_day(until) if until else None)
     try:
         batch = issue_decisions(path, type_key, out_dir=out_dir, rows=row_numbers, case=case_id,
                                 day=_parse_decision_day(day), signer=signer, templates_dir=templates_dir,
-                                pdf=pdf, combined=combined)
+                                pdf=pdf, combined=combined, options=options)
     except DecisionError as exc:
         if as_json:
             click.echo(json.dumps({"errors": exc.messages}, ensure_ascii=False, indent=1))
@@ -426,16 +439,30 @@ def decide_cmd(path: Path, type_key: str, rows: str | None, case_id: str | None,
     except OSError as exc:
         raise Failure(describe_os_error(exc, out_dir)) from None
     if as_json:
-        click.echo(json.dumps([i.as_dict() for i in batch.issued], ensure_ascii=False, indent=1))
+        click.echo(json.dumps({"issued": [i.as_dict() for i in batch.issued], "rejected": batch.rejected,
+                               "preview": batch.preview}, ensure_ascii=False, indent=1))
+    else:
+        _print_batch(batch, verbose)
+    sys.exit(EXIT_PROBLEMS if batch.rejected else EXIT_OK)
+
+
+def _print_batch(batch, verbose: bool) -> None:  # noqa: ANN001 - issuing.Batch is imported lazily
+    total = len(batch.issued) + len(batch.rejected)
+    if batch.preview:
+        click.echo(f"Đã soạn {len(batch.issued)} bản DỰ THẢO (không cấp số, không ghi sổ):")
     else:
         click.echo(f"Đã ra {len(batch.issued)} quyết định, ghi vào Sổ quyết định (bản sao lưu: {batch.backup}):")
-        for item in batch.issued:
-            click.echo(f"  - dòng {item.row}: số {item.decision_no} -> {item.file}")
-        if batch.combined:
-            click.echo(f"Tệp gộp để in: {batch.combined_pdf or batch.combined}")
-        for warning in batch.warnings:
-            click.echo(f"Lưu ý: {warning}")
-    sys.exit(EXIT_OK)
+    echo_details((f"- dòng {item.row}: {'' if batch.preview else 'số ' + item.decision_no + ' '}-> "
+                  f"{item.pdf or item.file}" for item in batch.issued), verbose)
+    if batch.combined:
+        click.echo(f"Tệp gộp để in: {batch.combined_pdf or batch.combined}")
+    if batch.rejected:
+        click.echo(f"Không ra cho {len(batch.rejected)} dòng:")
+        echo_details((f"- {m}" for m in batch.rejected), verbose)
+    for warning in [*batch.recovered, *batch.warnings]:
+        click.echo(f"Lưu ý: {warning}")
+    click.echo(f"Tổng cộng: {len(batch.issued)}/{total} dòng "
+               f"{'đã soạn dự thảo' if batch.preview else 'đã ra quyết định'}, {len(batch.rejected)} dòng không ra.")
 
 
 _NO_DATA = re.compile(r"^dòng (\d+): không có dữ liệu trong sheet «(.+)»\.$")
@@ -492,6 +519,8 @@ def templates_check_cmd(templates_dir: Path | None, as_json: bool) -> None:
     from macros_py.decisions.issuing import unknown_fields
     from macros_py.decisions.merge import CompiledTemplate, MergeError
 
+    if templates_dir is not None and not templates_dir.is_dir():
+        raise Failure(f"không có thư mục mẫu «{templates_dir}» (--templates).")
     report = []
     for dtype in DECISION_TYPES:
         path = template_path(dtype, templates_dir)

@@ -30,9 +30,13 @@ from typing import Any, TypeVar
 from jinja2 import Environment, Template
 
 from macros_py.decisions.decision_types import (
+    ADDRESS_SUFFIX,
     DECISION_FIELDS,
     DECISION_TYPES,
     DECISION_TYPES_BY_KEY,
+    DEPUTY,
+    HEAD,
+    TITLE_SUFFIX,
     DecisionType,
     template_path,
 )
@@ -41,6 +45,7 @@ from macros_py.decisions.merge import (
     CompiledTemplate,
     MergeError,
     VnDate,
+    context_value,
     is_empty,
     row_context,
     settings_context,
@@ -57,11 +62,13 @@ from macros_py.decisions.register import (
     plan_write_back,
     register_lock,
     reserved_rows,
+    replacement_updates,
     symbol_for,
     write_back,
 )
 from macros_py.ledger.reader import Ledger, Record, read_ledger
 from macros_py.ledger.schema import (
+    AGENCIES,
     REGISTER,
     SETTINGS_BY_KEY,
     SHEETS_BY_KEY,
@@ -71,7 +78,6 @@ from macros_py.ledger.schema import (
 from macros_py.ledger.values import display, fmt_date, fold
 from macros_py.workbook.safefile import TEMP_PREFIX, ensure_not_open
 
-HEAD, DEPUTY = "Viện trưởng", "Phó Viện trưởng"
 NAME_LIMIT = 60  # characters of a case number kept in a file or folder name
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -109,11 +115,13 @@ class Issued:
 @dataclass
 class Batch:
     issued: list[Issued]
-    backup: Path | None
+    backup: Path | None  # None for a preview (the ledger is not touched)
     warnings: list[str] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)  # Vietnamese: numbers an interrupted run left unused
     combined: Path | None = None
     combined_pdf: Path | None = None
+    rejected: list[str] = field(default_factory=list)  # rows not issued, each with its reason
+    preview: bool = False
 
 
 # ---------------------------------------------------------------- arguments
@@ -153,6 +161,8 @@ def _row_id(dtype: DecisionType, record: Record) -> str:
 
 
 def select_rows(ledger: Ledger, dtype: DecisionType, rows: Sequence[int] | None, case: str | None) -> list[Record]:
+    """The chosen rows of the type's sheet; rows that do not exist stop the batch (a mistyped
+    row number is not a row to skip). Whether each row may get the decision is `plan_decisions`'."""
     spec = dtype.spec
     data = ledger.sheets.get(spec.key)
     if data is None:
@@ -174,38 +184,61 @@ def select_rows(ledger: Ledger, dtype: DecisionType, rows: Sequence[int] | None,
     else:
         problems.append("cần chọn dòng (--rows) hoặc vụ án (--case).")
         chosen = []
-    if dtype.only_when:
-        key, allowed = dtype.only_when
-        label = spec.column(key).label
-        for r in chosen:
-            if r.values.get(key) not in allowed:
-                problems.append(f"dòng {r.row} ({_row_id(dtype, r)}): «{label}» là «{display(r.values.get(key))}», "
-                                f"loại quyết định này dùng cho: {', '.join(allowed)}.")
     if problems:
         raise DecisionError(problems)
     return chosen
 
 
-def _staff(ledger: Ledger) -> dict[str, str]:
-    return {r.values["name"]: r.values.get("title") or "" for r in ledger.records(STAFF.key) if r.values.get("name")}
+@dataclass(frozen=True)
+class Person:
+    name: str
+    title: str
+    address: str  # «Ông» / «Bà», or empty
 
 
-def resolve_signer(staff: dict[str, str], record: Record, requested: str | None) -> tuple[str, str]:
-    """(name, title) of who signs: `requested`, else the row's leader, else the Viện trưởng."""
-    signers = {fold(n): n for n, t in staff.items() if t in (HEAD, DEPUTY)}
+def _staff(ledger: Ledger) -> dict[str, Person]:
+    return {r.values["name"]: Person(r.values["name"], r.values.get("title") or "", r.values.get("address") or "")
+            for r in ledger.records(STAFF.key) if r.values.get("name")}
+
+
+def _agencies(ledger: Ledger) -> dict[str, str]:
+    return {str(r.values["short_name"]): str(r.values["full_name"]) for r in ledger.records(AGENCIES.key)
+            if r.values.get("short_name") and r.values.get("full_name")}
+
+
+def resolve_signer(staff: Mapping[str, Person], values: Mapping[str, Any], requested: str | None,
+                   assignee: str | None = None) -> tuple[str, str]:
+    """(name, title) of who signs: `requested`, else the row's leader, else the Viện trưởng; never
+    the person assigned, and only the Viện trưởng when a deputy is assigned (BLTTHS Đ.41 k1 b).
+    Raises DecisionError (one line) when nobody may sign."""
+    signers = {fold(n): n for n, p in staff.items() if p.title in (HEAD, DEPUTY)}
+    head = next((n for n, p in staff.items() if p.title == HEAD), None)
+    assigned = staff.get(assignee) if assignee else None
+    deputy_assigned = assigned is not None and assigned.title == DEPUTY
+    if assigned is not None and assigned.title == HEAD:
+        raise DecisionError([f"người được phân công «{assignee}» là Viện trưởng: không ai ký quyết định phân công "
+                             "chính Viện trưởng; hãy phân công người khác."])
     if requested:
         name = signers.get(fold(requested))
         if name is None:
-            raise DecisionError([f"«{requested}» không phải Viện trưởng hay Phó Viện trưởng trong sheet "
+            raise DecisionError([f"người ký «{requested}» không phải Viện trưởng hay Phó Viện trưởng trong sheet "
                                  f"«{STAFF.title}»."])
-        return name, staff[name]
-    leader = record.values.get("leader")
-    if leader and fold(leader) in signers:
+        if name == assignee:
+            raise DecisionError([f"«{name}» không tự ký quyết định phân công chính mình; người ký phải là "
+                                 f"{'Viện trưởng' if deputy_assigned else 'người khác'}."])
+        if deputy_assigned and staff[name].title != HEAD:
+            raise DecisionError([f"«{assignee}» là Phó Viện trưởng được phân công: quyết định do Viện trưởng ký, "
+                                 f"không do Phó Viện trưởng «{name}» ký."])
+        return name, staff[name].title
+    leader = values.get("leader")
+    if leader and fold(leader) in signers and not deputy_assigned:
         name = signers[fold(leader)]
-        return name, staff[name]
-    head = next((n for n, t in staff.items() if t == HEAD), None)
+        if name != assignee:
+            return name, staff[name].title
     if head is None:
-        raise DecisionError([f"sheet «{STAFF.title}» không có Viện trưởng; hãy thêm, hoặc chọn người ký (--signer)."])
+        raise DecisionError([f"sheet «{STAFF.title}» không có Viện trưởng để ký"
+                             + (f" quyết định phân công Phó Viện trưởng «{assignee}»" if deputy_assigned else "")
+                             + "; hãy thêm Viện trưởng vào sheet, hoặc chọn người ký (--signer)."])
     return head, HEAD
 
 
@@ -216,14 +249,21 @@ def _signer_fields(name: str, title: str) -> dict[str, str]:
 
 
 def _label(dtype: DecisionType, key: str) -> str:
-    spec = dtype.spec
-    if key in spec.keys:
-        return spec.column(key).label
+    if key in ("assignment_no", "assignment_date"):
+        return dtype.spec.column("decision_no" if key == "assignment_no" else "decision_date").label
+    if key in DECISION_FIELDS and key not in ("assignment_no", "assignment_date"):
+        return DECISION_FIELDS[key]
+    for spec in (dtype.spec, *dtype.joined_specs()):
+        if key in spec.keys:
+            return spec.column(key).label if spec is dtype.spec else f"{spec.column(key).label} (sheet {spec.title})"
     if key in SETTINGS_BY_KEY:
         return f"{SETTINGS_BY_KEY[key].label} (sheet Cấu hình)"
-    base = key.removesuffix("_title")
-    if base in spec.keys:
-        return f"chức vụ của «{spec.column(base).label}» (sheet {STAFF.title})"
+    for suffix, what in ((TITLE_SUFFIX, "chức vụ"), (ADDRESS_SUFFIX, "danh xưng (Ông/Bà)")):
+        base = key.removesuffix(suffix)
+        if base != key and base in dtype.spec.keys:
+            return f"{what} của «{dtype.spec.column(base).label}» (sheet {STAFF.title})"
+    if key in ("assignment_no", "assignment_date"):
+        return dtype.spec.column("decision_no" if key == "assignment_no" else "decision_date").label
     return DECISION_FIELDS.get(key, key)
 
 
@@ -259,6 +299,9 @@ def _relative(path: Path, ledger: Path) -> str:
 
 
 def load_template(dtype: DecisionType, templates_dir: Path | None = None) -> CompiledTemplate:
+    if templates_dir is not None and not Path(templates_dir).is_dir():
+        raise DecisionError([f"không có thư mục mẫu «{templates_dir}» (--templates); kiểm tra lại đường dẫn. "
+                             "Không dùng mẫu gốc thay cho mẫu đơn vị đã sửa."])
     path = template_path(dtype, templates_dir)
     try:
         compiled = CompiledTemplate(path)
@@ -288,8 +331,10 @@ def case_folder(out_dir: Path, case: str) -> Path:
 
 
 def record_case(spec: SheetSpec, record: Record) -> str:
-    """The case a row is filed under (its folder name before `safe_name`): the sheet's id column."""
-    value = record.values.get(spec.id_column)
+    """The case a row is filed under (its folder name before `safe_name`): the case it refers to
+    (a defendant's case), else the sheet's id column."""
+    ref = next((c.key for c in spec.columns if c.references and record.values.get(c.key) not in (None, "")), None)
+    value = record.values.get(ref or spec.id_column)
     return display(value) if value is not None else f"dòng {record.row}"
 
 
@@ -297,7 +342,7 @@ def type_for_row(sheet_key: str, record: Record, exclude: Sequence[str] = (INSPE
     """The decision a row of sheet `sheet_key` gets by default: the sheet's decision type whose
     `only_when` accepts the row (Dân sự / Hành chính by «Loại vụ việc»); `exclude` leaves out the
     types issued on request only (the inspector's). Raises DecisionError when none fits."""
-    candidates = [t for t in DECISION_TYPES if t.sheet == sheet_key and t.key not in exclude]
+    candidates = [t for t in DECISION_TYPES if t.sheet == sheet_key and t.key not in exclude and not t.on_request]
     if not candidates:
         raise DecisionError([f"sheet «{SHEETS_BY_KEY[sheet_key].title}» không có quyết định phân công nào."])
     for dtype in candidates:
@@ -310,11 +355,27 @@ def type_for_row(sheet_key: str, record: Record, exclude: Sequence[str] = (INSPE
                           f"«{display(record.values.get(key))}»; cần một trong: {', '.join(allowed)}.")])
 
 
+def due_rows(ledger: Ledger, dtype: DecisionType, limit: int | None = None) -> list[int]:
+    """Rows of the type's sheet that are plainly due for it: of the right kind, not past the
+    stage, without a number of this type yet (the first `limit` of them)."""
+    found = []
+    for record in ledger.records(dtype.sheet):
+        v = record.values
+        if dtype.only_when and v.get(dtype.only_when[0]) not in dtype.only_when[1]:
+            continue
+        if (dtype.past_stage and dtype.past_stage(v)) or v.get(dtype.writeback[0]) not in (None, ""):
+            continue
+        found.append(record.row)
+        if limit is not None and len(found) >= limit:
+            break
+    return found
+
+
 @dataclass
 class DecisionPlan:
     """What one batch writes, numbered and rendered from an already-read ledger: one document per
-    row, the register rows and the case-row cells. `issue_planned` writes the documents and has a
-    shell record the rest (into the file, or into the workbook open in Excel)."""
+    accepted row, the register rows and the case-row cells. `issue_planned` writes the documents
+    and has a shell record the rest (into the file, or into the workbook open in Excel)."""
 
     ledger_path: Path  # the ledger's file: register file names are relative to its folder
     out_dir: Path
@@ -323,54 +384,163 @@ class DecisionPlan:
     contexts: list[dict[str, Any]]
     templates: list[CompiledTemplate]
     entries: list[Entry]  # the register rows, one per document
-    updates: list[CaseUpdate]  # the decision number and date on each case row
+    updates: list[CaseUpdate]  # the decision number and date on each case row (and replaced numbers)
+    rejected: list[str] = field(default_factory=list)  # rows not issued, each with its reason
+    preview: bool = False
+
+
+@dataclass(frozen=True)
+class Options:
+    """How a batch treats rows that are not plainly due for the decision."""
+
+    reissue: bool = False  # a row that has a number of this type gets a new one replacing it
+    force: bool = False  # issue for rows past the stage (a resolved tin báo, a tried case)
+    all_or_nothing: bool = True  # one refused row stops the batch
+    preview: bool = False  # render unnumbered drafts marked DỰ THẢO; write nothing else
+    until: date | None = None  # the end of an extension
+
+
+DRAFT = "DỰ THẢO"
+_BLANK_NUMBER = "\u00a0" * 8  # «Số:         /QĐ-VKSKV1» on a draft
+
+
+def _joined(ledger: Ledger, dtype: DecisionType, record: Record) -> tuple[dict[str, Any], str | None]:
+    """The row's values with those of its case row (a defendant's case) under them."""
+    values: dict[str, Any] = {}
+    for sheet, column in dtype.joins:
+        key = record.values.get(column)
+        match = next((r for r in ledger.records(sheet) if key is not None and r.values.get(column) == key), None)
+        if match is None:
+            spec = SHEETS_BY_KEY[sheet]
+            return {}, f"không tìm thấy «{display(key)}» trong sheet «{spec.title}» (cột «{spec.column(column).label}»)."
+        values.update(match.values)
+    values.update({k: v for k, v in record.values.items() if v is not None or k not in values})
+    return values, None
+
+
+def _check_row(dtype: DecisionType, values: Mapping[str, Any], staff: Mapping[str, Person], options: Options,
+               day: date) -> str | None:
+    """Why this row may not get the decision now (None when it may)."""
+    if dtype.only_when:
+        key, allowed = dtype.only_when
+        if values.get(key) not in allowed:
+            return (f"«{dtype.spec.column(key).label}» là «{display(values.get(key))}»; loại quyết định này dùng "
+                    f"cho: {', '.join(allowed)}.")
+    if dtype.past_stage and not options.force:
+        reason = dtype.past_stage(values)
+        if reason:
+            return f"{reason}; không ra quyết định này nữa (dùng --force nếu vẫn cần ra)."
+    no_key = dtype.writeback[0]
+    if values.get(no_key) not in (None, "") and not options.reissue:
+        if not dtype.repeatable:
+            return (f"đã có quyết định số {display(values[no_key])} (cột «{dtype.spec.column(no_key).label}»); "
+                    "muốn ra quyết định mới thay thế thì dùng --reissue.")
+    if dtype.repeat_guard and not options.reissue:
+        reason = dtype.repeat_guard(values)
+        if reason:
+            return reason + "."
+    if dtype.extension and options.until is not None and options.until <= day:
+        return f"ngày gia hạn đến ({fmt_date(options.until)}) phải sau ngày quyết định."
+    if dtype.assignee:
+        name = values.get(dtype.assignee)
+        person = staff.get(name) if name else None
+        if person is not None and person.title not in dtype.duties and person.title != HEAD:
+            wanted = ", ".join(dtype.duties)
+            return (f"«{name}» có chức vụ «{person.title or 'chưa ghi'}» trong sheet «{STAFF.title}»; quyết định này "
+                    f"phân công: {wanted}.")
+    for key in dtype.people:
+        name = values.get(key)
+        if name and name in staff and not staff[name].address:
+            return (f"chưa ghi «Danh xưng» (Ông/Bà) của «{name}» trong sheet «{STAFF.title}»; quyết định không viết "
+                    "«ông (bà)».")
+    return None
 
 
 def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
                    templates: Mapping[str, CompiledTemplate], *, out_dir: Path, day: date,
-                   signer: str | None = None, ledger_path: Path | None = None) -> DecisionPlan:
+                   signer: str | None = None, ledger_path: Path | None = None,
+                   options: Options = Options()) -> DecisionPlan:
     """Number and render one decision per (type, row), from the register in `ledger` (the next
-    numbers of `day`'s year and the symbol in Cấu hình). Writes nothing; raises DecisionError
-    listing every row that lacks a field its template needs, RegisterError for a bad register."""
+    numbers of `day`'s year and the symbol in Cấu hình). Writes nothing. A row that may not get
+    its decision (past the stage, numbered already, no valid signer, a field its template needs
+    left empty) is listed in `rejected` with its reason; with `options.all_or_nothing` any such
+    row raises DecisionError listing them all instead. RegisterError for a bad register."""
     check_register(ledger)
     ledger_path = Path(ledger_path or ledger.path)
     staff = _staff(ledger)
+    titles = {n: p.title for n, p in staff.items()}
+    addresses = {n: p.address for n, p in staff.items()}
+    agencies = _agencies(ledger)
     symbol = symbol_for(ledger.settings.get("doc_symbol", ""))
-    first = next_number(ledger.records(REGISTER.key), day.year, symbol)
+    number = next_number(ledger.records(REGISTER.key), day.year, symbol)
     base = settings_context(ledger.settings)
-    contexts: list[dict[str, Any]] = []
-    problems: list[str] = []
-    signers: list[str] = []
-    for i, (dtype, record) in enumerate(rows):
-        number = first + i
-        name, title = resolve_signer(staff, record, signer)
-        signers.append(name)
-        context = {**base, **row_context(dtype.spec, record.values, staff)}
-        context.update(number=number, symbol=symbol, decision_no=f"{number}/{symbol}",
-                       decision_date=VnDate.of(day), title=dtype.title, **_signer_fields(name, title))
+    plan = DecisionPlan(ledger_path, Path(out_dir), [], [], [], [], [], [], preview=options.preview)
+    accepted: list[tuple[DecisionType, Record, dict[str, Any], str, Mapping[str, Any]]] = []
+    for dtype, record in rows:
+        where = f"dòng {record.row} ({_row_id(dtype, record)})"
+        values, problem = _joined(ledger, dtype, record)
+        if problem is None:
+            values["extended_until"] = options.until
+            problem = _check_row(dtype, values, staff, options, day)
+        if problem is None:
+            try:
+                name, title = resolve_signer(staff, values, signer, values.get(dtype.assignee) if dtype.assignee
+                                             else None)
+            except DecisionError as exc:
+                problem = exc.messages[0]
+        if problem is not None:
+            plan.rejected.append(f"{where}: {problem}")
+            continue
+        context = dict(base)
+        for spec in (*dtype.joined_specs(), dtype.spec):
+            context.update(row_context(spec, values, titles, addresses, agencies))
+        assignee_title = staff[values[dtype.assignee]].title if dtype.assignee and values.get(dtype.assignee) in \
+            staff else ""
+        # the row's own assignment decision (cited by the KTV's and the change of KSV), before the
+        # new decision's number and date take those names
+        context.update(assignment_no=context.get("decision_no", ""), assignment_date=context.get("decision_date", ""))
+        context.update(title=dtype.title, decision_date=VnDate.of(day), **_signer_fields(name, title),
+                       duty_article=dtype.duties.get(assignee_title, ""),
+                       extended_until=context_value(options.until), draft=DRAFT if options.preview else "")
+        context.update(number=0, symbol=symbol, decision_no=symbol)  # numbered below, once all rows are checked
         compiled = templates[dtype.key]
         missing = [k for k in sorted(compiled.required) if is_empty(context.get(k))]
         if missing:
-            problems.append(f"dòng {record.row} ({_row_id(dtype, record)}): thiếu "
-                            + ", ".join(f"«{_label(dtype, k)}»" for k in missing) + f"; mẫu «{compiled.path.name}» "
-                            "cần các trường này.")
-        contexts.append(context)
-    if problems:
-        raise DecisionError(problems)
-
-    plan = DecisionPlan(ledger_path, Path(out_dir), [], [], contexts, [], [], [])
-    for (dtype, record), context, who in zip(rows, contexts, signers):
+            plan.rejected.append(f"{where}: thiếu " + ", ".join(f"«{_label(dtype, k)}»" for k in missing)
+                                 + f"; mẫu «{compiled.path.name}» cần các trường này.")
+            continue
+        accepted.append((dtype, record, context, name, values))
+    if plan.rejected and options.all_or_nothing:
+        raise DecisionError(plan.rejected)
+    register_rows = ledger.records(REGISTER.key)
+    for dtype, record, context, who, values in accepted:
         compiled = templates[dtype.key]
         case_name = _row_id(dtype, record)
-        path = case_folder(plan.out_dir, case_name) / _file_name(dtype, day.year, context["number"], symbol, case_name)
-        plan.issued.append(Issued(record.row, dtype.key, context["number"], context["decision_no"], day,
+        if options.preview:
+            context.update(number="", symbol=symbol, decision_no=f"{_BLANK_NUMBER}/{symbol}")
+            path = case_folder(plan.out_dir, case_name) / f"DU-THAO_{dtype.slug}_{safe_name(case_name)}.docx"
+        else:
+            context.update(number=number, symbol=symbol, decision_no=f"{number}/{symbol}")
+            path = case_folder(plan.out_dir, case_name) / _file_name(dtype, day.year, number, symbol, case_name)
+            number += 1
+        plan.issued.append(Issued(record.row, dtype.key, context["number"] or 0, context["decision_no"], day,
                                   case_name, path))
         plan.documents.append(compiled.render_bytes(context))
+        plan.contexts.append(context)
         plan.templates.append(compiled)
-        plan.entries.append(Entry(context["number"], day.year, symbol, day, dtype.title, _summary(dtype, context),
-                                  case_name, who, _relative(path, ledger_path), ISSUED))
         no_key, date_key = dtype.writeback
-        plan.updates.append(CaseUpdate(dtype.sheet, record.row, {no_key: context["decision_no"], date_key: day}))
+        old = values.get(no_key)
+        note = f"Thay thế Quyết định số {display(old)}" if options.reissue and old not in (None, "") else None
+        plan.entries.append(Entry(context["number"] or 0, day.year, symbol, day, dtype.title,
+                                  _summary(dtype, context), case_name, who, _relative(path, ledger_path),
+                                  status=ISSUED, note=note))
+        cells: dict[str, Any] = {no_key: context["decision_no"], date_key: day}
+        for column, source in dtype.copies:
+            cells[column] = options.until if source == "extended_until" else values.get(source)
+        plan.updates.append(CaseUpdate(dtype.sheet, record.row, cells))
+        if note:
+            plan.updates += replacement_updates(register_rows, display(old), values.get(date_key),
+                                                context["decision_no"], day)
     return plan
 
 
@@ -466,61 +636,80 @@ def _publish(plan: DecisionPlan) -> None:
         entry.file = _relative(path, plan.ledger_path)
 
 
+def _record(ledger: Ledger, ledger_path: Path, plan: DecisionPlan) -> tuple[Path | None, list[str]]:
+    """Reserve the plan's numbers in the register, publish its documents, then mark them issued
+    together with the case rows (and the register rows of numbers they replace)."""
+    for entry in plan.entries:
+        entry.status = RESERVED
+    reservation = plan_write_back(ledger, plan.entries, [])
+    backup, _ = write_back(ledger, plan.entries, [])  # 1. the numbers are in the register before any document
+    register_rows = list(range(reservation.first_row, reservation.last_row + 1))
+    try:
+        _publish(plan)  # 2. the documents
+    except BaseException as exc:
+        for item in plan.issued:
+            item.file.unlink(missing_ok=True)
+            _temp_for(item.file).unlink(missing_ok=True)
+        if isinstance(exc, Exception):
+            reason = f"không ghi được quyết định ({type(exc).__name__}: {exc}); số này không cấp lại"
+            mark(ledger_path, reservation, register_rows,
+                 [{"status": UNUSED, "note": reason}] * len(register_rows), [], ledger, backup=False)
+        raise
+    # 3. issued: the register rows and the case rows in one write
+    mark(ledger_path, reservation, register_rows, [{"status": ISSUED, "file": e.file} for e in plan.entries],
+         plan.updates, ledger, backup=False)
+    return backup, plan_write_back(ledger, [], plan.updates).warnings
+
+
 def issue_decisions(ledger_path: str | Path, type_key: str, *, out_dir: str | Path,
                     rows: Sequence[int] | None = None, case: str | None = None, day: date | None = None,
                     signer: str | None = None, templates_dir: Path | None = None, pdf: bool = False,
-                    combined: bool = False) -> Batch:
+                    combined: bool = False, options: Options = Options(all_or_nothing=False)) -> Batch:
     """Make, number and record one decision of type `type_key` per chosen row.
 
     Under the ledger's lock: numbers reserved in the register (written), documents published, then
     the register rows marked issued with the case rows (written). An interrupted run is repaired by
-    the next (`recover_interrupted`). Raises DecisionError (nothing written), and from the layers
-    below LedgerError (unreadable ledger), FileBusy (open in Excel), RegisterError; PdfError only
-    after the decisions are done."""
+    the next (`recover_interrupted`). Rows that may not get the decision are skipped and listed in
+    `Batch.rejected` (with `options.all_or_nothing`, or when no row is left, DecisionError and
+    nothing written). With `options.preview` the documents are unnumbered drafts and nothing else
+    is written. Raises from the layers below LedgerError (unreadable ledger), FileBusy (open in
+    Excel), RegisterError; PdfError only after the decisions are done."""
     ledger_path = Path(ledger_path)
     out_dir = Path(out_dir)
     dtype = DECISION_TYPES_BY_KEY.get(type_key)
     if dtype is None:
         raise DecisionError([f"không có loại quyết định «{type_key}»; chọn một trong: "
                              f"{', '.join(DECISION_TYPES_BY_KEY)}."])
+    if dtype.extension and options.until is None:
+        raise DecisionError([f"quyết định «{dtype.title}» cần ngày hết thời hạn được gia hạn: --until dd/mm/yyyy."])
     compiled = load_template(dtype, templates_dir)
     day = day or date.today()
 
     with register_lock(ledger_path):
-        ensure_not_open(ledger_path)
+        if not options.preview:
+            ensure_not_open(ledger_path)
         ledger = read_ledger(ledger_path)
         check_register(ledger)
-        recovered = recover_interrupted(ledger, ledger_path, day)
+        recovered = [] if options.preview else recover_interrupted(ledger, ledger_path, day)
         if recovered:
             ledger = read_ledger(ledger_path)
         records = select_rows(ledger, dtype, rows, case)
         plan = plan_decisions(ledger, [(dtype, r) for r in records], {dtype.key: compiled}, out_dir=out_dir,
-                              day=day, signer=signer, ledger_path=ledger_path)
-        for entry in plan.entries:
-            entry.status = RESERVED
-        reservation = plan_write_back(ledger, plan.entries, [])
-        backup, _ = write_back(ledger, plan.entries, [])  # 1. the numbers are in the register before any document
-        register_rows = list(range(reservation.first_row, reservation.last_row + 1))
-        try:
-            _publish(plan)  # 2. the documents
-        except BaseException as exc:
-            for item in plan.issued:
-                item.file.unlink(missing_ok=True)
-                _temp_for(item.file).unlink(missing_ok=True)
-            if isinstance(exc, Exception):
-                reason = f"không ghi được quyết định ({type(exc).__name__}: {exc}); số này không cấp lại"
-                mark(ledger_path, reservation, register_rows,
-                     [{"status": UNUSED, "note": reason}] * len(register_rows), [], ledger, backup=False)
-            raise
-        # 3. issued: the register rows and the case rows in one write
-        mark(ledger_path, reservation, register_rows, [{"status": ISSUED, "file": e.file} for e in plan.entries],
-             plan.updates, ledger, backup=False)
-        warnings = plan_write_back(ledger, [], plan.updates).warnings
+                              day=day, signer=signer, ledger_path=ledger_path, options=options)
+        if not plan.issued:
+            raise DecisionError(plan.rejected or ["không có dòng nào để ra quyết định."])
+        if options.preview:
+            backup, warnings = None, []
+            _publish(plan)
+        else:
+            backup, warnings = _record(ledger, ledger_path, plan)
 
     issued = plan.issued
-    batch = Batch(issued, backup, warnings, recovered)
+    batch = Batch(issued, backup, warnings, recovered, rejected=plan.rejected, preview=options.preview)
     if combined and issued:
-        name = f"in-gop_{dtype.slug}_{datetime.now():%Y%m%d-%H%M%S}.docx"
+        prefix = "du-thao" if options.preview else "in-gop"
+        name = f"{prefix}_{dtype.slug}_{datetime.now():%Y%m%d-%H%M%S}.docx"
+        out_dir.mkdir(parents=True, exist_ok=True)
         path, fh = _exclusive(out_dir.resolve() / name)
         with fh:
             compiled.write_combined(plan.contexts, fh)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -26,7 +27,7 @@ from jinja2 import Environment, Template, meta, nodes
 from jinja2.exceptions import TemplateError
 from lxml import etree
 
-from macros_py.decisions.decision_types import TITLE_SUFFIX
+from macros_py.decisions.decision_types import ABBREVIATIONS, ADDRESS_SUFFIX, AGENCY_FIELDS, PERSON_SUFFIXES, TITLE_SUFFIX
 from macros_py.documents.docxzip import PackageWriter
 from macros_py.ledger.schema import SETTINGS, Kind, SheetSpec
 from macros_py.ledger.values import fmt_date
@@ -78,7 +79,67 @@ def short_date(value: Any) -> str:
     return fmt_date(value)
 
 
-FILTERS = {"long_date": long_date, "short_date": short_date}
+def _items(value: Any) -> list[str]:
+    """Several offences or articles typed in one cell, separated by «;» or line breaks."""
+    return [p.strip() for p in re.split(r"[;\n]+", "" if value is None else str(value)) if p.strip()]
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " và " + items[-1]
+
+
+def offences(value: Any) -> str:
+    """«Trộm cắp tài sản; cố ý gây thương tích» -> «các tội “Trộm cắp tài sản” và “Cố ý gây thương tích”»."""
+    names = []
+    for item in _items(value):
+        item = re.sub(r"^tội\s+", "", item, flags=re.IGNORECASE).strip("“”\"' ")
+        names.append(f"“{item[:1].upper()}{item[1:]}”")
+    if not names:
+        return ""
+    return ("về tội " if len(names) == 1 else "về các tội ") + _and(names)
+
+
+def articles(value: Any) -> str:
+    """«Điều 173; Điều 134» -> «các điều 173 và 134»; one article stays as typed."""
+    items = _items(value)
+    if len(items) <= 1:
+        return items[0] if items else ""
+    numbers = [re.sub(r"^điều\s+", "", i, flags=re.IGNORECASE) for i in items]
+    return "các điều " + _and(numbers)
+
+
+_NBSP = "\u00a0"
+_NAME_BREAK = re.compile(r"^(VIỆN KIỂM SÁT NHÂN DÂN|TÒA ÁN NHÂN DÂN)\s+(.+)$")
+
+
+_WJ = "\u2060"  # word joiner: no line break after the hyphen of «KHU VỰC 1 - HẢI PHÒNG»
+
+
+def _unbreakable(text: str) -> str:
+    """A group of words that no line break may split (non-breaking spaces, a joined hyphen)."""
+    parts = re.split(r"\s+-\s+", " ".join(text.split()))
+    return (_NBSP + "-" + _WJ + _NBSP).join(p.replace(" ", _NBSP) for p in parts)
+
+
+def unit_lines(value: Any) -> str:
+    """A unit's name for the header block: «VIỆN KIỂM SÁT NHÂN DÂN» on its own line and the rest
+    never broken inside a word group («… KHU VỰC 1 - HẢI PHÒNG» does not become «HẢI / PHÒNG»)."""
+    text = " ".join(str(value or "").split())
+    m = _NAME_BREAK.match(text)
+    if m and len(text) > 28:
+        return _unbreakable(m.group(1)) + "\n" + _unbreakable(m.group(2))
+    return _unbreakable(text)
+
+
+def unit_inline(value: Any) -> str:
+    """A unit's name inside a line of text: it may wrap only after «NHÂN DÂN»."""
+    text = " ".join(str(value or "").split())
+    m = _NAME_BREAK.match(text)
+    return _unbreakable(m.group(1)) + " " + _unbreakable(m.group(2)) if m else _unbreakable(text)
+
+
+FILTERS = {"long_date": long_date, "short_date": short_date, "offences": offences, "articles": articles,
+           "unit_lines": unit_lines, "unit_inline": unit_inline}
 
 
 def make_env() -> Environment:
@@ -137,8 +198,8 @@ def _required(node: nodes.Node, guarded: frozenset[str], out: set[str]) -> None:
         return
     if isinstance(node, nodes.Filter) and node.name == "default":
         return
-    if isinstance(node, nodes.Name) and node.ctx == "load" and node.name not in guarded and (
-            node.name.removesuffix(TITLE_SUFFIX) not in guarded):  # a person's title goes with the person
+    if isinstance(node, nodes.Name) and node.ctx == "load" and node.name not in guarded and all(
+            node.name.removesuffix(s) not in guarded for s in PERSON_SUFFIXES):  # a person's title goes with them
         out.add(node.name)
     for child in node.iter_child_nodes():
         _required(child, guarded, out)
@@ -154,6 +215,32 @@ def template_fields(env: Environment, source: str) -> tuple[frozenset[str], froz
 
 
 # ---------------------------------------------------------------- the compiled template
+
+
+CORE_PART = "docProps/core.xml"
+_CORE_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    '<dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject><dc:creator>{author}</dc:creator>'
+    '<cp:lastModifiedBy>{author}</cp:lastModifiedBy><cp:revision>1</cp:revision><dc:language>vi-VN</dc:language>'
+    '<dcterms:created xsi:type="dcterms:W3CDTF">{created}</dcterms:created>'
+    '<dcterms:modified xsi:type="dcterms:W3CDTF">{created}</dcterms:modified></cp:coreProperties>')
+
+
+def core_properties_xml(context: Mapping[str, Any]) -> bytes:
+    """The document's own properties: title and subject of the decision, author the issuing unit,
+    created on the decision's date (never the template's)."""
+    from xml.sax.saxutils import escape
+
+    day = context.get("decision_date")
+    created = f"{day:%Y-%m-%d}T00:00:00Z" if isinstance(day, date) else "2000-01-01T00:00:00Z"
+    number = str(context.get("decision_no") or "")
+    title = f"Quyết định số {number}: {context.get('title', '')}" if number else str(context.get("title", ""))
+    return _CORE_XML.format(title=escape(clean_text(title)), subject=escape(clean_text(str(context.get("title", "")))),
+                            author=escape(clean_text(str(context.get("unit_name", "")))),
+                            created=created).encode("utf-8")
 
 
 class _Ids:
@@ -221,7 +308,10 @@ class CompiledTemplate:
         self._check_unsupported(docx)
         self.fields, self.required = template_fields(self.env, "".join(sources))
         self.document_part = docx.part.partname.lstrip("/")
-        self._writer = PackageWriter(data, (self.document_part, *self._parts, *self._constant))
+        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        self._core = CORE_PART in names
+        replaced = (self.document_part, *self._parts, *self._constant, *((CORE_PART,) if self._core else ()))
+        self._writer = PackageWriter(data, replaced)
 
     def _check_unsupported(self, docx: Any) -> None:
         props = docx.core_properties
@@ -262,6 +352,8 @@ class CompiledTemplate:
         for name, template in self._parts.items():
             parts[name] = self._finish_part(_render(template, context), self._encodings[name], name)
         parts.update(self._constant)
+        if self._core:
+            parts[CORE_PART] = core_properties_xml(context)
         return parts
 
     def write(self, context: Mapping[str, Any], out: BinaryIO) -> None:
@@ -314,15 +406,38 @@ def naive_render(path: str | Path, context: Mapping[str, Any], out: str | Path |
 # ---------------------------------------------------------------- the context of a ledger row
 
 
-def row_context(spec: SheetSpec, values: Mapping[str, Any], staff_titles: Mapping[str, str]) -> dict[str, Any]:
-    """Every column of the row's sheet by schema key, and for each staff column the person's
-    title from Cán bộ (`prosecutor_title`), falling back to the column's own label."""
+def expand_agency(name: str, agencies: Mapping[str, str] | None = None) -> str:
+    """An agency's name as a decision writes it: the full name from the Danh mục «Cơ quan» (by
+    its short form, or a short form it starts with), then the usual abbreviations written out."""
+    text = " ".join(name.split())
+    if agencies:
+        folded = {k.casefold(): v for k, v in agencies.items()}
+        if text.casefold() in folded:
+            return folded[text.casefold()]
+        for short in sorted(folded, key=len, reverse=True):
+            if text.casefold().startswith(short + " "):
+                return folded[short] + text[len(short):]
+    for short, full in ABBREVIATIONS:
+        text = re.sub(rf"(?<!\w){short}(?!\w)", full, text)
+    return re.sub(r"\bCơ quan (Cơ quan)\b", r"\1", text)  # «Cơ quan CQĐT» typed in full
+
+
+def row_context(spec: SheetSpec, values: Mapping[str, Any], staff_titles: Mapping[str, str],
+                addresses: Mapping[str, str] | None = None,
+                agencies: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Every column of the row's sheet by schema key; for each staff column the person's title
+    from Cán bộ (`prosecutor_title`, falling back to the column's own label) and form of address
+    (`prosecutor_address`: «ông» / «bà», empty when Cán bộ has none); agency names written out."""
     context: dict[str, Any] = {}
     for col in spec.columns:
         value = context_value(values.get(col.key))
+        if col.key in AGENCY_FIELDS and isinstance(value, str) and value:
+            value = expand_agency(value, agencies)
         context[col.key] = value
         if col.kind is Kind.STAFF:
             context[col.key + TITLE_SUFFIX] = "" if is_empty(value) else staff_titles.get(value, col.label)
+            address = (addresses or {}).get(value, "") if not is_empty(value) else ""
+            context[col.key + ADDRESS_SUFFIX] = address.lower()
     return context
 
 

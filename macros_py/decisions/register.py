@@ -91,6 +91,7 @@ class Entry:
     signer: str
     file: str
     status: str = ""  # RESERVED / ISSUED / UNUSED; blank on rows typed by hand
+    note: str | None = None  # «Thay thế Quyết định số …» when it replaces an earlier one
 
 
 @dataclass
@@ -98,6 +99,32 @@ class CaseUpdate:
     sheet: str  # schema sheet key
     row: int  # Excel row number
     values: dict[str, Any] = field(default_factory=dict)
+
+
+def _parse_number(text: str) -> tuple[int, str] | None:
+    """«12/QĐ-VKSKV1» -> (12, «QĐ-VKSKV1»)."""
+    head, sep, symbol = str(text).strip().partition("/")
+    return (int(head), symbol.strip()) if sep and head.strip().isdigit() else None
+
+
+def replacement_updates(records: Sequence[Record], old_no: str, old_date: date | None, new_no: str,
+                        new_date: date) -> list[CaseUpdate]:
+    """The register row of decision `old_no` (of `old_date`'s year when known), its «Ghi chú»
+    extended with «Đã được thay thế bằng Quyết định số …»: the old number stays, marked replaced.
+    No update when the register has no such row."""
+    parsed = _parse_number(old_no)
+    if parsed is None:
+        return []
+    number, symbol = parsed
+    matches = [r for r in records if r.values.get("number") == number
+               and fold(str(r.values.get("symbol") or "")) == fold(symbol)
+               and (old_date is None or r.values.get("year") in (None, old_date.year))]
+    if not matches:
+        return []
+    row = matches[-1]
+    mark = f"Đã được thay thế bằng Quyết định số {new_no} ngày {new_date:%d/%m/%Y}"
+    note = str(row.values.get("note") or "").strip()
+    return [CaseUpdate(REGISTER.key, row.row, {"note": f"{note}; {mark}" if note else mark})]
 
 
 @dataclass
@@ -146,7 +173,7 @@ def plan_write_back(ledger: Ledger, entries: Sequence[Entry], updates: Sequence[
     for i, entry in enumerate(entries):
         values = asdict(entry)
         for key, col0 in sorted(columns.items(), key=lambda kv: kv[1]):
-            if key in values:
+            if key in values and (values[key] is not None or key != "note"):  # an empty note is not written
                 plan.cells.append(CellWrite(register.name, start + i, col0 + 1, cell_value(values[key])))
     for update in updates:
         data = ledger.sheets[update.sheet]

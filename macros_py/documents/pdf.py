@@ -26,8 +26,60 @@ _KNOWN_PATHS = (
 )
 
 
+DOCUMENT_FONT = "Times New Roman"
+# fonts with Times New Roman's metrics (a line breaks where it would in Word), first found is used
+METRIC_COMPATIBLE = ("Liberation Serif", "Tinos")
+VIETNAMESE_SAMPLE = "ổộữặằẫỹ"  # letters a font without full Vietnamese coverage lacks
+
+
 class PdfError(Exception):
     """The conversion could not be done; the message is Vietnamese."""
+
+
+def _families(pattern: str) -> set[str]:
+    try:
+        out = subprocess.run(["fc-list", pattern, "family"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    return {name.strip() for line in out.splitlines() for name in line.split(",") if name.strip()}
+
+
+def substitute_font() -> str | None:
+    """The font PDFs are set in when Times New Roman is not installed: one metric-compatible
+    family that has every Vietnamese letter, so LibreOffice never mixes in a fallback font for
+    the letters it lacks (Liberation Serif 1.x has no «ổ»). None when Times New Roman is there, or
+    where fontconfig is not (Windows, macOS have Times New Roman). Raises PdfError when no
+    suitable font is installed."""
+    if shutil.which("fc-list") is None or DOCUMENT_FONT in _families(f":family={DOCUMENT_FONT}"):
+        return None
+    charset = " ".join(f"{ord(c):x}" for c in VIETNAMESE_SAMPLE)
+    complete = _families(f":charset={charset}")
+    for family in METRIC_COMPATIBLE:
+        if family in complete:
+            return family
+    raise PdfError("máy không có phông Times New Roman, cũng không có phông cùng cỡ chữ có đủ chữ tiếng Việt "
+                   "(Liberation Serif 2 hoặc Tinos), nên PDF sẽ lẫn phông; hãy cài (Debian/Ubuntu: "
+                   "apt-get install fonts-liberation2) rồi chạy lại.")
+
+
+_REPLACEMENT_XCU = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema">
+<item oor:path="/org.openoffice.Office.Common/Font/Substitution"><prop oor:name="Replacement" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Font/Substitution/FontPairs"><node oor:name="_0" oor:op="replace"><prop oor:name="Always" oor:op="fuse"><value>true</value></prop><prop oor:name="OnScreenOnly" oor:op="fuse"><value>false</value></prop><prop oor:name="ReplaceFont" oor:op="fuse"><value>{font}</value></prop><prop oor:name="SubstituteFont" oor:op="fuse"><value>{substitute}</value></prop></node></item>
+</oor:items>
+"""
+
+
+def prepare_profile(profile: Path) -> str | None:
+    """Set up a fresh LibreOffice profile to set Times New Roman in `substitute_font()` (its
+    replacement table, «Always»); returns that font (None: nothing to replace)."""
+    substitute = substitute_font()
+    if substitute:
+        user = profile / "user"
+        user.mkdir(parents=True, exist_ok=True)
+        (user / "registrymodifications.xcu").write_text(
+            _REPLACEMENT_XCU.format(font=DOCUMENT_FONT, substitute=substitute), encoding="utf-8")
+    return substitute
 
 
 def find_soffice() -> str | None:
@@ -74,6 +126,7 @@ def to_pdf(files: Sequence[Path], timeout: float = TIMEOUT) -> list[Path]:
     results: dict[Path, Path] = {}
     with tempfile.TemporaryDirectory(prefix="kiemsat-pdf-") as tmp:
         profile = Path(tmp) / "profile"
+        prepare_profile(profile)
         for n, group in enumerate(_batches(files)):
             out = Path(tmp) / f"out{n}"
             out.mkdir()

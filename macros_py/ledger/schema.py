@@ -244,9 +244,19 @@ STAFF_TITLE = Choices(
     ),
 )
 
+FORM_OF_ADDRESS = Choices(
+    "DM_DanhXung",
+    "Danh xưng",
+    (
+        ("Ông", ("nam", "ong")),
+        ("Bà", ("nữ", "nu", "ba")),
+    ),
+)
+
 ALL_CHOICES = (
     CATEGORY, TIP_SOURCE, TIP_OUTCOME, CRIMINAL_STAGE, CIVIL_TYPE, CIVIL_STAGE,
     MEASURE, SUSPENDED_KIND, STAFF_TITLE, PROCEDURE, RETURNED_BY, COURT_DECISION_KIND, LIMITATION_CASE,
+    FORM_OF_ADDRESS,
 )
 
 # ---------------------------------------------------------------- shared columns
@@ -352,6 +362,8 @@ TIP_OFFS = SheetSpec(
             "ngày quyết định"), width=13),
         *_deadline_columns(),
         _note(),
+        Column("extension_no", "Số QĐ gia hạn", synonyms=(
+            "số quyết định gia hạn", "QĐ gia hạn số"), width=14),
     ),
 )
 
@@ -424,6 +436,22 @@ CRIMINAL_CASES = SheetSpec(
         Column("judgment_received", "Ngày VKS nhận bản án", Kind.DATE, not_before="opening_date", synonyms=(
             "ngày nhận bản án", "VKS nhận bản án ngày"), width=13,
             hint="Tòa án phải giao bản án trong 10 ngày kể từ ngày tuyên án (BLTTHS Điều 262)"),
+        # appended for the decisions (issue 15)
+        Column("investigation_extension_no", "Số QĐ gia hạn điều tra", synonyms=(
+            "số quyết định gia hạn điều tra", "QĐ gia hạn điều tra số"), width=14),
+        Column("investigation_extension_date", "Ngày QĐ gia hạn điều tra", Kind.DATE, not_before="opening_date",
+               synonyms=("ngày quyết định gia hạn điều tra",), width=13),
+        Column("prosecution_extension_no", "Số QĐ gia hạn truy tố", synonyms=(
+            "số quyết định gia hạn truy tố", "QĐ gia hạn truy tố số"), width=14),
+        Column("prosecution_extension_date", "Ngày QĐ gia hạn truy tố", Kind.DATE, not_before="opening_date",
+               synonyms=("ngày quyết định gia hạn truy tố",), width=13),
+        Column("replacement_prosecutor", "KSV thay thế", Kind.STAFF, synonyms=(
+            "kiểm sát viên thay thế", "KSV mới", "thay đổi KSV"), width=20,
+            hint="Ghi tên KSV mới rồi ra quyết định thay đổi KSV"),
+        Column("replacement_decision_no", "Số QĐ thay đổi KSV", synonyms=(
+            "số quyết định thay đổi KSV", "QĐ thay đổi KSV số"), width=14),
+        Column("replacement_decision_date", "Ngày QĐ thay đổi KSV", Kind.DATE, synonyms=(
+            "ngày quyết định thay đổi KSV",), width=13),
     ),
 )
 
@@ -471,6 +499,11 @@ DEFENDANTS = SheetSpec(
             "lần gia hạn tạm giữ",), width=10, hint="1 hoặc 2: lần gia hạn của «Gia hạn tạm giữ đến»"),
         Column("detention_extensions", "Số lần gia hạn tạm giam", Kind.INT, synonyms=(
             "lần gia hạn tạm giam",), width=10, hint="1 hoặc 2: lần gia hạn của «Gia hạn tạm giam đến»"),
+        # appended for the decisions (issue 15)
+        Column("detention_extension_no", "Số QĐ gia hạn tạm giam", synonyms=(
+            "số quyết định gia hạn tạm giam", "QĐ gia hạn tạm giam số"), width=14),
+        Column("detention_extension_date", "Ngày QĐ gia hạn tạm giam", Kind.DATE, not_before="detention_start",
+               synonyms=("ngày quyết định gia hạn tạm giam",), width=13),
     ),
 )
 
@@ -553,6 +586,8 @@ ENFORCEMENT = SheetSpec(
         _prosecutor(),
         *_assignment_decision(),
         _note(),
+        Column("enforcement_decision_no", "Số QĐ thi hành án", synonyms=(
+            "số quyết định thi hành án", "QĐ thi hành án số", "số QĐ THA"), width=12),
     ),
 )
 
@@ -628,11 +663,30 @@ STAFF = SheetSpec(
         Column("receives_alerts", "Nhận cảnh báo", Kind.BOOL, synonyms=(
             "nhận email cảnh báo", "gửi cảnh báo", "cảnh báo"), width=12, hint="Có / Không"),
         _note(),
+        Column("address", "Danh xưng", Kind.CHOICE, choices=FORM_OF_ADDRESS, synonyms=(
+            "giới tính", "ông/bà", "ông, bà", "xưng hô"), width=10, hint="Ông / Bà (hoặc Nam / Nữ)"),
+    ),
+)
+
+AGENCIES = SheetSpec(
+    key="co_quan",
+    title="Cơ quan",
+    heading="DANH MỤC CƠ QUAN (TÊN VIẾT TẮT VÀ TÊN ĐẦY ĐỦ)",
+    table="CoQuan",
+    synonyms=("co quan", "danh mục cơ quan", "tên cơ quan", "cơ quan viết tắt"),
+    id_column="short_name",
+    columns=(
+        Column("short_name", "Tên viết tắt", required=True, unique=True, synonyms=(
+            "viết tắt", "tên gọi tắt", "tên tắt"), width=34),
+        Column("full_name", "Tên đầy đủ", required=True, synonyms=(
+            "tên đầy đủ của cơ quan", "tên cơ quan", "tên chính thức"), width=50,
+            hint="Tên viết trong quyết định"),
+        _note(),
     ),
 )
 
 LEDGER_SHEETS: tuple[SheetSpec, ...] = (
-    TIP_OFFS, CRIMINAL_CASES, DEFENDANTS, CIVIL_CASES, ENFORCEMENT, SUSPENDED, REGISTER, STAFF,
+    TIP_OFFS, CRIMINAL_CASES, DEFENDANTS, CIVIL_CASES, ENFORCEMENT, SUSPENDED, REGISTER, STAFF, AGENCIES,
 )
 SHEETS_BY_KEY: dict[str, SheetSpec] = {s.key: s for s in LEDGER_SHEETS}
 

@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from addin.excel.ui import ExcelUI, HandlerError
+from addin.excel.ui import TITLE, ExcelUI, HandlerError
 
 if TYPE_CHECKING:
     from macros_py.decisions.register import CellWrite
@@ -236,10 +236,23 @@ def _already_decided(dtype: Any, data: SheetData, record: Record) -> str | None:
 
     no_key = dtype.writeback[0]
     number = record.values.get(no_key)
-    if number in (None, ""):
+    if number in (None, "") or dtype.repeatable:
         return None
     return (f"dòng {record.row} ({record_case(data.spec, record)}): đã có quyết định số {display(number)} (cột "
-            f"«{data.spec.column(no_key).label}»); muốn ra quyết định mới thì xóa số đó trước.")
+            f"«{data.spec.column(no_key).label}»)")
+
+
+def confirm(ui: ExcelUI, text: str) -> bool:
+    """Ask the clerk Có / Không in a message box. False where Excel cannot answer at once (the
+    remote engine of Excel on the web sends the box but not the answer back)."""
+    ui.log.append(("confirm", text))
+    app = ui.book.app
+    if "_xlremote" in type(getattr(app, "impl", None)).__module__:
+        return False
+    try:
+        return app.alert(text, title=TITLE, buttons="yes_no", mode="info") == "yes"
+    except Exception:  # a shell without message boxes: do not reissue
+        return False
 
 
 def issue(book: Any, ui: ExcelUI, inspector: bool = False) -> None:
@@ -248,6 +261,7 @@ def issue(book: Any, ui: ExcelUI, inspector: bool = False) -> None:
     from macros_py.decisions.issuing import (
         INSPECTOR_TYPE,
         DecisionError,
+        Options,
         default_out_dir,
         issue_planned,
         load_template,
@@ -281,11 +295,16 @@ def issue(book: Any, ui: ExcelUI, inspector: bool = False) -> None:
                 if problems:
                     raise DecisionError(problems)
             done = [m for dtype, r in rows if (m := _already_decided(dtype, data, r))]
-            if done:
-                raise DecisionError(done)
+            reissue = bool(done) and confirm(ui, "\n".join(
+                ["Các dòng sau đã có quyết định:", *(f"- {m}" for m in done),
+                 "Ra quyết định mới thay thế? Số cũ vẫn giữ trong Sổ quyết định, ghi «đã được thay thế»."]))
+            if done and not reissue:
+                raise DecisionError([f"{m}; muốn ra quyết định mới thay thế thì bấm «Yes» (Có) khi được hỏi, hoặc "
+                                     "dùng «kiemsat decide --reissue»." for m in done])
             templates = {t.key: load_template(t) for t in {dtype for dtype, _ in rows}}
             ui.status(f"đang soạn {len(rows)} quyết định…")
-            plan = plan_decisions(ledger, rows, templates, out_dir=out_dir, day=day, ledger_path=workbook)
+            plan = plan_decisions(ledger, rows, templates, out_dir=out_dir, day=day, ledger_path=workbook,
+                                  options=Options(reissue=reissue))
             cells = plan_write_back(ledger, plan.entries, plan.updates)
 
             def record(_plan: Any) -> None:
