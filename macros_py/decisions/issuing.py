@@ -36,6 +36,7 @@ from macros_py.decisions.decision_types import (
     DECISION_TYPES_BY_KEY,
     DEPUTY,
     HEAD,
+    PERSON_SUFFIXES,
     TITLE_SUFFIX,
     DecisionType,
     template_path,
@@ -505,6 +506,10 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
         context.update(number=0, symbol=symbol, decision_no=symbol)  # numbered below, once all rows are checked
         compiled = templates[dtype.key]
         missing = [k for k in sorted(compiled.required) if is_empty(context.get(k))]
+        # a person's title and address, and the duties' article, go with the person: name them once
+        missing = [k for k in missing if not any(k.endswith(sfx) and k.removesuffix(sfx) in missing
+                                                 for sfx in PERSON_SUFFIXES)
+                   and not (k == "duty_article" and dtype.assignee in missing)]
         if missing:
             plan.rejected.append(f"{where}: thiếu " + ", ".join(f"«{_label(dtype, k)}»" for k in missing)
                                  + f"; mẫu «{compiled.path.name}» cần các trường này.")

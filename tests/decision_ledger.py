@@ -1,0 +1,100 @@
+"""A ledger with one row due for each decision type, filled the way a clerk fills it (official
+document numbers, agency short forms, several offences, a deputy prosecuting), for the decision
+tests. `ROWS[type_key]` is the Excel row each type is issued for; `UNTIL` ends every extension."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from macros_py.sample import sample_rows
+from tests.conftest import TODAY
+from workbook_templates.builder import FIRST_DATA_ROW, build_workbook
+
+DAY = date(2026, 3, 16)
+UNTIL = date(2026, 5, 15)
+UNIT = "VIỆN KIỂM SÁT NHÂN DÂN KHU VỰC 1 - HẢI PHÒNG"
+POLICE = "Cơ quan CSĐT Công an khu vực Kiến Thụy"
+POLICE_FULL = "Cơ quan Cảnh sát điều tra Công an khu vực Kiến Thụy"
+
+# the people, by role (names are in the sample's staff list, set below)
+HEAD, DEPUTY_1, DEPUTY_2 = "Nguyễn Văn Hùng", "Trần Thị Mai", "Lê Quốc Sơn"
+KSV_1, KSV_2, KSV_3 = "Phạm Thị Lan", "Đỗ Văn Dũng", "Vũ Thị Hạnh"
+KTV_1 = "Hoàng Văn Nam"
+
+ROWS = {
+    "tin-bao": FIRST_DATA_ROW, "gia-han-tin-bao": FIRST_DATA_ROW,
+    "hinh-su": FIRST_DATA_ROW, "gia-han-dieu-tra": FIRST_DATA_ROW,
+    "kiem-tra-vien": FIRST_DATA_ROW + 1, "gia-han-truy-to": FIRST_DATA_ROW + 1, "thay-doi-ksv": FIRST_DATA_ROW + 1,
+    "gia-han-tam-giam": FIRST_DATA_ROW,
+    "dan-su": FIRST_DATA_ROW, "hanh-chinh": FIRST_DATA_ROW + 1, "thi-hanh-an": FIRST_DATA_ROW,
+}
+# the order a unit issues them in (the KTV's decision cites the KSV's, the change of KSV comes last)
+ORDER = ("tin-bao", "gia-han-tin-bao", "hinh-su", "gia-han-dieu-tra", "gia-han-tam-giam", "kiem-tra-vien",
+         "gia-han-truy-to", "thay-doi-ksv", "dan-su", "hanh-chinh", "thi-hanh-an")
+
+
+def _staff() -> list[dict[str, Any]]:
+    people = [(HEAD, "Viện trưởng", "Ông"), (DEPUTY_1, "Phó Viện trưởng", "Bà"), (DEPUTY_2, "Phó Viện trưởng", "Ông"),
+              (KSV_1, "Kiểm sát viên", "Bà"), (KSV_2, "Kiểm sát viên", "Ông"), (KSV_3, "Kiểm sát viên", "Bà"),
+              (KTV_1, "Kiểm tra viên", "Ông")]
+    return [{"name": n, "title": t, "address": a, "email": f"u{i}@vks.example", "receives_alerts": True}
+            for i, (n, t, a) in enumerate(people)]
+
+
+def edit_rows(rows: dict[str, list[dict[str, Any]]]) -> None:
+    rows["can_bo"] = _staff()
+    for sheet in ("tin_bao", "an_hinh_su", "an_dan_su", "thi_hanh_an", "tam_dinh_chi"):
+        for row in rows[sheet]:
+            row["prosecutor"] = KSV_1
+            if "leader" in row:
+                row["leader"] = DEPUTY_2
+            if "inspector" in row:
+                row["inspector"] = KTV_1
+    for reg in rows["so_quyet_dinh"]:
+        reg["signer"] = HEAD
+    tip = rows["tin_bao"][0]
+    tip.update(outcome=None, outcome_date=None, extension_date=None, extended_to=None, investigating_body=POLICE,
+               source="Tố giác", prosecutor=KSV_1, leader=DEPUTY_2)
+    case, other = rows["an_hinh_su"][0], rows["an_hinh_su"][1]
+    # a deputy who takes a case himself, and leads it
+    case.update(stage="Điều tra", judgment_date=None, judgment_no=None, hearing_date=None, court_accepted=None,
+                indictment_date=None, file_received=None, investigation_extended_to=None, resumed_date=None,
+                prosecution_extended_to=None, trial_extended_to=None, opening_no="27/QĐ-CSĐT",
+                opening_date=date(2026, 1, 20), category="Nghiêm trọng", investigating_body=POLICE,
+                offence="Trộm cắp tài sản; Cố ý gây thương tích", article="Điều 173; Điều 134",
+                prosecutor=DEPUTY_1, leader=DEPUTY_1, inspector=KTV_1, decision_no=None, decision_date=None)
+    other.update(stage="Truy tố", judgment_date=None, judgment_no=None, hearing_date=None, court_accepted=None,
+                 indictment_date=None, file_received=date(2026, 3, 2), opening_no="9/QĐ-CSĐT",
+                 opening_date=date(2025, 11, 3), category="Rất nghiêm trọng", investigating_body=POLICE,
+                 offence="Lừa đảo chiếm đoạt tài sản", article="Điều 174", prosecutor=KSV_2, leader=DEPUTY_2,
+                 inspector=KTV_1, decision_no="41/QĐ-VKSKV1", decision_date=date(2025, 11, 5),
+                 inspector_decision_no=None, inspector_decision_date=None, replacement_prosecutor=KSV_3,
+                 prosecution_extended_to=None)
+    defendant = next(d for d in rows["bi_can"] if d["case_id"] == case["case_id"])
+    defendant.update(measure="Tạm giam", detention_start=date(2026, 1, 22), detention_until=date(2026, 3, 21),
+                     detention_extended_to=None, released_date=None, birth_year=1994)
+    civil = rows["an_dan_su"]
+    civil[0].update(case_type="Dân sự", stage="Chuẩn bị xét xử", judgment_date=None, judgment_no=None,
+                    hearing_date=None, acceptance_no="15/2026/TLST-DS", court="TAND khu vực 1 - Hải Phòng")
+    civil[1].update(case_type="Hành chính", stage="Chuẩn bị xét xử", judgment_date=None, judgment_no=None,
+                    hearing_date=None, acceptance_no="3/2026/TLST-HC", court="TAND khu vực 1 - Hải Phòng")
+    enforcement = rows["thi_hanh_an"][0]
+    enforcement.update(penalty="1 năm tù", effective_date=date(2026, 2, 20), enforcement_decision_no="12/2026/QĐ-CA",
+                       enforcement_decision_date=date(2026, 2, 27), court="TAND khu vực 1 - Hải Phòng")
+
+
+def build_ledger(path: Path, edit=None) -> Path:
+    rows = sample_rows(10, seed=5, today=TODAY)
+    edit_rows(rows)
+    if edit:
+        edit(rows)
+    wb = build_workbook(rows)
+    for ws in wb.worksheets:  # text a clerk typed stays text
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    wb.save(path)
+    return path
