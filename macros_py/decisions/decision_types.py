@@ -85,7 +85,8 @@ ADMINISTRATIVE_KINDS = ("Hành chính",)
 CLOSED_STAGES = ("Đã xét xử", "Đình chỉ")
 INVESTIGATION_STAGES = ("Điều tra", "Điều tra bổ sung", "Phục hồi điều tra")
 # the article on the duties of whoever is assigned, by their Chức vụ
-CRIMINAL_DUTIES = {DEPUTY: "41", PROSECUTOR: "42", INSPECTOR: "43"}
+CRIMINAL_DUTIES = {DEPUTY: "41", PROSECUTOR: "42"}  # BLTTHS Đ.41 k3, Đ.42
+INSPECTOR_DUTIES = {INSPECTOR: "43"}  # BLTTHS Đ.43
 CIVIL_DUTIES = {DEPUTY: "57", PROSECUTOR: "58"}
 ADMINISTRATIVE_DUTIES = {DEPUTY: "42", PROSECUTOR: "43"}
 
@@ -356,6 +357,7 @@ DECISION_TYPES: tuple[DecisionType, ...] = (
                  "{{ prosecutor_title }} {{ prosecutor }}.",
         people=("inspector", "prosecutor"),
         assignee="inspector",
+        duties=INSPECTOR_DUTIES,
         summary="Phân công KTV nghiên cứu hồ sơ, lập hồ sơ kiểm sát vụ án {{ offence }}"
                 "{% if opening_no %} (QĐ khởi tố số {{ opening_no }}){% endif %}",
         writeback=("inspector_decision_no", "inspector_decision_date"),
