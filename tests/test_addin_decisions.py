@@ -176,6 +176,36 @@ def test_a_row_with_a_decision_already_is_refused(ledger):
     assert _actions(book, "setValues") == []
 
 
+def test_a_row_with_a_decision_is_reissued_when_the_clerk_confirms(ledger, monkeypatch):
+    led = read_ledger(ledger)
+    data = led.sheets["an_hinh_su"]
+    earlier = led.sheets[REGISTER.key].records[0].values  # a decision already in the register
+    old = f"{earlier['number']}/{earlier['symbol']}"
+    wb = openpyxl.load_workbook(ledger)
+    wb[data.name].cell(5, data.columns["decision_no"] + 1).value = old
+    wb[data.name].cell(5, data.columns["decision_date"] + 1).value = earlier["date"]
+    wb.save(ledger)
+    book = remote(ledger, data.name, "C5")
+    asked = []
+    monkeypatch.setattr(decide, "confirm", lambda ui, text: asked.append(text) or True)
+    ui = dispatch.run("decisions", book=book)
+    assert ui.messages("error") == [] and len(asked) == 1
+    assert "dòng 5" in asked[0] and old in asked[0] and "thay thế" in asked[0]
+    cells = grid(ledger)
+    apply_actions(cells, [s.name for s in book.sheets], book.json()["actions"])
+    new = cells[data.name][(5, data.columns["decision_no"] + 1)]
+    assert new != old and new.endswith(SYMBOL)
+    register = read_ledger(ledger).sheets[REGISTER.key]
+    notes = [v for (r, c), v in cells[register.name].items() if c == register.columns["note"] + 1 and v]
+    assert f"Thay thế Quyết định số {old}" in notes
+    assert any(v.startswith(f"Đã được thay thế bằng Quyết định số {new} ngày 16/03/2026") for v in notes)
+    # answered «No»: nothing written
+    monkeypatch.setattr(decide, "confirm", lambda ui, text: False)
+    book = remote(ledger, data.name, "C5")
+    ui = dispatch.run("decisions", book=book)
+    assert "bấm «Yes» (Có)" in ui.messages("error")[0] and _actions(book, "setValues") == []
+
+
 @pytest.mark.parametrize("sheet, selection, expected", [
     ("Cấu hình", "B3", "không phải sổ vụ án"),
     ("Án hình sự", "C:C", "cả cột"),
