@@ -4,7 +4,9 @@
 
 Everything that can be checked is checked before anything is written: the template's fields
 (against what the schema provides), the rows (exist, are of the right kind, have every field
-the template needs), the signer, the register. Then, holding the register lock, the numbers are
+the template needs, are not past the stage, have no number of this type yet unless reissued),
+the signer (never the person assigned; the Viện trưởng for a deputy), the register. A row that
+fails is left out and listed with its reason (or, all or nothing, stops the batch). Then, holding the register lock, the numbers are
 taken, the files written (each in a folder per case, never over an existing file) and the
 register and case rows updated in one safe edit; if that edit fails the files are removed, so
 a number is never used without being recorded.
