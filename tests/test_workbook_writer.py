@@ -117,7 +117,8 @@ def test_decide_appends_to_the_register_and_keeps_the_rest(clerk: Path, libreoff
     register_tables = set(pkg.tables(sheets[led.sheets[REGISTER.key].name]))
     pkg.close()
     out = tmp_path / "qd"
-    done = run("decide", str(clerk), "--type", "hinh-su", "--rows", "3-5", "--out", str(out), "--date", "16/03/2026")
+    done = run("decide", str(clerk), "--type", "hinh-su", "--rows", "3-5", "--out", str(out), "--date", "16/03/2026",
+               "--force")  # rows past the stage: this test is about what the write keeps
     assert done.returncode == 0, done.stderr
     after = parts_of(clerk)
     written = {sheets[led.sheets[REGISTER.key].name], sheets[CASE_SHEET]}

@@ -45,7 +45,7 @@ def test_decide_deadlines_and_stats_at_once_lose_nothing(sample_ledger: Path, tm
         issued_rows += mine
         procs = [
             _spawn("decide", str(ledger), "--type", "tin-bao", "--rows", ",".join(map(str, mine)),
-                   "--out", str(tmp_path / "qd"), "--date", "16/03/2026"),
+                   "--out", str(tmp_path / "qd"), "--date", "16/03/2026", "--force"),  # stage: not this test's
             _spawn("deadlines", str(ledger), "--today", TODAY.isoformat(), "--write"),
             _spawn("stats", str(ledger), "--period", "2026-Q1", "--today", TODAY.isoformat(), "--write"),
         ]
@@ -86,7 +86,7 @@ def test_kill_minus_nine_during_decide_never_loses_or_reuses_a_number(sample_led
 
     def decide(rows: list[int]) -> subprocess.Popen:
         return _spawn("decide", str(ledger), "--type", "tin-bao", "--rows", ",".join(map(str, rows)),
-                      "--out", str(out), "--date", "16/03/2026")
+                      "--out", str(out), "--date", "16/03/2026", "--force")  # stage: not this test's
 
     # Kill each run at a random moment: half of them just after the ledger file is first replaced
     # (the numbers are reserved, the documents are being published), the others anywhere in the run.
@@ -112,7 +112,7 @@ def test_kill_minus_nine_during_decide_never_loses_or_reuses_a_number(sample_led
     # one more run completes, repairing what the killed ones left
     first_case = read_ledger(ledger).records("an_hinh_su")[0].row
     final = _spawn("decide", str(ledger), "--type", "hinh-su", "--rows", str(first_case), "--out", str(out),
-                   "--date", "16/03/2026")
+                   "--date", "16/03/2026", "--force")
     stdout, stderr = final.communicate(timeout=300)
     assert final.returncode == 0, stderr
     assert hits >= 1, f"{kills} kills, none between reservation and marking: the test proved nothing"
