@@ -234,3 +234,12 @@ def test_a_mistyped_templates_folder_is_an_error(ledger, tmp_path):
     checked = subprocess.run([KIEMSAT, "templates", "check", "--templates", str(tmp_path / "mau-go-sai")],
                              capture_output=True, text=True, timeout=120)
     assert checked.returncode == 2 and "không có thư mục mẫu" in checked.stderr
+
+
+def test_a_person_not_in_the_staff_list_is_refused(tmp_path):
+    def edit(rows):
+        rows["an_hinh_su"][0]["inspector"] = "Người Lạ"
+
+    path = build_ledger(tmp_path / "so.xlsx", edit)
+    with pytest.raises(DecisionError, match="«Người Lạ» \\(cột «Kiểm tra viên»\\) không có trong sheet «Cán bộ»"):
+        issue_decisions(path, "hinh-su", rows=[ROWS["hinh-su"]], out_dir=tmp_path / "qd", day=DAY)

@@ -453,7 +453,9 @@ def _check_row(dtype: DecisionType, values: Mapping[str, Any], staff: Mapping[st
                     f"phân công: {wanted}.")
     for key in dtype.people:
         name = values.get(key)
-        if name and name in staff and not staff[name].address:
+        if name and name not in staff:
+            return f"«{name}» (cột «{dtype.spec.column(key).label}») không có trong sheet «{STAFF.title}»."
+        if name and not staff[name].address:
             return (f"chưa ghi «Danh xưng» (Ông/Bà) của «{name}» trong sheet «{STAFF.title}»; quyết định không viết "
                     "«ông (bà)».")
     return None
