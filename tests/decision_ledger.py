@@ -1,6 +1,6 @@
 """A ledger with one row due for each decision type, filled the way a clerk fills it (official
 document numbers, agency short forms, several offences, a deputy prosecuting), for the decision
-tests. `ROWS[type_key]` is the Excel row each type is issued for; `UNTIL` ends every extension."""
+tests. `ROWS[type_key]` is the Excel row each type is issued for; `until(type_key)` ends its extension."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from workbook_templates.builder import FIRST_DATA_ROW, build_workbook
 
 DAY = date(2026, 3, 16)
 UNTIL = date(2026, 5, 15)
+# the prosecution extension: files received 02/03/2026 for a «Rất nghiêm trọng» case, 30 days and at
+# most 15 more (BLTTHS Đ.240)
+UNTILS = {"gia-han-truy-to": date(2026, 4, 10)}
 UNIT = "VIỆN KIỂM SÁT NHÂN DÂN KHU VỰC 1 - HẢI PHÒNG"
 POLICE = "Cơ quan CSĐT Công an khu vực Kiến Thụy"
 POLICE_FULL = "Cơ quan Cảnh sát điều tra Công an khu vực Kiến Thụy"
@@ -33,6 +36,10 @@ ROWS = {
 # the order a unit issues them in (the KTV's decision cites the KSV's, the change of KSV comes last)
 ORDER = ("tin-bao", "gia-han-tin-bao", "hinh-su", "gia-han-dieu-tra", "gia-han-tam-giam", "kiem-tra-vien",
          "gia-han-truy-to", "thay-doi-ksv", "dan-su", "hanh-chinh", "thi-hanh-an")
+
+
+def until(key: str) -> date:
+    return UNTILS.get(key, UNTIL)
 
 
 def _staff() -> list[dict[str, Any]]:

@@ -243,3 +243,16 @@ def test_a_person_not_in_the_staff_list_is_refused(tmp_path):
     path = build_ledger(tmp_path / "so.xlsx", edit)
     with pytest.raises(DecisionError, match="«Người Lạ» \\(cột «Kiểm tra viên»\\) không có trong sheet «Cán bộ»"):
         issue_decisions(path, "hinh-su", rows=[ROWS["hinh-su"]], out_dir=tmp_path / "qd", day=DAY)
+
+
+def test_an_extension_past_the_statute_is_refused_unless_forced(ledger, tmp_path):
+    # a «Nghiêm trọng» case opened 20/01/2026: 3 months, then at most 3 + 2 months of extensions
+    # (BLTTHS Đ.172 k1, k2 b): nothing can run to 2027
+    row = ROWS["gia-han-dieu-tra"]
+    far = Options(until=UNTIL.replace(year=2027), all_or_nothing=True)
+    with pytest.raises(DecisionError, match="vượt.*172"):
+        issue_decisions(ledger, "gia-han-dieu-tra", rows=[row], out_dir=tmp_path, day=DAY, options=far)
+    assert _row(ledger, "an_hinh_su", row)["investigation_extended_to"] is None
+    forced = Options(until=far.until, all_or_nothing=True, force=True)
+    issue_decisions(ledger, "gia-han-dieu-tra", rows=[row], out_dir=tmp_path, day=DAY, options=forced)
+    assert _row(ledger, "an_hinh_su", row)["investigation_extended_to"] == far.until

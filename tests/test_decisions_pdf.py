@@ -42,6 +42,7 @@ from tests.decision_ledger import (  # noqa: E402
     UNIT,
     UNTIL,
     build_ledger,
+    until,
 )
 from tests.lo import find_soffice_or_skip  # noqa: E402
 
@@ -56,7 +57,7 @@ def issue_all(folder: Path) -> tuple[Path, dict[str, Path], dict[str, Path]]:
     docs = {}
     for key in ORDER:
         batch = issue_decisions(ledger, key, rows=[ROWS[key]], out_dir=folder / "qd", day=DAY,
-                                options=Options(until=UNTIL, all_or_nothing=True))
+                                options=Options(until=until(key), all_or_nothing=True))
         docs[key] = batch.issued[0].file
     pdfs = dict(zip(docs, pdf_module.to_pdf(list(docs.values()))))
     return ledger, docs, pdfs
@@ -280,7 +281,7 @@ def test_new_types_say_what_they_extend_and_until_when(rendered):
     assert "Gia hạn thời hạn tạm giam để điều tra đối với bị can" in detention and "173" in detention
     assert "Căn cứ các điều 41 và 240" in _flat(pdfs["gia-han-truy-to"])
     for key in NEW_TYPES[:4]:
-        assert "đến hết ngày 15/05/2026" in _flat(pdfs[key])
+        assert f"đến hết ngày {until(key):%d/%m/%Y}" in _flat(pdfs[key])
     change = _flat(pdfs["thay-doi-ksv"])
     assert f"Thay đổi ông {KSV_2}, Kiểm sát viên, và phân công bà {KSV_3}, Kiểm sát viên" in change
     assert f"bà {KSV_3} và ông {KSV_2} chịu trách nhiệm thi hành" in change
@@ -299,7 +300,7 @@ def test_extensions_are_written_where_the_deadline_engine_reads_them(rendered):
     case = rows["an_hinh_su"][ROWS["gia-han-dieu-tra"]]
     assert case["investigation_extended_to"] == UNTIL and case["investigation_extension_date"] == DAY
     other = rows["an_hinh_su"][ROWS["gia-han-truy-to"]]
-    assert other["prosecution_extended_to"] == UNTIL and other["prosecution_extension_no"]
+    assert other["prosecution_extended_to"] == until("gia-han-truy-to") and other["prosecution_extension_no"]
     assert other["prosecutor"] == KSV_3 and other["replacement_decision_no"]  # the change of KSV is on the row
     detained = rows["bi_can"][ROWS["gia-han-tam-giam"]]
     assert detained["detention_extended_to"] == UNTIL and detained["detention_extension_no"]

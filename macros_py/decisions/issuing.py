@@ -461,6 +461,27 @@ def _check_row(dtype: DecisionType, values: Mapping[str, Any], staff: Mapping[st
     return None
 
 
+def beyond_the_law(ledger: Ledger, dtype: DecisionType, record: Record, until: date, day: date) -> str | None:
+    """Why extending `record` to `until` goes past the statute's maximum, as the deadline engine
+    (macros_py.law, the one place the limits are computed) says it, or None."""
+    from macros_py.law.deadlines import compute_deadlines
+
+    column = next((c for c, source in dtype.copies if source == "extended_until"), None)
+    data = ledger.sheets.get(dtype.sheet)
+    if column is None or data is None or column not in data.columns:
+        return None
+    old = record.values.get(column)
+    record.values[column] = until
+    try:
+        report = compute_deadlines(ledger, day)
+    finally:
+        record.values[column] = old
+    for problem in report.problems:
+        if problem.sheet == data.name and problem.row == record.row and problem.value == fmt_date(until):
+            return problem.message.split("; kiemsat")[0]
+    return None
+
+
 def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
                    templates: Mapping[str, CompiledTemplate], *, out_dir: Path, day: date,
                    signer: str | None = None, ledger_path: Path | None = None,
@@ -487,6 +508,10 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
         if problem is None:
             values["extended_until"] = options.until
             problem = _check_row(dtype, values, staff, options, day)
+        if problem is None and dtype.extension and options.until is not None and not options.force:
+            beyond = beyond_the_law(ledger, dtype, record, options.until, day)
+            if beyond:
+                problem = f"{beyond}; không ra quyết định gia hạn này (dùng --force nếu vẫn cần ra)."
         if problem is None:
             try:
                 name, title = resolve_signer(staff, values, signer, values.get(dtype.assignee) if dtype.assignee
