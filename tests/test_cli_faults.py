@@ -102,7 +102,7 @@ def test_out_into_a_place_that_cannot_be_written(ledger, tmp_path):
     line = one_error(run("stats", str(ledger), "--today", TODAY, "--out", "/proc/kiemsat/bao-cao.docx"))
     assert "/proc/kiemsat" in line and "không ghi được" in line
     line = one_error(run("decide", str(ledger), "--type", "hinh-su", "--rows", "3", "--out", "/proc/kiemsat",
-                         "--date", TODAY))
+                         "--date", TODAY, "--force"))  # row 3's case is tried: --force, the folder is the point
     assert "/proc/kiemsat" in line
 
 
