@@ -6,7 +6,9 @@ Both run in the same process on the same 500 contexts (built from sample ledger 
 `kiemsat decide` builds them). The naive loop is what docxtpl's documentation shows: a new
 DocxTemplate, render(autoescape=True), save, per document. Every output pair is compared: the
 word/document.xml text of the fast output must equal docxtpl's. Prints docs/s both ways and the
-ratio; with --processes N the fast renderer also runs split over N processes.
+ratio; with --processes N the fast renderer also runs split over N processes. With --extensions
+N it also times `issue_decisions` for N investigation extensions on a 300-case ledger, each checked
+against the statute's maximum by the deadline engine, against the same batch with --force (no check).
 """
 
 from __future__ import annotations
@@ -68,13 +70,42 @@ def document_xml(path: Path) -> bytes:
         return zf.read("word/document.xml")
 
 
+def bench_extensions(n: int) -> None:
+    from macros_py.decisions.issuing import Options, due_rows, issue_decisions
+    from macros_py.ledger.reader import read_ledger
+    from workbook_templates.builder import create_ledger
+
+    day, until = date(2026, 3, 16), date(2026, 5, 15)
+    work = Path(tempfile.mkdtemp(prefix="bench-extensions-"))
+    try:
+        source = work / "so.xlsx"
+        create_ledger(source, sample=300, seed=3, today=day)
+        rows = due_rows(read_ledger(source), DECISION_TYPES_BY_KEY["gia-han-dieu-tra"], n)
+        times = {}
+        for label, force in (("checked", False), ("--force", True)):
+            path = work / f"{label.strip('-')}.xlsx"
+            shutil.copy(source, path)
+            t0 = time.perf_counter()
+            batch = issue_decisions(path, "gia-han-dieu-tra", rows=rows, out_dir=work / label.strip("-"), day=day,
+                                    options=Options(until=until, force=force))
+            times[label] = (time.perf_counter() - t0, len(batch.issued), len(batch.rejected))
+        for label, (secs, issued, rejected) in times.items():
+            print(f"{len(rows)} extensions, {label:8}: {secs:6.2f} s  ({issued} issued, {rejected} refused)")
+        print(f"statute check costs: ratio {times['checked'][0] / times['--force'][0]:4.2f}x")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=500)
     ap.add_argument("--type", default="hinh-su", choices=list(DECISION_TYPES_BY_KEY))
     ap.add_argument("--processes", type=int, default=1)
     ap.add_argument("--keep", type=Path, help="keep the outputs in this folder")
+    ap.add_argument("--extensions", type=int, default=0, help="also time N extension decisions (see above)")
     args = ap.parse_args()
+    if args.extensions:
+        bench_extensions(args.extensions)
 
     path = template_path(DECISION_TYPES_BY_KEY[args.type])
     ctxs = contexts(args.type, args.n)

@@ -23,7 +23,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -402,7 +402,7 @@ class Options:
 
     reissue: bool = False  # a row that has a number of this type gets a new one replacing it
     force: bool = False  # issue for rows past the stage (a resolved tin báo, a tried case)
-    all_or_nothing: bool = True  # one refused row stops the batch
+    all_or_nothing: bool = False  # one refused row stops the batch (the ribbon's way)
     preview: bool = False  # render unnumbered drafts marked DỰ THẢO; write nothing else
     until: date | None = None  # the end of an extension
 
@@ -474,10 +474,16 @@ def beyond_the_law(ledger: Ledger, dtype: DecisionType, record: Record, until: d
     data = ledger.sheets.get(dtype.sheet)
     if column is None or data is None or column not in data.columns:
         return None
+    # the engine on this row alone (and its case row): a batch does not recompute the whole ledger per row
+    only = {dtype.sheet: replace(data, records=[record])}
+    for sheet, key in dtype.joins:
+        if sheet in ledger.sheets:
+            only[sheet] = replace(ledger.sheets[sheet], records=[r for r in ledger.records(sheet)
+                                                                 if r.values.get(key) == record.values.get(key)])
     old = record.values.get(column)
     record.values[column] = until
     try:
-        report = compute_deadlines(ledger, day)
+        report = compute_deadlines(replace(ledger, sheets=only, problems=[]), day)
     finally:
         record.values[column] = old
     for problem in report.problems:
@@ -489,7 +495,7 @@ def beyond_the_law(ledger: Ledger, dtype: DecisionType, record: Record, until: d
 def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
                    templates: Mapping[str, CompiledTemplate], *, out_dir: Path, day: date,
                    signer: str | None = None, ledger_path: Path | None = None,
-                   options: Options = Options()) -> DecisionPlan:
+                   options: Options = Options(all_or_nothing=True)) -> DecisionPlan:
     """Number and render one decision per (type, row), from the register in `ledger` (the next
     numbers of `day`'s year and the symbol in Cấu hình). Writes nothing. A row that may not get
     its decision (past the stage, numbered already, no valid signer, a field its template needs
@@ -702,7 +708,7 @@ def _record(ledger: Ledger, ledger_path: Path, plan: DecisionPlan) -> tuple[Path
 def issue_decisions(ledger_path: str | Path, type_key: str, *, out_dir: str | Path,
                     rows: Sequence[int] | None = None, case: str | None = None, day: date | None = None,
                     signer: str | None = None, templates_dir: Path | None = None, pdf: bool = False,
-                    combined: bool = False, options: Options = Options(all_or_nothing=False)) -> Batch:
+                    combined: bool = False, options: Options = Options()) -> Batch:
     """Make, number and record one decision of type `type_key` per chosen row.
 
     Under the ledger's lock: numbers reserved in the register (written), documents published, then

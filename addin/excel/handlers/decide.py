@@ -304,7 +304,7 @@ def issue(book: Any, ui: ExcelUI, inspector: bool = False) -> None:
             templates = {t.key: load_template(t) for t in {dtype for dtype, _ in rows}}
             ui.status(f"đang soạn {len(rows)} quyết định…")
             plan = plan_decisions(ledger, rows, templates, out_dir=out_dir, day=day, ledger_path=workbook,
-                                  options=Options(reissue=reissue))
+                                  options=Options(reissue=reissue, all_or_nothing=True))
             cells = plan_write_back(ledger, plan.entries, plan.updates)
 
             def record(_plan: Any) -> None:
