@@ -166,7 +166,13 @@ def test_extensions_need_an_end_and_a_second_one_must_extend(ledger, tmp_path):
     later = Options(until=UNTIL.replace(month=6), all_or_nothing=True)  # a second extension (Đ.172 k2 b)
     issue_decisions(ledger, "gia-han-dieu-tra", rows=[ROWS["gia-han-dieu-tra"]], out_dir=tmp_path, day=DAY,
                     options=later)
-    assert _row(ledger, "an_hinh_su", ROWS["gia-han-dieu-tra"])["investigation_extended_to"] == later.until
+    case = _row(ledger, "an_hinh_su", ROWS["gia-han-dieu-tra"])
+    assert case["investigation_extended_to"] == later.until and case["investigation_extensions"] == 2
+    # a «Nghiêm trọng» case may be extended twice (Đ.172 k2 b): a third is refused, the count said by the engine
+    third = Options(until=UNTIL.replace(month=7, day=10), all_or_nothing=True)
+    with pytest.raises(DecisionError, match="gia hạn lần thứ 3 nhưng Điều 172.*chỉ cho gia hạn 2 lần"):
+        issue_decisions(ledger, "gia-han-dieu-tra", rows=[ROWS["gia-han-dieu-tra"]], out_dir=tmp_path, day=DAY,
+                        options=third)
     # the tin báo extension is granted once (Đ.147 k2)
     issue_decisions(ledger, "gia-han-tin-bao", rows=[ROWS["gia-han-tin-bao"]], out_dir=tmp_path, day=DAY, options=opts)
     with pytest.raises(DecisionError, match="đã có quyết định số"):

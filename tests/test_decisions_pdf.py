@@ -299,11 +299,13 @@ def test_extensions_are_written_where_the_deadline_engine_reads_them(rendered):
     assert tip["extended_to"] == UNTIL and tip["extension_date"] == DAY and tip["extension_no"].endswith("/QĐ-VKSKV1")
     case = rows["an_hinh_su"][ROWS["gia-han-dieu-tra"]]
     assert case["investigation_extended_to"] == UNTIL and case["investigation_extension_date"] == DAY
+    assert case["investigation_extensions"] == 1  # the count the engine reads (Đ.172 k2: how many are left)
     other = rows["an_hinh_su"][ROWS["gia-han-truy-to"]]
     assert other["prosecution_extended_to"] == until("gia-han-truy-to") and other["prosecution_extension_no"]
     assert other["prosecutor"] == KSV_3 and other["replacement_decision_no"]  # the change of KSV is on the row
     detained = rows["bi_can"][ROWS["gia-han-tam-giam"]]
     assert detained["detention_extended_to"] == UNTIL and detained["detention_extension_no"]
+    assert detained["detention_extensions"] == 1
     report = compute_deadlines(data, date(2026, 3, 20))
     dues = {(d.sheet, d.row): d for d in report.deadlines}
     # a «Nghiêm trọng» case opened 20/01/2026: 3 months and a first extension of up to 3 more (Đ.172 k1, k2 b),

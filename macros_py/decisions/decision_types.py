@@ -132,6 +132,7 @@ class DecisionType:
     extension: bool = False  # needs --until (the end of the extended period)
     on_request: bool = False  # never the sheet's default decision (the ribbon's Tạo quyết định)
     joins: tuple[tuple[str, str], ...] = ()  # (sheet, column): the row's case row, for its columns
+    counter: str | None = None  # the row's «Số lần gia hạn» column, one more with each new extension
 
     @property
     def spec(self) -> SheetSpec:
@@ -440,6 +441,7 @@ DECISION_TYPES: tuple[DecisionType, ...] = (
         summary="Gia hạn điều tra vụ án {{ offence }} đến {{ extended_until|short_date }}",
         writeback=("investigation_extension_no", "investigation_extension_date"),
         copies=(("investigation_extended_to", "extended_until"),),
+        counter="investigation_extensions",
         past_stage=investigation_over,
         repeatable=True,  # Đ.172 k2: up to two or three extensions by category
         repeat_guard=extension_not_later("investigation_extended_to"),
@@ -470,6 +472,7 @@ DECISION_TYPES: tuple[DecisionType, ...] = (
         summary="Gia hạn tạm giam bị can {{ name }} đến {{ extended_until|short_date }}",
         writeback=("detention_extension_no", "detention_extension_date"),
         copies=(("detention_extended_to", "extended_until"),),
+        counter="detention_extensions",
         past_stage=detention_over,
         repeatable=True,  # Đ.173 k2: one or two extensions by category
         repeat_guard=extension_not_later("detention_extended_to"),

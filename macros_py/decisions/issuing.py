@@ -465,7 +465,20 @@ def _check_row(dtype: DecisionType, values: Mapping[str, Any], staff: Mapping[st
     return None
 
 
-def beyond_the_law(ledger: Ledger, dtype: DecisionType, record: Record, until: date, day: date) -> str | None:
+def extension_count(dtype: DecisionType, values: Mapping[str, Any], replaces: bool = False) -> int | None:
+    """The row's «Số lần gia hạn» after this extension: one more, or the same when it replaces the
+    last extension (--reissue); a row with an earlier extension but no count counts it as the first."""
+    if not dtype.counter:
+        return None
+    count = values.get(dtype.counter)
+    if not isinstance(count, int):
+        earlier = any(values.get(c) for c, source in dtype.copies if source == "extended_until")
+        count = 1 if earlier else 0
+    return max(count, 1) if replaces else count + 1
+
+
+def beyond_the_law(ledger: Ledger, dtype: DecisionType, record: Record, until: date, day: date,
+                   replaces: bool = False) -> str | None:
     """Why extending `record` to `until` goes past the statute's maximum, as the deadline engine
     (macros_py.law, the one place the limits are computed) says it, or None."""
     from macros_py.law.deadlines import compute_deadlines
@@ -480,14 +493,19 @@ def beyond_the_law(ledger: Ledger, dtype: DecisionType, record: Record, until: d
         if sheet in ledger.sheets:
             only[sheet] = replace(ledger.sheets[sheet], records=[r for r in ledger.records(sheet)
                                                                  if r.values.get(key) == record.values.get(key)])
-    old = record.values.get(column)
+    saved = dict(record.values)
     record.values[column] = until
+    count = extension_count(dtype, saved, replaces=replaces) if dtype.counter in data.columns else None
+    if count is not None:
+        record.values[dtype.counter] = count  # the engine checks how many extensions the law allows
     try:
         report = compute_deadlines(replace(ledger, sheets=only, problems=[]), day)
     finally:
-        record.values[column] = old
+        record.values.clear()
+        record.values.update(saved)
     for problem in report.problems:
-        if problem.sheet == data.name and problem.row == record.row and problem.value == fmt_date(until):
+        if problem.sheet == data.name and problem.row == record.row and (
+                problem.value == fmt_date(until) or (count is not None and problem.value == str(count))):
             return problem.message.split("; kiemsat")[0]
     return None
 
@@ -519,7 +537,8 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
             values["extended_until"] = options.until
             problem = _check_row(dtype, values, staff, options, day)
         if problem is None and dtype.extension and options.until is not None and not options.force:
-            beyond = beyond_the_law(ledger, dtype, record, options.until, day)
+            replaces = options.reissue and values.get(dtype.writeback[0]) not in (None, "")
+            beyond = beyond_the_law(ledger, dtype, record, options.until, day, replaces)
             if beyond:
                 problem = f"{beyond}; không ra quyết định gia hạn này (dùng --force nếu vẫn cần ra)."
         if problem is None:
@@ -581,6 +600,8 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
         cells: dict[str, Any] = {no_key: context["decision_no"], date_key: day}
         for column, source in dtype.copies:
             cells[column] = options.until if source == "extended_until" else values.get(source)
+        if dtype.counter:
+            cells[dtype.counter] = extension_count(dtype, values, replaces=note is not None)
         plan.updates.append(CaseUpdate(dtype.sheet, record.row, cells))
         if note:
             plan.updates += replacement_updates(register_rows, display(old), values.get(date_key),
