@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from .messages import Composed
 from .planning import Alert
 from .transports import SendError, Transport
 
-__all__ = ["Delivery", "Outbox", "OutboxStatus", "SendReport"]
+__all__ = ["Delivery", "Outbox", "OutboxStatus", "SendReport", "local_time", "stamp"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS alerts (
@@ -74,12 +75,16 @@ CREATE TABLE IF NOT EXISTS messages (
     uncertain INTEGER NOT NULL DEFAULT 0,       -- may have reached the server: resend as is
     permanent INTEGER NOT NULL DEFAULT 0,       -- refused for good: never retried
     last_error TEXT,
+    last_attempt TEXT,                          -- when the last failed attempt was made (UTC)
     location TEXT,
     created TEXT NOT NULL,
     sent_at TEXT
 );
 CREATE INDEX IF NOT EXISTS messages_due ON messages(status, next_attempt);
 """
+
+# (table, column, declaration) added after the first release; _SCHEMA has them too
+_ADDED_COLUMNS = (("messages", "last_attempt", "TEXT"),)
 
 
 def stamp(moment: datetime) -> str:
@@ -95,6 +100,16 @@ class Delivery:
     alerts: int
     location: str = ""
     error: str = ""
+    permanent: bool = False  # refused for good: not retried until `kiemsat alerts resend`
+    when: str = ""  # UTC stamp of the last attempt or of the sending
+
+
+def local_time(value: str | None) -> str:
+    """An outbox stamp (UTC) as the machine's local time: «01/12/2026 18:41»."""
+    if not value:
+        return ""
+    moment = datetime.strptime(value, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc).astimezone()
+    return moment.strftime("%d/%m/%Y %H:%M")
 
 
 @dataclass
@@ -102,6 +117,16 @@ class SendReport:
     sent: list[Delivery] = field(default_factory=list)
     failed: list[Delivery] = field(default_factory=list)  # this run's failed attempts
     stopped: str = ""  # why sending stopped early (server down, bad login), Vietnamese
+
+    @property
+    def retrying(self) -> list[Delivery]:
+        """Failed for now (server down, 4xx): sent again by the next run or retry."""
+        return [d for d in self.failed if not d.permanent]
+
+    @property
+    def refused(self) -> list[Delivery]:
+        """Refused for good (5xx): waits for `kiemsat alerts resend --failed`."""
+        return [d for d in self.failed if d.permanent]
 
 
 @dataclass
@@ -123,12 +148,34 @@ class Outbox:
         self.db = sqlite3.connect(str(self.path), timeout=60, isolation_level=None)
         self.db.execute("PRAGMA busy_timeout = 60000")
         if self.path != ":memory:":
-            self.db.execute("PRAGMA journal_mode = WAL")
+            self._wal()
         self.db.execute("PRAGMA synchronous = FULL")
         with self.write():
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     self.db.execute(statement)
+            self._migrate()
+
+    def _wal(self, wait: float = 60.0) -> None:
+        """Switch to WAL. On a fresh file the switch needs a moment alone and SQLite answers "database
+        is locked" without waiting for the busy timeout (measured: 4 runs in 240 racing on a new
+        outbox), so wait here for it."""
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+
+    def _migrate(self) -> None:
+        """Add the columns later versions added to an outbox made by an earlier one."""
+        for table, column, decl in _ADDED_COLUMNS:
+            have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
     def close(self) -> None:
         self.db.close()
@@ -284,9 +331,10 @@ class Outbox:
                                      (message_id,)).fetchone()
             status = "failed" if error.permanent or attempts >= self.max_tries else "retry"
             db.execute("UPDATE messages SET status = ?, attempts = ?, next_attempt = ?, lease_until = NULL,"
-                       " uncertain = MAX(uncertain, ?), permanent = ?, last_error = ? WHERE message_id = ?",
+                       " uncertain = MAX(uncertain, ?), permanent = ?, last_error = ?, last_attempt = ?"
+                       " WHERE message_id = ?",
                        (status, attempts, stamp(now + self.delay(attempts)), int(error.uncertain),
-                        int(error.permanent), str(error), message_id))
+                        int(error.permanent), str(error), stamp(now), message_id))
             db.execute("UPDATE alerts SET attempts = ? WHERE message_id = ?", (attempts, message_id))
         return attempts
 
@@ -319,14 +367,17 @@ class Outbox:
                 try:
                     location = transport.send(sender, recipient, raw, message_id)
                 except SendError as exc:
-                    self.mark_failed(message_id, exc, clock())
-                    report.failed.append(Delivery(message_id, recipient, subject, n, error=str(exc)))
+                    moment = clock()
+                    self.mark_failed(message_id, exc, moment)
+                    report.failed.append(Delivery(message_id, recipient, subject, n, error=str(exc),
+                                                  permanent=exc.permanent, when=stamp(moment)))
                     if exc.connection:
                         report.stopped = str(exc)
                         break
                     continue
-                self.mark_sent(message_id, location, clock())
-                report.sent.append(Delivery(message_id, recipient, subject, n, location=location))
+                moment = clock()
+                self.mark_sent(message_id, location, moment)
+                report.sent.append(Delivery(message_id, recipient, subject, n, location=location, when=stamp(moment)))
         finally:
             transport.close()
         return report
@@ -339,14 +390,33 @@ class Outbox:
         messages = dict(db.execute("SELECT status, COUNT(*) FROM messages GROUP BY status").fetchall())
 
         def deliveries(where: str) -> list[Delivery]:
-            return [Delivery(m, r, s, n, error=e or "") for m, r, s, n, e in db.execute(
+            return [Delivery(m, r, s, n, error=e or "", permanent=bool(p), when=w or "")
+                    for m, r, s, n, e, p, w in db.execute(
                 "SELECT m.message_id, m.recipient, m.subject, (SELECT COUNT(*) FROM alerts a"
-                " WHERE a.message_id = m.message_id), m.last_error FROM messages m WHERE " + where
-                + " ORDER BY m.created, m.recipient")]
+                " WHERE a.message_id = m.message_id), m.last_error, m.permanent, m.last_attempt"
+                " FROM messages m WHERE " + where + " ORDER BY m.created, m.recipient")]
 
         last = db.execute("SELECT MAX(sent_at) FROM messages WHERE status = 'sent'").fetchone()[0]
         return OutboxStatus(alerts, messages, deliveries("m.status IN ('queued', 'retry', 'sending')"),
                             deliveries("m.status = 'failed'"), last)
+
+    def resend(self, now: datetime, *, failed_only: bool, since: datetime | None = None) -> int:
+        """Queue again the failed messages (with `failed_only`), or every failed or sent message
+        created since `since`; returns how many. A refused message gets a fresh set of tries and
+        may be regrouped by the next planning run; a sent one goes again as the same bytes with the
+        same Message-ID (a mail client that still has it folds the copy)."""
+        after = stamp(since) if since is not None else ""
+        now_s = stamp(now)
+        with self.write() as db:
+            db.execute("UPDATE alerts SET attempts = 0, not_before = '' WHERE message_id IN"
+                       " (SELECT message_id FROM messages WHERE status = 'failed' AND created >= ?)", (after,))
+            failed = db.execute("UPDATE messages SET status = 'retry', permanent = 0, attempts = 0,"
+                                " next_attempt = ? WHERE status = 'failed' AND created >= ?",
+                                (now_s, after)).rowcount
+            sent = 0 if failed_only else db.execute(
+                "UPDATE messages SET status = 'queued', uncertain = 1, next_attempt = ? WHERE status = 'sent'"
+                " AND created >= ?", (now_s, after)).rowcount
+        return failed + sent
 
     def sent_keys(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT key FROM alerts WHERE state = 'sent' ORDER BY key")]

@@ -63,8 +63,8 @@ from .outbox import Delivery, Outbox, OutboxStatus, SendReport
 from .planning import Plan, ledger_id, plan_ledger
 from .transports import EmlFolderTransport, SendError, SmtpTransport, Transport
 
-__all__ = ["RunResult", "make_transport", "run_ledgers", "run_once", "send_pending", "serve", "setup_logging",
-           "status"]
+__all__ = ["RunResult", "make_transport", "resend", "run_ledgers", "run_once", "send_pending", "serve",
+           "setup_logging", "status", "summary_lines"]
 
 log = logging.getLogger("kiemsat.alerts")
 
@@ -98,18 +98,36 @@ class RunResult:
             out.append(f"Chạy thử (--dry-run): sẽ gửi {len(self.digests)} thư, chưa gửi, chưa ghi gì.")
             out += [f"  - {c.recipient}: {c.subject} ({len(c.keys)} cảnh báo)" for c in self.digests]
         else:
-            where = f" vào thư mục {self.outbox_dir}" if self.outbox_dir else ""
-            out.append(f"Đã gửi {len(self.sent)} thư{where}." if self.sent else "Không có thư mới cần gửi.")
-            out += [f"  - {d.recipient}: {d.subject} ({d.alerts} cảnh báo)" for d in self.sent]
-            if self.failed:
-                out.append(f"Gửi không được {len(self.failed)} thư (sẽ gửi lại):")
-                out += [f"  - {d.recipient}: {d.error}" for d in self.failed]
-            if self.report.stopped:
-                out.append(f"Dừng gửi: {self.report.stopped}.")
+            out += summary_lines(self.report, self.outbox_dir)
         if self.notes:
             out.append(f"Cần kiểm tra ({len(self.notes)}):")
             out += [f"  - {n}" for n in self.notes]
         return out
+
+
+RESEND_HINT = "sửa xong, gửi lại bằng lệnh «kiemsat alerts resend --failed»"
+
+
+def summary_lines(report: SendReport, outbox_dir: Path | None) -> list[str]:
+    """What a send did, honestly: files written are not mails sent; a refusal is not a retry."""
+    out: list[str] = []
+    if report.sent and outbox_dir is not None:
+        out.append(f"Đã ghi {len(report.sent)} tệp thư (.eml) vào thư mục {outbox_dir}; chưa có thư nào được gửi "
+                   "qua máy chủ thư.")
+    elif report.sent:
+        out.append(f"Đã gửi {len(report.sent)} thư.")
+    elif not report.failed:
+        out.append("Không có thư mới cần gửi.")
+    out += [f"  - {d.recipient}: {d.subject} ({d.alerts} cảnh báo)" for d in report.sent]
+    if report.retrying:
+        out.append(f"Sẽ gửi lại {len(report.retrying)} thư (máy chủ tạm thời chưa nhận; tự gửi lại ở lần chạy sau):")
+        out += [f"  - {d.recipient}: {d.error}" for d in report.retrying]
+    if report.refused:
+        out.append(f"Lỗi: {len(report.refused)} thư bị máy chủ từ chối, không tự gửi lại ({RESEND_HINT}):")
+        out += [f"  - {d.recipient}: {d.error}" for d in report.refused]
+    if report.stopped:
+        out.append(f"Dừng gửi: {report.stopped}.")
+    return out
 
 
 def _sender(config: AlertConfig | None) -> Sender:
@@ -235,6 +253,20 @@ def send_pending(config: AlertConfig, now: datetime | None = None) -> SendReport
 def status(db_path: Path) -> OutboxStatus:
     with Outbox(db_path) as outbox:
         return outbox.status()
+
+
+def resend(config: AlertConfig, *, failed_only: bool, since: date | None = None,
+           now: datetime | None = None, transport: Transport | None = None) -> tuple[int, SendReport]:
+    """`kiemsat alerts resend`: queue again the refused messages (or, without `failed_only`, every
+    message since `since`, sent ones included), then send what is due. Returns (queued, report)."""
+    assert config.db_path is not None
+    clock = (lambda: now) if now is not None else None
+    now = now or datetime.now(timezone.utc)
+    start = datetime.combine(since, time(0, 0)).astimezone() if since is not None else None  # local midnight
+    with Outbox(config.db_path, max_tries=config.max_tries) as outbox:
+        queued = outbox.resend(now, failed_only=failed_only, since=start)
+        transport = transport or make_transport(config)
+        return queued, outbox.send_due(transport, config.sender, owner=_owner(), clock=clock)
 
 
 def setup_logging(log_file: Path | None, level: int = logging.INFO) -> None:
