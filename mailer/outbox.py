@@ -32,11 +32,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
-from .messages import Composed
-from .planning import Alert
+from .messages import Composed, calendar_uid
+from .planning import Alert, Summary
 from .transports import SendError, Transport
 
 __all__ = ["Delivery", "Outbox", "OutboxStatus", "SendReport", "local_time", "stamp"]
@@ -81,6 +81,15 @@ CREATE TABLE IF NOT EXISTS messages (
     sent_at TEXT
 );
 CREATE INDEX IF NOT EXISTS messages_due ON messages(status, next_attempt);
+CREATE TABLE IF NOT EXISTS calendar (
+    uid TEXT PRIMARY KEY,                       -- messages.calendar_uid: ledger identity + step
+    due TEXT NOT NULL,                          -- the due date last sent
+    sequence INTEGER NOT NULL                   -- grows by one each time the due date changes
+);
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,                       -- first_run: the day alerts started (ISO date)
+    value TEXT NOT NULL
+);
 """
 
 # (table, column, declaration) added after the first release; _SCHEMA has them too
@@ -145,6 +154,7 @@ class Outbox:
         if isinstance(self.path, Path):
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self.max_tries, self.lease, self.backoff, self.backoff_cap = max_tries, lease, backoff, backoff_cap
+        self.sequences: dict[str, int] = {}  # calendar SEQUENCE per step, set by `enqueue` for `compose`
         self.db = sqlite3.connect(str(self.path), timeout=60, isolation_level=None)
         self.db.execute("PRAGMA busy_timeout = 60000")
         if self.path != ":memory:":
@@ -202,8 +212,8 @@ class Outbox:
 
     # ------------------------------------------------------------ planning
 
-    def enqueue(self, alerts: Iterable[Alert], ledgers: Iterable[str], now: datetime,
-                compose: Callable[[list[Alert]], Composed], *, dry_run: bool = False) -> tuple[int, list[Composed]]:
+    def enqueue(self, alerts: Iterable[Alert | Summary], ledgers: Iterable[str], now: datetime,
+                compose: Callable[[list[Alert | Summary]], Composed], *, dry_run: bool = False) -> tuple[int, list[Composed]]:
         """Record the planned `alerts` of `ledgers` and build the digests for those not yet sent.
 
         Returns (how many alerts this call recorded first, the digests it queued). Alerts of
@@ -239,7 +249,7 @@ class Outbox:
                         groups[draft.recipient] = rest
         return new, built
 
-    def _record(self, planned: dict[str, Alert], ledgers: set[str], now_s: str) -> tuple[int, dict[str, list[Alert]]]:
+    def _record(self, planned: dict[str, Alert | Summary], ledgers: set[str], now_s: str) -> tuple[int, dict[str, list[Alert | Summary]]]:
         """Claim the planned alerts; return how many were new and the owed ones by recipient."""
         db = self.db
         self._dissolve(ledgers)
@@ -247,11 +257,9 @@ class Outbox:
         db.executemany(
             "INSERT INTO alerts (key, ledger, ledger_name, case_ref, person, kind, due, day, recipient,"
             " recipient_name, created) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(key) DO NOTHING",
-            [(a.key, a.ledger, a.ledger_name, a.case_ref, a.deadline.person or "", a.deadline.kind,
-              a.deadline.due.isoformat(), a.day, a.recipient.address, a.recipient.name, now_s)
-             for a in planned.values()])
+            [(*a.record(), now_s) for a in planned.values()])
         new = db.total_changes - before
-        groups: dict[str, list[Alert]] = {}
+        groups: dict[str, list[Alert | Summary]] = {}
         cancel, revive = [], []
         for key, ledger, state in db.execute("SELECT key, ledger, state FROM alerts WHERE message_id IS NULL"
                                              " AND state IN ('pending', 'cancelled')").fetchall():
@@ -265,7 +273,43 @@ class Outbox:
             groups.setdefault(alert.recipient.address, []).append(alert)
         db.executemany("UPDATE alerts SET state = 'cancelled' WHERE key = ?", cancel)
         db.executemany("UPDATE alerts SET state = 'pending' WHERE key = ?", revive)
+        self._sequence([a for group in groups.values() for a in group])
         return new, groups
+
+    def _sequence(self, items: Iterable[Alert | Summary]) -> None:
+        """The calendar SEQUENCE of each step about to be mailed: 0 the first time, one more each time
+        its due date changes, never less (RFC 5545 3.8.7.4), whatever the direction of the change."""
+        steps: dict[str, str] = {}
+        for item in items:
+            deadlines = [item.deadline] if isinstance(item, Alert) else [
+                d for d in item.deadlines]
+            for d in deadlines:
+                alert = item if isinstance(item, Alert) else Alert(item.ledger, item.ledger_name, d, 0, item.recipient,
+                                                                    (), item.source)
+                steps[calendar_uid(alert)] = d.due.isoformat()
+        if not steps:
+            return
+        known = {uid: (due, seq) for uid, due, seq in self.db.execute(
+            "SELECT uid, due, sequence FROM calendar WHERE uid IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(steps)),))}
+        changes = []
+        for uid, due in steps.items():
+            old = known.get(uid)
+            seq = 0 if old is None else old[1] + (old[0] != due)
+            self.sequences[uid] = seq
+            if old is None or old[0] != due:
+                changes.append((uid, due, seq))
+        self.db.executemany("INSERT INTO calendar (uid, due, sequence) VALUES (?,?,?) ON CONFLICT(uid)"
+                            " DO UPDATE SET due = excluded.due, sequence = excluded.sequence", changes)
+
+    def first_run(self, today: date, *, record: bool = True) -> date:
+        """The day alerts started for this outbox (the default «Bắt đầu cảnh báo từ»); recorded the first time."""
+        if record:
+            with self.write() as db:
+                db.execute("INSERT INTO meta (key, value) VALUES ('first_run', ?) ON CONFLICT(key) DO NOTHING",
+                           (today.isoformat(),))
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'first_run'").fetchone()
+        return date.fromisoformat(row[0]) if row else today
 
     def _queue(self, draft: Composed, now_s: str) -> bool:
         """Queue a composed digest if all its alerts are still owed and in no message."""

@@ -60,7 +60,7 @@ from macros_py.ledger.values import fmt_date
 from .config import AlertConfig, ConfigError, load_config
 from .messages import Composed, Sender, compose_digest
 from .outbox import Delivery, Outbox, OutboxStatus, SendReport
-from .planning import Plan, ledger_id, plan_ledger
+from .planning import _SEP, Plan, plan_ledger, source_for
 from .transports import EmlFolderTransport, SendError, SmtpTransport, Transport
 
 __all__ = ["RunResult", "make_transport", "resend", "run_ledgers", "run_once", "send_pending", "serve",
@@ -147,24 +147,34 @@ def _owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _plan(sources: Iterable[Path | str | Ledger], today: date, result: RunResult) -> tuple[Plan, list[str]]:
-    """Plan the alerts of each ledger: a path is read here, a `Ledger` is taken as read."""
+def _plan(sources: Iterable[Path | str | Ledger], today: date, result: RunResult,
+          start: date | None = None) -> tuple[Plan, list[str]]:
+    """Plan the alerts of each ledger: a path is read here, a `Ledger` is taken as read.
+    Returns the plan and the identities of the ledgers read (see `planning.Source`)."""
     from macros_py.ledger.reader import LedgerError, read_ledger
 
     plan, read = Plan(today), []
+    paths: dict[str, Path] = {}
     for source in sources:
         path = source.path if isinstance(source, Ledger) else Path(source)
         try:
             ledger = source if isinstance(source, Ledger) else read_ledger(path)
-            part = plan_ledger(ledger, today)
+            identity = source_for(ledger.settings, path)[0].identity
+            if identity in paths and paths[identity].resolve() != path.resolve():
+                # two ledgers with the same unit and title and no «Mã sổ»: keep them apart by file name
+                result.notes.append(f"Sổ «{path.name}» và sổ «{paths[identity].name}» cùng tên đơn vị và tên sổ; "
+                                    "hãy ghi «Mã sổ» khác nhau trong sheet Cấu hình của mỗi sổ.")
+                identity = f"{identity}{_SEP}{path.name}"
+            part = plan_ledger(ledger, today, start=start, identity=identity)
         except LedgerError as exc:
             result.notes.append(str(exc) + " Chưa gửi cảnh báo của sổ này.")
             continue
         except ValueError as exc:  # a contradictory calendar in Cấu hình
             result.notes.append(f"Sổ «{path.name}»: {exc} Chưa gửi cảnh báo của sổ này.")
             continue
+        paths.setdefault(identity, path)
         plan.extend(part)
-        read.append(ledger_id(path))
+        read.append(identity)
         result.ledgers.append(path.name)
     return plan, read
 
@@ -187,9 +197,9 @@ def run_ledgers(ledgers: Sequence[Ledger], today: date | None = None, *, outbox_
                 config: AlertConfig | None = None, dry_run: bool = False, now: datetime | None = None) -> RunResult:
     """`run_once` for ledgers already read (the Excel button reads the open workbook, saved or not).
 
-    A ledger's identity in the outbox is its `path` (`planning.ledger_id`): give it the workbook
-    file's path, so that the button and the daily service over that file share their alerts and
-    neither sends again what the other sent.
+    A ledger's identity in the outbox comes from its Cấu hình («Mã sổ», else unit and title;
+    `planning.Source`), not its path, so the button and the daily service over that workbook share
+    their alerts and neither sends again what the other sent, wherever the file is.
     """
     return _run(list(ledgers), today, outbox_dir=outbox_dir, db_path=db_path, transport=transport,
                 sender=sender, config=config, dry_run=dry_run, now=now)
@@ -221,15 +231,15 @@ def _run(sources: list[Path | str | Ledger], today: date | None, *, outbox_dir: 
             transport = EmlFolderTransport(outbox_dir)
     sender = sender or _sender(config)
     result = RunResult(today, dry_run, Path(db_path), None)
-    plan, ledgers = _plan(sources, today, result)
-    result.notes.extend(plan.notes)
-    result.planned = len(plan.alerts)
-
-    def compose(alerts: list) -> Composed:
-        return compose_digest(alerts, today, sender, now)
-
     target = db_path if not dry_run or Path(db_path).exists() else ":memory:"
     with Outbox(target, max_tries=config.max_tries if config else 5) as outbox:
+        plan, ledgers = _plan(sources, today, result, outbox.first_run(today, record=not dry_run))
+        result.notes.extend(plan.notes)
+        result.planned = len(plan.alerts)
+
+        def compose(alerts: list) -> Composed:
+            return compose_digest(alerts, today, sender, now, sequences=outbox.sequences)
+
         result.new, result.digests = outbox.enqueue(plan.alerts, ledgers, now, compose, dry_run=dry_run)
         if dry_run or transport is None:
             return result
