@@ -46,7 +46,7 @@ from macros_py.law.deadlines import Deadline
 from macros_py.ledger.values import fmt_date
 
 from .actions import action_for
-from .planning import COUNTS, FULL, SHORT, Alert, Recipient, Summary
+from .planning import COUNTS, CUSTODY_KINDS, FULL, SHORT, Alert, Recipient, Summary
 
 __all__ = ["Composed", "Sender", "calendar_uid", "compose_digest", "days_text", "ics_for", "message_id_for",
            "subject_for"]
@@ -102,8 +102,10 @@ def level_of(items: Sequence[Item]) -> str:
 
 
 def _urgency(a: Alert) -> tuple:
+    """Overdue custody or detention first (someone may be held without a valid order), then by days left."""
     d = a.deadline
-    return (d.days_left, d.due, a.ledger_name, d.sheet_name, d.row, d.kind, d.person or "")
+    held = d.days_left < 0 and d.kind in CUSTODY_KINDS
+    return (not held, d.days_left, d.due, a.ledger_name, d.sheet_name, d.row, d.kind, d.person or "")
 
 
 def _case(d: Deadline, level: str) -> str:
@@ -248,8 +250,9 @@ def _summary_lines(s: Summary, level: str) -> tuple[str, list[tuple[str, str]]]:
 def _summary_blocks(s: Summary, level: str) -> list[_Block]:
     if level == COUNTS:
         return []
-    return [_block(Alert(s.ledger, s.ledger_name, d, 0, s.recipient, (f"KSV: {_clean(d.prosecutor or '-')}",),
-                         s.source), level) for d in sorted(s.deadlines, key=lambda d: (d.days_left, d.due))]
+    listed = [Alert(s.ledger, s.ledger_name, d, 0, s.recipient, (f"KSV: {_clean(d.prosecutor or '-')}",), s.source)
+              for d in s.deadlines]
+    return [_block(a, level) for a in sorted(listed, key=_urgency)]
 
 
 _Section = tuple[str, list[tuple[str, str]], list[_Block], bool]
