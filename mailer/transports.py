@@ -57,6 +57,7 @@ class EmlFolderTransport:
     message twice leaves one file."""
 
     name = "eml"
+    idempotent = True  # the same message written twice is one file: the outbox may record by batches
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
