@@ -766,6 +766,55 @@ def alerts_resend_cmd(failed_only: bool, since: str | None, config_path: Path | 
     sys.exit(EXIT_PROBLEMS if report.failed else EXIT_OK)
 
 
+@alerts_group.command("list")
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--today", help="Ngày làm mốc (YYYY-MM-DD); mặc định hôm nay.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Ghi danh sách ra tệp Word (.docx), mỗi Kiểm sát viên một trang.")
+@click.option("--pdf", is_flag=True, help="Ghi thêm bản PDF để in (cần LibreOffice).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp cấu hình cảnh báo (TOML); dùng danh sách sổ «ledgers» khi không ghi sổ nào.")
+def alerts_list_cmd(paths: tuple[Path, ...], today: str | None, out: Path | None, pdf: bool,
+                    config_path: Path | None) -> None:
+    """In danh sách thời hạn quá hạn, hết hạn hôm nay và trong tuần, theo từng Kiểm sát viên (khi không gửi thư)."""
+    from macros_py.ledger.reader import LedgerError, read_ledger
+    from mailer.printout import build_lists, lines_for, write_docx
+
+    day = _parse_day(today)
+    sources = list(paths) or _alerts_config(config_path).ledgers
+    if not sources:
+        raise Failure("chưa có sổ nào: ghi đường dẫn sổ sau lệnh, hoặc khai báo «ledgers» trong tệp cấu hình.")
+    ledgers, bad = [], []
+    for path in sources:
+        try:
+            ledgers.append(read_ledger(path))
+        except LedgerError as exc:
+            bad.append(str(exc))
+    if not ledgers:
+        raise Failure(" ".join(bad))
+    lists = build_lists(ledgers, day)
+    for line in lines_for(lists, day):
+        click.echo(line)
+    if pdf or out is not None:
+        target = out or Path(f"thoi-han-tuan-{day.isoformat()}.docx")
+        try:
+            write_docx(lists, day, target)
+        except OSError as exc:
+            raise Failure(f"không ghi được «{target}»: {exc.strerror or exc}.") from None
+        click.echo(f"Đã ghi {target} ({len(lists)} trang).")
+        if pdf:
+            from macros_py.documents.pdf import PdfError, to_pdf
+
+            try:
+                [made] = to_pdf([target])
+            except PdfError as exc:
+                raise Failure(str(exc)) from None
+            click.echo(f"Đã ghi {made}.")
+    for note in bad:
+        click.echo(f"Lưu ý: {note} Sổ này không có trong danh sách.", err=True)
+    sys.exit(EXIT_PROBLEMS if bad else EXIT_OK)
+
+
 def main() -> None:
     cli.main()  # RootGroup.main: every error becomes one line and an exit code
 
