@@ -59,11 +59,24 @@ class CalendarEvent:
     alarm_text: str
 
 
+_EVENTS: dict[tuple[CalendarEvent, str], bytes] = {}
+
+
 def _event(e: CalendarEvent, stamp: str) -> bytes:
-    end = e.day + timedelta(days=1)
+    """One VEVENT; a step is in its prosecutor's and its leader's calendars: written once per run."""
+    found = _EVENTS.get((e, stamp))
+    if found is None:
+        if len(_EVENTS) > 50_000:
+            _EVENTS.clear()
+        found = _EVENTS[(e, stamp)] = _write_event(e, stamp)
+    return found
+
+
+def _write_event(e: CalendarEvent, stamp: str) -> bytes:
+    start, end = e.day.isoformat().replace("-", ""), (e.day + timedelta(days=1)).isoformat().replace("-", "")
     lines = [
-        "BEGIN:VEVENT", f"UID:{e.uid}", f"DTSTAMP:{stamp}", f"DTSTART;VALUE=DATE:{e.day:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{end:%Y%m%d}", f"SEQUENCE:{e.sequence}", f"SUMMARY:{escape_text(e.summary)}",
+        "BEGIN:VEVENT", f"UID:{e.uid}", f"DTSTAMP:{stamp}", f"DTSTART;VALUE=DATE:{start}", f"DTEND;VALUE=DATE:{end}",
+        f"SEQUENCE:{e.sequence}", f"SUMMARY:{escape_text(e.summary)}",
         f"DESCRIPTION:{escape_text(e.description)}", "TRANSP:TRANSPARENT", "BEGIN:VALARM", "ACTION:DISPLAY",
         f"DESCRIPTION:{escape_text(e.alarm_text)}", f"TRIGGER:{_duration(e.alarm)}", "END:VALARM", "END:VEVENT"]
     return b"".join(fold(line) for line in lines)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from .messages import Composed, calendar_uid
 from .planning import Alert, Summary
 from .transports import SendError, Transport
 
-__all__ = ["Delivery", "Outbox", "OutboxStatus", "SendReport", "local_time", "stamp"]
+__all__ = ["Delivery", "Outbox", "OutboxStatus", "SendReport", "local_time", "pack", "stamp", "unpack"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS alerts (
@@ -66,7 +67,8 @@ CREATE TABLE IF NOT EXISTS messages (
     message_id TEXT PRIMARY KEY,
     recipient TEXT NOT NULL,
     subject TEXT NOT NULL,
-    raw BLOB NOT NULL,
+    raw BLOB NOT NULL,                          -- the message's bytes, zlib-compressed when packed = 1
+    packed INTEGER NOT NULL DEFAULT 0,
     status TEXT NOT NULL,                       -- queued | sending | retry | failed | sent
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt TEXT NOT NULL,
@@ -93,7 +95,17 @@ CREATE TABLE IF NOT EXISTS meta (
 """
 
 # (table, column, declaration) added after the first release; _SCHEMA has them too
-_ADDED_COLUMNS = (("messages", "last_attempt", "TEXT"),)
+_ADDED_COLUMNS = (("messages", "last_attempt", "TEXT"), ("messages", "packed", "INTEGER NOT NULL DEFAULT 0"))
+
+
+def pack(raw: bytes) -> bytes:
+    """A message as the outbox keeps it: zlib at its fastest level. A province's first run stores
+    tens of megabytes of base64 text, which SQLite writes twice (WAL, then checkpoint)."""
+    return zlib.compress(raw, 1)
+
+
+def unpack(raw: bytes, packed: int) -> bytes:
+    return zlib.decompress(raw) if packed else raw
 
 
 def stamp(moment: datetime) -> str:
@@ -213,7 +225,8 @@ class Outbox:
     # ------------------------------------------------------------ planning
 
     def enqueue(self, alerts: Iterable[Alert | Summary], ledgers: Iterable[str], now: datetime,
-                compose: Callable[[list[Alert | Summary]], Composed], *, dry_run: bool = False) -> tuple[int, list[Composed]]:
+                compose: Callable[[list[Alert | Summary]], Composed], *,
+                dry_run: bool = False) -> tuple[int, list[Composed]]:
         """Record the planned `alerts` of `ledgers` and build the digests for those not yet sent.
 
         Returns (how many alerts this call recorded first, the digests it queued). Alerts of
@@ -249,7 +262,8 @@ class Outbox:
                         groups[draft.recipient] = rest
         return new, built
 
-    def _record(self, planned: dict[str, Alert | Summary], ledgers: set[str], now_s: str) -> tuple[int, dict[str, list[Alert | Summary]]]:
+    def _record(self, planned: dict[str, Alert | Summary], ledgers: set[str],
+                now_s: str) -> tuple[int, dict[str, list[Alert | Summary]]]:
         """Claim the planned alerts; return how many were new and the owed ones by recipient."""
         db = self.db
         self._dissolve(ledgers)
@@ -277,16 +291,10 @@ class Outbox:
         return new, groups
 
     def _sequence(self, items: Iterable[Alert | Summary]) -> None:
-        """The calendar SEQUENCE of each step about to be mailed: 0 the first time, one more each time
-        its due date changes, never less (RFC 5545 3.8.7.4), whatever the direction of the change."""
-        steps: dict[str, str] = {}
-        for item in items:
-            deadlines = [item.deadline] if isinstance(item, Alert) else [
-                d for d in item.deadlines]
-            for d in deadlines:
-                alert = item if isinstance(item, Alert) else Alert(item.ledger, item.ledger_name, d, 0, item.recipient,
-                                                                    (), item.source)
-                steps[calendar_uid(alert)] = d.due.isoformat()
+        """The calendar SEQUENCE of each step about to be mailed (a summary's list is in no calendar):
+        0 the first time, one more each time its due date changes, never less (RFC 5545 3.8.7.4),
+        whatever the direction of the change."""
+        steps = {calendar_uid(a): a.deadline.due.isoformat() for a in items if isinstance(a, Alert)}
         if not steps:
             return
         known = {uid: (due, seq) for uid, due, seq in self.db.execute(
@@ -322,9 +330,9 @@ class Outbox:
             return False
         tries = tries or 0
         status = "queued" if not tries else ("failed" if tries >= self.max_tries else "retry")
-        db.execute("INSERT INTO messages (message_id, recipient, subject, raw, status, attempts, next_attempt,"
-                   " created) VALUES (?,?,?,?,?,?,?,?)",
-                   (draft.message_id, draft.recipient, draft.subject, draft.raw, status, tries,
+        db.execute("INSERT INTO messages (message_id, recipient, subject, raw, packed, status, attempts, next_attempt,"
+                   " created) VALUES (?,?,?,?,1,?,?,?,?)",
+                   (draft.message_id, draft.recipient, draft.subject, pack(draft.raw), status, tries,
                     max(not_before or "", now_s), now_s))
         db.execute("UPDATE alerts SET message_id = ? WHERE key IN (SELECT value FROM json_each(?))",
                    (draft.message_id, keys))
@@ -363,9 +371,9 @@ class Outbox:
             "  OR (status = 'failed' AND permanent = 0 AND next_attempt <= ?)"
             "  OR (status = 'sending' AND lease_until < ?)"
             "  ORDER BY created, message_id LIMIT ?)"
-            " RETURNING message_id, recipient, subject, raw",
+            " RETURNING message_id, recipient, subject, raw, packed",
             (owner, stamp(now + self.lease), now_s, now_s, now_s, limit)).fetchall()
-        return sorted((tuple(r) for r in rows), key=lambda r: r[0])  # type: ignore[misc]
+        return sorted(((m, r, s, unpack(raw, packed)) for m, r, s, raw, packed in rows), key=lambda r: r[0])
 
     def mark_sent(self, message_id: str, location: str, now: datetime) -> None:
         self.mark_sent_many([(message_id, location)], now)

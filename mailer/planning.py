@@ -139,6 +139,7 @@ class Alert:
     recipient: Recipient
     roles: tuple[str, ...]  # ROLE_PROSECUTOR, ROLE_LEADER, ROLE_HEAD, ROLE_BACKLOG
     source: Source | None = None
+    _keys: tuple[str, str] = field(init=False, repr=False, compare=False, default=("", ""))
 
     @property
     def content(self) -> str:
@@ -160,16 +161,21 @@ class Alert:
         d = self.deadline
         return d.case or f"{d.sheet_name}!{d.row}"
 
+    def __post_init__(self) -> None:
+        d = self.deadline
+        step = _SEP.join((self.ledger, self.case_ref, d.person or "", d.kind))
+        key = _SEP.join((step, d.due.isoformat(), str(self.day), self.recipient.address))
+        object.__setattr__(self, "_keys", (step, key))  # computed once: a province's run asks ~10^5 times
+
     @property
     def step_key(self) -> str:
         """Identity of the procedural step (ledger, case, person, kind), independent of its due date."""
-        d = self.deadline
-        return _SEP.join((self.ledger, self.case_ref, d.person or "", d.kind))
+        return self._keys[0]
 
     @property
     def key(self) -> str:
         """The outbox's unique key: ledger, case, person, kind, due date, reminder day, recipient."""
-        return _SEP.join((self.step_key, self.deadline.due.isoformat(), str(self.day), self.recipient.address))
+        return self._keys[1]
 
 
 @dataclass(frozen=True, slots=True)

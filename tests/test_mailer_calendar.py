@@ -15,7 +15,7 @@ from icalendar import Calendar
 
 from macros_py.law.deadlines import DeadlineReport
 from mailer.messages import Sender, compose_digest
-from mailer.outbox import Outbox
+from mailer.outbox import Outbox, unpack
 from mailer.planning import FULL, Source, plan_alerts
 from mailer.service import run_once
 from tests.conftest import TODAY
@@ -59,7 +59,8 @@ def test_sequence_only_grows_when_the_due_date_moves_either_way(tmp_path: Path):
             mine = alerts_for(deadline(left))
             ob.enqueue(mine, [mine[0].ledger], NOW + timedelta(days=i),
                        lambda items: compose_digest(items, DAY, SENDER, NOW, sequences=ob.sequences))
-            raw = ob.db.execute("SELECT raw FROM messages ORDER BY created DESC, rowid DESC LIMIT 1").fetchone()[0]
+            raw = unpack(*ob.db.execute("SELECT raw, packed FROM messages ORDER BY created DESC, rowid DESC"
+                                        " LIMIT 1").fetchone())
             [ev] = events(raw)
             seqs.append(ev.decoded("sequence"))
             uid = str(ev["uid"])
@@ -69,7 +70,7 @@ def test_sequence_only_grows_when_the_due_date_moves_either_way(tmp_path: Path):
         mine = [replace(a, day=3) for a in alerts_for(deadline(3))]
         ob.enqueue(mine, [mine[0].ledger], NOW + timedelta(days=5),
                    lambda items: compose_digest(items, DAY, SENDER, NOW, sequences=ob.sequences))
-        raw = ob.db.execute("SELECT raw FROM messages WHERE status != 'sent'").fetchone()[0]
+        raw = unpack(*ob.db.execute("SELECT raw, packed FROM messages WHERE status != 'sent'").fetchone())
         [ev] = events(raw)
     assert seqs == [0, 1, 2] and ev.decoded("sequence") == 2 and str(ev["uid"]) == uid
 
