@@ -37,7 +37,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from .messages import Composed, calendar_uid
-from .planning import Alert, Summary
+from .planning import _SEP, Alert, Summary, ledger_id
 from .transports import SendError, Transport
 
 __all__ = ["Delivery", "Outbox", "OutboxStatus", "SendReport", "local_time", "pack", "stamp", "unpack"]
@@ -266,6 +266,7 @@ class Outbox:
                 now_s: str) -> tuple[int, dict[str, list[Alert | Summary]]]:
         """Claim the planned alerts; return how many were new and the owed ones by recipient."""
         db = self.db
+        self._adopt_path_keys(planned)
         self._dissolve(ledgers)
         before = db.total_changes
         db.executemany(
@@ -289,6 +290,23 @@ class Outbox:
         db.executemany("UPDATE alerts SET state = 'pending' WHERE key = ?", revive)
         self._sequence([a for group in groups.values() for a in group])
         return new, groups
+
+    def _adopt_path_keys(self, planned: dict[str, Alert | Summary]) -> None:
+        """An outbox made before ledgers had a stable identity keyed its alerts by the ledger's file
+        path: rename those rows to the new keys once, so upgrading sends nothing again."""
+        if self.db.execute("SELECT 1 FROM meta WHERE key = 'path_keys_adopted'").fetchone():
+            return
+        if self.db.execute("SELECT 1 FROM alerts LIMIT 1").fetchone():
+            renames = []
+            for a in planned.values():
+                if isinstance(a, Alert) and a.source is not None and a.source.path:
+                    d = a.deadline
+                    old = _SEP.join((ledger_id(Path(a.source.path)), a.case_ref, d.person or "", d.kind,
+                                     d.due.isoformat(), str(a.day), a.recipient.address))
+                    renames.append((a.key, a.ledger, a.ledger_name, old))
+            self.db.executemany("UPDATE OR IGNORE alerts SET key = ?, ledger = ?, ledger_name = ? WHERE key = ?",
+                                renames)
+        self.db.execute("INSERT INTO meta (key, value) VALUES ('path_keys_adopted', '1')")
 
     def _sequence(self, items: Iterable[Alert | Summary]) -> None:
         """The calendar SEQUENCE of each step about to be mailed (a summary's list is in no calendar):

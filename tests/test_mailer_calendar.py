@@ -107,3 +107,21 @@ def test_two_ledgers_with_the_same_unit_and_title_are_kept_apart_and_told_to_set
     assert any("cùng tên đơn vị và tên sổ" in n and "«Mã sổ»" in n for n in result.notes)
     one = run_once([a], TODAY, outbox_dir=tmp_path / "thu2", db_path=tmp_path / "o2.sqlite3", now=NOW)
     assert result.new == 2 * one.new  # b's alerts are not taken for a's
+
+
+def test_an_outbox_from_before_stable_identities_sends_nothing_again(tmp_path: Path):
+    """Alerts recorded under the ledger's file path (the earlier key) are adopted, not resent."""
+    path = ledger_with(tmp_path / "so.xlsx")
+    folder, db = tmp_path / "thu", tmp_path / "o.sqlite3"
+    first = run_once([path], TODAY, outbox_dir=folder, db_path=db, now=NOW)
+    assert first.sent
+    with Outbox(db) as ob:  # rewrite the rows the way the earlier version keyed them
+        rows = ob.db.execute("SELECT key, ledger FROM alerts WHERE kind != 'tong_hop'").fetchall()  # no summaries then
+        ob.db.executemany("UPDATE alerts SET key = ?, ledger = ? WHERE key = ?",
+                          [(key.replace(ledger, str(path.resolve()), 1), str(path.resolve()), key)
+                           for key, ledger in rows])
+        ob.db.execute("DELETE FROM meta WHERE key = 'path_keys_adopted'")
+    again = run_once([path], TODAY, outbox_dir=folder, db_path=db, now=NOW + timedelta(hours=1))
+    assert again.new == 0 and again.sent == []
+    with Outbox(db) as ob:
+        assert ob.db.execute("SELECT COUNT(*) FROM alerts WHERE ledger = ?", (str(path.resolve()),)).fetchone() == (0,)
