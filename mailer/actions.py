@@ -9,7 +9,8 @@ the overdue line in front.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from functools import lru_cache
 
 from macros_py.law.deadlines import Deadline
 from macros_py.law.rules import default_rules
@@ -58,10 +59,15 @@ def _text_for(kind: str) -> str:
 
 
 def action_for(d: Deadline) -> str:
-    values = {"due": fmt_date(d.due), "request_by": fmt_date(d.due - timedelta(days=10)),
-              "request_by_5": fmt_date(d.due - timedelta(days=5))}
+    return _action(d.kind, d.due, d.days_left < 0)
+
+
+@lru_cache(maxsize=65536)
+def _action(kind: str, due: date, overdue: bool) -> str:
+    values = {"due": fmt_date(due), "request_by": fmt_date(due - timedelta(days=10)),
+              "request_by_5": fmt_date(due - timedelta(days=5))}
     try:
-        text = _text_for(d.kind).format(**values)
+        text = _text_for(kind).format(**values)
     except (KeyError, IndexError, ValueError):  # a unit's own text with an unknown {name}
-        text = _text_for(d.kind)
-    return (_OVERDUE + text) if d.days_left < 0 else text
+        text = _text_for(kind)
+    return (_OVERDUE + text) if overdue else text
