@@ -314,7 +314,8 @@ def _text_body(recipient: Recipient, today: date, items: Sequence[Item], section
         for b in blocks:
             n += numbered
             fields = dict(b.fields)
-            lines.append(f"{f'{n}.' if numbered else '*'} Hạn {fields['Hết hạn'].split(' ')[0]} ({b.status}): {b.title} - "
+            mark = f"{n}." if numbered else "*"
+            lines.append(f"{mark} Hạn {fields['Hết hạn'].split(' ')[0]} ({b.status}): {b.title} - "
                          + " - ".join(v for k, v in b.fields if k in ("Vụ việc", "Người bị áp dụng")))
             lines += [f"   {label}: {value}" for label, value in b.fields if label not in (
                 "Vụ việc", "Người bị áp dụng")]

@@ -73,7 +73,8 @@ def test_every_digest_fits_a_390px_phone_without_sideways_scrolling(sample_ledge
             groups.setdefault(a.recipient.address, []).append(a)
         pages += [html_part(compose_digest(g, TODAY, sender, NOW).raw) for g in groups.values()]
     wide = deadline(-3, case=LONG, person="Nguyễn Văn " + "Aaaaaaaaaa" * 5)
-    wide = replace(wide, basis="Thời hạn tạm giam để điều tra (Đặc biệt nghiêm trọng): 4 tháng kể từ ngày bắt tạm giam; "
+    wide = replace(wide, basis="Thời hạn tạm giam để điều tra (Đặc biệt nghiêm trọng): 4 tháng kể từ ngày bắt "
+                   "tạm giam; "
                    + "https://vbpl.vn/" + "a" * 80)
     mine = [a for a in plan(wide, deadline(2)).alerts if a.recipient.address == "an@vks.example"]
     pages.append(html_part(compose_digest(mine, DAY, sender, NOW).raw))

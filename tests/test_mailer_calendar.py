@@ -76,10 +76,12 @@ def test_sequence_only_grows_when_the_due_date_moves_either_way(tmp_path: Path):
 
 
 def test_the_uid_comes_from_the_ledger_identity_not_its_path():
-    a = alerts_for(deadline(4), source=Source("ma-so:SO-1", "Sổ", path="D:/VKS/so.xlsx", content=FULL, digest_titles=()))
+    a = alerts_for(deadline(4), source=Source("ma-so:SO-1", "Sổ", path="D:/VKS/so.xlsx", content=FULL,
+                                              digest_titles=()))
     b = alerts_for(deadline(4), source=Source("ma-so:SO-1", "Sổ", path="E:/Lưu/so-moi.xlsx", content=FULL,
                                               digest_titles=()))
-    c = alerts_for(deadline(4), source=Source("ma-so:SO-2", "Sổ", path="D:/VKS/so.xlsx", content=FULL, digest_titles=()))
+    c = alerts_for(deadline(4), source=Source("ma-so:SO-2", "Sổ", path="D:/VKS/so.xlsx", content=FULL,
+                                              digest_titles=()))
     uid = [str(events(compose_digest(x, DAY, SENDER, NOW).raw)[0]["uid"]) for x in (a, b, c)]
     assert uid[0] == uid[1] != uid[2]
     assert uid[0].endswith("@vks.example")

@@ -737,7 +737,7 @@ def alerts_status_cmd(config_path: Path | None, as_json: bool, verbose: bool) ->
 
 @alerts_group.command("resend")
 @click.option("--failed", "failed_only", is_flag=True, help="Chỉ gửi lại thư gửi không được (máy chủ từ chối).")
-@click.option("--since", help="Chỉ các thư tạo từ ngày này (YYYY-MM-DD); không có --failed thì "
+@click.option("--since", metavar="NGÀY", help="Chỉ các thư tạo từ ngày này (YYYY-MM-DD); không có --failed thì "
               "gửi lại cả thư đã gửi.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Tệp cấu hình cảnh báo (TOML).")
