@@ -167,6 +167,7 @@ class Outbox:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self.max_tries, self.lease, self.backoff, self.backoff_cap = max_tries, lease, backoff, backoff_cap
         self.sequences: dict[str, int] = {}  # calendar SEQUENCE per step, set by `enqueue` for `compose`
+        self._fresh: dict[str, bytes] = {}  # message_id -> bytes of the messages this object queued
         self.db = sqlite3.connect(str(self.path), timeout=60, isolation_level=None)
         self.db.execute("PRAGMA busy_timeout = 60000")
         if self.path != ":memory:":
@@ -354,6 +355,7 @@ class Outbox:
                     max(not_before or "", now_s), now_s))
         db.execute("UPDATE alerts SET message_id = ? WHERE key IN (SELECT value FROM json_each(?))",
                    (draft.message_id, keys))
+        self._fresh[draft.message_id] = draft.raw
         return True
 
     def _dissolve(self, ledgers: set[str]) -> None:
@@ -389,9 +391,15 @@ class Outbox:
             "  OR (status = 'failed' AND permanent = 0 AND next_attempt <= ?)"
             "  OR (status = 'sending' AND lease_until < ?)"
             "  ORDER BY created, message_id LIMIT ?)"
-            " RETURNING message_id, recipient, subject, raw, packed",
+            " RETURNING message_id, recipient, subject",
             (owner, stamp(now + self.lease), now_s, now_s, now_s, limit)).fetchall()
-        return sorted(((m, r, s, unpack(raw, packed)) for m, r, s, raw, packed in rows), key=lambda r: r[0])
+        # the bytes: those this object queued are still in memory (what it stored; were the message
+        # regrouped by another run meanwhile, its Message-ID still names the same alerts)
+        missing = [m for m, _, _ in rows if m not in self._fresh]
+        stored = {m: unpack(raw, packed) for m, raw, packed in self.db.execute(
+            "SELECT message_id, raw, packed FROM messages WHERE message_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(missing),))} if missing else {}
+        return sorted(((m, r, s, self._fresh.pop(m, None) or stored[m]) for m, r, s in rows), key=lambda r: r[0])
 
     def mark_sent(self, message_id: str, location: str, now: datetime) -> None:
         self.mark_sent_many([(message_id, location)], now)
