@@ -1,7 +1,7 @@
 """The printable fallback for units that cannot mail: `kiemsat alerts list [--pdf]`.
 
 For each prosecutor (KSV) of the ledgers, the steps not done that are overdue, due today or due
-by the end of this week (Sunday), the most urgent first; one page each in the .docx (and the PDF
+by the end of this week (Sunday), the most urgent first; each from a new page in the .docx (and the PDF
 LibreOffice makes of it), to hand out at the morning meeting. Paper stays in the unit: the list
 is always complete, whatever «Nội dung thư cảnh báo» says.
 """
@@ -89,7 +89,7 @@ def lines_for(lists: Sequence[PersonList], today: date) -> list[str]:
 
 
 def write_docx(lists: Sequence[PersonList], today: date, path: Path) -> Path:
-    """A .docx with one page per prosecutor (A4, Times New Roman)."""
+    """A .docx, each prosecutor from a new page (A4, Times New Roman)."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt

@@ -801,7 +801,7 @@ def alerts_list_cmd(paths: tuple[Path, ...], today: str | None, out: Path | None
             write_docx(lists, day, target)
         except OSError as exc:
             raise Failure(f"không ghi được «{target}»: {exc.strerror or exc}.") from None
-        click.echo(f"Đã ghi {target} ({len(lists)} trang).")
+        click.echo(f"Đã ghi {target}: {len(lists)} Kiểm sát viên, mỗi người từ một trang mới.")
         if pdf:
             from macros_py.documents.pdf import PdfError, to_pdf
 
