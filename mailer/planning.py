@@ -14,6 +14,15 @@ alerts; a step that is done (`Deadline.done`) gets none.
 Recipients are the row's prosecutor (KSV) and supervising leader, looked up by name in the
 Cán bộ sheet. Staff with "Nhận cảnh báo" = Không are skipped; a blank cell counts as Có when the
 person has an e-mail address. Names that cannot be reached are reported as notes (Vietnamese).
+
+Escalation: an overdue custody or detention step, and any step overdue by more than «Báo Viện
+trưởng khi quá hạn quá (ngày)», also goes to the Viện trưởng (Chức vụ in Cán bộ). The leaders
+named by «Gửi bản tổng hợp hằng ngày cho» get a `Summary` each day there is something to report.
+Steps due before «Bắt đầu cảnh báo từ» (default: the first run, kept by the outbox) are not
+mailed to each person: they go once, as backlog, to the leaders' digest.
+
+A ledger is identified by «Mã sổ», else by its unit and title (`Source.identity`), never by its
+file path: renaming or moving the file sends nothing again.
 """
 
 from __future__ import annotations
@@ -21,22 +30,30 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
 from macros_py.law.deadlines import Deadline, DeadlineReport, compute_deadlines
 from macros_py.ledger.reader import Ledger, Record
-from macros_py.ledger.schema import SETTINGS_BY_KEY
-from macros_py.ledger.values import fold
+from macros_py.ledger.schema import SETTINGS_BY_KEY, STAFF_TITLE
+from macros_py.ledger.values import fmt_date, fold
 
-__all__ = ["OVERDUE", "Alert", "Plan", "Recipient", "active_day", "ledger_id", "plan_alerts", "plan_ledger",
-           "reminder_days", "staff_directory"]
+__all__ = ["CONTENT_LEVELS", "COUNTS", "FULL", "OVERDUE", "SHORT", "Alert", "Plan", "Recipient", "Source", "Summary",
+           "active_day", "ledger_id", "plan_alerts", "plan_ledger", "reminder_days", "source_for", "staff_directory"]
 
 OVERDUE = -1  # the "quá hạn" reminder: due the day after the due date
 ROLE_PROSECUTOR = "Kiểm sát viên"
 ROLE_LEADER = "Lãnh đạo phụ trách"
+ROLE_HEAD = "Viện trưởng (quá hạn)"
+ROLE_BACKLOG = "Quá hạn từ trước ngày bắt đầu cảnh báo"
+HEAD_TITLE = STAFF_TITLE.canonical[0]  # "Viện trưởng"
+# custody and detention: overdue means a person may be held without a valid order
+CUSTODY_KINDS = frozenset(("tam_giu", "tam_giam", "tam_giam_truy_to", "tam_giam_xet_xu"))
+# «Nội dung thư cảnh báo»
+FULL, SHORT, COUNTS = "full", "short", "counts"
+CONTENT_LEVELS = {"day du": FULL, "rut gon": SHORT, "chi so luong": COUNTS}
 _SEP = "\x1f"  # joins the parts of an alert key; cannot occur in a cell value read by the reader
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
@@ -53,13 +70,90 @@ class Recipient:
 
 
 @dataclass(frozen=True, slots=True)
+class Source:
+    """One ledger as the alerts see it: its stable identity, its name for people, its policy."""
+
+    identity: str  # «Mã sổ», else unit + title: never the file path
+    name: str  # "Sổ theo dõi vụ án, vụ việc - VIỆN KIỂM SÁT NHÂN DÂN KHU VỰC 1 - HẢI PHÒNG"
+    path: str = ""  # where the file was read (only shown at the «Chỉ số lượng» level)
+    content: str = SHORT
+    alarm: time = time(8, 0)  # the calendar reminder, the day before
+    escalate_days: int = 7
+    digest_titles: tuple[str, ...] = (HEAD_TITLE,)
+    start: date | None = None  # «Bắt đầu cảnh báo từ»
+
+
+def _setting_text(settings: dict[str, Any], key: str) -> str:
+    value = settings.get(key)
+    if value in (None, ""):
+        value = SETTINGS_BY_KEY[key].default
+    return _CONTROL.sub(" ", str(value or "")).strip()
+
+
+def source_for(settings: dict[str, Any], path: Path | str = "", *,
+               start: date | None = None) -> tuple[Source, list[str]]:
+    """The ledger's `Source` from its Cấu hình, and notes (Vietnamese) about values not understood."""
+    notes: list[str] = []
+    unit, title = _setting_text(settings, "unit_name"), _setting_text(settings, "ledger_title")
+    code = _setting_text(settings, "ledger_code")
+    identity = f"ma-so:{code}" if code else "don-vi:" + _SEP.join((fold(unit), fold(title)))
+    content_label = SETTINGS_BY_KEY["alert_content"].label
+    raw = _setting_text(settings, "alert_content")
+    content = CONTENT_LEVELS.get(fold(raw))
+    if content is None:
+        content = CONTENT_LEVELS[fold(str(SETTINGS_BY_KEY["alert_content"].default))]
+        notes.append(f"Cấu hình «{content_label}»: «{raw}» không phải Đầy đủ, Rút gọn hay Chỉ số lượng; "
+                     "tạm dùng Rút gọn.")
+    alarm = settings.get("calendar_alarm")
+    if not isinstance(alarm, time):
+        default = SETTINGS_BY_KEY["calendar_alarm"].default
+        alarm = default if isinstance(default, time) else time(8, 0)
+    n = settings.get("escalate_days")
+    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+        n = int(SETTINGS_BY_KEY["escalate_days"].default)  # type: ignore[call-overload]
+    titles_raw = _setting_text(settings, "leader_digest")
+    titles: list[str] = []
+    if fold(titles_raw) not in ("khong", "khong gui"):
+        by_fold = {fold(spelling): value for value, synonyms in STAFF_TITLE.values for spelling in (value, *synonyms)}
+        for part in re.split(r"[;,\n]+", titles_raw):
+            if not part.strip():
+                continue
+            found = by_fold.get(fold(part))
+            if found is None:
+                notes.append(f"Cấu hình «{SETTINGS_BY_KEY['leader_digest'].label}»: «{part.strip()}» không phải "
+                             "chức vụ ở sheet Cán bộ; đã bỏ qua.")
+            elif found not in titles:
+                titles.append(found)
+    configured = settings.get("alert_start")
+    name = f"{title} - {unit}" if unit else title
+    return Source(identity, name, str(path), content, alarm, n, tuple(titles),
+                  configured if isinstance(configured, date) else start), notes
+
+
+@dataclass(frozen=True, slots=True)
 class Alert:
-    ledger: str  # the ledger's identity: its absolute path
-    ledger_name: str  # the file name, as shown to people
+    ledger: str  # the ledger's identity (`Source.identity`)
+    ledger_name: str  # the ledger's name for people: title and unit
     deadline: Deadline
     day: int  # the reminder day: N days before the due date, OVERDUE after it
     recipient: Recipient
-    roles: tuple[str, ...]  # ROLE_PROSECUTOR and/or ROLE_LEADER
+    roles: tuple[str, ...]  # ROLE_PROSECUTOR, ROLE_LEADER, ROLE_HEAD, ROLE_BACKLOG
+    source: Source | None = None
+    _keys: tuple[str, str] = field(init=False, repr=False, compare=False, default=("", ""))
+
+    @property
+    def content(self) -> str:
+        return self.source.content if self.source else FULL
+
+    @property
+    def backlog(self) -> bool:
+        return ROLE_BACKLOG in self.roles
+
+    def record(self) -> tuple[Any, ...]:
+        """The outbox row: key, ledger, ledger_name, case_ref, person, kind, due, day, recipient, name."""
+        d = self.deadline
+        return (self.key, self.ledger, self.ledger_name, self.case_ref, d.person or "", d.kind, d.due.isoformat(),
+                self.day, self.recipient.address, self.recipient.name)
 
     @property
     def case_ref(self) -> str:
@@ -67,26 +161,62 @@ class Alert:
         d = self.deadline
         return d.case or f"{d.sheet_name}!{d.row}"
 
+    def __post_init__(self) -> None:
+        d = self.deadline
+        step = _SEP.join((self.ledger, self.case_ref, d.person or "", d.kind))
+        key = _SEP.join((step, d.due.isoformat(), str(self.day), self.recipient.address))
+        object.__setattr__(self, "_keys", (step, key))  # computed once: a province's run asks ~10^5 times
+
     @property
     def step_key(self) -> str:
         """Identity of the procedural step (ledger, case, person, kind), independent of its due date."""
-        d = self.deadline
-        return _SEP.join((self.ledger, self.case_ref, d.person or "", d.kind))
+        return self._keys[0]
 
     @property
     def key(self) -> str:
         """The outbox's unique key: ledger, case, person, kind, due date, reminder day, recipient."""
-        return _SEP.join((self.step_key, self.deadline.due.isoformat(), str(self.day), self.recipient.address))
+        return self._keys[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """A leader's daily digest of one ledger: counts by status and prosecutor, then the list."""
+
+    source: Source
+    today: date
+    recipient: Recipient
+    deadlines: tuple[Deadline, ...]  # not done, overdue or within the alert window, due on or after start
+    backlog: int  # not done and due before the start date (listed once, as backlog alerts)
+
+    @property
+    def ledger(self) -> str:
+        return self.source.identity
+
+    @property
+    def ledger_name(self) -> str:
+        return self.source.name
+
+    @property
+    def content(self) -> str:
+        return self.source.content
+
+    @property
+    def key(self) -> str:
+        return _SEP.join(("tong-hop", self.ledger, self.today.isoformat(), self.recipient.address))
+
+    def record(self) -> tuple[Any, ...]:
+        return (self.key, self.ledger, self.ledger_name, "", "", "tong_hop", self.today.isoformat(), 0,
+                self.recipient.address, self.recipient.name)
 
 
 @dataclass
 class Plan:
     today: date
-    alerts: list[Alert] = field(default_factory=list)
+    alerts: list[Alert | Summary] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # Vietnamese: who could not be reached, bad settings
 
-    def by_recipient(self) -> dict[str, list[Alert]]:
-        out: dict[str, list[Alert]] = {}
+    def by_recipient(self) -> dict[str, list[Alert | Summary]]:
+        out: dict[str, list[Alert | Summary]] = {}
         for a in self.alerts:
             out.setdefault(a.recipient.address, []).append(a)
         return out
@@ -156,24 +286,54 @@ def staff_directory(staff: Iterable[Record]) -> dict[str, tuple[Recipient | None
 
 
 def ledger_id(path: Path) -> str:
+    """The identity the outbox knew a ledger by before «Mã sổ» (kept to read old outboxes)."""
     return str(Path(path).resolve())
 
 
+def _head(d: Deadline, source: Source) -> bool:
+    """Overdue custody or detention, or overdue by more than the unit's limit: the Viện trưởng hears of it."""
+    return d.days_left < 0 and (d.kind in CUSTODY_KINDS or -d.days_left > source.escalate_days)
+
+
 def plan_alerts(report: DeadlineReport, staff: Iterable[Record], *, ledger: str, ledger_name: str,
-                days: Sequence[int]) -> Plan:
+                days: Sequence[int], source: Source | None = None) -> Plan:
     """The alerts due on `report.today` for one ledger."""
+    staff = list(staff)
     directory = staff_directory(staff)
+    source = source or Source(ledger, ledger_name, content=FULL, digest_titles=())
     plan = Plan(report.today)
     missing: dict[str, int] = {}  # name -> how many deadlines could not reach them
     unreachable: dict[str, str] = {}
     unassigned = 0
     top = max(days)
+    by_title: dict[str, list[Recipient]] = {}
+    unreachable_leaders: dict[str, str] = {}
+    for rec in staff:
+        entry = directory.get(_name_key(str(rec.get("name") or "")))
+        if not entry or not rec.get("title"):
+            continue
+        if entry[0] is None:
+            if entry[1] and rec.get("title") in (*source.digest_titles, HEAD_TITLE):
+                unreachable_leaders[str(rec.get("name"))] = entry[1]
+            continue
+        group = by_title.setdefault(str(rec.get("title")), [])
+        if entry[0] not in group:
+            group.append(entry[0])
+    heads = by_title.get(HEAD_TITLE, [])
+    leaders = [r for t in source.digest_titles for r in by_title.get(t, [])]
+    leaders = list(dict.fromkeys(leaders))
+    listed: list[Deadline] = []
+    backlog: list[Deadline] = []
     for d in report.deadlines:
         if d.done or d.days_left > top:
             continue
         day = active_day(d.days_left, days)
         if day is None:
             continue
+        if source.start is not None and d.due < source.start:
+            backlog.append(d)
+            continue
+        listed.append(d)
         people: dict[str, tuple[Recipient, list[str]]] = {}
         for role, name in ((ROLE_PROSECUTOR, d.prosecutor), (ROLE_LEADER, d.leader)):
             if not name:
@@ -191,7 +351,22 @@ def plan_alerts(report: DeadlineReport, staff: Iterable[Record], *, ledger: str,
         if not d.prosecutor and not d.leader:
             unassigned += 1
         for recipient, roles in people.values():
-            plan.alerts.append(Alert(ledger, ledger_name, d, day, recipient, tuple(roles)))
+            plan.alerts.append(Alert(ledger, ledger_name, d, day, recipient, tuple(roles), source))
+        if _head(d, source):
+            for head in heads:
+                if head.address not in people:
+                    plan.alerts.append(Alert(ledger, ledger_name, d, OVERDUE, head, (ROLE_HEAD,), source))
+    backlog_to = leaders or heads
+    for d in backlog:
+        for leader in backlog_to:
+            plan.alerts.append(Alert(ledger, ledger_name, d, OVERDUE, leader, (ROLE_BACKLOG,), source))
+    if backlog and not backlog_to:
+        plan.notes.append(f"Sổ «{ledger_name}»: {len(backlog)} thời hạn hết trước ngày bắt đầu cảnh báo "
+                          f"{fmt_date(source.start)} nhưng không có lãnh đạo nào nhận bản tổng hợp.")
+    if listed or backlog:
+        unreachable.update(unreachable_leaders)
+        for leader in leaders:
+            plan.alerts.append(Summary(source, report.today, leader, tuple(listed), len(backlog)))
     for name, n in sorted(missing.items()):
         plan.notes.append(f"Sổ «{ledger_name}»: «{name}» ({n} thời hạn) không có trong sheet Cán bộ; "
                           "chưa gửi được cảnh báo cho người này.")
@@ -203,11 +378,15 @@ def plan_alerts(report: DeadlineReport, staff: Iterable[Record], *, ledger: str,
     return plan
 
 
-def plan_ledger(ledger: Ledger, today: date) -> Plan:
-    """Compute the ledger's deadlines as of `today` and plan its alerts."""
+def plan_ledger(ledger: Ledger, today: date, *, start: date | None = None, identity: str | None = None) -> Plan:
+    """Compute the ledger's deadlines as of `today` and plan its alerts. The start date is the
+    ledger's «Bắt đầu cảnh báo từ», else `start` (the outbox's first run), else `today`."""
     days, notes = reminder_days(ledger.settings)
+    source, more = source_for(ledger.settings, ledger.path, start=start or today)
+    if identity is not None:
+        source = replace(source, identity=identity)
     report = compute_deadlines(ledger, today)
-    plan = plan_alerts(report, ledger.records("can_bo"), ledger=ledger_id(ledger.path),
-                       ledger_name=Path(ledger.path).name, days=days)
-    plan.notes[:0] = [f"Sổ «{Path(ledger.path).name}»: {n}" for n in notes]
+    plan = plan_alerts(report, ledger.records("can_bo"), ledger=source.identity, ledger_name=source.name,
+                       days=days, source=source)
+    plan.notes[:0] = [f"Sổ «{source.name}»: {n}" for n in notes + more]
     return plan

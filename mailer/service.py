@@ -60,11 +60,11 @@ from macros_py.ledger.values import fmt_date
 from .config import AlertConfig, ConfigError, load_config
 from .messages import Composed, Sender, compose_digest
 from .outbox import Delivery, Outbox, OutboxStatus, SendReport
-from .planning import Plan, ledger_id, plan_ledger
+from .planning import _SEP, Plan, plan_ledger, source_for
 from .transports import EmlFolderTransport, SendError, SmtpTransport, Transport
 
-__all__ = ["RunResult", "make_transport", "run_ledgers", "run_once", "send_pending", "serve", "setup_logging",
-           "status"]
+__all__ = ["RunResult", "make_transport", "resend", "run_ledgers", "run_once", "send_pending", "serve",
+           "setup_logging", "status", "summary_lines"]
 
 log = logging.getLogger("kiemsat.alerts")
 
@@ -98,18 +98,36 @@ class RunResult:
             out.append(f"Chạy thử (--dry-run): sẽ gửi {len(self.digests)} thư, chưa gửi, chưa ghi gì.")
             out += [f"  - {c.recipient}: {c.subject} ({len(c.keys)} cảnh báo)" for c in self.digests]
         else:
-            where = f" vào thư mục {self.outbox_dir}" if self.outbox_dir else ""
-            out.append(f"Đã gửi {len(self.sent)} thư{where}." if self.sent else "Không có thư mới cần gửi.")
-            out += [f"  - {d.recipient}: {d.subject} ({d.alerts} cảnh báo)" for d in self.sent]
-            if self.failed:
-                out.append(f"Gửi không được {len(self.failed)} thư (sẽ gửi lại):")
-                out += [f"  - {d.recipient}: {d.error}" for d in self.failed]
-            if self.report.stopped:
-                out.append(f"Dừng gửi: {self.report.stopped}.")
+            out += summary_lines(self.report, self.outbox_dir)
         if self.notes:
             out.append(f"Cần kiểm tra ({len(self.notes)}):")
             out += [f"  - {n}" for n in self.notes]
         return out
+
+
+RESEND_HINT = "sửa xong, gửi lại bằng lệnh «kiemsat alerts resend --failed»"
+
+
+def summary_lines(report: SendReport, outbox_dir: Path | None) -> list[str]:
+    """What a send did, honestly: files written are not mails sent; a refusal is not a retry."""
+    out: list[str] = []
+    if report.sent and outbox_dir is not None:
+        out.append(f"Đã ghi {len(report.sent)} tệp thư (.eml) vào thư mục {outbox_dir}; chưa có thư nào được gửi "
+                   "qua máy chủ thư.")
+    elif report.sent:
+        out.append(f"Đã gửi {len(report.sent)} thư.")
+    elif not report.failed:
+        out.append("Không có thư mới cần gửi.")
+    out += [f"  - {d.recipient}: {d.subject} ({d.alerts} cảnh báo)" for d in report.sent]
+    if report.retrying:
+        out.append(f"Sẽ gửi lại {len(report.retrying)} thư (máy chủ tạm thời chưa nhận; tự gửi lại ở lần chạy sau):")
+        out += [f"  - {d.recipient}: {d.error}" for d in report.retrying]
+    if report.refused:
+        out.append(f"Lỗi: {len(report.refused)} thư bị máy chủ từ chối, không tự gửi lại ({RESEND_HINT}):")
+        out += [f"  - {d.recipient}: {d.error}" for d in report.refused]
+    if report.stopped:
+        out.append(f"Dừng gửi: {report.stopped}.")
+    return out
 
 
 def _sender(config: AlertConfig | None) -> Sender:
@@ -129,24 +147,34 @@ def _owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _plan(sources: Iterable[Path | str | Ledger], today: date, result: RunResult) -> tuple[Plan, list[str]]:
-    """Plan the alerts of each ledger: a path is read here, a `Ledger` is taken as read."""
+def _plan(sources: Iterable[Path | str | Ledger], today: date, result: RunResult,
+          start: date | None = None) -> tuple[Plan, list[str]]:
+    """Plan the alerts of each ledger: a path is read here, a `Ledger` is taken as read.
+    Returns the plan and the identities of the ledgers read (see `planning.Source`)."""
     from macros_py.ledger.reader import LedgerError, read_ledger
 
     plan, read = Plan(today), []
+    paths: dict[str, Path] = {}
     for source in sources:
         path = source.path if isinstance(source, Ledger) else Path(source)
         try:
             ledger = source if isinstance(source, Ledger) else read_ledger(path)
-            part = plan_ledger(ledger, today)
+            identity = source_for(ledger.settings, path)[0].identity
+            if identity in paths and paths[identity].resolve() != path.resolve():
+                # two ledgers with the same unit and title and no «Mã sổ»: keep them apart by file name
+                result.notes.append(f"Sổ «{path.name}» và sổ «{paths[identity].name}» cùng tên đơn vị và tên sổ; "
+                                    "hãy ghi «Mã sổ» khác nhau trong sheet Cấu hình của mỗi sổ.")
+                identity = f"{identity}{_SEP}{path.name}"
+            part = plan_ledger(ledger, today, start=start, identity=identity)
         except LedgerError as exc:
             result.notes.append(str(exc) + " Chưa gửi cảnh báo của sổ này.")
             continue
         except ValueError as exc:  # a contradictory calendar in Cấu hình
             result.notes.append(f"Sổ «{path.name}»: {exc} Chưa gửi cảnh báo của sổ này.")
             continue
+        paths.setdefault(identity, path)
         plan.extend(part)
-        read.append(ledger_id(path))
+        read.append(identity)
         result.ledgers.append(path.name)
     return plan, read
 
@@ -169,9 +197,9 @@ def run_ledgers(ledgers: Sequence[Ledger], today: date | None = None, *, outbox_
                 config: AlertConfig | None = None, dry_run: bool = False, now: datetime | None = None) -> RunResult:
     """`run_once` for ledgers already read (the Excel button reads the open workbook, saved or not).
 
-    A ledger's identity in the outbox is its `path` (`planning.ledger_id`): give it the workbook
-    file's path, so that the button and the daily service over that file share their alerts and
-    neither sends again what the other sent.
+    A ledger's identity in the outbox comes from its Cấu hình («Mã sổ», else unit and title;
+    `planning.Source`), not its path, so the button and the daily service over that workbook share
+    their alerts and neither sends again what the other sent, wherever the file is.
     """
     return _run(list(ledgers), today, outbox_dir=outbox_dir, db_path=db_path, transport=transport,
                 sender=sender, config=config, dry_run=dry_run, now=now)
@@ -203,15 +231,15 @@ def _run(sources: list[Path | str | Ledger], today: date | None, *, outbox_dir: 
             transport = EmlFolderTransport(outbox_dir)
     sender = sender or _sender(config)
     result = RunResult(today, dry_run, Path(db_path), None)
-    plan, ledgers = _plan(sources, today, result)
-    result.notes.extend(plan.notes)
-    result.planned = len(plan.alerts)
-
-    def compose(alerts: list) -> Composed:
-        return compose_digest(alerts, today, sender, now)
-
     target = db_path if not dry_run or Path(db_path).exists() else ":memory:"
     with Outbox(target, max_tries=config.max_tries if config else 5) as outbox:
+        plan, ledgers = _plan(sources, today, result, outbox.first_run(today, record=not dry_run))
+        result.notes.extend(plan.notes)
+        result.planned = len(plan.alerts)
+
+        def compose(alerts: list) -> Composed:
+            return compose_digest(alerts, today, sender, now, sequences=outbox.sequences)
+
         result.new, result.digests = outbox.enqueue(plan.alerts, ledgers, now, compose, dry_run=dry_run)
         if dry_run or transport is None:
             return result
@@ -235,6 +263,20 @@ def send_pending(config: AlertConfig, now: datetime | None = None) -> SendReport
 def status(db_path: Path) -> OutboxStatus:
     with Outbox(db_path) as outbox:
         return outbox.status()
+
+
+def resend(config: AlertConfig, *, failed_only: bool, since: date | None = None,
+           now: datetime | None = None, transport: Transport | None = None) -> tuple[int, SendReport]:
+    """`kiemsat alerts resend`: queue again the refused messages (or, without `failed_only`, every
+    message since `since`, sent ones included), then send what is due. Returns (queued, report)."""
+    assert config.db_path is not None
+    clock = (lambda: now) if now is not None else None
+    now = now or datetime.now(timezone.utc)
+    start = datetime.combine(since, time(0, 0)).astimezone() if since is not None else None  # local midnight
+    with Outbox(config.db_path, max_tries=config.max_tries) as outbox:
+        queued = outbox.resend(now, failed_only=failed_only, since=start)
+        transport = transport or make_transport(config)
+        return queued, outbox.send_due(transport, config.sender, owner=_owner(), clock=clock)
 
 
 def setup_logging(log_file: Path | None, level: int = logging.INFO) -> None:

@@ -27,15 +27,16 @@ from typing import Protocol
 
 from .config import ConfigError, SmtpConfig
 
-__all__ = ["EmlFolderTransport", "SendError", "SmtpTransport", "Transport", "smtp_password"]
+__all__ = ["EmlFolderTransport", "SendError", "SmtpTransport", "Transport", "explain", "smtp_password"]
 
 
 class SendError(Exception):
     """A failed send; the message is Vietnamese, for the log and `kiemsat alerts status`."""
 
     def __init__(self, message: str, *, permanent: bool = False, uncertain: bool = False,
-                 connection: bool = False):
+                 connection: bool = False, code: int = 0):
         super().__init__(message)
+        self.code = code  # the SMTP reply code, 0 when there was none
         self.permanent = permanent  # refused for good: do not retry
         self.uncertain = uncertain  # the server may have accepted it
         self.connection = connection  # the transport is unusable for the rest of this run
@@ -56,6 +57,7 @@ class EmlFolderTransport:
     message twice leaves one file."""
 
     name = "eml"
+    idempotent = True  # the same message written twice is one file: the outbox may record by batches
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
@@ -114,6 +116,38 @@ def _code(exc: Exception) -> int:
     return int(getattr(exc, "smtp_code", 0) or 0)
 
 
+# What an SMTP reply code means, for a clerk (RFC 5321 section 4.2.3). 4xx: try again later; 5xx: refused.
+_MEANING = {
+    421: "máy chủ tạm ngừng phục vụ (quá tải hoặc đang bảo trì)",
+    450: "hộp thư người nhận tạm thời không dùng được (đang bận hoặc bị khóa tạm)",
+    451: "máy chủ tạm thời chưa xử lý được thư (lỗi tạm thời của máy chủ hoặc đang kiểm tra chống thư rác)",
+    452: "máy chủ tạm thời thiếu chỗ lưu thư",
+    454: "máy chủ tạm thời không dùng được kết nối bảo mật hoặc đăng nhập",
+    550: "hộp thư người nhận không tồn tại hoặc không nhận thư; kiểm tra địa chỉ ở sheet Cán bộ",
+    551: "người nhận không thuộc máy chủ này; kiểm tra địa chỉ ở sheet Cán bộ",
+    552: "hộp thư người nhận đã đầy hoặc thư vượt quá dung lượng cho phép",
+    553: "địa chỉ thư không hợp lệ hoặc không được phép dùng",
+    554: "máy chủ từ chối thư (thường do bộ lọc thư rác hoặc quy định nội dung của máy chủ; "
+         "hỏi người quản trị máy chủ thư)",
+}
+
+
+def explain(code: int, answer: bytes | str | None = b"") -> str:
+    """«máy chủ trả lời 554 (5.7.1 Rejected by policy): máy chủ từ chối thư (...)»."""
+    if isinstance(answer, bytes):
+        answer = answer.decode("utf-8", "replace")
+    text = " ".join(str(answer or "").split())[:200]
+    meaning = _MEANING.get(code) or ("máy chủ tạm thời chưa nhận thư" if 400 <= code < 500
+                                     else "máy chủ từ chối thư" if code >= 500 else "lỗi không rõ")
+    return f"máy chủ trả lời {code}" + (f" «{text}»" if text else "") + f": {meaning}"
+
+
+def _refusal(exc: smtplib.SMTPResponseException, what: str) -> SendError:
+    """A 4xx is temporary (retried with back-off), a 5xx permanent (reported, resent on request)."""
+    code = _code(exc)
+    return SendError(f"{what}: {explain(code, exc.smtp_error)}", permanent=code >= 500, code=code)
+
+
 class SmtpTransport:
     """One SMTP connection for a whole run, opened on the first message."""
 
@@ -153,14 +187,16 @@ class SmtpTransport:
         try:
             refused = smtp.sendmail(sender, [recipient], raw)
         except smtplib.SMTPRecipientsRefused as exc:
-            codes = [code for code, _ in exc.recipients.values()]
-            permanent = bool(codes) and all(c >= 500 for c in codes)
-            raise SendError(f"máy chủ thư từ chối người nhận {recipient} ({', '.join(map(str, codes))})",
-                            permanent=permanent) from None
+            code, answer = next(iter(exc.recipients.values()), (0, b""))
+            raise SendError(f"người nhận {recipient}: {explain(code, answer)}", permanent=code >= 500,
+                            code=code) from None
         except smtplib.SMTPSenderRefused as exc:
-            raise SendError(f"máy chủ thư từ chối địa chỉ gửi {sender} ({_code(exc)})", connection=True) from None
+            raise SendError(f"địa chỉ gửi {sender}: {explain(_code(exc), exc.smtp_error)}",
+                            connection=True, code=_code(exc)) from None
         except smtplib.SMTPDataError as exc:
-            raise SendError(f"máy chủ thư từ chối nội dung thư ({_code(exc)})", permanent=_code(exc) >= 500) from None
+            if _code(exc) == 421:  # smtplib has closed the connection: the next message reconnects
+                self._drop()
+            raise _refusal(exc, "khi chuyển thư") from None
         except (smtplib.SMTPServerDisconnected, OSError, socket.timeout) as exc:
             # the server may have accepted the message before the connection broke
             self._drop()
@@ -170,7 +206,8 @@ class SmtpTransport:
             self._drop()
             raise SendError(f"lỗi gửi thư: {type(exc).__name__} ({_code(exc)})", uncertain=True) from None
         if refused:
-            raise SendError(f"máy chủ thư từ chối người nhận {recipient}", permanent=True)
+            code, answer = next(iter(refused.values()))
+            raise SendError(f"người nhận {recipient}: {explain(code, answer)}", permanent=code >= 500, code=code)
         return where
 
     def _drop(self) -> None:

@@ -318,7 +318,7 @@ def test_send_alerts_writes_eml_beside_the_workbook_then_nothing_new(saved):
     files = sorted(outbox.glob("*.eml"))
     assert len(files) == len(recipients)
     [message] = ui.messages("info")
-    assert f"Đã gửi {len(recipients)} thư vào thư mục {outbox}." in message
+    assert f"Đã ghi {len(recipients)} tệp thư (.eml) vào thư mục {outbox};" in message
     for address in recipients:
         assert f"  - {address}: " in message
     assert "thư được ghi thành tệp .eml" in message

@@ -43,7 +43,8 @@ def test_run_once_puts_the_digests_into_the_outbox_folder_once(config: Path, sam
     plan = plan_ledger(read_ledger(sample_ledger), TODAY)
     recipients = {a.recipient.address for a in plan.alerts}
     files = sorted(folder.glob("*.eml"))
-    assert len(files) == len(recipients) and f"Đã gửi {len(recipients)} thư vào thư mục {folder}" in first.output
+    assert len(files) == len(recipients)
+    assert f"Đã ghi {len(recipients)} tệp thư (.eml) vào thư mục {folder}" in first.output
     got = {message_from_bytes(f.read_bytes(), policy=default)["To"].addresses[0].addr_spec for f in files}
     assert got == recipients
     stamps = {f: f.stat().st_mtime_ns for f in files}

@@ -1,7 +1,8 @@
-"""The digest: Vietnamese text, escaped HTML, no header injection, one .ics per deadline."""
+"""The digest: Vietnamese text, blocks for a phone, escaped HTML, no header injection, one .ics per digest."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -28,36 +29,51 @@ def digest(*deadlines, people=None):
     return compose_digest(mine, DAY, Sender("canhbao@vks.example", "VKS khu vực 1"), NOW)
 
 
-def test_days_text_and_subject():
+def test_days_text_and_subject_most_urgent_first_with_status_and_case():
     assert [days_text(n) for n in (3, 0, -2)] == ["còn 3 ngày", "hết hạn hôm nay", "quá hạn 2 ngày"]
     one = plan(deadline(7)).alerts[:1]
-    assert subject_for(one) == "Cảnh báo thời hạn: 1 thời hạn còn 7 ngày (hạn 23/03/2026)"
-    mixed = [a for a in plan(deadline(7), deadline(-2, case="9/2026/HS"), deadline(2, case="8/2026/HS")).alerts
+    assert subject_for(one) == "CÒN 7 NGÀY: Thời hạn điều tra (12/2026/HS) hết hạn 23/03/2026"
+    custody = deadline(-3, case="12/2026/HS", kind="tam_giam", person="Nguyễn Văn A")
+    custody = replace(custody, title="Tạm giam để điều tra")
+    mixed = [a for a in plan(deadline(7, case="1/2026/HS"), custody, deadline(2, case="8/2026/HS"),
+                             deadline(0, case="9/2026/HS"), deadline(5, case="3/2026/HS")).alerts
              if a.recipient.address == "an@vks.example"]
-    assert subject_for(mixed) == ("Cảnh báo thời hạn: 3 thời hạn, 1 đã quá hạn, gần nhất còn 2 ngày (hạn 18/03/2026)")
+    assert subject_for(mixed) == ("QUÁ HẠN: Tạm giam để điều tra Nguyễn Văn A (12/2026/HS) hết hạn 13/03/2026"
+                                  " — và 4 thời hạn khác")
+    assert subject_for([a for a in mixed if a.deadline.days_left >= 0]).startswith(
+        "HẾT HẠN HÔM NAY: Thời hạn điều tra (9/2026/HS) hết hạn 16/03/2026 — và 3")
 
 
-def test_digest_headers_body_and_calendar_entries():
+def test_digest_headers_body_blocks_and_one_calendar():
     c = digest(deadline(7), deadline(2, case="8/2026/HS", kind="truy_to"), deadline(-1, case="7/2026/HS"))
     msg = parse(c.raw)
-    assert msg["Subject"] == c.subject and "3 thời hạn" in c.subject
+    assert msg["Subject"] == c.subject and c.subject.startswith("QUÁ HẠN: Thời hạn điều tra (7/2026/HS)")
     assert msg["To"].addresses[0].display_name == "Lê Văn An" and msg["To"].addresses[0].addr_spec == "an@vks.example"
     assert msg["From"].addresses[0].display_name == "VKS khu vực 1"
     assert msg["Message-ID"] == c.message_id
     text = msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
     assert "Kính gửi đồng chí Lê Văn An," in text and "<" not in text
-    # sorted by due date: overdue first
+    # the most urgent first: overdue, then by days left
     assert text.index("7/2026/HS") < text.index("8/2026/HS") < text.index("12/2026/HS")
-    assert "Hạn 15/03/2026 (quá hạn 1 ngày)" in text and "Điều 172 BLTTHS 2015" in text
-    assert "<td" in html and "a.xlsx, sheet «Án hình sự», dòng 7" in html
-    ics = [p for p in msg.iter_attachments() if p.get_content_type() == "text/calendar"]
-    assert len(ics) == 3
-    assert all(p.get_content_disposition() == "attachment" and p.get_filename().endswith(".ics") for p in ics)
-    events = [Calendar.from_ical(p.get_content()).walk("VEVENT")[0] for p in ics]
-    assert sorted(e.decoded("dtstart") for e in events) == [DAY - timedelta(days=1), DAY + timedelta(days=2),
-                                                            DAY + timedelta(days=7)]
-    assert any("Thời hạn điều tra" in str(e["summary"]) for e in events)
+    assert "1. Hạn 15/03/2026 (QUÁ HẠN 1 NGÀY)" in text and "Điều 172 BLTTHS 2015" in text
+    assert "Việc cần làm: Đã quá hạn: kiểm tra ngay" in text
+    assert "Việc cần làm: Xem đề nghị gia hạn điều tra: Cơ quan điều tra phải đề nghị chậm nhất ngày 13/03/2026" in text
+    assert "Mốc nhắc:" in text  # explained
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert "<table" not in html and 'style="' in html and "<style" not in html  # inline styles only
+    assert "a.xlsx, sheet «Án hình sự», dòng 7" in html
+    assert html.count("border-left:4px solid") == 3  # one block per deadline
+    [ics] = [p for p in msg.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert ics.get_content_disposition() == "attachment" and ics.get_filename() == "thoi-han-2026-03-16.ics"
+    events = Calendar.from_ical(ics.get_content()).walk("VEVENT")
+    # one calendar for the digest; the step already overdue is not put in a calendar
+    assert sorted(e.decoded("dtstart") for e in events) == [DAY + timedelta(days=2), DAY + timedelta(days=7)]
+    for e in events:
+        [alarm] = e.walk("VALARM")
+        ring = datetime.combine(e.decoded("dtstart"), datetime.min.time()) + alarm.decoded("trigger")
+        assert ring == datetime.combine(e.decoded("dtstart") - timedelta(days=1), datetime.min.time()).replace(hour=8)
+        assert e.decoded("sequence") == 0
 
 
 def test_ledger_text_cannot_inject_headers_or_html():

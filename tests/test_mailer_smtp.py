@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -27,7 +28,7 @@ from macros_py.ledger.reader import read_ledger
 from mailer.config import ConfigError, SmtpConfig, load_config
 from mailer.messages import Sender, compose_digest
 from mailer.outbox import Outbox
-from mailer.planning import plan_ledger
+from mailer.planning import Alert, plan_ledger
 from mailer.service import run_once, setup_logging, status
 from mailer.transports import SmtpTransport
 from tests.conftest import TODAY
@@ -157,7 +158,13 @@ def alert_lines(received: list[Received]) -> Counter:
 
 
 def expected_count(ledger: Path, day=TODAY) -> int:
+    """Outbox rows: alerts and leaders' daily summaries."""
     return len(plan_ledger(read_ledger(ledger), day).alerts)
+
+
+def expected_lines(ledger: Path, day=TODAY) -> int:
+    """Numbered lines in the digests: one per alert (a leader's summary lists the unit unnumbered)."""
+    return sum(isinstance(a, Alert) for a in plan_ledger(read_ledger(ledger), day).alerts)
 
 
 # ---------------------------------------------------------------- delivery
@@ -172,19 +179,21 @@ def test_digests_arrive_with_vietnamese_headers_bodies_and_attachments(server: S
     recipients = {a.recipient.address for a in plan.alerts}
     assert len(server.received) == len(result.sent) == len(recipients) > 1  # one digest per recipient
     assert sorted(r.rcpt_tos[0] for r in server.received) == sorted(recipients)
-    assert sum(alert_lines(server.received).values()) == len(plan.alerts)
+    assert sum(alert_lines(server.received).values()) == expected_lines(sample_ledger)
     names = {r["email"]: r["name"] for r in ledger.records("can_bo")}
     for r in server.received:
         msg = r.message
         assert r.mail_from == "canhbao@vks.example" and len(r.rcpt_tos) == 1
-        assert msg["Subject"].startswith("Cảnh báo thời hạn: ")
+        assert msg["Subject"].split(":")[0] in ("QUÁ HẠN", "HẾT HẠN HÔM NAY", "Tổng hợp thời hạn ngày 16/03/2026") or \
+            msg["Subject"].split(":")[0].startswith("CÒN ")
         assert msg["To"].addresses[0].display_name == names[r.rcpt_tos[0]]  # e.g. "Đinh Minh Bình", decoded
         assert msg["Message-ID"].startswith("<kiemsat.")
         assert f"Kính gửi đồng chí {names[r.rcpt_tos[0]]}," in msg.get_body(("plain",)).get_content()
-        assert "<table" in msg.get_body(("html",)).get_content()
+        assert 'name="viewport"' in msg.get_body(("html",)).get_content()
         ics = [p for p in msg.iter_attachments() if p.get_content_type() == "text/calendar"]
-        assert ics and all(p.get_content_disposition() == "attachment" for p in ics)
-        assert "BEGIN:VEVENT" in ics[0].get_content()
+        assert len(ics) <= 1 and all(p.get_content_disposition() == "attachment" for p in ics)
+        assert all("BEGIN:VEVENT" in p.get_content() for p in ics)
+    assert any(p.get_content_type() == "text/calendar" for r in server.received for p in r.message.iter_attachments())
     # a second run sends nothing
     again = run_once([sample_ledger], TODAY, db_path=tmp_path / "o.sqlite3", transport=transport(server.port),
                      now=NOW + timedelta(hours=1), sender=SENDER)
@@ -260,10 +269,16 @@ def test_server_down_for_two_runs_every_alert_arrives_once_on_the_third(sample_l
     lines = alert_lines(srv.received)
     assert set(lines.values()) == {1}
     cancelled = st.alerts.get("cancelled", 0)
-    assert len(sent) == sum(lines.values()) and sent | set() <= planned
+    summaries = {k for k in sent if k.startswith("tong-hop")}  # the leader's digest of the third day
+    assert len(summaries) == 1 and len(sent) == sum(lines.values()) + 1 and sent <= planned
     assert len(planned) == len(sent) + cancelled  # the rest moved to a later reminder day or ended
     # the digest states the days left as of the day it was sent
-    assert all("16/03/2026" not in r.message.get_body(("plain",)).get_content() for r in srv.received)
+    sent_on = days[2]
+    for r in srv.received:
+        text = r.message.get_body(("plain",)).get_content()
+        assert "Tình hình thời hạn tố tụng ngày 18/03/2026." in text
+        for due, n in re.findall(r"Hạn (\d\d/\d\d/\d{4}) \(CÒN (\d+) NGÀY\)", text):
+            assert (datetime.strptime(due, "%d/%m/%Y").date() - sent_on).days == int(n)
 
 
 def test_failures_are_retried_with_backoff_and_reported_after_max_tries(sample_ledger: Path, tmp_path: Path):
@@ -346,7 +361,7 @@ def test_a_process_killed_mid_send(stage: str, server: Server, sample_ledger: Pa
             k: 2 for k in alert_lines(first)}
     else:
         assert set(ids.values()) == {1} and set(lines.values()) == {1}
-    assert sum(1 for v in lines.values()) == expected_count(sample_ledger)
+    assert sum(1 for v in lines.values()) == expected_lines(sample_ledger)
     st = status(tmp_path / "o.sqlite3")
     assert st.waiting == [] and st.failed == [] and st.alerts == {"sent": expected_count(sample_ledger)}
 
@@ -362,7 +377,7 @@ def test_two_processes_over_one_outbox_send_each_alert_once(server: Server, tmp_
     total = expected_count(ledger)
     ids = Counter(r.message["Message-ID"] for r in server.received)
     lines = alert_lines(server.received)
-    assert set(ids.values()) == {1} and set(lines.values()) == {1} and sum(lines.values()) == total
+    assert set(ids.values()) == {1} and set(lines.values()) == {1} and sum(lines.values()) == expected_lines(ledger)
     said = [o[0].decode() for o in outs]
     assert sum("Đã gửi " in s for s in said) >= 2  # the processes really raced for the same outbox
     assert sum("cảnh báo mới" in s.splitlines()[0] for s in said) == 3

@@ -726,6 +726,7 @@ def alerts_serve_cmd(config_path: Path | None) -> None:
 @verbose_option
 def alerts_status_cmd(config_path: Path | None, as_json: bool, verbose: bool) -> None:
     """Thư cảnh báo đã gửi, đang chờ gửi và gửi không được."""
+    from mailer.outbox import local_time
     from mailer.service import status
 
     config = _alerts_config(config_path)
@@ -739,18 +740,108 @@ def alerts_status_cmd(config_path: Path | None, as_json: bool, verbose: bool) ->
     if as_json:
         click.echo(json.dumps({"database": str(config.db_path), "alerts": st.alerts, "messages": st.messages,
                                "waiting": [vars(d) for d in st.waiting], "failed": [vars(d) for d in st.failed],
-                               "last_sent": st.last_sent}, ensure_ascii=False, indent=1))
+                               "last_sent": st.last_sent, "last_sent_local": local_time(st.last_sent)},
+                              ensure_ascii=False, indent=1))
     else:
+        from mailer.service import RESEND_HINT
+
         a, m = st.alerts, st.messages
         click.echo(f"Sổ thư cảnh báo: {config.db_path}")
         click.echo(f"Cảnh báo: {a.get('sent', 0)} đã gửi, {a.get('pending', 0)} chờ gửi, "
                    f"{a.get('cancelled', 0)} đã hủy (bước đã xong hoặc hạn đã đổi).")
         click.echo(f"Thư: {m.get('sent', 0)} đã gửi, {len(st.waiting)} chờ gửi, {len(st.failed)} gửi không được"
-                   + (f"; lần gửi gần nhất {st.last_sent} (UTC)." if st.last_sent else "."))
-        echo_details([*(f"chờ gửi: {d.recipient}: {d.subject}" + (f" (lỗi lần trước: {d.error})" if d.error else "")
-                        for d in st.waiting),
-                      *(f"KHÔNG GỬI ĐƯỢC: {d.recipient}: {d.subject}: {d.error}" for d in st.failed)], verbose)
+                   + (f"; lần gửi gần nhất {local_time(st.last_sent)} (giờ máy này)." if st.last_sent else "."))
+
+        def failed_line(d) -> str:  # noqa: ANN001
+            why = "máy chủ từ chối" if d.permanent else "đã thử nhiều lần"
+            return f"KHÔNG GỬI ĐƯỢC ({why}, {local_time(d.when)}): {d.recipient}: {d.subject}: {d.error}"
+
+        echo_details([*(f"chờ gửi: {d.recipient}: {d.subject}"
+                        + (f" (lần trước, {local_time(d.when)}: {d.error})" if d.error else "") for d in st.waiting),
+                      *(failed_line(d) for d in st.failed)], verbose)
+        if any(d.permanent for d in st.failed):
+            click.echo(f"Thư bị máy chủ từ chối không tự gửi lại: {RESEND_HINT}.")
     sys.exit(EXIT_PROBLEMS if st.failed else EXIT_OK)
+
+
+@alerts_group.command("resend")
+@click.option("--failed", "failed_only", is_flag=True, help="Chỉ gửi lại thư gửi không được (máy chủ từ chối).")
+@click.option("--since", metavar="NGÀY", help="Chỉ các thư tạo từ ngày này (YYYY-MM-DD); không có --failed thì "
+              "gửi lại cả thư đã gửi.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp cấu hình cảnh báo (TOML).")
+def alerts_resend_cmd(failed_only: bool, since: str | None, config_path: Path | None) -> None:
+    """Gửi lại thư cảnh báo: thư bị máy chủ từ chối (--failed), hoặc mọi thư từ một ngày (--since)."""
+    from mailer.config import ConfigError
+    from mailer.service import resend, summary_lines
+
+    if not failed_only and since is None:
+        raise Failure("ghi --failed (gửi lại thư bị từ chối) hoặc --since NGÀY (gửi lại mọi thư từ ngày đó).")
+    day = _parse_day(since) if since is not None else None
+    config = _alerts_config(config_path)
+    assert config.db_path is not None
+    if not config.db_path.exists():
+        raise Failure(f"chưa có sổ thư cảnh báo «{config.db_path}»: chưa lần nào chạy gửi cảnh báo.")
+    _setup_log(config)
+    try:
+        queued, report = resend(config, failed_only=failed_only, since=day)
+    except ConfigError as exc:
+        raise Failure(str(exc)) from None
+    except sqlite3.Error as exc:
+        raise Failure(describe_sqlite_error(exc, config.db_path)) from None
+    click.echo(f"Đưa lại vào hàng gửi {queued} thư.")
+    for line in summary_lines(report, config.outbox_dir if config.transport == "eml" else None):
+        click.echo(line)
+    sys.exit(EXIT_PROBLEMS if report.failed else EXIT_OK)
+
+
+@alerts_group.command("list")
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--today", help="Ngày làm mốc (YYYY-MM-DD); mặc định hôm nay.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Ghi danh sách ra tệp Word (.docx), mỗi Kiểm sát viên một trang.")
+@click.option("--pdf", is_flag=True, help="Ghi thêm bản PDF để in (cần LibreOffice).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp cấu hình cảnh báo (TOML); dùng danh sách sổ «ledgers» khi không ghi sổ nào.")
+def alerts_list_cmd(paths: tuple[Path, ...], today: str | None, out: Path | None, pdf: bool,
+                    config_path: Path | None) -> None:
+    """In danh sách thời hạn quá hạn, hết hạn hôm nay và trong tuần, theo từng Kiểm sát viên (khi không gửi thư)."""
+    from macros_py.ledger.reader import LedgerError, read_ledger
+    from mailer.printout import build_lists, lines_for, write_docx
+
+    day = _parse_day(today)
+    sources = list(paths) or _alerts_config(config_path).ledgers
+    if not sources:
+        raise Failure("chưa có sổ nào: ghi đường dẫn sổ sau lệnh, hoặc khai báo «ledgers» trong tệp cấu hình.")
+    ledgers, bad = [], []
+    for path in sources:
+        try:
+            ledgers.append(read_ledger(path))
+        except LedgerError as exc:
+            bad.append(str(exc))
+    if not ledgers:
+        raise Failure(" ".join(bad))
+    lists = build_lists(ledgers, day)
+    for line in lines_for(lists, day):
+        click.echo(line)
+    if pdf or out is not None:
+        target = out or Path(f"thoi-han-tuan-{day.isoformat()}.docx")
+        try:
+            write_docx(lists, day, target)
+        except OSError as exc:
+            raise Failure(f"không ghi được «{target}»: {exc.strerror or exc}.") from None
+        click.echo(f"Đã ghi {target}: {len(lists)} Kiểm sát viên, mỗi người từ một trang mới.")
+        if pdf:
+            from macros_py.documents.pdf import PdfError, to_pdf
+
+            try:
+                [made] = to_pdf([target])
+            except PdfError as exc:
+                raise Failure(str(exc)) from None
+            click.echo(f"Đã ghi {made}.")
+    for note in bad:
+        click.echo(f"Lưu ý: {note} Sổ này không có trong danh sách.", err=True)
+    sys.exit(EXIT_PROBLEMS if bad else EXIT_OK)
 
 
 def main() -> None:

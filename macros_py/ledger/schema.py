@@ -8,6 +8,7 @@ the statistics. Keys are English identifiers; labels, synonyms and choices are w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
 from enum import Enum
 
 
@@ -723,5 +724,25 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("stats_period", "Kỳ thống kê", Kind.TEXT, "6 tháng", ("kỳ báo cáo", "kỳ báo cáo thống kê"),
             "Kỳ của báo cáo thống kê khi không chọn kỳ: tháng, quý, 6 tháng hoặc năm (kỳ chứa ngày lập); "
             "thêm «đã hết» để lấy kỳ đã kết thúc gần nhất, ví dụ «quý đã hết»"),
+    # the alert service (mailer/); the values of the choice-like ones are read there
+    Setting("ledger_title", "Tên sổ", Kind.TEXT, "Sổ theo dõi vụ án, vụ việc", ("tên sổ theo dõi",),
+            "Tên sổ in trong thư cảnh báo, cùng tên đơn vị"),
+    Setting("ledger_code", "Mã sổ", Kind.TEXT, None, ("mã số sổ", "mã định danh sổ"),
+            "Mã cố định của sổ, đặt một lần rồi giữ nguyên; để trống thì dùng tên đơn vị và tên sổ. "
+            "Đổi tên hay chuyển tệp sổ không làm gửi lại thư"),
+    Setting("alert_content", "Nội dung thư cảnh báo", Kind.TEXT, "Rút gọn", ("nội dung cảnh báo", "mức nội dung thư"),
+            "Đầy đủ / Rút gọn (số vụ, loại thời hạn, ngày hết hạn; không có tên người, tội danh) / "
+            "Chỉ số lượng (số thời hạn và đường dẫn sổ)"),
+    Setting("alert_start", "Bắt đầu cảnh báo từ", Kind.DATE, None, ("ngày bắt đầu cảnh báo", "cảnh báo từ ngày"),
+            "Thời hạn hết trước ngày này không gửi thư cho từng người, chỉ báo một lần trong bản tổng hợp "
+            "của lãnh đạo; để trống thì là ngày chạy cảnh báo lần đầu"),
+    Setting("escalate_days", "Báo Viện trưởng khi quá hạn quá (ngày)", Kind.INT, 7, ("báo viện trưởng khi quá hạn",),
+            "Thời hạn quá hạn hơn từng này ngày được báo cả Viện trưởng; tạm giữ, tạm giam quá hạn "
+            "luôn được báo Viện trưởng"),
+    Setting("leader_digest", "Gửi bản tổng hợp hằng ngày cho", Kind.TEXT, "Viện trưởng", ("bản tổng hợp cho",
+            "tổng hợp hằng ngày cho"), "Chức vụ ở sheet Cán bộ, cách nhau bởi dấu ;, ví dụ Viện trưởng; "
+            "Phó Viện trưởng; ghi «Không» để không gửi"),
+    Setting("calendar_alarm", "Giờ nhắc trên lịch", Kind.TIME, time(8, 0), ("giờ nhắc lịch",),
+            "Lịch (.ics) kèm thư nhắc vào giờ này, ngày trước ngày hết hạn"),
 )
 SETTINGS_BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
