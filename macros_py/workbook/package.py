@@ -14,6 +14,7 @@ hold `safefile.ledger_lock` and read the ledger inside it (`update_ledger` does 
 
 from __future__ import annotations
 
+import gc
 import re
 import zipfile
 from collections.abc import Callable, Iterable
@@ -342,11 +343,17 @@ def update_ledger(path: str | Path, plan: Callable[[Ledger], tuple[Patch, T]], *
 
     path = Path(path)
     check_writable(path)
-    with ledger_lock(path):
-        ensure_not_open(path)
-        ledger = (read or read_ledger)(path)
-        patch, extra = plan(ledger)
-        return write_cells(path, patch), extra
+    collecting = gc.isenabled()
+    gc.disable()  # a large ledger is a million live objects: full collections would only rescan them
+    try:
+        with ledger_lock(path):
+            ensure_not_open(path)
+            ledger = (read or read_ledger)(path)
+            patch, extra = plan(ledger)
+            return write_cells(path, patch), extra
+    finally:
+        if collecting:
+            gc.enable()
 
 
 __all__ = ["DonorSheet", "FileBusy", "Package", "Patch", "WorkbookError", "WriteReport", "check_writable", "update_ledger",
