@@ -38,10 +38,23 @@ class Deflated:
         c = zlib.compressobj(FAST_LEVEL, zlib.DEFLATED, -15)  # chunks: a large sheet
         crc = size = 0
         out = []
-        for chunk in content:
-            raw = chunk.encode("utf-8")
+        pending: list[str] = []
+        held = 0
+
+        def feed() -> None:
+            nonlocal crc, size
+            raw = "".join(pending).encode("utf-8")
             crc, size = zlib.crc32(raw, crc), size + len(raw)
             out.append(c.compress(raw))
+            pending.clear()
+
+        for chunk in content:  # in blocks of about 1 MB: one zlib call per row would cost more than the rows
+            pending.append(chunk)
+            held += len(chunk)
+            if held > 1 << 20:
+                feed()
+                held = 0
+        feed()
         out.append(c.flush())
         self.crc, self.size, self.data = crc, size, b"".join(out)
 
