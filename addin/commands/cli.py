@@ -1,7 +1,7 @@
 """The `kiemsat` command. A thin shell: it parses arguments, calls the core, prints in Vietnamese.
 
-Exit codes, error lines and the output style are those of `addin/commands/output.py`: 0 done and clean;
-1 done, problems found; 2 could not do it at all (file missing, not a workbook, open in Excel, bad argument);
+Exit codes, error lines and the output style are those of `addin/commands/output.py`: 0 done and clean (for `check`: or
+warnings only); 1 done, problems (errors) found; 2 could not do it at all (file missing, not a workbook, open in Excel, bad argument);
 3 a bug in kiemsat (traceback in the crash log). A new sub-command is a small function decorated with
 `@cli.command(...)` (or `@alerts_group.command(...)`); it raises `Failure("...")` for anything it cannot do.
 """
@@ -108,14 +108,18 @@ def check_cmd(path: Path, as_json: bool, verbose: bool) -> None:
         click.echo(json.dumps([p.as_dict() for p in ledger.problems], ensure_ascii=False, indent=1))
     else:
         counts = ", ".join(f"{len(d.records)} dòng «{d.name}»" for d in ledger.sheets.values())
+        errors, warnings = len(ledger.errors), len(ledger.warnings)
         if ledger.problems:
-            click.echo(f"Sổ «{path.name}» có {len(ledger.problems)} lỗi ({counts}):")
+            found = " và ".join(x for x in (f"{errors} lỗi" if errors else "", f"{warnings} cảnh báo" if warnings
+                                            else "") if x)
+            click.echo(f"Sổ «{path.name}» có {found} ({counts}):")
             echo_details((f"- {p}" for p in ledger.problems), verbose)
         else:
             click.echo(f"Sổ «{path.name}» hợp lệ: {counts}.")
         if ledger.unknown_sheets:
             click.echo("Các sheet không thuộc kiemsat (bỏ qua): " + ", ".join(ledger.unknown_sheets))
-    sys.exit(EXIT_PROBLEMS if ledger.problems else EXIT_OK)
+    # 0: clean or warnings only; 1: errors (values kiemsat cannot compute with); 2: unreadable (Failure)
+    sys.exit(EXIT_PROBLEMS if ledger.errors else EXIT_OK)
 
 
 @cli.command("demo")

@@ -56,6 +56,11 @@ class Column:
     # filled by kiemsat (deadlines), not typed by clerks
     computed: bool = False
     hint: str = ""
+    # a CHOICE column whose value selects a limit (deadlines, statistics): a value outside the list is
+    # an error; in any other CHOICE column it is a warning and the value is kept as typed
+    strict: bool = False
+    # a CHOICE column whose list only suggests: any text is accepted without a note
+    open_list: bool = False
 
 
 @dataclass(frozen=True)
@@ -337,7 +342,7 @@ TIP_OFFS = SheetSpec(
             "ngày nhận", "ngày thụ lý", "ngày tiếp nhận tin báo", "ngày VKS nhận", "ngày nhận tin"),
             width=13),
         Column("source", "Nguồn tin", Kind.CHOICE, choices=TIP_SOURCE, synonyms=(
-            "loại tin", "phân loại", "nguồn", "loại nguồn tin"), width=16),
+            "loại tin", "phân loại", "nguồn", "loại nguồn tin"), width=16, open_list=True),
         Column("summary", "Nội dung", synonyms=(
             "tóm tắt nội dung", "nội dung tin báo", "nội dung vụ việc", "tóm tắt"), width=40),
         Column("reporter", "Người tố giác, cơ quan báo tin", synonyms=(
@@ -347,7 +352,7 @@ TIP_OFFS = SheetSpec(
         Column("offence", "Tội danh", synonyms=("tội", "dấu hiệu tội"), width=22),
         Column("article", "Điều luật", synonyms=("điều", "điều khoản", "điều BLHS"), width=10),
         Column("category", "Loại tội phạm", Kind.CHOICE, choices=CATEGORY, synonyms=(
-            "phân loại tội phạm", "mức độ", "tính chất"), width=18),
+            "phân loại tội phạm", "mức độ", "tính chất", "loại tội"), width=18, strict=True),
         _prosecutor(),
         _leader(),
         *_assignment_decision(),
@@ -387,9 +392,9 @@ CRIMINAL_CASES = SheetSpec(
         Column("offence", "Tội danh", required=True, synonyms=("tội", "tên tội"), width=22),
         Column("article", "Điều luật", synonyms=("điều", "điều khoản", "điều BLHS"), width=10),
         Column("category", "Loại tội phạm", Kind.CHOICE, required=True, choices=CATEGORY, synonyms=(
-            "phân loại tội phạm", "mức độ", "tính chất"), width=18),
+            "phân loại tội phạm", "mức độ", "tính chất", "loại tội"), width=18, strict=True),
         Column("stage", "Giai đoạn", Kind.CHOICE, choices=CRIMINAL_STAGE, synonyms=(
-            "giai đoạn tố tụng", "tình trạng", "trạng thái"), width=16),
+            "giai đoạn tố tụng", "tình trạng", "trạng thái"), width=16, strict=True),
         Column("investigation_extended_to", "Gia hạn điều tra đến", Kind.DATE, not_before="opening_date",
                synonyms=("gia hạn điều tra", "gia hạn ĐT đến", "hạn điều tra sau gia hạn"), width=13),
         Column("resumed_date", "Ngày phục hồi điều tra", Kind.DATE, not_before="opening_date", synonyms=(
@@ -471,7 +476,7 @@ DEFENDANTS = SheetSpec(
             "họ và tên", "họ tên", "bị can", "họ tên người bị tạm giữ", "bị can, bị cáo"), width=22),
         Column("birth_year", "Năm sinh", Kind.INT, synonyms=("sinh năm",), width=8),
         Column("measure", "Biện pháp ngăn chặn", Kind.CHOICE, choices=MEASURE, synonyms=(
-            "biện pháp", "BPNC", "biện pháp áp dụng"), width=18),
+            "biện pháp", "BPNC", "biện pháp áp dụng"), width=18, strict=True),
         Column("custody_start", "Tạm giữ từ ngày", Kind.DATE, synonyms=(
             "ngày tạm giữ", "tạm giữ từ", "tạm giữ ngày", "bắt tạm giữ ngày"), width=13),
         Column("custody_until", "Tạm giữ đến ngày", Kind.DATE, not_before="custody_start", synonyms=(
@@ -520,7 +525,7 @@ CIVIL_CASES = SheetSpec(
         Column("case_id", "Mã vụ việc", required=True, unique=True, synonyms=_CASE_ID_SYNONYMS + (
             "mã vụ việc", "số vụ việc"), width=14),
         Column("case_type", "Loại vụ việc", Kind.CHOICE, required=True, choices=CIVIL_TYPE, synonyms=(
-            "loại án", "loại", "lĩnh vực"), width=18),
+            "loại án", "loại", "lĩnh vực"), width=18, strict=True),
         Column("court", "Tòa án", synonyms=("tòa án thụ lý", "toà án", "tòa"), width=20),
         Column("acceptance_no", "Số thụ lý", synonyms=("số TL", "thụ lý số", "số thụ lý của tòa"), width=12),
         Column("acceptance_date", "Ngày thụ lý", Kind.DATE, required=True, synonyms=(
@@ -531,7 +536,7 @@ CIVIL_CASES = SheetSpec(
         Column("dispute", "Quan hệ tranh chấp", synonyms=(
             "tranh chấp", "nội dung tranh chấp", "quan hệ pháp luật", "yêu cầu", "nội dung"), width=30),
         Column("stage", "Giai đoạn", Kind.CHOICE, choices=CIVIL_STAGE, synonyms=(
-            "tình trạng", "trạng thái"), width=16),
+            "tình trạng", "trạng thái"), width=16, strict=True),
         Column("file_received", "Ngày VKS nhận hồ sơ", Kind.DATE, not_before="acceptance_date", synonyms=(
             "ngày nhận hồ sơ", "nhận hồ sơ ngày", "ngày viện kiểm sát nhận hồ sơ"), width=13),
         Column("preparation_extended_to", "Gia hạn chuẩn bị xét xử đến", Kind.DATE,

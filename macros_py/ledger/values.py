@@ -23,6 +23,7 @@ EXCEL_EPOCH = date(1899, 12, 30)
 # Dates outside this window are almost certainly typing mistakes (or a year typed alone).
 MIN_DATE = date(1945, 1, 1)
 MAX_DATE = date(2100, 12, 31)
+LAST_SERIAL = 2_958_465  # 31/12/9999, the last day Excel has
 
 
 def fmt_date(d: date) -> str:
@@ -98,8 +99,8 @@ def parse_date(value: object) -> date | None:
         raise BadValue("cần một ngày, dạng dd/mm/yyyy")
     if isinstance(value, (int, float)):
         # A number in a date column: an Excel serial date (days since 30/12/1899).
-        if value != value or value < 1:
-            raise BadValue("cần một ngày, dạng dd/mm/yyyy")
+        if not 1 <= value <= LAST_SERIAL:  # NaN and infinities fail too
+            raise BadValue(f"số «{display(value)}» không phải một ngày; cần ngày dạng dd/mm/yyyy")
         d = EXCEL_EPOCH + timedelta(days=int(value))
         if not MIN_DATE <= d <= MAX_DATE:
             raise BadValue(f"số «{display(value)}» không phải một ngày; cần ngày dạng dd/mm/yyyy")
@@ -163,6 +164,8 @@ def parse_bool(value: object) -> bool | None:
         return value
     if isinstance(value, (int, float)) and value in (0, 1):
         return bool(value)
+    if isinstance(value, (int, float)):
+        raise BadValue("cần «Có» hoặc «Không»")
     key = fold(str(value))
     if not key:
         return None
