@@ -149,11 +149,12 @@ def test_memory_ceiling_far_cell_tall_sheet_and_bomb(tmp_path):
         "resource.setrlimit(resource.RLIMIT_AS, (700 << 20, 700 << 20))\n"
         "from click.testing import CliRunner\n"
         "from addin.commands.cli import cli\n"
+        "from tests.hostile import peak_mb\n"
         "out = {}\n"
         "for p in sys.argv[1:]:\n"
         "    r = CliRunner().invoke(cli, ['check', p])\n"
         "    out[p.rsplit('/', 1)[-1]] = [r.exit_code, r.output, repr(r.exception)]\n"
-        "out['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "out['peak_mb'] = peak_mb()\n"
         "print(json.dumps(out))\n")
     done = subprocess.run([sys.executable, "-c", script, *(str(tmp_path / n) for n in files)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)

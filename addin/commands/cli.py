@@ -95,8 +95,10 @@ def init_cmd(path: Path, sample_n: int, seed: int, today: str | None, force: boo
 @cli.command(cmd("check").cli_name)
 @click.argument("path", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="In danh sách lỗi dạng JSON.")
+@click.option("--mapping", "show_mapping", is_flag=True,
+              help="In cách kiemsat đọc từng tiêu đề cột của mỗi sheet (và tiêu đề gần nhất cho cột bắt buộc thiếu).")
 @verbose_option
-def check_cmd(path: Path, as_json: bool, verbose: bool) -> None:
+def check_cmd(path: Path, as_json: bool, show_mapping: bool, verbose: bool) -> None:
     """Kiểm tra sổ PATH: in từng lỗi với sheet, dòng, cột, giá trị."""
     from macros_py.ledger.reader import LedgerError, read_ledger
 
@@ -104,7 +106,9 @@ def check_cmd(path: Path, as_json: bool, verbose: bool) -> None:
         ledger = read_ledger(path)
     except LedgerError as exc:
         raise Failure(str(exc)) from None
-    if as_json:
+    if show_mapping:
+        _echo_mapping(ledger, as_json)
+    elif as_json:
         click.echo(json.dumps([p.as_dict() for p in ledger.problems], ensure_ascii=False, indent=1))
     else:
         counts = ", ".join(f"{len(d.records)} dòng «{d.name}»" for d in ledger.sheets.values())
@@ -120,6 +124,30 @@ def check_cmd(path: Path, as_json: bool, verbose: bool) -> None:
             click.echo("Các sheet không thuộc kiemsat (bỏ qua): " + ", ".join(ledger.unknown_sheets))
     # 0: clean or warnings only; 1: errors (values kiemsat cannot compute with); 2: unreadable (Failure)
     sys.exit(EXIT_PROBLEMS if ledger.errors else EXIT_OK)
+
+
+def _echo_mapping(ledger, as_json: bool) -> None:  # noqa: ANN001 - a reader.Ledger
+    """`check --mapping`: for each sheet, how each header was read."""
+    from macros_py.ledger.mapping import mapping_report, pin_path
+    from macros_py.ledger.problems import column_letter
+
+    report = mapping_report(ledger)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    for sheet in report:
+        click.echo(f"Sheet «{sheet['sheet']}» đọc là sổ «{sheet['ledger']}» (dòng tiêu đề {sheet['header_row']}):")
+        for h in sheet["headers"]:
+            how = ", ".join(h["fields"]) if h["fields"] else "cột riêng của đơn vị (giữ nguyên)"
+            notes = [f"theo Sổ {h['source']}" if h["fields"] and h["source"] not in ("", "ghim") else "",
+                     "đơn vị đã ghim" if h["source"] == "ghim" else "",
+                     f"khớp {h['score']:.0%}" if h["fields"] and h["score"] < 1 else ""]
+            note = "; ".join(n for n in notes if n)
+            click.echo(f"  {column_letter(h['column'])} «{h['header']}» -> {how}" + (f" ({note})" if note else ""))
+        for m in sheet["missing"]:
+            near = ", ".join(f"«{c['header']}» ({c['score']:.0%})" for c in m["closest"]) or "không có"
+            click.echo(f"  Thiếu cột bắt buộc «{m['field']}»; tiêu đề gần nhất: {near}.")
+    click.echo(f"Muốn sửa cách đọc: ghi tệp «{pin_path(ledger.path).name}» cạnh sổ (xem README, mục Ghim cột).")
 
 
 @cli.command("demo")

@@ -21,6 +21,8 @@ from typing import Any, Protocol
 from python_calamine import CalamineWorkbook
 
 from macros_py.ledger.guard import NO_CACHED_VALUE, Preflight, Refused, preflight
+from macros_py.ledger.headers import MATCH_SCORE, Entry, best_entries, vocabulary
+from macros_py.ledger.mapping import Pins, load_pins
 from macros_py.ledger.problems import ERROR, WARNING, Problem, column_index, column_letter
 from macros_py.ledger.schema import (
     LEDGER_SHEETS,
@@ -28,6 +30,7 @@ from macros_py.ledger.schema import (
     SETTINGS,
     SETTINGS_SHEET,
     SETTINGS_SHEET_SYNONYMS,
+    SHEETS_BY_KEY,
     Column,
     Kind,
     SheetSpec,
@@ -39,6 +42,7 @@ from macros_py.ledger.values import (
     BadValue,
     ChoiceMatcher,
     display,
+    extract,
     fold,
     parse_text,
     squash,
@@ -83,6 +87,15 @@ class SheetData:
     columns: dict[str, int]  # schema key -> 0-based column index
     extra_columns: dict[int, str]  # 0-based column index -> header text
     records: list[Record] = field(default_factory=list)
+    # columns read out of a composite cell of a national register («số 12 ngày 15/3/2024»):
+    # key -> (0-based column index, pick). Not in `columns`: nothing writes back into such a cell
+    picked: dict[str, tuple[int, str]] = field(default_factory=dict)
+    mapping: list[HeaderRead] = field(default_factory=list)  # how each header was read (check --mapping)
+
+    def column_of(self, key: str) -> int | None:
+        if key in self.columns:
+            return self.columns[key]
+        return self.picked[key][0] if key in self.picked else None
 
 
 @dataclass
@@ -137,15 +150,22 @@ def open_workbook(path: Path) -> tuple[CalamineWorkbook, Preflight]:
 # ---------------------------------------------------------------- finding sheets and headers
 
 
-def _label_index(spec: SheetSpec) -> dict[str, str]:
-    index: dict[str, str] = {}
-    for col in spec.columns:
-        for label in (col.label, *col.synonyms):
-            index.setdefault(fold(label), col.key)
+def _exact_index(entries: list[Entry]) -> dict[str, Entry]:
+    index: dict[str, Entry] = {}
+    for entry in entries:
+        index.setdefault(fold(entry.text), entry)
     return index
 
 
-_LABELS = {spec.key: _label_index(spec) for spec in LEDGER_SHEETS}
+_VOCAB = {spec.key: vocabulary(spec) for spec in LEDGER_SHEETS}
+# our own spellings; then each national register's, so that a row laid out like one register reads
+# its composite cells as that register means them
+_SCHEMA_EXACT = {key: _exact_index([e for e in v if not e.source]) for key, v in _VOCAB.items()}
+_LAYOUT_EXACT = {key: [_exact_index([e for e in v if e.source == code])
+                       for code in dict.fromkeys(e.source for e in v if e.source)] for key, v in _VOCAB.items()}
+LAYOUT_MIN_HEADERS = 3  # a row is read as a national register once it has this many of its headers
+
+
 _SHEET_NAMES = {fold(name): spec for spec in LEDGER_SHEETS for name in (spec.title, *spec.synonyms)}
 _SETTINGS_NAMES = {fold(n) for n in (SETTINGS_SHEET, *SETTINGS_SHEET_SYNONYMS)}
 _OWN_SHEETS = {fold(n) for n in OWN_SHEETS}
@@ -165,9 +185,9 @@ def _filled_header_rows(rows: list[list[Any]], merged: list) -> list[list[str]]:
     return top
 
 
-def _match_row(top: list[list[str]], r: int, labels: dict[str, str]) -> dict[int, str]:
-    """Column index -> schema key for header row r (with row r-1 as a possible group header)."""
-    matched: dict[int, str] = {}
+def _match_row(top: list[list[str]], r: int, exact: dict[str, Entry]) -> dict[int, Entry]:
+    """Column index -> vocabulary entry for header row r (with row r-1 as a possible group header)."""
+    matched: dict[int, Entry] = {}
     row = top[r]
     above = top[r - 1] if r > 0 else []
     for c, child in enumerate(row):
@@ -180,30 +200,60 @@ def _match_row(top: list[list[str]], r: int, labels: dict[str, str]) -> dict[int
         elif parent:
             candidates.append(parent)
         for cand in candidates:
-            key = labels.get(cand)
-            if key:
-                matched[c] = key
+            entry = exact.get(cand)
+            if entry:
+                matched[c] = entry
                 break
     return matched
+
+
+def _row_score(matched: dict[int, Entry]) -> float:
+    keys = {k for e in matched.values() for k, _ in e.fills}
+    return len(keys) + 0.1 * sum(1 for e in matched.values() if not e.fills)
+
+
+@dataclass
+class HeaderRead:
+    """How one header cell was read: the columns it fills (none: the unit's own column)."""
+
+    column: int  # 0-based
+    text: str
+    keys: tuple[str, ...]
+    score: float  # 1.0 for an exact spelling; lower for a match by tokens
+    source: str  # "" our schema, "04" a national register, "ghim" a unit's pin
 
 
 @dataclass
 class Header:
     row: int  # 0-based index of the (lower) header row
-    matched: dict[int, str]  # column index -> schema key
+    matched: dict[int, str]  # column index -> schema key, for headers whose whole cell is one column
     labels: dict[int, str]  # column index -> header text as written, for every non-empty header cell
+    entries: dict[int, tuple[Entry, float]] = field(default_factory=dict)  # every header read, with its score
 
 
-def find_header(rows: list[list[Any]], merged: list, spec: SheetSpec) -> Header | None:
-    """The header row is the row (with the one above it) that names most schema columns."""
+def find_header(rows: list[list[Any]], merged: list, spec: SheetSpec,
+                pins: dict[str, str] | None = None) -> Header | None:
+    """The header row is the row (with the one above it) that names most schema columns; its
+    cells not spelled as we know them are then matched by tokens. `pins`: folded header -> key."""
     raw = _filled_header_rows(rows, merged)
     top = [[fold(v) if v else "" for v in row] for row in raw]
-    labels = _LABELS[spec.key]
-    best: tuple[int, dict[int, str]] | None = None
-    best_score = 0
+    ours = _SCHEMA_EXACT[spec.key]
+    pinned = {h: Entry(h, ((k, ""),) if k else (), "ghim") for h, k in (pins or {}).items()}
+    best: tuple[int, dict[int, Entry]] | None = None
+    best_score = 0.0
     for r in range(len(top)):
-        matched = _match_row(top, r, labels)
-        score = len(set(matched.values()))
+        if not any(top[r]) and not (r and any(top[r - 1])):
+            continue
+        schema = _match_row(top, r, ours)
+        layouts = sorted((_match_row(top, r, index) for index in _LAYOUT_EXACT[spec.key]), key=len, reverse=True)
+        layout = layouts[0] if layouts else {}
+        if len(layout) >= LAYOUT_MIN_HEADERS and any(top[r][c] not in ours for c in layout):
+            matched = {**schema, **layout}  # laid out as this register: its meaning of each header
+        else:
+            matched = {**{c: e for m in reversed(layouts) for c, e in m.items()}, **schema}
+        if pinned:
+            matched.update(_match_row(top, r, pinned))
+        score = _row_score(matched) + 0.5 * len(layout)
         if score > best_score:
             best, best_score = (r, matched), score
     if best is None or best_score < min(MIN_HEADER_MATCHES, len(spec.columns)):
@@ -211,7 +261,14 @@ def find_header(rows: list[list[Any]], merged: list, spec: SheetSpec) -> Header 
     r, matched = best
     above = raw[r - 1] if r > 0 else []
     texts = {c: v or (above[c] if c < len(above) else "") for c, v in enumerate(raw[r])}
-    return Header(r, matched, {c: t for c, t in texts.items() if t})
+    entries = {c: (e, 1.0) for c, e in matched.items()}
+    for c, text in texts.items():
+        if text and c not in entries and not _NUMBERING.match(text) and fold(text) not in pinned:
+            (found_score, entry), = best_entries(text, _VOCAB[spec.key]) or [(0.0, None)]
+            if entry is not None and found_score >= MATCH_SCORE:
+                entries[c] = (entry, found_score)
+    direct = {c: e.fills[0][0] for c, (e, _) in entries.items() if len(e.fills) == 1 and not e.fills[0][1]}
+    return Header(r, direct, {c: t for c, t in texts.items() if t}, entries)
 
 
 # ---------------------------------------------------------------- converting cells
@@ -254,8 +311,10 @@ def _is_blank(v: Any) -> bool:
 
 class _SheetReader:
     def __init__(self, spec: SheetSpec, name: str, rows: list[list[Any]], merged: list,
-                 errors: dict[tuple[int, int], str], problems: list[Problem], notes: Sequence[Any] = ()):
+                 errors: dict[tuple[int, int], str], problems: list[Problem], notes: Sequence[Any] = (),
+                 pins: dict[str, str] | None = None):
         self.spec, self.name, self.rows, self.problems = spec, name, rows, problems
+        self.pins = pins
         self.merged = merged
         # error cells, and cells the guard left out, report alike: (row0, col0) -> (value, message)
         self.bad_cells: dict[tuple[int, int], tuple[str, str]] = {
@@ -281,31 +340,51 @@ class _SheetReader:
 
     def read(self) -> SheetData | None:
         spec, rows = self.spec, self.rows
-        found = find_header(rows, self.merged, spec)
+        found = find_header(rows, self.merged, spec, self.pins)
         if found is None:
-            self.problem(None, None, "", f"không tìm thấy dòng tiêu đề của sổ «{spec.title}» "
-                         f"(cần các cột như: {', '.join(c.label for c in spec.columns[:4])}).")
+            self.problem(None, None, "", f"không tìm thấy dòng tiêu đề của sổ «{spec.title}» trong "
+                         f"{HEADER_SEARCH_ROWS} dòng đầu (cần các cột như: "
+                         f"{', '.join(c.label for c in spec.columns[:4])}); kiemsat bỏ qua sheet này.")
             return None
-        header0, matched = found.row, found.matched
+        header0 = found.row
         columns: dict[str, int] = {}
-        for c, key in matched.items():
-            if key in columns:
-                col = spec.column(key)
-                self.problem(header0, c, rows[header0][c],
-                             f"cột «{col.label}» có hai lần (cột {column_letter(columns[key])} và "
-                             f"{column_letter(c)}); kiemsat dùng cột {column_letter(columns[key])}.")
+        picked: dict[str, tuple[int, str]] = {}
+        mapping: list[HeaderRead] = []
+        fallbacks: list[tuple[int, Entry]] = []
+        for c in sorted(found.labels):
+            entry, score = found.entries.get(c, (None, 0.0))
+            if entry is not None and entry.fallback:
+                fallbacks.append((c, entry))
                 continue
-            columns[key] = c
-        extra = {c: label for c, label in found.labels.items() if c not in matched}
+            mapping.append(HeaderRead(c, found.labels[c], tuple(k for k, _ in entry.fills) if entry else (),
+                                      score, entry.source if entry else ""))
+            for key, pick in entry.fills if entry else ():
+                if key in columns or key in picked:
+                    col, first = spec.column(key), columns.get(key, picked.get(key, (0,))[0])
+                    self.problem(header0, c, rows[header0][c],
+                                 f"cột «{col.label}» có hai lần (cột {column_letter(first)} và "
+                                 f"{column_letter(c)}); kiemsat dùng cột {column_letter(first)}.", level=WARNING)
+                elif pick:
+                    picked[key] = (c, pick)
+                else:
+                    columns[key] = c
+        for c, entry in fallbacks:  # «STT» as the receipt number, when no column gives one
+            keys = tuple(k for k, _ in entry.fills if k not in columns and k not in picked)
+            for key in keys:
+                columns[key] = c
+            mapping.append(HeaderRead(c, found.labels[c], keys, 1.0, entry.source))
+        mapping.sort(key=lambda h: h.column)
+        extra = {h.column: h.text for h in mapping if not h.keys}
         for col in spec.columns:
-            if col.required and col.key not in columns:
+            if col.required and col.key not in columns and col.key not in picked:
                 self.problem(header0, None, "", f"thiếu cột bắt buộc «{col.label}».", column=col.label,
                              level=_required_level(col))
-        data = SheetData(spec, self.name, header0 + 1, columns, extra)
-        data.records = self._records(header0, columns, extra)
+        data = SheetData(spec, self.name, header0 + 1, columns, extra, picked=picked, mapping=mapping)
+        data.records = self._records(header0, {**columns, **{k: c for k, (c, _) in picked.items()}}, extra, picked)
         return data
 
-    def _records(self, header0: int, columns: dict[str, int], extra: dict[int, str]) -> list[Record]:
+    def _records(self, header0: int, columns: dict[str, int], extra: dict[int, str],
+                 picked: dict[str, tuple[int, str]]) -> list[Record]:
         spec, rows, errors = self.spec, self.rows, self.bad_cells
         keys = list(columns)
         idxs = [columns[k] for k in keys]
@@ -339,7 +418,11 @@ class _SheetReader:
         by_column = list(zip(*(row[:width] for row in table))) if table else [()] * width
         for key, c in zip(keys, idxs):
             col = spec.column(key)
-            out, failures = self._convert_column(col, by_column[c])
+            cells = by_column[c]
+            if key in picked:
+                pick = picked[key][1]
+                cells = [extract(v, pick) for v in cells]
+            out, failures = self._convert_column(col, cells)
             if failures and col.kind is Kind.CHOICE and not col.strict:
                 # a value outside a dropdown list that nothing is computed from: kept as typed
                 out = list(out)
@@ -480,15 +563,21 @@ class SheetUnreadable(Exception):
     """One sheet cannot be read (too large, or calamine fails on it); the rest of the ledger is."""
 
 
-def _assign_sheets(wb: WorkbookLike, problems: list[Problem]
+def _assign_sheets(wb: WorkbookLike, problems: list[Problem], pins: Pins | None = None
                    ) -> tuple[dict[str, tuple[SheetSpec, str]], str | None, list[str]]:
-    """Which file sheet holds which ledger: by name first, then by its headers."""
+    """Which file sheet holds which ledger: by a unit's pin, by name, then by its headers."""
     assigned: dict[str, tuple[SheetSpec, str]] = {}
     settings_sheet = None
     unknown: list[str] = []
+    pinned = pins.sheets if pins else {}
+    for name, key in pinned.items():
+        if name in wb.sheet_names and key not in assigned:
+            assigned[key] = (SHEETS_BY_KEY[key], name)
     for name in wb.sheet_names:
         key = fold(name)
         spec = _SHEET_NAMES.get(key)
+        if name in pinned:
+            continue
         if key in _SETTINGS_NAMES and settings_sheet is None:
             settings_sheet = name
         elif spec is not None and spec.key not in assigned:
@@ -508,8 +597,9 @@ def _assign_sheets(wb: WorkbookLike, problems: list[Problem]
         for spec in LEDGER_SHEETS:
             if spec.key in assigned:
                 continue
-            found = find_header(rows, [], spec)
-            score = len(set(found.matched.values())) if found else 0
+            found = find_header(rows, [], spec, pins.headers.get(name) if pins else None)
+            score = (len({k for e, _ in found.entries.values() for k, _ in e.fills})
+                     + sum(1 for e, _ in found.entries.values() if e.source)) if found else 0
             if score > best_score:
                 best, best_score = spec, score
             if score > near[1]:
@@ -544,11 +634,16 @@ class WorkbookLike(Protocol):
     def get_sheet_by_name(self, name: str) -> Any: ...
 
 
-def read_workbook(source: Path, wb: WorkbookLike, load: Callable[[list[str]], dict[str, SheetRows]]) -> Ledger:
+def read_workbook(source: Path, wb: WorkbookLike, load: Callable[[list[str]], dict[str, SheetRows]],
+                  pins: Pins | None = None) -> Ledger:
     """Validate a workbook given by `wb` (for finding its sheets) and `load` (the full rows of the
-    sheets asked for). `read_ledger` gives calamine; the Excel add-in gives the live workbook."""
+    sheets asked for). `read_ledger` gives calamine; the Excel add-in gives the live workbook.
+    `pins`: the unit's own mapping of sheets and headers (`mapping.load_pins`)."""
     problems: list[Problem] = []
-    assigned, settings_sheet, unknown = _assign_sheets(wb, problems)
+    if pins is not None:
+        problems += [Problem(pins.path.name if pins.path else source.name, None, "", "", text, WARNING)
+                     for text in pins.problems]
+    assigned, settings_sheet, unknown = _assign_sheets(wb, problems, pins)
     wanted = [name for _, name in assigned.values()] + ([settings_sheet] if settings_sheet else [])
     loaded = load(wanted)
     sheets: dict[str, SheetData] = {}
@@ -559,7 +654,8 @@ def read_workbook(source: Path, wb: WorkbookLike, load: Callable[[list[str]], di
         if isinstance(got, SheetUnreadable):
             problems.append(Problem(name, None, "", "", f"không đọc được sheet này: {got}."))
             continue
-        data = _SheetReader(spec, name, got.rows, got.merged, got.errors, problems, got.notes).read()
+        data = _SheetReader(spec, name, got.rows, got.merged, got.errors, problems, got.notes,
+                            pins.headers.get(name) if pins else None).read()
         if data is not None:
             sheets[key] = data
     settings_rows = loaded.get(settings_sheet) if settings_sheet else None
@@ -645,7 +741,7 @@ def read_ledger(path: str | Path) -> Ledger:
     gc_was_enabled = gc.isenabled()
     gc.disable()  # reading builds millions of small objects and no cycles; the collector only costs time
     try:
-        return read_workbook(path, book, book.load)
+        return read_workbook(path, book, book.load, load_pins(path, book.sheet_names))
     except LedgerError:
         raise
     except BaseException as exc:  # a corrupt part inside an otherwise valid zip; a panic in calamine
@@ -672,12 +768,12 @@ def _cross_check(ledger: Ledger) -> None:
 
     def problem(data: SheetData, rec: Record, col: Column, value: Any, message: str) -> None:
         # a name missing from Cán bộ or a case missing from Án hình sự: worth a look, the value is kept
-        ledger.problems.append(Problem(data.name, rec.row, column_letter(data.columns[col.key]),
+        ledger.problems.append(Problem(data.name, rec.row, column_letter(data.column_of(col.key) or 0),
                                        display(value), message, WARNING))
 
     for data in ledger.sheets.values():
         for col in data.spec.columns:
-            if col.key not in data.columns:
+            if data.column_of(col.key) is None:
                 continue
             if col.kind is Kind.STAFF and exact:
                 for rec in data.records:
@@ -694,7 +790,7 @@ def _cross_check(ledger: Ledger) -> None:
                         rec.values[col.key] = name
             if col.references:
                 target = ledger.sheets.get(col.references[0])
-                if target is None or col.references[1] not in target.columns:
+                if target is None or target.column_of(col.references[1]) is None:
                     continue
                 known = {str(r.values[col.references[1]]).lower() for r in target.records
                          if r.values[col.references[1]] is not None}

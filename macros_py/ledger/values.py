@@ -248,6 +248,64 @@ class ChoiceMatcher:
         return found
 
 
+# ---------------------------------------------------------------- composite cells of the national registers
+
+_DATE_IN_TEXT = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
+_TO_DATE = re.compile(r"đến\s*(?:ngày\s*)?(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4})", re.IGNORECASE)
+_DOC_NO = re.compile(r"(?:số\s*)?(\d+)\s*(?:/\s*([0-9A-Za-zÀ-ỹĐđ\-]+(?:/[0-9A-Za-zÀ-ỹĐđ\-]+)*))?", re.IGNORECASE)
+_ARTICLE = re.compile(r"(?:Điều|đ\.)\s*(\d+[a-z]?)", re.IGNORECASE)
+_LEAD_END = re.compile(r"\s*(?:[,;(]|\bsố\b|\bngày\b|\bQĐ\b|\d)", re.IGNORECASE)
+
+
+def extract(value: object, pick: str) -> object:
+    """The part of a composite register cell one column takes; "" when the cell does not hold it.
+
+    picks: date, date2 and last (the first, second, last date written in the cell), to (the date
+    after «đến», else the last of two or more dates), no (the document number «12/QĐ-CSĐT»), num and
+    symbol (its two halves), year (the first date's year), lead (the words before any number, date
+    or comma: «Khởi tố vụ án»), article («Điều 173»). A real date or a number passes unchanged
+    where a date or a number is asked for.
+    """
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        if isinstance(value, (date, datetime)):
+            if pick in ("date", "last", "to"):
+                return value
+            return value.year if pick == "year" else ""
+        return value if pick in ("no", "num", "date", "last", "to") else ""
+    text = squash(value)
+    dates = [f"{d}/{m}/{y}" for d, m, y in _DATE_IN_TEXT.findall(text)]
+    if pick == "date":
+        return dates[0] if dates else text
+    if pick == "date2":
+        return dates[1] if len(dates) > 1 else ""
+    if pick == "last":
+        return dates[-1] if dates else text
+    if pick == "to":
+        m = _TO_DATE.search(text)
+        return m.group(1) if m else (dates[-1] if len(dates) > 1 else "")
+    if pick == "year":
+        return int(dates[0].rsplit("/", 1)[1]) if dates else ""
+    if pick in ("no", "num", "symbol"):
+        without_dates = _DATE_IN_TEXT.sub(" ", text)
+        m = _DOC_NO.search(without_dates)
+        if not m:
+            return ""
+        if pick == "num":
+            return int(m.group(1))
+        if pick == "symbol":
+            return m.group(2) or ""
+        return m.group(1) + (f"/{m.group(2)}" if m.group(2) else "")
+    if pick == "article":
+        m = _ARTICLE.search(text)
+        return f"Điều {m.group(1)}" if m else ""
+    if pick == "lead":
+        m = _LEAD_END.search(text)
+        return text[:m.start()].strip(" -–:") if m else text
+    return text
+
+
 PARSERS = {
     Kind.TEXT: parse_text,
     Kind.STAFF: parse_text,
