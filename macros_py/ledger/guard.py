@@ -203,7 +203,6 @@ def _date_styles(zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], name: s
 # ---------------------------------------------------------------- one sheet's XML
 
 _ROW_REF = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
-_WIDE_REF = re.compile(rb'<c r="([A-Z]{2,})')
 _CELL_AT = re.compile(rb'<c\b[^>]*?\br="([^"]*)"[^>]*?(?:/>|>.*?</c>)', re.S)
 _GOOD_REF = re.compile(rb"([A-Z]{1,3})([1-9]\d{0,6})")
 _ERROR_CELL = re.compile(rb'<c\b([^>]*?\bt="e"[^>]*?)(?:/>|>(.*?)</c>)', re.S)
@@ -221,6 +220,36 @@ NO_CACHED_VALUE = "#CHƯA_TÍNH"  # marks such a cell among the error cells
 _KNOWN_ERRORS = {b"#DIV/0!", b"#N/A", b"#NAME?", b"#NULL!", b"#NUM!", b"#REF!", b"#VALUE!"}
 
 
+def _columns_upto(n: int) -> bytes:
+    """A regex for the column letters A .. the n-th column (n <= 702, two letters at most)."""
+    one = b"[A-Z]" if n >= 26 else b"[A-%c]" % (64 + n)
+    if n <= 26:
+        return one
+    full, part = divmod(n - 26, 26)
+    alts = [one]
+    if full:
+        alts.append(b"[A-%c][A-Z]" % (64 + full))
+    if part:
+        alts.append(b"%c[A-%c]" % (65 + full, 64 + part))
+    return b"(?:" + b"|".join(alts) + b")"
+
+
+def _within_bounds(xml: bytes) -> bool:
+    """True when every cell reference is well formed and the sheet's area is surely small enough,
+    judged in two passes of C-speed searching (the exact look, `_far_cells`, is slower)."""
+    at = xml.rfind(b'<row r="')
+    digits = len(xml[at + 8:xml.find(b'"', at + 8)]) if at >= 0 else 1
+    if not 0 < digits <= 7:
+        return False
+    if re.search(rb'<row r="(?!\d{1,%d}")' % digits, xml):
+        return False  # a row further down than the last one
+    width = min(MAX_SHEET_CELLS // (10 ** digits - 1), 702)
+    if width < 1:
+        return False
+    pattern = rb'<c r="(?!%s[1-9]\d{0,%d}")' % (_columns_upto(width), digits - 1)
+    return re.search(pattern, xml) is None
+
+
 def _ref(m: re.Match) -> tuple[int, int] | None:
     letters, digits = m.group(1).upper(), m.group(2)
     if len(letters) > 3 or len(digits) > 7:
@@ -233,14 +262,9 @@ def scan_sheet(xml: bytes, date_styles: set[str], strings: int = 0) -> tuple[She
     scan = SheetScan()
     drop: list[tuple[int, int]] = []  # byte spans to remove
 
-    rows = [int(r) for r in _ROW_REF.findall(xml)]
-    last_row = max(rows, default=0)
-    wide = set(_WIDE_REF.findall(xml))
-    last_col = max((column_index(w.decode()) + 1 for w in wide), default=26)
-    digits = len(str(last_row)) if last_row else 1
-    suspicious = (last_col > MAX_COLUMNS or last_row > GRID_ROWS or last_row * last_col > MAX_SHEET_CELLS
-                  or re.search(rb'<c r="(?![A-Z]{1,3}[1-9]\d{0,%d}")' % (digits - 1), xml) is not None)
-    if suspicious and len(rows) * 10 > MAX_SHEET_CELLS:  # too many rows to be a ledger: no need to look closer
+    suspicious = not _within_bounds(xml)
+    rows = [int(r) for r in _ROW_REF.findall(xml)] if suspicious else []
+    if len(rows) * 10 > MAX_SHEET_CELLS:  # too many rows to be a ledger: no need to look closer
         scan.refused = _too_large(len(rows))
         return scan, None
     if suspicious:
@@ -254,7 +278,8 @@ def scan_sheet(xml: bytes, date_styles: set[str], strings: int = 0) -> tuple[She
                 ref = _CELL_REF.search(m.group(1))
                 if ref and (pos := _ref(ref)) is not None:
                     scan.errors[pos] = NO_CACHED_VALUE
-    if b't="e"' in xml:
+    typed = re.search(rb't="[ebs]"', xml) is not None  # one pass: most sheets kiemsat writes hold none
+    if typed and b't="e"' in xml:
         for m in _ERROR_CELL.finditer(xml):
             ref = _CELL_REF.search(m.group(1))
             value = _VALUE.search(m.group(2) or b"")
@@ -263,13 +288,13 @@ def scan_sheet(xml: bytes, date_styles: set[str], strings: int = 0) -> tuple[She
                 scan.errors[pos] = text.decode("utf-8", "replace")
             if text not in _KNOWN_ERRORS:
                 drop.append(m.span())
-    if b't="b"' in xml:
+    if typed and b't="b"' in xml:
         for m in _BOOL_CELL.finditer(xml):
             value = _VALUE.search(m.group(2))
             if value and value.group(1).strip() not in (b"0", b"1"):
                 _note_cell(scan, drop, m, m.group(1), value.group(1),
                            "là ô kiểu đúng/sai nhưng chứa giá trị khác; hãy nhập lại ô này")
-    if b't="s"' in xml:
+    if typed and b't="s"' in xml:
         # a shared-string index past the table makes calamine refuse the whole sheet
         short = re.compile(rb'<c\b([^>]*?\bt="s"[^>/]*)>\s*<v>(?!\d{1,%d}</v>)([^<]*)</v>\s*</c>'
                            % max(len(str(strings)) - 1, 0) if strings >= 10 else

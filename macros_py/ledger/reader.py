@@ -467,6 +467,11 @@ class _SheetReader:
         kinds = set(map(type, cells))
         if kinds == {date} and MIN_DATE <= min(cells) and max(cells) <= MAX_DATE:
             return cells, failures  # a column of real dates, as in our template: nothing to convert
+        if kinds == {date, str} and col.kind is Kind.DATE:
+            filled = [v for v in cells if v != ""]
+            if (not any(type(v) is str for v in filled) and MIN_DATE <= min(filled)
+                    and max(filled) <= MAX_DATE):
+                return [None if v == "" else v for v in cells], failures  # real dates and empty cells
         if bool in kinds:
             out = []
             for j, v in enumerate(cells):
