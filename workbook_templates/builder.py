@@ -144,7 +144,7 @@ def _write_sheet(wb: Workbook, spec: SheetSpec, rows: list[Mapping[str, Any]]) -
     ws.row_dimensions[1].height = 30
     ws.row_dimensions[HEADER_ROW].height = 48
     ws.freeze_panes = f"B{FIRST_DATA_ROW}"
-    _page_setup(ws, spec.heading, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", title_cols="A:A")
+    page_setup(ws, spec.heading, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", title_cols="A:A")
 
     ws.append([_cell(ws, spec.heading, font=_TITLE_FONT,
                      alignment=Alignment(horizontal="center", vertical="center"))])
@@ -202,7 +202,7 @@ def _lines(value: Any, width: float) -> int:
     return sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
 
 
-def _page_setup(ws: Any, title: str, *, title_rows: str | None = None, title_cols: str | None = None,
+def page_setup(ws: Any, title: str, *, title_rows: str | None = None, title_cols: str | None = None,
                 landscape: bool = True) -> None:
     """A4, one page wide (as many pages down as needed), the title in the page header, page numbers in
     the footer, the header row and key column on every page. Set before the first row: a write-only
@@ -230,7 +230,7 @@ def _write_settings(wb: Workbook, settings: Mapping[str, Any]) -> None:
     for j, width in enumerate((28, 52, 60), start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
-    _page_setup(ws, "CẤU HÌNH ĐƠN VỊ", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    page_setup(ws, "CẤU HÌNH ĐƠN VỊ", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     ws.append([_cell(ws, "CẤU HÌNH ĐƠN VỊ", font=_TITLE_FONT)])
     ws.append([_cell(ws, label, font=_HEADER_FONT, fill=_HEADER_FILL, border=_BORDER)
                for label in ("Tham số", "Giá trị", "Hướng dẫn")])
@@ -256,7 +256,7 @@ def _write_lists(wb: Workbook) -> None:
     ws.sheet_state = "hidden"
     for j in range(1, len(ALL_CHOICES) + 1):
         ws.column_dimensions[get_column_letter(j)].width = 26
-    _page_setup(ws, "DANH MỤC", title_rows="1:1")
+    page_setup(ws, "DANH MỤC", title_rows="1:1")
     ws.append([_cell(ws, choices.label, font=Font(bold=True)) for choices in ALL_CHOICES])
     for i in range(max(len(c.canonical) for c in ALL_CHOICES)):
         ws.append([c.canonical[i] if i < len(c.canonical) else None for c in ALL_CHOICES])

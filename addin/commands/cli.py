@@ -267,6 +267,69 @@ def _remove_backups(backups: list[Path | None]) -> None:
             pass  # holds other files
 
 
+@cli.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--so", "code", required=True, help="Số hiệu sổ nghiệp vụ: 01, 03, 04, 07, 08, 21, 22.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp .xlsx ghi sổ nghiệp vụ (không ghi đè tệp đã có).")
+@click.option("--pdf", is_flag=True, help="Chuyển cả sang PDF bằng LibreOffice.")
+def export_cmd(path: Path, code: str, out: Path, pdf: bool) -> None:
+    """In sổ nghiệp vụ theo mẫu của phần mềm quản lý sổ thụ lý từ sổ theo dõi PATH (sổ không bị thay đổi)."""
+    from macros_py.documents.pdf import PdfError, to_pdf
+    from macros_py.ledger.reader import LedgerError, read_ledger
+    from workbook_templates.registers import ExportError, export_register, layout_for
+
+    if out.suffix.lower() != ".xlsx":
+        raise Failure(f"tên tệp «{out.name}» cần đuôi .xlsx.")
+    if out.exists():
+        raise Failure(f"tệp «{out}» đã có; hãy chọn tên khác.")
+    try:
+        layout = layout_for(code)
+        ledger = read_ledger(path)
+        n = export_register(ledger, layout.code, out)
+        made = to_pdf([out])[0] if pdf else None
+    except (LedgerError, ExportError, PdfError) as exc:
+        raise Failure(str(exc)) from None
+    except OSError as exc:
+        raise Failure(describe_os_error(exc, out)) from None
+    click.echo(f"Đã in Sổ {layout.code} ({layout.title}): {n} dòng -> {out}" + (f", {made}" if made else ""))
+    if ledger.errors:
+        click.echo(f"Lưu ý: sổ có {len(ledger.errors)} lỗi nhập liệu (kiemsat check); ô lỗi để trống.")
+    sys.exit(EXIT_PROBLEMS if ledger.errors else EXIT_OK)
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Sổ mới theo mẫu của kiemsat (.xlsx, không ghi đè tệp đã có).")
+def import_cmd(path: Path, out: Path) -> None:
+    """Chuyển sổ đơn vị tự lập PATH sang mẫu của kiemsat; sổ cũ không bị thay đổi."""
+    from macros_py.ledger.reader import LedgerError, read_ledger
+    from macros_py.workbook.safefile import FileBusy
+    from workbook_templates.migrate import RESULT_SHEET, migrate
+
+    if out.suffix.lower() != ".xlsx":
+        raise Failure(f"tên tệp «{out.name}» cần đuôi .xlsx.")
+    if out.exists() or out.resolve() == path.resolve():
+        raise Failure(f"tệp «{out}» đã có; hãy chọn tên khác (sổ cũ không bao giờ bị ghi đè).")
+    try:
+        ledger = read_ledger(path)
+        moved = migrate(ledger, out)
+    except LedgerError as exc:
+        raise Failure(str(exc)) from None
+    except (FileBusy, FileExistsError) as exc:
+        raise Failure(str(exc)) from None
+    except OSError as exc:
+        raise Failure(describe_os_error(exc, out)) from None
+    if not moved:
+        out.unlink(missing_ok=True)
+        raise Failure(f"không tìm thấy sổ nào trong «{path.name}» để chuyển.")
+    click.echo(f"Đã chuyển sang {out}: " + ", ".join(f"{n} dòng «{t}»" for t, n in moved.items()) + ".")
+    click.echo(f"Xem sheet «{RESULT_SHEET}» trong sổ mới: cột nào đọc thành gì, {len(ledger.errors)} lỗi, "
+               f"{len(ledger.warnings)} cảnh báo.")
+    sys.exit(EXIT_PROBLEMS if ledger.errors else EXIT_OK)
+
+
 @cli.command(cmd("deadlines").cli_name)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--today", help="Ngày làm mốc tính số ngày còn lại (YYYY-MM-DD); mặc định hôm nay.")

@@ -163,7 +163,9 @@ _VOCAB = {spec.key: vocabulary(spec) for spec in LEDGER_SHEETS}
 _SCHEMA_EXACT = {key: _exact_index([e for e in v if not e.source]) for key, v in _VOCAB.items()}
 _LAYOUT_EXACT = {key: [_exact_index([e for e in v if e.source == code])
                        for code in dict.fromkeys(e.source for e in v if e.source)] for key, v in _VOCAB.items()}
-LAYOUT_MIN_HEADERS = 3  # a row is read as a national register once it has this many of its headers
+# a row is read as a national register when it has at least this many of the register's headers, and
+# no fewer than of our own (our template with a unit's «STT» column stays our template)
+LAYOUT_MIN_HEADERS = 3
 
 
 _SHEET_NAMES = {fold(name): spec for spec in LEDGER_SHEETS for name in (spec.title, *spec.synonyms)}
@@ -247,7 +249,7 @@ def find_header(rows: list[list[Any]], merged: list, spec: SheetSpec,
         schema = _match_row(top, r, ours)
         layouts = sorted((_match_row(top, r, index) for index in _LAYOUT_EXACT[spec.key]), key=len, reverse=True)
         layout = layouts[0] if layouts else {}
-        if len(layout) >= LAYOUT_MIN_HEADERS and any(top[r][c] not in ours for c in layout):
+        if len(layout) >= max(LAYOUT_MIN_HEADERS, len(schema)) and any(top[r][c] not in ours for c in layout):
             matched = {**schema, **layout}  # laid out as this register: its meaning of each header
         else:
             matched = {**{c: e for m in reversed(layouts) for c, e in m.items()}, **schema}

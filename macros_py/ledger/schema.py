@@ -764,6 +764,7 @@ class RegisterHeader:
     header: str  # as printed in the register (short forms are matched by tokens)
     fills: tuple[tuple[str, str], ...] = ()  # (column key, pick); () for the unit's own column
     fallback: bool = False  # used only when no other header gives these columns (STT as the number)
+    variant: bool = False  # another spelling clerks use for a header above: read, never printed
 
 
 @dataclass(frozen=True)
@@ -773,11 +774,16 @@ class RegisterLayout:
     sheet: str  # the schema sheet key it is read into
     headers: tuple[RegisterHeader, ...]
 
+    @property
+    def printed(self) -> tuple[RegisterHeader, ...]:
+        """The register's columns as printed (without the other spellings it is also read by)."""
+        return tuple(h for h in self.headers if not h.variant)
 
-def _h(header: str, *fills: str, fallback: bool = False) -> RegisterHeader:
+
+def _h(header: str, *fills: str, fallback: bool = False, variant: bool = False) -> RegisterHeader:
     """`fills` as "key" (the whole cell) or "key:pick"."""
     return RegisterHeader(header, tuple((f.split(":")[0], f.split(":")[1] if ":" in f else "") for f in fills),
-                          fallback)
+                          fallback, variant)
 
 
 REGISTER_LAYOUTS: tuple[RegisterLayout, ...] = (
@@ -792,7 +798,7 @@ REGISTER_LAYOUTS: tuple[RegisterLayout, ...] = (
         _h("Kết quả giải quyết", "outcome:lead", "outcome_date:date"), _h("Ghi chú", "note"))),
     RegisterLayout("04", "Sổ kiểm sát việc giải quyết nguồn tin về tội phạm", "tin_bao", (
         _h("STT", "receipt_no", fallback=True), _h("Ngày VKS thụ lý", "receipt_date"),
-        _h("Người cung cấp tin", "reporter"), _h("Người, cơ quan cung cấp tin", "reporter"),
+        _h("Người cung cấp tin", "reporter"), _h("Người, cơ quan cung cấp tin", "reporter", variant=True),
         _h("Tóm tắt", "summary"), _h("Người bị tố giác"), _h("KSV thụ lý", "prosecutor"), _h("Yêu cầu của VKS"),
         _h("QĐ gia hạn", "extension_date:date", "extended_to:to"), _h("QĐ tạm đình chỉ"),
         _h("QĐ hủy tạm đình chỉ"), _h("QĐ phục hồi"), _h("QĐ giải quyết tranh chấp thẩm quyền"),
@@ -803,9 +809,9 @@ REGISTER_LAYOUTS: tuple[RegisterLayout, ...] = (
         _h("STT"),
         _h("Vụ án / Bị can (năm sinh, nơi cư trú, dân tộc, trình độ học vấn, nghề nghiệp, Đảng viên, giới tính, "
            "tiền án / tiền sự)", "case_id"),
-        _h("Vụ án", "case_id"), _h("Tội danh (điều luật)", "offence:lead", "article:article"),
+        _h("Vụ án", "case_id", variant=True), _h("Tội danh (điều luật)", "offence:lead", "article:article"),
         _h("QĐ khởi tố vụ án / bị can (cơ quan)", "opening_no:no", "opening_date:date"),
-        _h("QĐ khởi tố vụ án", "opening_no:no", "opening_date:date"),
+        _h("QĐ khởi tố vụ án", "opening_no:no", "opening_date:date", variant=True),
         _h("Tóm tắt sự kiện"), _h("ĐTV thụ lý"), _h("KSV thụ lý", "prosecutor"), _h("Người bào chữa"),
         _h("Yêu cầu điều tra"), _h("Biện pháp ngăn chặn"), _h("Tách / Nhập vụ án"), _h("Chuyển vụ án"),
         _h("QĐ gia hạn điều tra (lần 1 / 2 / 3 / đặc biệt)", "investigation_extended_to:to"),

@@ -306,6 +306,22 @@ def extract(value: object, pick: str) -> object:
     return text
 
 
+# how each part of a composite register cell is written, in the order it is written
+_PIECES = (("lead", "{}"), ("no", "số {}"), ("num", "số {}"), ("symbol", "/{}"), ("date", "ngày {}"),
+           ("date2", "đến ngày {}"), ("to", ", gia hạn đến ngày {}"), ("last", "gia hạn đến {}"),
+           ("article", "({})"))
+
+
+def compose(fills: tuple[tuple[str, str], ...], values: dict[str, object]) -> object:
+    """The register cell for these values: the value itself for a whole-cell column, else the
+    composite text `extract` reads back («số 87/QĐ-CSĐT ngày 05/10/2024»)."""
+    if len(fills) == 1 and not fills[0][1]:
+        return values.get(fills[0][0])
+    picks = {pick: values.get(key) for key, pick in fills if pick != "year"}
+    parts = [fmt.format(display(picks[p])) for p, fmt in _PIECES if picks.get(p) not in (None, "")]
+    return " ".join(parts).replace(" /", "/").replace(" ,", ",") or None
+
+
 PARSERS = {
     Kind.TEXT: parse_text,
     Kind.STAFF: parse_text,
