@@ -18,6 +18,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from macros_py.ledger.problems import column_letter
+
 CT = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
       'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
       'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
@@ -52,13 +54,7 @@ OLD_ERRORS = ["#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NAME?", "#NUM!", "#NULL!"
 ODD_NUMBERS = ["-1e308", "1e308", "-INF", "INF", "NaN", "2958466", "99999999", "-1", "-0.5", "1e400", "nan"]
 
 
-def letters(col: int) -> str:
-    out = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+letters = column_letter  # 0-based column index -> Excel letters
 
 
 def text_cell(ref: str, text: str) -> str:

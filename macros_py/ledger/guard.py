@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
-from macros_py.ledger.problems import column_index, column_letter
+from macros_py.ledger.problems import column_index
 from macros_py.ledger.values import LAST_SERIAL
 
 MAX_FILE_BYTES = 256 << 20  # a ledger file on disk
@@ -418,6 +418,3 @@ def _used_area(xml: bytes, drop: list[tuple[int, int]]) -> int:
             last_row = max(last_row, int(ref.group(2)))
             last_col = max(last_col, column_index(ref.group(1).decode()) + 1)
     return last_row * last_col
-
-
-__all__ = ["MAX_SHEET_CELLS", "Preflight", "Refused", "SheetScan", "column_letter", "preflight", "scan_sheet"]

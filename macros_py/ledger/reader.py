@@ -18,6 +18,7 @@ from datetime import date
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Protocol
+
 from python_calamine import CalamineWorkbook
 
 from macros_py.ledger.guard import NO_CACHED_VALUE, Preflight, Refused, preflight
