@@ -94,6 +94,16 @@ def test_a_stray_or_impossible_cell_reference_is_left_out_with_a_note(tmp_path, 
     assert len(notes) == 1 and not notes[0].is_error and "bỏ qua" in notes[0].message
 
 
+@pytest.mark.parametrize("row, cells", [(1048576, 2), (500, 20000)])
+def test_cells_without_a_reference_far_away_are_left_out(tmp_path, row, cells):
+    """Cells placed by their order (no r="..."): far down, or 20,000 in one row, are stray cells too."""
+    rows = ledger_rows(random.Random(8))
+    rows.append(f'<row r="{row}">' + "<c><v>1</v></c>" * cells + "</row>")
+    ledger = read_ledger(_ledger(tmp_path, {"Tin báo": "".join(rows)}))
+    assert [r.values["receipt_no"] for r in ledger.records("tin_bao")][:6] == [f"{i}/TB" for i in range(1, 7)]
+    assert any(not p.is_error and "quá xa" in p.message for p in ledger.problems)
+
+
 def test_header_below_a_long_letterhead_is_found(tmp_path):
     letterhead = "".join(f'<row r="{r}">{text_cell(f"A{r}", "VIỆN KIỂM SÁT NHÂN DÂN TỈNH")}</row>'
                          for r in range(1, 25))

@@ -30,12 +30,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
-from macros_py.ledger.problems import column_index
+from macros_py.ledger.problems import column_index, column_letter
 from macros_py.ledger.values import LAST_SERIAL
 
 MAX_FILE_BYTES = 256 << 20  # a ledger file on disk
-MAX_PART_BYTES = 768 << 20  # one zip entry, expanded
-MAX_TOTAL_BYTES = 1536 << 20  # all entries calamine reads, expanded
+MAX_PART_BYTES = 320 << 20  # one zip entry, expanded (a 50,000-row sheet is about 80 MB)
+MAX_TOTAL_BYTES = 640 << 20  # all entries calamine reads, expanded
 MAX_RATIO = 400  # expansion ratio of an entry above SMALL_PART (an XML sheet compresses 10-30x)
 SMALL_PART = 4 << 20
 MAX_SHEET_CELLS = 6_000_000  # rows x columns of one sheet's used area (about 50,000 rows x 120 columns)
@@ -118,6 +118,9 @@ def preflight(path: Path) -> Preflight:
             OSError):
         raise Refused(f"Tệp «{path.name}» không phải sổ Excel đọc được hoặc bị hỏng (nén sai, thiếu phần); "
                       "hãy mở bằng Excel, lưu lại rồi thử lại.") from None
+    except MemoryError:
+        raise Refused(f"Tệp «{path.name}» quá lớn so với bộ nhớ còn trống của máy; hãy đóng bớt chương trình "
+                      "hoặc tách sổ rồi thử lại.") from None
     except (RuntimeError, ElementTree.ParseError):
         raise Refused(f"Tệp «{path.name}» không phải sổ Excel đọc được (.xlsx, .xlsm, .xls, .ods).") from None
 
@@ -203,7 +206,6 @@ def _date_styles(zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], name: s
 # ---------------------------------------------------------------- one sheet's XML
 
 _ROW_REF = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
-_CELL_AT = re.compile(rb'<c\b[^>]*?\br="([^"]*)"[^>]*?(?:/>|>.*?</c>)', re.S)
 _GOOD_REF = re.compile(rb"([A-Z]{1,3})([1-9]\d{0,6})")
 _ERROR_CELL = re.compile(rb'<c\b([^>]*?\bt="e"[^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _BOOL_CELL = re.compile(rb'<c\b([^>]*?\bt="b"[^>/]*)>(.*?)</c>', re.S)
@@ -243,6 +245,8 @@ def _within_bounds(xml: bytes) -> bool:
         return False
     if re.search(rb'<row r="(?!\d{1,%d}")' % digits, xml):
         return False  # a row further down than the last one
+    if xml.count(b"<c ") + xml.count(b"<c>") != xml.count(b'<c r="'):
+        return False  # cells placed by their order, not by a reference: counted the careful way
     width = min(MAX_SHEET_CELLS // (10 ** digits - 1), 702)
     if width < 1:
         return False
@@ -359,20 +363,44 @@ def _note_cell(scan: SheetScan, drop: list[tuple[int, int]], span, head: bytes, 
         scan.notes.append(CellNote(pos[0], pos[1], value.decode("utf-8", "replace").strip(), message))
 
 
+_ROW_EL = re.compile(rb'<row\b([^>]*?)(?:/>|>(.*?)</row>)', re.S)
+_CELL_EL = re.compile(rb'<c\b([^>]*?)(?:/>|>.*?</c>)', re.S)
+_R_ATTR = re.compile(rb'\br="([^"]*)"')
+
+
+def _cells(xml: bytes):
+    """(row, column, span, reference as written) of every cell, placed as calamine places it: by its
+    reference, or after the previous cell of its row (and the row after the previous row) when it has
+    none; row 0 for a reference that is not one."""
+    row = 0
+    for m in _ROW_EL.finditer(xml):
+        r = _R_ATTR.search(m.group(1))
+        row = int(r.group(1)) if r and r.group(1).isdigit() else row + 1
+        if m.group(2) is None:
+            continue
+        base, col = m.start(2), 0
+        for c in _CELL_EL.finditer(m.group(2)):
+            span = (base + c.start(), base + c.end())
+            ref = _R_ATTR.search(c.group(1))
+            if ref is None:
+                col += 1
+                yield row, col, span, b"%s%d" % (column_letter(col - 1).encode(), row)
+                continue
+            good = _GOOD_REF.fullmatch(ref.group(1))
+            if good is None:  # "A0", "BAD", "a1": calamine refuses the whole sheet for it
+                yield 0, 0, span, ref.group(1)
+                continue
+            col = column_index(good.group(1).decode()) + 1
+            yield int(good.group(2)), col, span, ref.group(1)
+
+
 def _far_cells(xml: bytes, scan: SheetScan, drop: list[tuple[int, int]]) -> None:
     """Drop cells beyond the grid, right of MAX_COLUMNS, or far below the rows that hold the data.
 
-    "Far below" is judged from the rows themselves: a row more than ten times further down than
-    the last row before a gap of 100,000 rows is a stray cell (a value typed at XFD1048576).
+    "Far below" is judged from the rows themselves: the rows after a gap of 100,000 empty rows are
+    stray cells (a value typed at XFD1048576).
     """
-    cells = []
-    for m in _CELL_AT.finditer(xml):
-        ref = _GOOD_REF.fullmatch(m.group(1))
-        if ref is None:  # "A0", "BAD", "a1": calamine refuses the whole sheet for it
-            cells.append((0, 0, m.span(), m.group(1)))
-            continue
-        col = column_index(ref.group(1).decode()) + 1
-        cells.append((int(ref.group(2)), col, m.span(), m.group(1)))
+    cells = list(_cells(xml))
     rows = sorted({r for r, *_ in cells if r})
     body_end = rows[-1] if rows else 0
     for prev, nxt in zip(rows, rows[1:]):
@@ -405,16 +433,9 @@ def _far_cells(xml: bytes, scan: SheetScan, drop: list[tuple[int, int]]) -> None
 
 def _used_area(xml: bytes, drop: list[tuple[int, int]]) -> int:
     """Rows x columns of the cells left once `drop` is removed (only called for suspicious sheets)."""
-    spans = sorted(drop)
+    gone = {span[0] for span in drop}
     last_row = last_col = 0
-    i = 0
-    for m in _CELL_AT.finditer(xml):
-        while i < len(spans) and spans[i][1] <= m.start():
-            i += 1
-        if i < len(spans) and spans[i][0] <= m.start() < spans[i][1]:
-            continue
-        ref = _GOOD_REF.fullmatch(m.group(1))
-        if ref is not None:
-            last_row = max(last_row, int(ref.group(2)))
-            last_col = max(last_col, column_index(ref.group(1).decode()) + 1)
+    for row, col, span, _ in _cells(xml):
+        if row and span[0] not in gone:
+            last_row, last_col = max(last_row, row), max(last_col, col)
     return last_row * last_col

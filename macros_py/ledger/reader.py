@@ -752,6 +752,9 @@ def read_ledger(path: str | Path) -> Ledger:
         return read_workbook(path, book, book.load, load_pins(path, book.sheet_names))
     except LedgerError:
         raise
+    except MemoryError:
+        raise LedgerError(f"Không đọc được tệp «{path.name}»: máy không đủ bộ nhớ; hãy đóng bớt chương trình "
+                          "hoặc tách sổ rồi thử lại.") from None
     except BaseException as exc:  # a corrupt part inside an otherwise valid zip; a panic in calamine
         if not (isinstance(exc, Exception) or is_panic(exc)):
             raise
