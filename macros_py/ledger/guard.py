@@ -245,12 +245,11 @@ def _within_bounds(xml: bytes) -> bool:
         return False
     if re.search(rb'<row r="(?!\d{1,%d}")' % digits, xml):
         return False  # a row further down than the last one
-    if xml.count(b"<c ") + xml.count(b"<c>") != xml.count(b'<c r="'):
-        return False  # cells placed by their order, not by a reference: counted the careful way
     width = min(MAX_SHEET_CELLS // (10 ** digits - 1), 702)
     if width < 1:
         return False
-    pattern = rb'<c r="(?!%s[1-9]\d{0,%d}")' % (_columns_upto(width), digits - 1)
+    # a reference out of bounds, or a cell placed by its order (no reference: counted the careful way)
+    pattern = rb'<c(?: r="(?!%s[1-9]\d{0,%d}")|(?! r=")[ >/])' % (_columns_upto(width), digits - 1)
     return re.search(pattern, xml) is None
 
 
