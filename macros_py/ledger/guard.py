@@ -273,8 +273,11 @@ def scan_sheet(xml: bytes, date_styles: set[str], strings: int = 0) -> tuple[She
     if suspicious:
         _far_cells(xml, scan, drop)
 
-    if b"<f" in xml:
-        for m in _UNCALCULATED_CELL.finditer(xml):
+    data_end = xml.find(b"</sheetData>")
+    data_end = len(xml) if data_end < 0 else data_end
+    # cell formulas only: <formula> of conditional formats and validations come after </sheetData>
+    if re.compile(rb"<f[ >/]").search(xml, 0, data_end):
+        for m in _UNCALCULATED_CELL.finditer(xml, 0, data_end):
             cell = m.group(0)
             # Excel stores a text result "" as t="str" with <v></v>; openpyxl's <v></v> has no t
             if not _CACHED.search(cell) and not (b't="str"' in m.group(1) and b"<v" in cell):
