@@ -187,3 +187,13 @@ def test_cli_exit_codes_in_a_subprocess(tmp_path):
     result = subprocess.run([KIEMSAT, "check", str(tmp_path / "x.xlsx")], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and result.stderr.startswith("Lỗi: ")
 
+
+
+def test_a_formula_without_a_cached_value_is_named_as_such(tmp_path):
+    rows = ledger_rows(random.Random(9))
+    rows.append(f'<row r="8">{text_cell("A8", "99/TB")}<c r="B8" s="1"><f>TODAY()</f></c></row>')
+    ledger = read_ledger(_ledger(tmp_path, {"Tin báo": "".join(rows)}))
+    bad = [p for p in ledger.problems if p.row == 8]
+    assert [(p.column, p.is_error) for p in bad] == [("B", True)]
+    assert "chưa có giá trị đã tính" in bad[0].message
+    assert len(ledger.records("tin_bao")) == 7
