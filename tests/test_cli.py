@@ -63,7 +63,7 @@ def test_check_reports_hand_typed_faults_as_json(tmp_path):
     result = run("check", str(path), "--json")
     assert result.returncode == 1
     problems = json.loads(result.stdout)
-    assert all(set(p) == {"sheet", "row", "column", "value", "message"} for p in problems)
+    assert all(set(p) == {"sheet", "row", "column", "value", "message", "level"} for p in problems)
     assert {(p["sheet"], p["row"], p["column"]) for p in problems} == EXPECTED_PROBLEMS
 
 
@@ -71,7 +71,8 @@ def test_check_text_output_lists_each_problem(tmp_path):
     path = build_messy_ledger(tmp_path / "so.xlsx")
     result = run("check", str(path))
     assert result.returncode == 1
-    assert f"có {len(EXPECTED_PROBLEMS)} lỗi" in result.stdout
+    errors = sum(1 for p in json.loads(run("check", str(path), "--json").stdout) if p["level"] == "lỗi")
+    assert f"có {errors} lỗi và {len(EXPECTED_PROBLEMS) - errors} cảnh báo" in result.stdout
     assert "dòng 14, cột B: «Ngày tiếp nhận»: không có ngày «32/13/2024»" in result.stdout
 
 

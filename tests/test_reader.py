@@ -119,3 +119,39 @@ def test_password_protected_workbook_is_named_as_such(tmp_path, sample_ledger):
         OOXMLFile(src).encrypt("123456", out)
     with pytest.raises(LedgerError, match="mật khẩu"):
         read_ledger(locked)
+
+
+def test_warnings_apart_from_errors_and_check_exit_codes(tmp_path):
+    """Issue 13: «Công an xã» in «Nguồn tin» is accepted; «Loại tội» is «Loại tội phạm» and an impossible
+    category is an error for that cell; an outcome outside its list is a warning, kept as typed; a
+    ledger without «Số thụ lý» is a warning. check exits 0 on warnings only, 1 on errors."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from openpyxl import Workbook
+
+    def ledger(category: str) -> Path:
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "Tin báo"
+        ws.append(["Ngày tiếp nhận", "Nguồn tin", "Loại tội", "Kết quả giải quyết"])
+        ws.append([date(2024, 3, 1), "Công an xã", "Nghiêm trọng", "Đã chuyển CA tỉnh"])
+        ws.append([date(2024, 3, 2), "Tin báo", category, None])
+        path = tmp_path / f"{category}.xlsx"
+        wb.save(path)
+        return path
+
+    kiemsat = str(Path(sys.executable).with_name("kiemsat"))
+    clean = read_ledger(ledger("Rất NT"))
+    assert clean.errors == []
+    values = [r.values for r in clean.records("tin_bao")]
+    assert values[0]["source"] == "Công an xã" and values[0]["outcome"] == "Đã chuyển CA tỉnh"
+    assert values[1]["category"] == "Rất nghiêm trọng"
+    assert {(p.row, p.column) for p in clean.warnings} == {(1, "Số thụ lý"), (2, "D")}
+    assert subprocess.run([kiemsat, "check", str(ledger("Rất NT"))], capture_output=True).returncode == 0
+
+    bad = read_ledger(ledger("rất rất nặng"))
+    assert [(p.row, p.column, p.value) for p in bad.errors] == [(3, "C", "rất rất nặng")]
+    assert bad.records("tin_bao")[1].values["category"] is None
+    assert subprocess.run([kiemsat, "check", str(ledger("rất rất nặng"))], capture_output=True).returncode == 1

@@ -76,11 +76,25 @@ def _cell_value(col: Column, value: Any) -> Any:
     return value
 
 
-def _validation(col: Column) -> DataValidation | None:
-    common = dict(allow_blank=True, showErrorMessage=True, showInputMessage=bool(col.hint),
-                  errorTitle="kiemsat", promptTitle=col.label, prompt=col.hint or None)
+def _hint(col: Column) -> str:
+    """What the input message says when the clerk selects a cell of the column."""
+    if col.hint:
+        return col.hint
     if col.kind is Kind.CHOICE and col.choices:
-        return DataValidation(type="list", formula1=f"={col.choices.name}",
+        return (f"Chọn trong danh mục «{col.choices.label}»" if not col.open_list
+                else f"Chọn trong danh mục «{col.choices.label}» hoặc ghi khác")
+    return {Kind.STAFF: "Chọn họ tên trong sheet «Cán bộ»", Kind.DATE: "Ngày dạng dd/mm/yyyy, ví dụ 15/03/2024",
+            Kind.INT: "Một số nguyên", Kind.BOOL: "Có / Không"}.get(col.kind, "")
+
+
+def _validation(col: Column) -> DataValidation | None:
+    hint = _hint(col)
+    common = dict(allow_blank=True, showErrorMessage=True, showInputMessage=bool(hint),
+                  errorTitle="kiemsat", promptTitle=col.label[:32], prompt=hint[:255] or None)
+    if col.kind is Kind.CHOICE and col.choices:
+        # as the reader judges it: a value outside the list stops only where kiemsat computes with it
+        style = "information" if col.open_list else ("stop" if col.strict else "warning")
+        return DataValidation(type="list", formula1=f"={col.choices.name}", errorStyle=style,
                               error=f"Chọn một giá trị trong danh mục «{col.choices.label}».", **common)
     if col.kind is Kind.STAFF:
         return DataValidation(type="list", formula1=f"={STAFF_LIST}", errorStyle="warning",
@@ -130,6 +144,7 @@ def _write_sheet(wb: Workbook, spec: SheetSpec, rows: list[Mapping[str, Any]]) -
     ws.row_dimensions[1].height = 30
     ws.row_dimensions[HEADER_ROW].height = 48
     ws.freeze_panes = f"B{FIRST_DATA_ROW}"
+    page_setup(ws, spec.heading, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", title_cols="A:A")
 
     ws.append([_cell(ws, spec.heading, font=_TITLE_FONT,
                      alignment=Alignment(horizontal="center", vertical="center"))])
@@ -140,9 +155,13 @@ def _write_sheet(wb: Workbook, spec: SheetSpec, rows: list[Mapping[str, Any]]) -
     wrap = Alignment(wrap_text=True, vertical="top")
     layout = [(col, DATE_FORMAT if col.kind is Kind.DATE else None, wrap if col.width >= 28 else None)
               for col in spec.columns]
-    for row in rows or [{}]:
-        ws.append([_cell(ws, _cell_value(col, row.get(col.key)), font=_BODY_FONT, number_format=fmt,
-                         alignment=align) for col, fmt, align in layout])
+    for r, row in enumerate(rows or [{}], start=FIRST_DATA_ROW):
+        values = [_cell_value(col, row.get(col.key)) for col in spec.columns]
+        lines = max((_lines(v, col.width) for v, (col, _, align) in zip(values, layout) if align), default=1)
+        if lines > 1:  # wrapped text gets the height it needs, or other applications draw it over the next rows
+            ws.row_dimensions[r].height = _LINE_HEIGHT * lines
+        ws.append([_cell(ws, v, font=_BODY_FONT, number_format=fmt, alignment=align)
+                   for v, (col, fmt, align) in zip(values, layout)])
 
     table = Table(displayName=spec.table, ref=f"A{HEADER_ROW}:{last}{table_end}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
@@ -169,14 +188,40 @@ def _write_sheet(wb: Workbook, spec: SheetSpec, rows: list[Mapping[str, Any]]) -
         ws.conditional_formatting.add(area, FormulaRule(
             formula=[f"AND(ISNUMBER({ref}),{ref}-TODAY()<={ALERT_DAYS_NAME})"], fill=_SOON_FILL, stopIfTrue=True))
 
-    ws.page_setup.orientation = "landscape"
+
+
+_LINE_HEIGHT = 15  # points per line of 11 pt Times New Roman
+_CHARS_PER_WIDTH = 1.15  # Vietnamese text in 11 pt Times New Roman: characters per unit of column width
+
+
+def _lines(value: Any, width: float) -> int:
+    """Lines a wrapped cell needs: its text laid out over the column's width, new lines kept."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(int(width * _CHARS_PER_WIDTH) - 1, 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
+
+
+def page_setup(ws: Any, title: str, *, title_rows: str | None = None, title_cols: str | None = None,
+                landscape: bool = True) -> None:
+    """A4, one page wide (as many pages down as needed), the title in the page header, page numbers in
+    the footer, the header row and key column on every page. Set before the first row: a write-only
+    sheet writes its properties when the first row comes."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    if title_rows:
+        ws.print_title_rows = title_rows
+    if title_cols:
+        ws.print_title_cols = title_cols
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.oddHeader.center.text = title.replace("&", "&&")
+    ws.oddHeader.center.size = 10
+    ws.oddHeader.center.font = "Times New Roman,Bold"
     ws.oddFooter.center.text = "Trang &P / &N"
 
 
@@ -185,6 +230,7 @@ def _write_settings(wb: Workbook, settings: Mapping[str, Any]) -> None:
     for j, width in enumerate((28, 52, 60), start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
+    page_setup(ws, "CẤU HÌNH ĐƠN VỊ", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     ws.append([_cell(ws, "CẤU HÌNH ĐƠN VỊ", font=_TITLE_FONT)])
     ws.append([_cell(ws, label, font=_HEADER_FONT, fill=_HEADER_FILL, border=_BORDER)
                for label in ("Tham số", "Giá trị", "Hướng dẫn")])
@@ -210,6 +256,7 @@ def _write_lists(wb: Workbook) -> None:
     ws.sheet_state = "hidden"
     for j in range(1, len(ALL_CHOICES) + 1):
         ws.column_dimensions[get_column_letter(j)].width = 26
+    page_setup(ws, "DANH MỤC", title_rows="1:1")
     ws.append([_cell(ws, choices.label, font=Font(bold=True)) for choices in ALL_CHOICES])
     for i in range(max(len(c.canonical) for c in ALL_CHOICES)):
         ws.append([c.canonical[i] if i < len(c.canonical) else None for c in ALL_CHOICES])

@@ -1,7 +1,7 @@
 """The `kiemsat` command. A thin shell: it parses arguments, calls the core, prints in Vietnamese.
 
-Exit codes, error lines and the output style are those of `addin/commands/output.py`: 0 done and clean;
-1 done, problems found; 2 could not do it at all (file missing, not a workbook, open in Excel, bad argument);
+Exit codes, error lines and the output style are those of `addin/commands/output.py`: 0 done and clean (for `check`: or
+warnings only); 1 done, problems (errors) found; 2 could not do it at all (file missing, not a workbook, open in Excel, bad argument);
 3 a bug in kiemsat (traceback in the crash log). A new sub-command is a small function decorated with
 `@cli.command(...)` (or `@alerts_group.command(...)`); it raises `Failure("...")` for anything it cannot do.
 """
@@ -95,8 +95,10 @@ def init_cmd(path: Path, sample_n: int, seed: int, today: str | None, force: boo
 @cli.command(cmd("check").cli_name)
 @click.argument("path", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="In danh sách lỗi dạng JSON.")
+@click.option("--mapping", "show_mapping", is_flag=True,
+              help="In cách kiemsat đọc từng tiêu đề cột của mỗi sheet (và tiêu đề gần nhất cho cột bắt buộc thiếu).")
 @verbose_option
-def check_cmd(path: Path, as_json: bool, verbose: bool) -> None:
+def check_cmd(path: Path, as_json: bool, show_mapping: bool, verbose: bool) -> None:
     """Kiểm tra sổ PATH: in từng lỗi với sheet, dòng, cột, giá trị."""
     from macros_py.ledger.reader import LedgerError, read_ledger
 
@@ -104,18 +106,48 @@ def check_cmd(path: Path, as_json: bool, verbose: bool) -> None:
         ledger = read_ledger(path)
     except LedgerError as exc:
         raise Failure(str(exc)) from None
-    if as_json:
+    if show_mapping:
+        _echo_mapping(ledger, as_json)
+    elif as_json:
         click.echo(json.dumps([p.as_dict() for p in ledger.problems], ensure_ascii=False, indent=1))
     else:
         counts = ", ".join(f"{len(d.records)} dòng «{d.name}»" for d in ledger.sheets.values())
+        errors, warnings = len(ledger.errors), len(ledger.warnings)
         if ledger.problems:
-            click.echo(f"Sổ «{path.name}» có {len(ledger.problems)} lỗi ({counts}):")
+            found = " và ".join(x for x in (f"{errors} lỗi" if errors else "", f"{warnings} cảnh báo" if warnings
+                                            else "") if x)
+            click.echo(f"Sổ «{path.name}» có {found} ({counts}):")
             echo_details((f"- {p}" for p in ledger.problems), verbose)
         else:
             click.echo(f"Sổ «{path.name}» hợp lệ: {counts}.")
         if ledger.unknown_sheets:
             click.echo("Các sheet không thuộc kiemsat (bỏ qua): " + ", ".join(ledger.unknown_sheets))
-    sys.exit(EXIT_PROBLEMS if ledger.problems else EXIT_OK)
+    # 0: clean or warnings only; 1: errors (values kiemsat cannot compute with); 2: unreadable (Failure)
+    sys.exit(EXIT_PROBLEMS if ledger.errors else EXIT_OK)
+
+
+def _echo_mapping(ledger, as_json: bool) -> None:  # noqa: ANN001 - a reader.Ledger
+    """`check --mapping`: for each sheet, how each header was read."""
+    from macros_py.ledger.mapping import mapping_report, pin_path
+    from macros_py.ledger.problems import column_letter
+
+    report = mapping_report(ledger)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    for sheet in report:
+        click.echo(f"Sheet «{sheet['sheet']}» đọc là sổ «{sheet['ledger']}» (dòng tiêu đề {sheet['header_row']}):")
+        for h in sheet["headers"]:
+            how = ", ".join(h["fields"]) if h["fields"] else "cột riêng của đơn vị (giữ nguyên)"
+            notes = [f"theo Sổ {h['source']}" if h["fields"] and h["source"] not in ("", "ghim") else "",
+                     "đơn vị đã ghim" if h["source"] == "ghim" else "",
+                     f"khớp {h['score']:.0%}" if h["fields"] and h["score"] < 1 else ""]
+            note = "; ".join(n for n in notes if n)
+            click.echo(f"  {column_letter(h['column'])} «{h['header']}» -> {how}" + (f" ({note})" if note else ""))
+        for m in sheet["missing"]:
+            near = ", ".join(f"«{c['header']}» ({c['score']:.0%})" for c in m["closest"]) or "không có"
+            click.echo(f"  Thiếu cột bắt buộc «{m['field']}»; tiêu đề gần nhất: {near}.")
+    click.echo(f"Muốn sửa cách đọc: ghi tệp «{pin_path(ledger.path).name}» cạnh sổ (xem README, mục Ghim cột).")
 
 
 @cli.command("demo")
@@ -233,6 +265,69 @@ def _remove_backups(backups: list[Path | None]) -> None:
             folder.rmdir()
         except OSError:
             pass  # holds other files
+
+
+@cli.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--so", "code", required=True, help="Số hiệu sổ nghiệp vụ: 01, 03, 04, 07, 08, 21, 22.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp .xlsx ghi sổ nghiệp vụ (không ghi đè tệp đã có).")
+@click.option("--pdf", is_flag=True, help="Chuyển cả sang PDF bằng LibreOffice.")
+def export_cmd(path: Path, code: str, out: Path, pdf: bool) -> None:
+    """In sổ nghiệp vụ theo mẫu của phần mềm quản lý sổ thụ lý từ sổ theo dõi PATH (sổ không bị thay đổi)."""
+    from macros_py.documents.pdf import PdfError, to_pdf
+    from macros_py.ledger.reader import LedgerError, read_ledger
+    from workbook_templates.registers import ExportError, export_register, layout_for
+
+    if out.suffix.lower() != ".xlsx":
+        raise Failure(f"tên tệp «{out.name}» cần đuôi .xlsx.")
+    if out.exists():
+        raise Failure(f"tệp «{out}» đã có; hãy chọn tên khác.")
+    try:
+        layout = layout_for(code)
+        ledger = read_ledger(path)
+        n = export_register(ledger, layout.code, out)
+        made = to_pdf([out])[0] if pdf else None
+    except (LedgerError, ExportError, PdfError) as exc:
+        raise Failure(str(exc)) from None
+    except OSError as exc:
+        raise Failure(describe_os_error(exc, out)) from None
+    click.echo(f"Đã in Sổ {layout.code} ({layout.title}): {n} dòng -> {out}" + (f", {made}" if made else ""))
+    if ledger.errors:
+        click.echo(f"Lưu ý: sổ có {len(ledger.errors)} lỗi nhập liệu (kiemsat check); ô lỗi để trống.")
+    sys.exit(EXIT_PROBLEMS if ledger.errors else EXIT_OK)
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Sổ mới theo mẫu của kiemsat (.xlsx, không ghi đè tệp đã có).")
+def import_cmd(path: Path, out: Path) -> None:
+    """Chuyển sổ đơn vị tự lập PATH sang mẫu của kiemsat; sổ cũ không bị thay đổi."""
+    from macros_py.ledger.reader import LedgerError, read_ledger
+    from macros_py.workbook.safefile import FileBusy
+    from workbook_templates.migrate import RESULT_SHEET, migrate
+
+    if out.suffix.lower() != ".xlsx":
+        raise Failure(f"tên tệp «{out.name}» cần đuôi .xlsx.")
+    if out.exists() or out.resolve() == path.resolve():
+        raise Failure(f"tệp «{out}» đã có; hãy chọn tên khác (sổ cũ không bao giờ bị ghi đè).")
+    try:
+        ledger = read_ledger(path)
+        moved = migrate(ledger, out)
+    except LedgerError as exc:
+        raise Failure(str(exc)) from None
+    except (FileBusy, FileExistsError) as exc:
+        raise Failure(str(exc)) from None
+    except OSError as exc:
+        raise Failure(describe_os_error(exc, out)) from None
+    if not moved:
+        out.unlink(missing_ok=True)
+        raise Failure(f"không tìm thấy sổ nào trong «{path.name}» để chuyển.")
+    click.echo(f"Đã chuyển sang {out}: " + ", ".join(f"{n} dòng «{t}»" for t, n in moved.items()) + ".")
+    click.echo(f"Xem sheet «{RESULT_SHEET}» trong sổ mới: cột nào đọc thành gì, {len(ledger.errors)} lỗi, "
+               f"{len(ledger.warnings)} cảnh báo.")
+    sys.exit(EXIT_PROBLEMS if ledger.errors else EXIT_OK)
 
 
 @cli.command(cmd("deadlines").cli_name)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+ERROR = "lỗi"  # kiemsat needs this value to compute and cannot read it
+WARNING = "cảnh báo"  # worth a look; the value is kept as typed and the row is used
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -12,6 +15,11 @@ class Problem:
     column: str  # Excel column letter, or the expected column's label when the column is missing
     value: str  # the cell as the clerk sees it
     message: str  # Vietnamese, says what is expected
+    level: str = ERROR  # ERROR or WARNING
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == ERROR
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -22,7 +30,7 @@ class Problem:
             where += f", dòng {self.row}"
         if self.column:
             where += f", cột {self.column}"
-        text = f"{where}: {self.message}"
+        text = f"{where}: {self.message}" if self.is_error else f"{where}: ({self.level}) {self.message}"
         if self.value and self.value not in self.message:
             text += f" (đang ghi «{self.value}»)"
         return text

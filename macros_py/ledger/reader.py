@@ -10,26 +10,28 @@ come through. Only a file that cannot be opened at all raises `LedgerError`.
 from __future__ import annotations
 
 import gc
+import io
 import re
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Protocol
-from xml.etree import ElementTree
 
 from python_calamine import CalamineWorkbook
 
-from macros_py.ledger.problems import Problem, column_index, column_letter
+from macros_py.ledger.guard import NO_CACHED_VALUE, Preflight, Refused, preflight
+from macros_py.ledger.headers import MATCH_SCORE, Entry, best_entries, vocabulary
+from macros_py.ledger.mapping import Pins, load_pins
+from macros_py.ledger.problems import ERROR, WARNING, Problem, column_index, column_letter
 from macros_py.ledger.schema import (
     LEDGER_SHEETS,
     OWN_SHEETS,
     SETTINGS,
     SETTINGS_SHEET,
     SETTINGS_SHEET_SYNONYMS,
+    SHEETS_BY_KEY,
     Column,
     Kind,
     SheetSpec,
@@ -41,11 +43,13 @@ from macros_py.ledger.values import (
     BadValue,
     ChoiceMatcher,
     display,
+    extract,
     fold,
+    parse_text,
     squash,
 )
 
-HEADER_SEARCH_ROWS = 25
+HEADER_SEARCH_ROWS = 200  # official registers carry a long letterhead above the header
 MIN_HEADER_MATCHES = 2
 
 
@@ -84,6 +88,15 @@ class SheetData:
     columns: dict[str, int]  # schema key -> 0-based column index
     extra_columns: dict[int, str]  # 0-based column index -> header text
     records: list[Record] = field(default_factory=list)
+    # columns read out of a composite cell of a national register («số 12 ngày 15/3/2024»):
+    # key -> (0-based column index, pick). Not in `columns`: nothing writes back into such a cell
+    picked: dict[str, tuple[int, str]] = field(default_factory=dict)
+    mapping: list[HeaderRead] = field(default_factory=list)  # how each header was read (check --mapping)
+
+    def column_of(self, key: str) -> int | None:
+        if key in self.columns:
+            return self.columns[key]
+        return self.picked[key][0] if key in self.picked else None
 
 
 @dataclass
@@ -91,8 +104,16 @@ class Ledger:
     path: Path
     sheets: dict[str, SheetData]  # by schema key, only the sheets found
     settings: dict[str, Any]
-    problems: list[Problem]
+    problems: list[Problem]  # errors and warnings (Problem.level)
     unknown_sheets: list[str]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
 
     def records(self, key: str) -> list[Record]:
         data = self.sheets.get(key)
@@ -101,101 +122,53 @@ class Ledger:
 
 # ---------------------------------------------------------------- opening the file
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+def is_panic(exc: BaseException) -> bool:
+    """A Rust panic inside python-calamine: pyo3's PanicException derives from BaseException."""
+    return type(exc).__name__ == "PanicException"
 
 
-def open_workbook(path: Path) -> CalamineWorkbook:
-    if not path.exists():
-        raise LedgerError(f"Không tìm thấy tệp «{path}».")
-    if path.is_dir():
-        raise LedgerError(f"«{path}» là một thư mục, không phải tệp Excel.")
+def open_workbook(path: Path) -> tuple[CalamineWorkbook, Preflight]:
+    """The workbook as calamine opens it, after `guard.preflight` has looked at every part calamine
+    reads (a repaired in-memory copy when some cells had to be left out)."""
     try:
-        with path.open("rb") as fh:
-            head = fh.read(8)
-            ole = head == _OLE_MAGIC and "EncryptedPackage".encode("utf-16-le") in fh.read(1 << 20)
-    except OSError as exc:
-        raise LedgerError(f"Không mở được tệp «{path}»: {exc.strerror or exc}.") from None
-    if ole:
-        raise LedgerError(f"Tệp «{path.name}» được đặt mật khẩu; hãy gỡ mật khẩu trong Excel rồi thử lại.")
+        pre = preflight(path)
+    except Refused as exc:
+        raise LedgerError(str(exc)) from None
     try:
-        return CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several types for a file that is not a workbook
+        if pre.data is not None:
+            return CalamineWorkbook.from_filelike(io.BytesIO(pre.data)), pre
+        return CalamineWorkbook.from_path(str(path)), pre
+    except BaseException as exc:  # calamine raises several types, and panics, for a file that is not a workbook
+        if not (isinstance(exc, Exception) or is_panic(exc)):
+            raise
         if "password" in str(exc).lower() or type(exc).__name__ == "PasswordError":
             raise LedgerError(
                 f"Tệp «{path.name}» được đặt mật khẩu; hãy gỡ mật khẩu trong Excel rồi thử lại.") from None
         raise LedgerError(f"Tệp «{path.name}» không phải sổ Excel đọc được (.xlsx, .xlsm, .xls, .ods).") from None
 
 
-_ERROR_CELL = re.compile(rb'<c\b([^>]*?\bt="e"[^>]*?)(?:/>|>(.*?)</c>)', re.S)
-# a formula with no cached value (<f> and no <v>): written by a program that does not calculate
-_UNCALCULATED_CELL = re.compile(rb'<c\b([^>]*?)(?<!/)>(?:(?!</c>).)*?<f\b(?:(?!</c>).)*?</c>', re.S)
-_CACHED = re.compile(rb"<v>[^<]|<is>")
-NO_CACHED_VALUE = "#CHƯA_TÍNH"  # marks such a cell among the error cells
-_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
-_CELL_VALUE = re.compile(rb"<v>([^<]*)</v>")
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-
-
-def scan_error_cells(path: Path, sheet_names: set[str]) -> dict[str, dict[tuple[int, int], str]]:
-    """Cells holding an error value (#VALUE!, #REF!, ...) per sheet, as {(row0, col0): text}.
-
-    python-calamine reads error cells as empty strings (python-calamine issue #105), which would
-    hide a broken formula; so the sheet XML of .xlsx files is scanned for cells of type "e".
-    """
-    found: dict[str, dict[tuple[int, int], str]] = {}
-    if not zipfile.is_zipfile(path):
-        return found
-    with zipfile.ZipFile(path) as zf:
-        try:
-            book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-            rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-        except (KeyError, ElementTree.ParseError):
-            return found
-        targets = {r.get("Id"): r.get("Target", "") for r in rels}
-        for sheet in book.iter():
-            if not sheet.tag.endswith("}sheet") or sheet.get("name") not in sheet_names:
-                continue
-            target = targets.get(sheet.get(f"{_REL_NS}id"), "")
-            part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            try:
-                xml = zf.read(part)
-            except KeyError:
-                continue
-            cells: dict[tuple[int, int], str] = {}
-            if b"<f" in xml:
-                for m in _UNCALCULATED_CELL.finditer(xml):
-                    cell = m.group(0)
-                    # Excel stores a text result "" as t="str" with <v></v>; openpyxl's <v></v> has no t
-                    if not _CACHED.search(cell) and not (b't="str"' in m.group(1) and b"<v" in cell):
-                        ref = _CELL_REF.search(m.group(1))
-                        if ref:
-                            cells[(int(ref.group(2)) - 1, column_index(ref.group(1).decode()))] = NO_CACHED_VALUE
-            if b't="e"' not in xml:
-                if cells:
-                    found[sheet.get("name")] = cells
-                continue
-            for m in _ERROR_CELL.finditer(xml):
-                ref = _CELL_REF.search(m.group(1))
-                value = _CELL_VALUE.search(m.group(2) or b"")
-                if ref:
-                    key = (int(ref.group(2)) - 1, column_index(ref.group(1).decode()))
-                    cells[key] = value.group(1).decode() if value else "#ERROR"
-            found[sheet.get("name")] = cells
-    return found
-
-
 # ---------------------------------------------------------------- finding sheets and headers
 
 
-def _label_index(spec: SheetSpec) -> dict[str, str]:
-    index: dict[str, str] = {}
-    for col in spec.columns:
-        for label in (col.label, *col.synonyms):
-            index.setdefault(fold(label), col.key)
+def _exact_index(entries: list[Entry]) -> dict[str, Entry]:
+    index: dict[str, Entry] = {}
+    for entry in entries:
+        index.setdefault(fold(entry.text), entry)
     return index
 
 
-_LABELS = {spec.key: _label_index(spec) for spec in LEDGER_SHEETS}
+_VOCAB = {spec.key: vocabulary(spec) for spec in LEDGER_SHEETS}
+# our own spellings; then each national register's, so that a row laid out like one register reads
+# its composite cells as that register means them
+_SCHEMA_EXACT = {key: _exact_index([e for e in v if not e.source]) for key, v in _VOCAB.items()}
+_LAYOUT_EXACT = {key: [_exact_index([e for e in v if e.source == code])
+                       for code in dict.fromkeys(e.source for e in v if e.source)] for key, v in _VOCAB.items()}
+# a row is read as a national register when it has at least this many of the register's headers, and
+# no fewer than of our own (our template with a unit's «STT» column stays our template)
+LAYOUT_MIN_HEADERS = 3
+
+
 _SHEET_NAMES = {fold(name): spec for spec in LEDGER_SHEETS for name in (spec.title, *spec.synonyms)}
 _SETTINGS_NAMES = {fold(n) for n in (SETTINGS_SHEET, *SETTINGS_SHEET_SYNONYMS)}
 _OWN_SHEETS = {fold(n) for n in OWN_SHEETS}
@@ -215,9 +188,9 @@ def _filled_header_rows(rows: list[list[Any]], merged: list) -> list[list[str]]:
     return top
 
 
-def _match_row(top: list[list[str]], r: int, labels: dict[str, str]) -> dict[int, str]:
-    """Column index -> schema key for header row r (with row r-1 as a possible group header)."""
-    matched: dict[int, str] = {}
+def _match_row(top: list[list[str]], r: int, exact: dict[str, Entry]) -> dict[int, Entry]:
+    """Column index -> vocabulary entry for header row r (with row r-1 as a possible group header)."""
+    matched: dict[int, Entry] = {}
     row = top[r]
     above = top[r - 1] if r > 0 else []
     for c, child in enumerate(row):
@@ -230,30 +203,60 @@ def _match_row(top: list[list[str]], r: int, labels: dict[str, str]) -> dict[int
         elif parent:
             candidates.append(parent)
         for cand in candidates:
-            key = labels.get(cand)
-            if key:
-                matched[c] = key
+            entry = exact.get(cand)
+            if entry:
+                matched[c] = entry
                 break
     return matched
+
+
+def _row_score(matched: dict[int, Entry]) -> float:
+    keys = {k for e in matched.values() for k, _ in e.fills}
+    return len(keys) + 0.1 * sum(1 for e in matched.values() if not e.fills)
+
+
+@dataclass
+class HeaderRead:
+    """How one header cell was read: the columns it fills (none: the unit's own column)."""
+
+    column: int  # 0-based
+    text: str
+    keys: tuple[str, ...]
+    score: float  # 1.0 for an exact spelling; lower for a match by tokens
+    source: str  # "" our schema, "04" a national register, "ghim" a unit's pin
 
 
 @dataclass
 class Header:
     row: int  # 0-based index of the (lower) header row
-    matched: dict[int, str]  # column index -> schema key
+    matched: dict[int, str]  # column index -> schema key, for headers whose whole cell is one column
     labels: dict[int, str]  # column index -> header text as written, for every non-empty header cell
+    entries: dict[int, tuple[Entry, float]] = field(default_factory=dict)  # every header read, with its score
 
 
-def find_header(rows: list[list[Any]], merged: list, spec: SheetSpec) -> Header | None:
-    """The header row is the row (with the one above it) that names most schema columns."""
+def find_header(rows: list[list[Any]], merged: list, spec: SheetSpec,
+                pins: dict[str, str] | None = None) -> Header | None:
+    """The header row is the row (with the one above it) that names most schema columns; its
+    cells not spelled as we know them are then matched by tokens. `pins`: folded header -> key."""
     raw = _filled_header_rows(rows, merged)
     top = [[fold(v) if v else "" for v in row] for row in raw]
-    labels = _LABELS[spec.key]
-    best: tuple[int, dict[int, str]] | None = None
-    best_score = 0
+    ours = _SCHEMA_EXACT[spec.key]
+    pinned = {h: Entry(h, ((k, ""),) if k else (), "ghim") for h, k in (pins or {}).items()}
+    best: tuple[int, dict[int, Entry]] | None = None
+    best_score = 0.0
     for r in range(len(top)):
-        matched = _match_row(top, r, labels)
-        score = len(set(matched.values()))
+        if not any(top[r]) and not (r and any(top[r - 1])):
+            continue
+        schema = _match_row(top, r, ours)
+        layouts = sorted((_match_row(top, r, index) for index in _LAYOUT_EXACT[spec.key]), key=len, reverse=True)
+        layout = layouts[0] if layouts else {}
+        if len(layout) >= max(LAYOUT_MIN_HEADERS, len(schema)) and any(top[r][c] not in ours for c in layout):
+            matched = {**schema, **layout}  # laid out as this register: its meaning of each header
+        else:
+            matched = {**{c: e for m in reversed(layouts) for c, e in m.items()}, **schema}
+        if pinned:
+            matched.update(_match_row(top, r, pinned))
+        score = _row_score(matched) + 0.5 * len(layout)
         if score > best_score:
             best, best_score = (r, matched), score
     if best is None or best_score < min(MIN_HEADER_MATCHES, len(spec.columns)):
@@ -261,7 +264,14 @@ def find_header(rows: list[list[Any]], merged: list, spec: SheetSpec) -> Header 
     r, matched = best
     above = raw[r - 1] if r > 0 else []
     texts = {c: v or (above[c] if c < len(above) else "") for c, v in enumerate(raw[r])}
-    return Header(r, matched, {c: t for c, t in texts.items() if t})
+    entries = {c: (e, 1.0) for c, e in matched.items()}
+    for c, text in texts.items():
+        if text and c not in entries and not _NUMBERING.match(text) and fold(text) not in pinned:
+            (found_score, entry), = best_entries(text, _VOCAB[spec.key]) or [(0.0, None)]
+            if entry is not None and found_score >= MATCH_SCORE:
+                entries[c] = (entry, found_score)
+    direct = {c: e.fills[0][0] for c, (e, _) in entries.items() if len(e.fills) == 1 and not e.fills[0][1]}
+    return Header(r, direct, {c: t for c, t in texts.items() if t}, entries)
 
 
 # ---------------------------------------------------------------- converting cells
@@ -279,53 +289,106 @@ _PARSERS: dict[tuple[str, str], Callable[[Any], Any]] = {
 }
 
 
+def _required_level(col: Column) -> str:
+    """A required value kiemsat computes with (a date, a category that selects a limit) is an error
+    when missing; a missing identifier or name is a warning (rows are then named by their number)."""
+    return ERROR if col.kind is Kind.DATE or col.strict else WARNING
+
+
+def _is_numbering(row: list[Any]) -> bool:
+    """(1), (2), (3) ... or 1, 2, 3 ... across the row under the header."""
+    numbers = []
+    for v in row:
+        if _is_blank(v):
+            continue
+        m = _NUMBERING.match(display(v))
+        if not m:
+            return False
+        numbers.append(int(display(v).strip("()")))
+    return len(numbers) >= 2 and numbers == sorted(numbers)
+
+
 def _is_blank(v: Any) -> bool:
     return v == "" or v is None or (type(v) is str and not v.strip())
 
 
 class _SheetReader:
     def __init__(self, spec: SheetSpec, name: str, rows: list[list[Any]], merged: list,
-                 errors: dict[tuple[int, int], str], problems: list[Problem]):
-        self.spec, self.name, self.rows, self.errors, self.problems = spec, name, rows, errors, problems
+                 errors: dict[tuple[int, int], str], problems: list[Problem], notes: Sequence[Any] = (),
+                 pins: dict[str, str] | None = None):
+        self.spec, self.name, self.rows, self.problems = spec, name, rows, problems
+        self.pins = pins
         self.merged = merged
+        # error cells, and cells the guard left out, report alike: (row0, col0) -> (value, message)
+        self.bad_cells: dict[tuple[int, int], tuple[str, str]] = {
+            rc: ("", "có công thức nhưng chưa có giá trị đã tính (sổ được ghi bằng một chương trình không tính "
+                 "công thức); hãy mở sổ bằng Excel rồi lưu lại") if err == NO_CACHED_VALUE else
+            (err, f"có lỗi công thức {err}; hãy sửa công thức hoặc nhập giá trị") for rc, err in errors.items()}
+        for note in notes:
+            if note.far:
+                self.problem(note.row0, note.col0, note.value, note.message + ".", level=WARNING)
+            else:
+                self.bad_cells[(note.row0, note.col0)] = (note.value, note.message)
 
     def problem(self, row0: int | None, col0: int | None, value: Any, message: str,
-                column: str | None = None) -> None:
+                column: str | None = None, level: str = ERROR) -> None:
         self.problems.append(Problem(
             sheet=self.name,
             row=None if row0 is None else row0 + 1,
             column=column if column is not None else ("" if col0 is None else column_letter(col0)),
             value=display(value),
             message=message,
+            level=level,
         ))
 
     def read(self) -> SheetData | None:
         spec, rows = self.spec, self.rows
-        found = find_header(rows, self.merged, spec)
+        found = find_header(rows, self.merged, spec, self.pins)
         if found is None:
-            self.problem(None, None, "", f"không tìm thấy dòng tiêu đề của sổ «{spec.title}» "
-                         f"(cần các cột như: {', '.join(c.label for c in spec.columns[:4])}).")
+            self.problem(None, None, "", f"không tìm thấy dòng tiêu đề của sổ «{spec.title}» trong "
+                         f"{HEADER_SEARCH_ROWS} dòng đầu (cần các cột như: "
+                         f"{', '.join(c.label for c in spec.columns[:4])}); kiemsat bỏ qua sheet này.")
             return None
-        header0, matched = found.row, found.matched
+        header0 = found.row
         columns: dict[str, int] = {}
-        for c, key in matched.items():
-            if key in columns:
-                col = spec.column(key)
-                self.problem(header0, c, rows[header0][c],
-                             f"cột «{col.label}» có hai lần (cột {column_letter(columns[key])} và "
-                             f"{column_letter(c)}); kiemsat dùng cột {column_letter(columns[key])}.")
+        picked: dict[str, tuple[int, str]] = {}
+        mapping: list[HeaderRead] = []
+        fallbacks: list[tuple[int, Entry]] = []
+        for c in sorted(found.labels):
+            entry, score = found.entries.get(c, (None, 0.0))
+            if entry is not None and entry.fallback:
+                fallbacks.append((c, entry))
                 continue
-            columns[key] = c
-        extra = {c: label for c, label in found.labels.items() if c not in matched}
+            mapping.append(HeaderRead(c, found.labels[c], tuple(k for k, _ in entry.fills) if entry else (),
+                                      score, entry.source if entry else ""))
+            for key, pick in entry.fills if entry else ():
+                if key in columns or key in picked:
+                    col, first = spec.column(key), columns.get(key, picked.get(key, (0,))[0])
+                    self.problem(header0, c, rows[header0][c],
+                                 f"cột «{col.label}» có hai lần (cột {column_letter(first)} và "
+                                 f"{column_letter(c)}); kiemsat dùng cột {column_letter(first)}.", level=WARNING)
+                elif pick:
+                    picked[key] = (c, pick)
+                else:
+                    columns[key] = c
+        for c, entry in fallbacks:  # «STT» as the receipt number, when no column gives one
+            keys = tuple(k for k, _ in entry.fills if k not in columns and k not in picked)
+            for key in keys:
+                columns[key] = c
+            mapping.append(HeaderRead(c, found.labels[c], keys, 1.0, entry.source))
+        mapping.sort(key=lambda h: h.column)
+        extra = {h.column: h.text for h in mapping if not h.keys}
         for col in spec.columns:
-            if col.required and col.key not in columns:
-                self.problem(header0, None, "", f"thiếu cột bắt buộc «{col.label}».", column=col.label)
-        data = SheetData(spec, self.name, header0 + 1, columns, extra)
-        data.records = self._records(header0, columns, extra)
+            if col.required and col.key not in columns and col.key not in picked:
+                self.problem(header0, None, "", f"thiếu cột bắt buộc «{col.label}».", column=col.label,
+                             level=_required_level(col))
+        data = SheetData(spec, self.name, header0 + 1, columns, extra, picked=picked, mapping=mapping)
+        data.records = self._records(header0, {**columns, **{k: c for k, (c, _) in picked.items()}}, extra, picked)
         return data
 
-    def _records(self, header0: int, columns: dict[str, int], extra: dict[int, str]) -> list[Record]:
-        spec, rows, errors = self.spec, self.rows, self.errors
+    def _records(self, header0: int, columns: dict[str, int], extra: dict[int, str],
+                 picked: dict[str, tuple[int, str]]) -> list[Record]:
+        spec, rows, errors = self.spec, self.rows, self.bad_cells
         keys = list(columns)
         idxs = [columns[k] for k in keys]
         width = max([*idxs, *extra]) + 1 if idxs else 0
@@ -334,10 +397,10 @@ class _SheetReader:
         mapped_errors = {rc for rc in errors if rc[1] in set(idxs) and rc[0] > header0}
 
         start = header0 + 1
+        for r in range(len(rows), max((r + 1 for r, _ in mapped_errors), default=0)):
+            rows.append([])  # a row whose only cells were left out by the guard
         # an official ledger often numbers its columns (1), (2), ... in the row under the header
-        while start < len(rows) and all(
-                _is_blank(v) or _NUMBERING.match(display(v)) for v in rows[start]) and any(
-                not _is_blank(v) for v in rows[start]):
+        while start < len(rows) and _is_numbering(rows[start]):
             start += 1
 
         data_rows: list[int] = []
@@ -357,22 +420,30 @@ class _SheetReader:
         bad: set[tuple[int, str]] = set()  # (position in data_rows, key) of cells with a problem
         by_column = list(zip(*(row[:width] for row in table))) if table else [()] * width
         for key, c in zip(keys, idxs):
-            out, failures = self._convert_column(spec.column(key), by_column[c])
+            col = spec.column(key)
+            cells = by_column[c]
+            if key in picked:
+                pick = picked[key][1]
+                cells = [extract(v, pick) for v in cells]
+            out, failures = self._convert_column(col, cells)
+            if failures and col.kind is Kind.CHOICE and not col.strict:
+                # a value outside a dropdown list that nothing is computed from: kept as typed
+                out = list(out)
+                for j, exc in failures:
+                    out[j] = parse_text(table[j][c])
+                    if not col.open_list:
+                        self.problem(data_rows[j], c, table[j][c], f"«{col.label}»: {exc}; kiemsat giữ nguyên "
+                                     "giá trị đã ghi.", level=WARNING)
+                failures = []
             for j, exc in failures:
                 bad.add((j, key))
-                self.problem(data_rows[j], c, table[j][c], f"«{spec.column(key).label}»: {exc}.")
+                self.problem(data_rows[j], c, table[j][c], f"«{col.label}»: {exc}.")
             if mapped_errors:
                 for j, r in enumerate(data_rows):
                     err = errors.get((r, c)) if (r, c) in mapped_errors else None
-                    if err == NO_CACHED_VALUE:
+                    if err:
                         bad.add((j, key))
-                        self.problem(r, c, "", f"ô «{spec.column(key).label}» có công thức nhưng chưa có giá trị đã "
-                                     "tính (sổ được ghi bằng một chương trình không tính công thức); hãy mở sổ bằng "
-                                     "Excel rồi lưu lại.")
-                    elif err:
-                        bad.add((j, key))
-                        self.problem(r, c, err, f"ô «{spec.column(key).label}» có lỗi công thức {err}; "
-                                     "hãy sửa công thức hoặc nhập giá trị.")
+                        self.problem(r, c, err[0], f"ô «{spec.column(key).label}» {err[1]}.")
             converted.append(out)
 
         sheet_key = spec.key
@@ -399,6 +470,11 @@ class _SheetReader:
         kinds = set(map(type, cells))
         if kinds == {date} and MIN_DATE <= min(cells) and max(cells) <= MAX_DATE:
             return cells, failures  # a column of real dates, as in our template: nothing to convert
+        if kinds == {date, str} and col.kind is Kind.DATE:
+            filled = [v for v in cells if v != ""]
+            if (not any(type(v) is str for v in filled) and MIN_DATE <= min(filled)
+                    and max(filled) <= MAX_DATE):
+                return [None if v == "" else v for v in cells], failures  # real dates and empty cells
         if bool in kinds:
             out = []
             for j, v in enumerate(cells):
@@ -436,10 +512,11 @@ class _SheetReader:
             c = columns[col.key]
             column = values[col.key]
             if col.required:
+                level = _required_level(col)
                 for j in [j for j, v in enumerate(column) if v is None]:
                     if (j, col.key) not in bad:
-                        records[j].problems += 1
-                        self.problem(records[j].row - 1, c, "", f"«{col.label}» không được để trống.")
+                        records[j].problems += level == ERROR
+                        self.problem(records[j].row - 1, c, "", f"«{col.label}» không được để trống.", level=level)
             if col.unique:
                 seen: dict[Any, int] = {}
                 for rec, v in zip(records, column):
@@ -490,14 +567,25 @@ def _read_settings(name: str, rows: list[list[Any]], problems: list[Problem]) ->
 # ---------------------------------------------------------------- the whole ledger
 
 
-def _assign_sheets(wb: CalamineWorkbook) -> tuple[dict[str, tuple[SheetSpec, str]], str | None, list[str]]:
-    """Which file sheet holds which ledger: by name first, then by its headers."""
+class SheetUnreadable(Exception):
+    """One sheet cannot be read (too large, or calamine fails on it); the rest of the ledger is."""
+
+
+def _assign_sheets(wb: WorkbookLike, problems: list[Problem], pins: Pins | None = None
+                   ) -> tuple[dict[str, tuple[SheetSpec, str]], str | None, list[str]]:
+    """Which file sheet holds which ledger: by a unit's pin, by name, then by its headers."""
     assigned: dict[str, tuple[SheetSpec, str]] = {}
     settings_sheet = None
     unknown: list[str] = []
+    pinned = pins.sheets if pins else {}
+    for name, key in pinned.items():
+        if name in wb.sheet_names and key not in assigned:
+            assigned[key] = (SHEETS_BY_KEY[key], name)
     for name in wb.sheet_names:
         key = fold(name)
         spec = _SHEET_NAMES.get(key)
+        if name in pinned:
+            continue
         if key in _SETTINGS_NAMES and settings_sheet is None:
             settings_sheet = name
         elif spec is not None and spec.key not in assigned:
@@ -506,18 +594,32 @@ def _assign_sheets(wb: CalamineWorkbook) -> tuple[dict[str, tuple[SheetSpec, str
             unknown.append(name)
     still_unknown: list[str] = []
     for name in unknown:
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
-        best, best_score = None, 2  # at least three known headers to claim a sheet by its headers
+        try:
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
+        except SheetUnreadable as exc:
+            problems.append(Problem(name, None, "", "", f"không đọc được sheet này ({exc}); kiemsat bỏ qua nó.",
+                                    WARNING))
+            still_unknown.append(name)
+            continue
+        best, best_score, near = None, 2, (None, 0)  # at least three known headers to claim a sheet
         for spec in LEDGER_SHEETS:
             if spec.key in assigned:
                 continue
-            found = find_header(rows, [], spec)
-            if found and len(set(found.matched.values())) > best_score:
-                best, best_score = spec, len(set(found.matched.values()))
+            found = find_header(rows, [], spec, pins.headers.get(name) if pins else None)
+            score = (len({k for e, _ in found.entries.values() for k, _ in e.fills})
+                     + sum(1 for e, _ in found.entries.values() if e.source)) if found else 0
+            if score > best_score:
+                best, best_score = spec, score
+            if score > near[1]:
+                near = (spec, score)
         if best is not None:
             assigned[best.key] = (best, name)
         else:
             still_unknown.append(name)
+            if near[0] is not None and near[1] >= MIN_HEADER_MATCHES:
+                problems.append(Problem(name, None, "", "", f"sheet giống sổ «{near[0].title}» nhưng chỉ nhận ra "
+                                        f"{near[1]} cột trong {HEADER_SEARCH_ROWS} dòng đầu; kiemsat bỏ qua sheet "
+                                        "này (đặt tên sheet như sổ của kiemsat hoặc sửa tiêu đề cột).", WARNING))
     return assigned, settings_sheet, still_unknown
 
 
@@ -528,6 +630,8 @@ class SheetRows:
     rows: list[list[Any]]  # every row from row 1, every column from A; '' for an empty cell
     merged: list = field(default_factory=list)  # ((row0, col0), (row1, col1)) ranges
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # error cells: (row0, col0) -> '#REF!'
+    # cells left out before reading (guard.CellNote): a stray cell far away, a date no calendar has
+    notes: list = field(default_factory=list)
 
 
 class WorkbookLike(Protocol):
@@ -538,22 +642,36 @@ class WorkbookLike(Protocol):
     def get_sheet_by_name(self, name: str) -> Any: ...
 
 
-def read_workbook(source: Path, wb: WorkbookLike, load: Callable[[list[str]], dict[str, SheetRows]]) -> Ledger:
+def read_workbook(source: Path, wb: WorkbookLike, load: Callable[[list[str]], dict[str, SheetRows]],
+                  pins: Pins | None = None) -> Ledger:
     """Validate a workbook given by `wb` (for finding its sheets) and `load` (the full rows of the
-    sheets asked for). `read_ledger` gives calamine; the Excel add-in gives the live workbook."""
-    assigned, settings_sheet, unknown = _assign_sheets(wb)
+    sheets asked for). `read_ledger` gives calamine; the Excel add-in gives the live workbook.
+    `pins`: the unit's own mapping of sheets and headers (`mapping.load_pins`)."""
+    problems: list[Problem] = []
+    if pins is not None:
+        problems += [Problem(pins.path.name if pins.path else source.name, None, "", "", text, WARNING)
+                     for text in pins.problems]
+    assigned, settings_sheet, unknown = _assign_sheets(wb, problems, pins)
     wanted = [name for _, name in assigned.values()] + ([settings_sheet] if settings_sheet else [])
     loaded = load(wanted)
-    problems: list[Problem] = []
     sheets: dict[str, SheetData] = {}
     order = {spec.key: i for i, spec in enumerate(LEDGER_SHEETS)}
     for key in sorted(assigned, key=order.__getitem__):
         spec, name = assigned[key]
         got = loaded[name]
-        data = _SheetReader(spec, name, got.rows, got.merged, got.errors, problems).read()
+        if isinstance(got, SheetUnreadable):
+            problems.append(Problem(name, None, "", "", f"không đọc được sheet này: {got}."))
+            continue
+        data = _SheetReader(spec, name, got.rows, got.merged, got.errors, problems, got.notes,
+                            pins.headers.get(name) if pins else None).read()
         if data is not None:
             sheets[key] = data
-    settings = (_read_settings(settings_sheet, loaded[settings_sheet].rows, problems) if settings_sheet
+    settings_rows = loaded.get(settings_sheet) if settings_sheet else None
+    if isinstance(settings_rows, SheetUnreadable):
+        problems.append(Problem(settings_sheet, None, "", "", f"không đọc được sheet này: {settings_rows}; "
+                                "tạm dùng cấu hình mặc định.", WARNING))
+        settings_rows = None
+    settings = (_read_settings(settings_sheet, settings_rows.rows, problems) if settings_rows
                 else {s.key: s.default for s in SETTINGS})
     if not assigned:
         problems.append(Problem(source.name, None, "", "", "không tìm thấy sổ nào của kiemsat trong tệp (cần "
@@ -563,32 +681,83 @@ def read_workbook(source: Path, wb: WorkbookLike, load: Callable[[list[str]], di
     return ledger
 
 
-def _calamine_loader(path: Path, wb: CalamineWorkbook) -> Callable[[list[str]], dict[str, SheetRows]]:
-    def load(names: list[str]) -> dict[str, SheetRows]:
-        # the XML scan for error cells runs beside calamine's parsing (both release the GIL)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            scan = pool.submit(scan_error_cells, path, set(names))
-            out = {}
-            for name in names:
-                sheet = wb.get_sheet_by_name(name)
-                out[name] = SheetRows(sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or [])
-            for name, cells in scan.result().items():
-                out[name].errors = cells
+class _CalamineBook:
+    """python-calamine's workbook as the reader uses it: each sheet parsed at most once, a sheet the
+    guard refused never handed to calamine, and calamine's failures (panics included) kept to that sheet."""
+
+    def __init__(self, wb: CalamineWorkbook, pre: Preflight):
+        self.wb, self.pre = wb, pre
+        self.sheet_names: list[str] = list(wb.sheet_names)
+        self._sheets: dict[str, Any] = {}
+
+    def get_sheet_by_name(self, name: str) -> Any:
+        if name not in self._sheets:
+            scan = self.pre.sheets.get(name)
+            if scan is not None and scan.refused:
+                raise SheetUnreadable(scan.refused)
+            try:
+                self._sheets[name] = _Sheet(self.wb.get_sheet_by_name(name))
+            except BaseException as exc:
+                if not (isinstance(exc, Exception) or is_panic(exc)):
+                    raise
+                raise SheetUnreadable(_calamine_reason(exc)) from None
+        return self._sheets[name]
+
+    def load(self, names: list[str]) -> dict[str, SheetRows | SheetUnreadable]:
+        out: dict[str, SheetRows | SheetUnreadable] = {}
+        for name in names:
+            try:
+                sheet = self.get_sheet_by_name(name)
+                rows = sheet.to_python(skip_empty_area=False)
+            except SheetUnreadable as exc:
+                out[name] = exc
+                continue
+            scan = self.pre.sheets.get(name)
+            out[name] = SheetRows(rows, sheet.merged, scan.errors if scan else {}, scan.notes if scan else [])
         return out
-    return load
+
+
+class _Sheet:
+    def __init__(self, sheet: Any):
+        self.sheet = sheet
+        self._rows: list[list[Any]] | None = None
+        try:
+            self.merged = sheet.merged_cell_ranges or []
+        except Exception:
+            self.merged = []
+
+    def to_python(self, skip_empty_area: bool = False, nrows: int | None = None) -> list[list[Any]]:
+        if self._rows is None:
+            try:
+                self._rows = self.sheet.to_python(skip_empty_area=False)
+            except BaseException as exc:
+                if not (isinstance(exc, Exception) or is_panic(exc)):
+                    raise
+                raise SheetUnreadable(_calamine_reason(exc)) from None
+        return self._rows if nrows is None else self._rows[:nrows]
+
+
+def _calamine_reason(exc: BaseException) -> str:
+    return f"nội dung sheet bị hỏng, Excel có thể mở rồi lưu lại để sửa ({type(exc).__name__})"
 
 
 def read_ledger(path: str | Path) -> Ledger:
     """Read and validate a ledger workbook. Raises LedgerError only when the file cannot be read."""
     path = Path(path)
-    wb = open_workbook(path)
+    wb, pre = open_workbook(path)
+    book = _CalamineBook(wb, pre)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # reading builds millions of small objects and no cycles; the collector only costs time
     try:
-        return read_workbook(path, wb, _calamine_loader(path, wb))
+        return read_workbook(path, book, book.load, load_pins(path, book.sheet_names))
     except LedgerError:
         raise
-    except Exception as exc:  # a corrupt part inside an otherwise valid zip
+    except MemoryError:
+        raise LedgerError(f"Không đọc được tệp «{path.name}»: máy không đủ bộ nhớ; hãy đóng bớt chương trình "
+                          "hoặc tách sổ rồi thử lại.") from None
+    except BaseException as exc:  # a corrupt part inside an otherwise valid zip; a panic in calamine
+        if not (isinstance(exc, Exception) or is_panic(exc)):
+            raise
         raise LedgerError(f"Không đọc được tệp «{path.name}»: tệp bị hỏng ({type(exc).__name__}).") from None
     finally:
         wb.close()
@@ -609,13 +778,13 @@ def _cross_check(ledger: Ledger) -> None:
                 folded.setdefault(fold(name), set()).add(name)
 
     def problem(data: SheetData, rec: Record, col: Column, value: Any, message: str) -> None:
-        rec.problems += 1
-        ledger.problems.append(Problem(data.name, rec.row, column_letter(data.columns[col.key]),
-                                       display(value), message))
+        # a name missing from Cán bộ or a case missing from Án hình sự: worth a look, the value is kept
+        ledger.problems.append(Problem(data.name, rec.row, column_letter(data.column_of(col.key) or 0),
+                                       display(value), message, WARNING))
 
     for data in ledger.sheets.values():
         for col in data.spec.columns:
-            if col.key not in data.columns:
+            if data.column_of(col.key) is None:
                 continue
             if col.kind is Kind.STAFF and exact:
                 for rec in data.records:
@@ -632,7 +801,7 @@ def _cross_check(ledger: Ledger) -> None:
                         rec.values[col.key] = name
             if col.references:
                 target = ledger.sheets.get(col.references[0])
-                if target is None or col.references[1] not in target.columns:
+                if target is None or target.column_of(col.references[1]) is None:
                     continue
                 known = {str(r.values[col.references[1]]).lower() for r in target.records
                          if r.values[col.references[1]] is not None}

@@ -56,6 +56,11 @@ class Column:
     # filled by kiemsat (deadlines), not typed by clerks
     computed: bool = False
     hint: str = ""
+    # a CHOICE column whose value selects a limit (deadlines, statistics): a value outside the list is
+    # an error; in any other CHOICE column it is a warning and the value is kept as typed
+    strict: bool = False
+    # a CHOICE column whose list only suggests: any text is accepted without a note
+    open_list: bool = False
 
 
 @dataclass(frozen=True)
@@ -337,7 +342,7 @@ TIP_OFFS = SheetSpec(
             "ngày nhận", "ngày thụ lý", "ngày tiếp nhận tin báo", "ngày VKS nhận", "ngày nhận tin"),
             width=13),
         Column("source", "Nguồn tin", Kind.CHOICE, choices=TIP_SOURCE, synonyms=(
-            "loại tin", "phân loại", "nguồn", "loại nguồn tin"), width=16),
+            "loại tin", "phân loại", "nguồn", "loại nguồn tin"), width=16, open_list=True),
         Column("summary", "Nội dung", synonyms=(
             "tóm tắt nội dung", "nội dung tin báo", "nội dung vụ việc", "tóm tắt"), width=40),
         Column("reporter", "Người tố giác, cơ quan báo tin", synonyms=(
@@ -347,7 +352,7 @@ TIP_OFFS = SheetSpec(
         Column("offence", "Tội danh", synonyms=("tội", "dấu hiệu tội"), width=22),
         Column("article", "Điều luật", synonyms=("điều", "điều khoản", "điều BLHS"), width=10),
         Column("category", "Loại tội phạm", Kind.CHOICE, choices=CATEGORY, synonyms=(
-            "phân loại tội phạm", "mức độ", "tính chất"), width=18),
+            "phân loại tội phạm", "mức độ", "tính chất", "loại tội"), width=18, strict=True),
         _prosecutor(),
         _leader(),
         *_assignment_decision(),
@@ -387,9 +392,9 @@ CRIMINAL_CASES = SheetSpec(
         Column("offence", "Tội danh", required=True, synonyms=("tội", "tên tội"), width=22),
         Column("article", "Điều luật", synonyms=("điều", "điều khoản", "điều BLHS"), width=10),
         Column("category", "Loại tội phạm", Kind.CHOICE, required=True, choices=CATEGORY, synonyms=(
-            "phân loại tội phạm", "mức độ", "tính chất"), width=18),
+            "phân loại tội phạm", "mức độ", "tính chất", "loại tội"), width=18, strict=True),
         Column("stage", "Giai đoạn", Kind.CHOICE, choices=CRIMINAL_STAGE, synonyms=(
-            "giai đoạn tố tụng", "tình trạng", "trạng thái"), width=16),
+            "giai đoạn tố tụng", "tình trạng", "trạng thái"), width=16, strict=True),
         Column("investigation_extended_to", "Gia hạn điều tra đến", Kind.DATE, not_before="opening_date",
                synonyms=("gia hạn điều tra", "gia hạn ĐT đến", "hạn điều tra sau gia hạn"), width=13),
         Column("resumed_date", "Ngày phục hồi điều tra", Kind.DATE, not_before="opening_date", synonyms=(
@@ -471,7 +476,7 @@ DEFENDANTS = SheetSpec(
             "họ và tên", "họ tên", "bị can", "họ tên người bị tạm giữ", "bị can, bị cáo"), width=22),
         Column("birth_year", "Năm sinh", Kind.INT, synonyms=("sinh năm",), width=8),
         Column("measure", "Biện pháp ngăn chặn", Kind.CHOICE, choices=MEASURE, synonyms=(
-            "biện pháp", "BPNC", "biện pháp áp dụng"), width=18),
+            "biện pháp", "BPNC", "biện pháp áp dụng"), width=18, strict=True),
         Column("custody_start", "Tạm giữ từ ngày", Kind.DATE, synonyms=(
             "ngày tạm giữ", "tạm giữ từ", "tạm giữ ngày", "bắt tạm giữ ngày"), width=13),
         Column("custody_until", "Tạm giữ đến ngày", Kind.DATE, not_before="custody_start", synonyms=(
@@ -520,7 +525,7 @@ CIVIL_CASES = SheetSpec(
         Column("case_id", "Mã vụ việc", required=True, unique=True, synonyms=_CASE_ID_SYNONYMS + (
             "mã vụ việc", "số vụ việc"), width=14),
         Column("case_type", "Loại vụ việc", Kind.CHOICE, required=True, choices=CIVIL_TYPE, synonyms=(
-            "loại án", "loại", "lĩnh vực"), width=18),
+            "loại án", "loại", "lĩnh vực"), width=18, strict=True),
         Column("court", "Tòa án", synonyms=("tòa án thụ lý", "toà án", "tòa"), width=20),
         Column("acceptance_no", "Số thụ lý", synonyms=("số TL", "thụ lý số", "số thụ lý của tòa"), width=12),
         Column("acceptance_date", "Ngày thụ lý", Kind.DATE, required=True, synonyms=(
@@ -531,7 +536,7 @@ CIVIL_CASES = SheetSpec(
         Column("dispute", "Quan hệ tranh chấp", synonyms=(
             "tranh chấp", "nội dung tranh chấp", "quan hệ pháp luật", "yêu cầu", "nội dung"), width=30),
         Column("stage", "Giai đoạn", Kind.CHOICE, choices=CIVIL_STAGE, synonyms=(
-            "tình trạng", "trạng thái"), width=16),
+            "tình trạng", "trạng thái"), width=16, strict=True),
         Column("file_received", "Ngày VKS nhận hồ sơ", Kind.DATE, not_before="acceptance_date", synonyms=(
             "ngày nhận hồ sơ", "nhận hồ sơ ngày", "ngày viện kiểm sát nhận hồ sơ"), width=13),
         Column("preparation_extended_to", "Gia hạn chuẩn bị xét xử đến", Kind.DATE,
@@ -746,3 +751,100 @@ SETTINGS: tuple[Setting, ...] = (
             "Lịch (.ics) kèm thư nhắc vào giờ này, ngày trước ngày hết hạn"),
 )
 SETTINGS_BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
+
+# ---------------------------------------------------------------- national register layouts
+# The registers of the national register software (../shared/registers.md), as header vocabularies:
+# each printed header and the columns of our sheets it fills. A header that fills nothing is the
+# unit's own column (kept beside the record). A composite cell ("số 12/QĐ-CSĐT ngày 15/3/2024")
+# fills several columns, each through a `pick` (values.extract says what each pick takes).
+
+
+@dataclass(frozen=True)
+class RegisterHeader:
+    header: str  # as printed in the register (short forms are matched by tokens)
+    fills: tuple[tuple[str, str], ...] = ()  # (column key, pick); () for the unit's own column
+    fallback: bool = False  # used only when no other header gives these columns (STT as the number)
+    variant: bool = False  # another spelling clerks use for a header above: read, never printed
+
+
+@dataclass(frozen=True)
+class RegisterLayout:
+    code: str  # "04"
+    title: str
+    sheet: str  # the schema sheet key it is read into
+    headers: tuple[RegisterHeader, ...]
+
+    @property
+    def printed(self) -> tuple[RegisterHeader, ...]:
+        """The register's columns as printed (without the other spellings it is also read by)."""
+        return tuple(h for h in self.headers if not h.variant)
+
+
+def _h(header: str, *fills: str, fallback: bool = False, variant: bool = False) -> RegisterHeader:
+    """`fills` as "key" (the whole cell) or "key:pick"."""
+    return RegisterHeader(header, tuple((f.split(":")[0], f.split(":")[1] if ":" in f else "") for f in fills),
+                          fallback, variant)
+
+
+REGISTER_LAYOUTS: tuple[RegisterLayout, ...] = (
+    RegisterLayout("01", "Sổ quyết định phân công, thay đổi PVT, KSV, KTV", "so_quyet_dinh", (
+        _h("STT"), _h("Số, ngày quyết định", "number:num", "symbol:symbol", "year:year", "date:date"),
+        _h("Loại quyết định", "decision_type"), _h("Vụ án / vụ việc", "case_id"),
+        _h("Người được phân công (thay đổi)"), _h("Người ký", "signer"), _h("Ghi chú", "note"))),
+    RegisterLayout("03", "Sổ tiếp nhận nguồn tin về tội phạm", "tin_bao", (
+        _h("STT", "receipt_no", fallback=True), _h("Ngày VKS tiếp nhận", "receipt_date"),
+        _h("Người/cơ quan cung cấp tin (họ tên, địa chỉ)", "reporter"), _h("Tóm tắt nội dung", "summary"),
+        _h("Người/pháp nhân bị tố giác"), _h("Người tiếp nhận"), _h("Phiếu chuyển tin (số, ngày)"),
+        _h("Kết quả giải quyết", "outcome:lead", "outcome_date:date"), _h("Ghi chú", "note"))),
+    RegisterLayout("04", "Sổ kiểm sát việc giải quyết nguồn tin về tội phạm", "tin_bao", (
+        _h("STT", "receipt_no", fallback=True), _h("Ngày VKS thụ lý", "receipt_date"),
+        _h("Người cung cấp tin", "reporter"), _h("Người, cơ quan cung cấp tin", "reporter", variant=True),
+        _h("Tóm tắt", "summary"), _h("Người bị tố giác"), _h("KSV thụ lý", "prosecutor"), _h("Yêu cầu của VKS"),
+        _h("QĐ gia hạn", "extension_date:date", "extended_to:to"), _h("QĐ tạm đình chỉ"),
+        _h("QĐ hủy tạm đình chỉ"), _h("QĐ phục hồi"), _h("QĐ giải quyết tranh chấp thẩm quyền"),
+        _h("Thông báo kiểm sát QĐ khởi tố / không khởi tố / tạm đình chỉ"),
+        _h("Yêu cầu khởi tố / không khởi tố / hủy"), _h("Kết quả thực hiện yêu cầu"),
+        _h("Kết quả (khởi tố / không khởi tố)", "outcome:lead", "outcome_date:date"), _h("Ghi chú", "note"))),
+    RegisterLayout("07", "Sổ thực hành quyền công tố, kiểm sát điều tra vụ án hình sự", "an_hinh_su", (
+        _h("STT"),
+        _h("Vụ án / Bị can (năm sinh, nơi cư trú, dân tộc, trình độ học vấn, nghề nghiệp, Đảng viên, giới tính, "
+           "tiền án / tiền sự)", "case_id"),
+        _h("Vụ án", "case_id", variant=True), _h("Tội danh (điều luật)", "offence:lead", "article:article"),
+        _h("QĐ khởi tố vụ án / bị can (cơ quan)", "opening_no:no", "opening_date:date"),
+        _h("QĐ khởi tố vụ án", "opening_no:no", "opening_date:date", variant=True),
+        _h("Tóm tắt sự kiện"), _h("ĐTV thụ lý"), _h("KSV thụ lý", "prosecutor"), _h("Người bào chữa"),
+        _h("Yêu cầu điều tra"), _h("Biện pháp ngăn chặn"), _h("Tách / Nhập vụ án"), _h("Chuyển vụ án"),
+        _h("QĐ gia hạn điều tra (lần 1 / 2 / 3 / đặc biệt)", "investigation_extended_to:to"),
+        _h("Tạm đình chỉ điều tra"), _h("Kết luận điều tra", "file_received:date"), _h("Ghi chú", "note"))),
+    RegisterLayout("08", "Sổ theo dõi án tạm đình chỉ", "tam_dinh_chi", (
+        _h("Ngày thụ lý"), _h("Vụ án / bị can", "case_id"), _h("Tội danh"), _h("QĐ khởi tố vụ án / bị can"),
+        _h("KSV / ĐTV / Thẩm phán"), _h("QĐ tạm đình chỉ", "decision_no:no", "decision_date:date"),
+        _h("Lý do", "reason"), _h("Truy nã / đình nã"), _h("Tác động của VKS"), _h("Hủy"), _h("Phục hồi"),
+        _h("Ghi chú", "note"))),
+    # registers.md lists only the custody and detention columns of Sổ 21 and 22; the person and the
+    # case they belong to head every printed register and are read as in our template
+    RegisterLayout("21", "Sổ theo dõi người bị tạm giữ", "bi_can", (
+        _h("Họ tên người bị tạm giữ", "name"), _h("Vụ án", "case_id"), _h("Ngày bắt"), _h("Trường hợp bắt"),
+        _h("Vi phạm khi bắt"), _h("QĐ tạm giữ (từ ngày - đến ngày)", "custody_start:date", "custody_until:date2"),
+        _h("Gia hạn lần 1 / lần 2 và phê chuẩn", "custody_extended_to:last"), _h("Hủy"),
+        _h("Biện pháp ngăn chặn khác"), _h("Lệnh tạm giam", "detention_start:date"),
+        _h("Trả tự do (do cơ quan bắt / do VKS)", "released_date:date"), _h("Trốn / bắt lại"), _h("Vi phạm"),
+        _h("Chết"))),
+    RegisterLayout("22", "Sổ kiểm sát việc tạm giam", "bi_can", (
+        _h("Họ tên người bị tạm giam", "name"), _h("Vụ án", "case_id"), _h("Tội danh"),
+        _h("Lệnh tạm giam để điều tra", "detention_start:date", "detention_until:date2"),
+        _h("Lệnh bắt để tạm giam"), _h("Gia hạn (lần)", "detention_extended_to:last"),
+        _h("Tạm giam điều tra bổ sung"), _h("Lệnh tạm giam để truy tố và gia hạn"),
+        _h("Lệnh tạm giam sơ thẩm / phúc thẩm"), _h("QĐ thi hành án"), _h("Chuyển đi / đến"),
+        _h("Thay thế hoặc hủy biện pháp"), _h("Trả tự do (7 trường hợp)", "released_date:date"),
+        _h("Trốn / truy nã / bắt lại"), _h("Vi phạm"), _h("Chết"))),
+)
+
+# short forms clerks write in headers, expanded before headers are compared (folded, lower case)
+HEADER_ABBREVIATIONS: dict[str, str] = {
+    "ksv": "kiem sat vien", "pvt": "pho vien truong", "vt": "vien truong", "ktv": "kiem tra vien",
+    "dtv": "dieu tra vien", "cqdt": "co quan dieu tra", "qd": "quyet dinh", "vks": "vien kiem sat",
+    "tb": "tin bao", "bpnc": "bien phap ngan chan", "klđt": "ket luan dieu tra", "kldt": "ket luan dieu tra",
+    "tl": "thu ly", "ba": "ban an", "tha": "thi hanh an", "tdc": "tam dinh chi", "stt": "so thu tu",
+    "cbxx": "chuan bi xet xu", "dtbs": "dieu tra bo sung", "hs": "hinh su", "ds": "dan su", "sl": "so luong",
+}

@@ -23,6 +23,7 @@ EXCEL_EPOCH = date(1899, 12, 30)
 # Dates outside this window are almost certainly typing mistakes (or a year typed alone).
 MIN_DATE = date(1945, 1, 1)
 MAX_DATE = date(2100, 12, 31)
+LAST_SERIAL = 2_958_465  # 31/12/9999, the last day Excel has
 
 
 def fmt_date(d: date) -> str:
@@ -98,8 +99,8 @@ def parse_date(value: object) -> date | None:
         raise BadValue("cần một ngày, dạng dd/mm/yyyy")
     if isinstance(value, (int, float)):
         # A number in a date column: an Excel serial date (days since 30/12/1899).
-        if value != value or value < 1:
-            raise BadValue("cần một ngày, dạng dd/mm/yyyy")
+        if not 1 <= value <= LAST_SERIAL:  # NaN and infinities fail too
+            raise BadValue(f"số «{display(value)}» không phải một ngày; cần ngày dạng dd/mm/yyyy")
         d = EXCEL_EPOCH + timedelta(days=int(value))
         if not MIN_DATE <= d <= MAX_DATE:
             raise BadValue(f"số «{display(value)}» không phải một ngày; cần ngày dạng dd/mm/yyyy")
@@ -163,6 +164,8 @@ def parse_bool(value: object) -> bool | None:
         return value
     if isinstance(value, (int, float)) and value in (0, 1):
         return bool(value)
+    if isinstance(value, (int, float)):
+        raise BadValue("cần «Có» hoặc «Không»")
     key = fold(str(value))
     if not key:
         return None
@@ -243,6 +246,80 @@ class ChoiceMatcher:
             allowed = ", ".join(self.choices.canonical)
             raise BadValue(f"không có trong danh mục «{self.choices.label}»; cần một trong: {allowed}")
         return found
+
+
+# ---------------------------------------------------------------- composite cells of the national registers
+
+_DATE_IN_TEXT = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
+_TO_DATE = re.compile(r"đến\s*(?:ngày\s*)?(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4})", re.IGNORECASE)
+_DOC_NO = re.compile(r"(?:số\s*)?(\d+)\s*(?:/\s*([0-9A-Za-zÀ-ỹĐđ\-]+(?:/[0-9A-Za-zÀ-ỹĐđ\-]+)*))?", re.IGNORECASE)
+_ARTICLE = re.compile(r"(?:Điều|đ\.)\s*(\d+[a-z]?)", re.IGNORECASE)
+_LEAD_END = re.compile(r"\s*(?:[,;(]|\bsố\b|\bngày\b|\bQĐ\b|\d)", re.IGNORECASE)
+
+
+def extract(value: object, pick: str) -> object:
+    """The part of a composite register cell one column takes; "" when the cell does not hold it.
+
+    picks: date, date2 and last (the first, second, last date written in the cell), to (the date
+    after «đến», else the last of two or more dates), no (the document number «12/QĐ-CSĐT»), num and
+    symbol (its two halves), year (the first date's year), lead (the words before any number, date
+    or comma: «Khởi tố vụ án»), article («Điều 173»). A real date or a number passes unchanged
+    where a date or a number is asked for.
+    """
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        if isinstance(value, (date, datetime)):
+            if pick in ("date", "last", "to"):
+                return value
+            return value.year if pick == "year" else ""
+        return value if pick in ("no", "num", "date", "last", "to") else ""
+    text = squash(value)
+    dates = [f"{d}/{m}/{y}" for d, m, y in _DATE_IN_TEXT.findall(text)]
+    if pick == "date":
+        return dates[0] if dates else text
+    if pick == "date2":
+        return dates[1] if len(dates) > 1 else ""
+    if pick == "last":
+        return dates[-1] if dates else text
+    if pick == "to":
+        m = _TO_DATE.search(text)
+        return m.group(1) if m else (dates[-1] if len(dates) > 1 else "")
+    if pick == "year":
+        return int(dates[0].rsplit("/", 1)[1]) if dates else ""
+    if pick in ("no", "num", "symbol"):
+        without_dates = _DATE_IN_TEXT.sub(" ", text)
+        m = _DOC_NO.search(without_dates)
+        if not m:
+            return ""
+        if pick == "num":
+            return int(m.group(1))
+        if pick == "symbol":
+            return m.group(2) or ""
+        return m.group(1) + (f"/{m.group(2)}" if m.group(2) else "")
+    if pick == "article":
+        m = _ARTICLE.search(text)
+        return f"Điều {m.group(1)}" if m else ""
+    if pick == "lead":
+        m = _LEAD_END.search(text)
+        return text[:m.start()].strip(" -–:") if m else text
+    return text
+
+
+# how each part of a composite register cell is written, in the order it is written
+_PIECES = (("lead", "{}"), ("no", "số {}"), ("num", "số {}"), ("symbol", "/{}"), ("date", "ngày {}"),
+           ("date2", "đến ngày {}"), ("to", ", gia hạn đến ngày {}"), ("last", "gia hạn đến {}"),
+           ("article", "({})"))
+
+
+def compose(fills: tuple[tuple[str, str], ...], values: dict[str, object]) -> object:
+    """The register cell for these values: the value itself for a whole-cell column, else the
+    composite text `extract` reads back («số 87/QĐ-CSĐT ngày 05/10/2024»)."""
+    if len(fills) == 1 and not fills[0][1]:
+        return values.get(fills[0][0])
+    picks = {pick: values.get(key) for key, pick in fills if pick != "year"}
+    parts = [fmt.format(display(picks[p])) for p, fmt in _PIECES if picks.get(p) not in (None, "")]
+    return " ".join(parts).replace(" /", "/").replace(" ,", ",") or None
 
 
 PARSERS = {

@@ -1,0 +1,81 @@
+"""A national register printed from the ledger: entered once, printed as the register the unit must keep.
+
+`export_register(ledger, "04", out)` writes the records of the register's sheet in the register's own
+columns (`schema.REGISTER_LAYOUTS`), composite cells written as `values.extract` reads them back, the
+unit's own columns from the ledger when it has them, the numbering row (1), (2), ... under the header,
+and the print layout of the ledger (`builder.page_setup`). The ledger itself is never changed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+
+from macros_py.ledger.schema import DATE_FORMAT, REGISTER_LAYOUTS, RegisterLayout
+from macros_py.ledger.values import compose, fold
+from workbook_templates.builder import page_setup
+
+_THIN = Side(style="thin", color="000000")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_FONT = Font(name="Times New Roman", size=11)
+_BOLD = Font(name="Times New Roman", size=11, bold=True)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(wrap_text=True, horizontal="center", vertical="center")
+
+
+class ExportError(Exception):
+    """A Vietnamese sentence: the register asked for cannot be printed."""
+
+
+def layout_for(code: str) -> RegisterLayout:
+    for layout in REGISTER_LAYOUTS:
+        if layout.code == code.zfill(2):
+            return layout
+    raise ExportError(f"không có mẫu Sổ {code}; kiemsat in được: "
+                      + ", ".join(f"{x.code} ({x.title})" for x in REGISTER_LAYOUTS) + ".")
+
+
+def export_register(ledger: Any, code: str, out: Path, unit: str = "") -> int:
+    """Write register `code` from `ledger` (a reader.Ledger) to `out`; returns the number of rows."""
+    layout = layout_for(code)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"Sổ {layout.code}"
+    headers = layout.printed
+    page_setup(ws, layout.title.upper(), title_rows="4:5")
+    ws.append([unit or str(ledger.settings.get("unit_name") or "")])
+    ws.append([layout.title.upper()])
+    ws.append([])
+    ws.append([h.header for h in headers])
+    ws.append([f"({i})" for i in range(1, len(headers) + 1)])
+    for cell in ws[4]:
+        cell.font, cell.alignment, cell.border = _BOLD, _CENTER, _BORDER
+    for cell in ws[5]:
+        cell.font, cell.alignment, cell.border = _FONT, _CENTER, _BORDER
+    ws["A1"].font = ws["A2"].font = _BOLD
+    records = ledger.records(layout.sheet)
+    for n, rec in enumerate(records, start=1):
+        own = {fold(k): v for k, v in rec.extra.items()}
+        row = []
+        for h in headers:
+            if h.fills and not (h.fallback and all(rec.values.get(k) is None for k, _ in h.fills)):
+                row.append(compose(h.fills, rec.values))
+            elif fold(h.header) == "stt":
+                row.append(own.get("stt", n))
+            else:
+                row.append(own.get(fold(h.header)))
+        ws.append(row)
+        for cell in ws[ws.max_row]:
+            cell.font, cell.alignment, cell.border = _FONT, _WRAP, _BORDER
+            if isinstance(cell.value, date):
+                cell.number_format = DATE_FORMAT
+    for j, h in enumerate(headers, start=1):
+        ws.column_dimensions[ws.cell(4, j).column_letter].width = max(8, min(30, len(h.header) * 0.9))
+    ws.row_dimensions[4].height = 60
+    wb.properties.creator = "kiemsat"
+    wb.save(out)
+    return len(records)
