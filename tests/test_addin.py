@@ -442,8 +442,9 @@ def test_deadlines_on_the_remote_engine_writes_what_the_file_writer_writes(remot
     copy = tmp_path / "ban_sao" / "so.xlsx"
     copy.parent.mkdir()
     copy.write_bytes(path.read_bytes())
-    result = write_deadlines(copy, lambda led: compute_deadlines(led, DEADLINE_DAY))
-    led, report = result.ledger, result.report
+    led = read_ledger(copy)
+    result = write_deadlines(copy, lambda ledger: compute_deadlines(ledger, DEADLINE_DAY))
+    report = result.report
     live = grid(path)
     names = [s.name for s in book.sheets]
     ranges = apply_actions(live, names, book.json()["actions"])

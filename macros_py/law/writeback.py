@@ -74,7 +74,6 @@ class WriteResult:
     notes: list[str] = field(default_factory=list)  # Vietnamese: sheets or columns not written
     moved: list[Moved] = field(default_factory=list)  # due dates that changed, old -> new
     report: Any = None  # the DeadlineReport written (computed from the ledger read under the lock)
-    ledger: Any = None  # that ledger
 
 
 def computed_columns() -> dict[str, tuple[str, ...]]:
@@ -209,7 +208,7 @@ def write_deadlines(path: str | Path, compute: Callable[[Ledger], DeadlineReport
     def plan(ledger: Ledger) -> tuple[Patch, WriteResult]:
         report = compute(ledger)
         patch, result = deadline_patch(ledger, report)
-        result.report, result.ledger = report, ledger
+        result.report = report  # not the ledger: freed before the write, a large one is most of the memory
         return patch, result
 
     try:

@@ -350,6 +350,7 @@ def update_ledger(path: str | Path, plan: Callable[[Ledger], tuple[Patch, T]], *
             ensure_not_open(path)
             ledger = (read or read_ledger)(path)
             patch, extra = plan(ledger)
+            del ledger  # what plan kept of it stays; the rest is freed before the file is rewritten
             return write_cells(path, patch), extra
     finally:
         if collecting:
