@@ -27,11 +27,11 @@ from macros_py.ledger.values import fold
 from macros_py.workbook.package import Patch, WorkbookError, write_cells
 from macros_py.workbook.safefile import LOCK_TIMEOUT, FileBusy, ledger_lock
 from macros_py.workbook.safefile import lock_path as lock_path
+from macros_py.workbook.sheetxml import EXCEL_TEXT_LIMIT
 
 RESERVED = "Đang cấp số"
 ISSUED = "Đã cấp"
 UNUSED = "Không sử dụng"
-EXCEL_TEXT_LIMIT = 32767
 REQUIRED_REGISTER_COLUMNS = ("number", "year", "symbol")
 
 

@@ -28,7 +28,17 @@ from lxml import etree
 
 from macros_py.ledger.schema import DATE_FORMAT
 from macros_py.workbook import zipcopy
-from macros_py.workbook.graft import DonorSheet, Parts, number_format_id, put_sheet, rels_name, resolve
+from macros_py.workbook.graft import (
+    _M,
+    PKG_REL_NS,
+    REL_NS,
+    DonorSheet,
+    Parts,
+    number_format_id,
+    put_sheet,
+    rels_name,
+    resolve,
+)
 from macros_py.workbook.safefile import FileBusy, ensure_not_open, ledger_lock, replace_file
 from macros_py.workbook.sheetxml import (
     REF_RE,
@@ -42,12 +52,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 TABLE_REL = REL_NS + "/table"
 WRITABLE = (".xlsx", ".xlsm")
-_M = f"{{{MAIN_NS}}}"
 # built-in number formats that show dates (ECMA-376 18.8.30; 27-36 and 50-58 are East Asian dates)
 DATE_FORMAT_IDS = frozenset([*range(14, 23), *range(27, 37), 45, 46, 47, *range(50, 59)])
 _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')

@@ -21,6 +21,8 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any
 
+from macros_py.ledger import problems
+
 _NAME = r"(?:[A-Za-z_][\w.-]*:)?"
 ROW_RE = re.compile(rf"<{_NAME}row\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</{_NAME}row>)", re.S)
 CELL_RE = re.compile(rf"<{_NAME}c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</{_NAME}c>)", re.S)
@@ -39,19 +41,14 @@ EPOCH_1904 = date(1904, 1, 1)
 
 @lru_cache(maxsize=None)
 def column_letter(col: int) -> str:
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+    """1-based column -> Excel letters (cached: called for every cell written)."""
+    return problems.column_letter(col - 1)
 
 
 @lru_cache(maxsize=None)
 def column_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
+    """Excel letters -> 1-based column."""
+    return problems.column_index(letters) + 1
 
 
 def _escape(text: str) -> str:
