@@ -1,9 +1,11 @@
+import unicodedata
 from datetime import date, datetime, time
 
 import pytest
 
 from macros_py.ledger.schema import CATEGORY
 from macros_py.ledger.values import (
+    texts_as_typed,
     BadValue,
     ChoiceMatcher,
     fold,
@@ -106,3 +108,23 @@ def test_document_date_line_follows_decree_30():
     assert long_date(date(2024, 8, 5)) == "ngày 05 tháng 8 năm 2024"
     assert long_date(date(2025, 2, 15)) == "ngày 15 tháng 02 năm 2025"
     assert long_date(date(2025, 12, 31)) == "ngày 31 tháng 12 năm 2025"
+
+
+# texts as clerks type them: every shape of whitespace str.split knows, NFD and NFC, and clean ones
+_TEXTS = ["98/2025/HS", "Nguyễn Đình An", "", " Nguyễn Văn An", "Nguyễn Văn An ", "Nguyễn  Văn An",
+          "Công\u00a0an xã", "A\tB", "dòng 1\ndòng 2", "   ", unicodedata.normalize("NFD", "Trần Thị Ấn"),
+          "Điều 249", "x\u2028y", "a\u3000b"]
+
+
+@pytest.mark.parametrize("text", _TEXTS)
+def test_column_check_agrees_with_the_cell_by_cell_parser(text):
+    """texts_as_typed is a shortcut for parse_text over a whole column: whenever it says "as typed",
+    parse_text must give back each text unchanged; and a column holding one text that needs work
+    must never be waved through."""
+    typed = parse_text(text) == (text or None)
+    assert texts_as_typed(["Điều 171", text, "12/TB"]) is typed
+
+
+def test_whole_column_of_clean_texts_is_as_typed():
+    assert texts_as_typed([t for t in _TEXTS if parse_text(t) == (t or None)])
+    assert not texts_as_typed(["a ", "b"]) and not texts_as_typed(["a", " b"])  # a space at a seam
