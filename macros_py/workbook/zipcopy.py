@@ -37,30 +37,26 @@ class Deflated:
             return
         c = zlib.compressobj(FAST_LEVEL, zlib.DEFLATED, -15)  # chunks: a large sheet
         crc = size = 0
+        out = []
         pending: list[str] = []
         held = 0
-        # zlib releases the GIL: one worker compresses block k (in order) while this thread makes block k+1
-        with ThreadPoolExecutor(max_workers=1) as worker:
-            out = []
 
-            def feed() -> None:
-                nonlocal crc, size
-                raw = "".join(pending).encode("utf-8")
-                crc, size = zlib.crc32(raw, crc), size + len(raw)
-                out.append(worker.submit(c.compress, raw))
-                pending.clear()
-                if len(out) > 2:  # at most two raw blocks waiting: the sheet's text is never all held
-                    out[-3].result()
+        def feed() -> None:
+            nonlocal crc, size
+            raw = "".join(pending).encode("utf-8")
+            crc, size = zlib.crc32(raw, crc), size + len(raw)
+            out.append(c.compress(raw))
+            pending.clear()
 
-            for chunk in content:  # blocks of about 1 MB: one zlib call per row would cost more than the rows
-                pending.append(chunk)
-                held += len(chunk)
-                if held > 1 << 20:
-                    feed()
-                    held = 0
-            feed()
-            out.append(worker.submit(c.flush))
-            self.crc, self.size, self.data = crc, size, b"".join(f.result() for f in out)
+        for chunk in content:  # in blocks of about 1 MB: one zlib call per row would cost more than the rows
+            pending.append(chunk)
+            held += len(chunk)
+            if held > 1 << 20:
+                feed()
+                held = 0
+        feed()
+        out.append(c.flush())
+        self.crc, self.size, self.data = crc, size, b"".join(out)
 
 
 class PackageError(Exception):
