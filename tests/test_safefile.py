@@ -123,3 +123,35 @@ def test_the_lock_is_exclusive_across_processes(path):
         waited = time.monotonic() - start
     proc.wait(10)
     assert waited > 0.5
+
+
+def test_the_ledger_own_backup_count_in_cau_hinh_is_used_by_every_write(tmp_path):
+    """«Số bản sao lưu giữ lại» = 2 in Cấu hình: a write through update_ledger (the writers'
+    read-modify-write) and `stats --write` keep the ledger's two newest backups, not the default 20."""
+    from datetime import date
+
+    from click.testing import CliRunner
+
+    from addin.commands.cli import cli
+    from macros_py.sample import sample_rows
+    from macros_py.workbook.package import update_ledger
+    from workbook_templates.builder import build_workbook
+
+    path = tmp_path / "so.xlsx"
+    build_workbook(sample_rows(5, seed=3, today=date(2026, 3, 2)), {"backups_kept": 2}).save(path)
+    states = []
+    for i in range(4):
+        states.append(path.read_bytes())
+
+        def plan(ledger, i=i):  # noqa: ANN001, ANN202
+            assert ledger.settings["backups_kept"] == 2
+            patch = Patch()
+            patch.set("Tin báo", 3, 4, f"nội dung lần {i}")
+            return patch, None
+
+        update_ledger(path, plan)
+    assert [p.read_bytes() for p in backups_of(path)] == states[-2:]
+
+    result = CliRunner().invoke(cli, ["stats", str(path), "--today", "2026-03-02", "--write"])
+    assert result.exit_code in (0, 1), result.output
+    assert len(backups_of(path)) == 2  # stats --write pruned to the ledger's count too

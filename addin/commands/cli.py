@@ -215,6 +215,7 @@ def demo_cmd(folder: Path, today: str | None) -> None:
     from macros_py.stats.periods import PeriodError, default_period
     from macros_py.stats.report import save_report
     from macros_py.stats.sheet import write_statistics_to_ledger
+    from macros_py.workbook.package import backups_kept
     from macros_py.stats.summaries import compute_statistics
 
     ledger = read_ledger(ledger_path)  # again: it now holds the deadlines and decisions
@@ -223,7 +224,7 @@ def demo_cmd(folder: Path, today: str | None) -> None:
     except PeriodError as exc:
         raise Failure(str(exc)) from None
     stats = compute_statistics(ledger, chosen, day)
-    backups.append(write_statistics_to_ledger(ledger_path, stats)[1])
+    backups.append(write_statistics_to_ledger(ledger_path, stats, backups_kept(ledger.settings))[1])
     report_path = folder / "bao_cao_thong_ke.docx"
     backups.append(save_report(report_path, stats, ledger.settings, day))
     click.echo(f"5. Thống kê {stats.period.label}: sheet «Thống kê» trong sổ, báo cáo Word: {report_path}")
@@ -673,6 +674,7 @@ def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Pat
         write_statistics_to_ledger,
     )
     from macros_py.stats.summaries import compute_statistics, format_share
+    from macros_py.workbook.package import backups_kept
     from macros_py.workbook.safefile import FileBusy
 
     day = _parse_day(today)
@@ -713,7 +715,7 @@ def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Pat
                 save_statistics_workbook(out, stats)
             echo_note(f"Đã ghi: {out}")
         if write:
-            sheet, saved = write_statistics_to_ledger(path, stats)
+            sheet, saved = write_statistics_to_ledger(path, stats, backups_kept(ledger.settings))
             echo_note(f"Đã ghi sheet «{sheet}» vào sổ; tệp cũ được sao lưu tại: {saved}")
     except FileBusy as exc:
         raise Failure(str(exc)) from None

@@ -255,7 +255,8 @@ def run_on_file(path: str | Path, command_id: str) -> FileRun:
     from openpyxl import load_workbook
 
     from addin.excel import dispatch
-    from macros_py.workbook.package import WorkbookError, check_writable, write_cells
+    from macros_py.ledger.reader import settings_of
+    from macros_py.workbook.package import WorkbookError, backups_kept, check_writable, write_cells
     from macros_py.workbook.safefile import ensure_not_open, ledger_lock
 
     path = Path(path)
@@ -272,6 +273,9 @@ def run_on_file(path: str | Path, command_id: str) -> FileRun:
         except Exception as exc:  # openpyxl raises several types for a file it cannot load
             raise FileShellError(f"không mở được «{path.name}»: {type(exc).__name__}: {exc}.") from None
         try:
+            # the ledger's Cấu hình as it was before the press: how many backups of it to keep
+            keep = backups_kept(settings_of({ws.title: lambda ws=ws: [list(r) for r in ws.iter_rows(values_only=True)]
+                                             for ws in values.worksheets}))
             book = FileBook(path, values)
             ui = dispatch.run(command_id, book=book)
         finally:
@@ -280,7 +284,7 @@ def run_on_file(path: str | Path, command_id: str) -> FileRun:
             return FileRun(ui, None)
         book.finish()
         try:
-            report = write_cells(path, book.patch)
+            report = write_cells(path, book.patch, keep=keep)
         except WorkbookError as exc:
             raise FileShellError(str(exc)) from None
     return FileRun(ui, report.backup)

@@ -24,7 +24,7 @@ from macros_py.decisions.merge import clean_text
 from macros_py.ledger.reader import Ledger, Record
 from macros_py.ledger.schema import REGISTER
 from macros_py.ledger.values import fold
-from macros_py.workbook.package import Patch, WorkbookError, write_cells
+from macros_py.workbook.package import Patch, WorkbookError, backups_kept, write_cells
 from macros_py.workbook.safefile import LOCK_TIMEOUT, FileBusy, ledger_lock
 from macros_py.workbook.safefile import lock_path as lock_path
 from macros_py.workbook.sheetxml import EXCEL_TEXT_LIMIT
@@ -196,9 +196,9 @@ def patch_of(cells: Sequence[CellWrite]) -> Patch:
     return patch
 
 
-def _write(path: Path, cells: Sequence[CellWrite], backup: bool = True) -> Path | None:
+def _write(path: Path, cells: Sequence[CellWrite], ledger: Ledger, backup: bool = True) -> Path | None:
     try:
-        return write_cells(path, patch_of(cells), backup=backup).backup
+        return write_cells(path, patch_of(cells), backup=backup, keep=backups_kept(ledger.settings)).backup
     except WorkbookError as exc:
         raise RegisterError(str(exc)) from None
 
@@ -209,7 +209,7 @@ def write_back(ledger: Ledger, entries: Sequence[Entry], updates: Sequence[CaseU
 
     Returns the backup's path and warnings (columns the ledger does not have)."""
     plan = plan_write_back(ledger, entries, updates)
-    return _write(ledger.path, plan.cells), plan.warnings
+    return _write(ledger.path, plan.cells, ledger), plan.warnings
 
 
 def mark(ledger_path: Path, plan: WriteBack, rows: Sequence[int], values: Sequence[dict[str, Any]],
@@ -225,7 +225,7 @@ def mark(ledger_path: Path, plan: WriteBack, rows: Sequence[int], values: Sequen
             if col0 is not None:
                 cells.append(CellWrite(register.name, row, col0 + 1, cell_value(value)))
     cells += [c for c in plan_write_back(ledger, [], updates).cells]
-    return _write(ledger_path, cells, backup)
+    return _write(ledger_path, cells, ledger, backup)
 
 
 def _status_column(plan: WriteBack | None, register: Any) -> int | None:

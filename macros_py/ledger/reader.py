@@ -577,6 +577,16 @@ def _read_settings(name: str, rows: list[list[Any]], problems: list[Problem]) ->
     return settings
 
 
+def settings_of(sheets: dict[str, Callable[[], list[list[Any]]]]) -> dict[str, Any]:
+    """The Cấu hình settings of a workbook whose sheets are given by name, each as a function giving
+    its rows (only the settings sheet's is called); the defaults when it has none. Its problems
+    are the reader's to report: here a value that cannot be read is its default."""
+    for name, rows in sheets.items():
+        if fold(name) in _SETTINGS_NAMES:
+            return _read_settings(name, rows(), [])
+    return {s.key: s.default for s in SETTINGS}
+
+
 # ---------------------------------------------------------------- the whole ledger
 
 

@@ -749,6 +749,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Phó Viện trưởng; ghi «Không» để không gửi"),
     Setting("calendar_alarm", "Giờ nhắc trên lịch", Kind.TIME, time(8, 0), ("giờ nhắc lịch",),
             "Lịch (.ics) kèm thư nhắc vào giờ này, ngày trước ngày hết hạn"),
+    Setting("backups_kept", "Số bản sao lưu giữ lại", Kind.INT, 20, ("số bản sao lưu", "giữ bản sao lưu"),
+            "Mỗi lần kiemsat ghi vào sổ, một bản sao của sổ trước khi ghi được lưu ở thư mục kiemsat-sao-luu "
+            "bên cạnh sổ; chỉ giữ lại từng này bản mới nhất (ít nhất 1)"),
 )
 SETTINGS_BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
 

@@ -383,16 +383,16 @@ def statistics_donor(stats: Statistics, created: datetime | None = None) -> byte
     return buf.getvalue()
 
 
-def write_statistics_to_ledger(path: str | Path, stats: Statistics) -> tuple[str, Path | None]:
+def write_statistics_to_ledger(path: str | Path, stats: Statistics, keep: int | None = None) -> tuple[str, Path | None]:
     """Put the Thống kê sheet into the ledger file (replacing kiemsat's earlier one in place, never a
     sheet of the clerk's own), through the ledger writer: every other part of the file is kept.
     Returns the sheet's name and the backup's path. Raises FileBusy while the workbook is open."""
     from macros_py.workbook.package import DonorSheet, Patch, write_cells
-    from macros_py.workbook.safefile import ledger_lock
+    from macros_py.workbook.safefile import BACKUPS_KEPT, ledger_lock
 
     patch = Patch(sheets={STATS_SHEET: DonorSheet(statistics_donor(stats), MARKER)})
     with ledger_lock(Path(path)):
-        report = write_cells(Path(path), patch)
+        report = write_cells(Path(path), patch, keep=BACKUPS_KEPT if keep is None else keep)
     return report.sheets[STATS_SHEET], report.backup
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import gc
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -39,7 +39,7 @@ from macros_py.workbook.graft import (
     rels_name,
     resolve,
 )
-from macros_py.workbook.safefile import FileBusy, ensure_not_open, ledger_lock, replace_file
+from macros_py.workbook.safefile import BACKUPS_KEPT, FileBusy, ensure_not_open, ledger_lock, replace_file
 from macros_py.workbook.sheetxml import (
     REF_RE,
     column_letter,
@@ -285,11 +285,18 @@ def _full_calc_on_load(workbook_xml: bytes) -> bytes | None:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def write_cells(path: str | Path, patch: Patch, *, backup: bool = True) -> WriteReport:
+def backups_kept(settings: Mapping[str, Any]) -> int:
+    """How many backups of a ledger to keep: its Cấu hình «Số bản sao lưu giữ lại» (at least 1)."""
+    value = settings.get("backups_kept")
+    return max(int(value), 1) if isinstance(value, int) else BACKUPS_KEPT
+
+
+def write_cells(path: str | Path, patch: Patch, *, backup: bool = True, keep: int = BACKUPS_KEPT) -> WriteReport:
     """Apply `patch` to the workbook file at `path` (see the module's docstring). Call it holding
     `ledger_lock(path)`. Raises FileBusy while the file is open, WorkbookError for a file kiemsat
     cannot write (.xlsb, .xls, not a workbook, a sheet that is not there). `backup=False` for the
-    later writes of one command (the first write's backup holds the file as it was before it)."""
+    later writes of one command (the first write's backup holds the file as it was before it);
+    `keep`: how many backups of this ledger to keep (`backups_kept(ledger.settings)`)."""
     path = Path(path)
     check_writable(path)
     ensure_not_open(path)
@@ -334,7 +341,8 @@ def write_cells(path: str | Path, patch: Patch, *, backup: bool = True) -> Write
         report.parts = sorted([*parts.changed, *parts.added, *parts.removed])
         with path.open("rb") as source:
             report.backup = replace_file(path, lambda out: zipcopy.rewrite(
-                source, out, parts.changed, add=parts.added, remove=frozenset(parts.removed)), make_backup=backup)
+                source, out, parts.changed, add=parts.added, remove=frozenset(parts.removed)), make_backup=backup,
+                keep=keep)
     finally:
         pkg.close()
     return report
@@ -356,12 +364,13 @@ def update_ledger(path: str | Path, plan: Callable[[Ledger], tuple[Patch, T]], *
             ensure_not_open(path)
             ledger = (read or read_ledger)(path)
             patch, extra = plan(ledger)
+            keep = backups_kept(ledger.settings)
             del ledger  # what plan kept of it stays; the rest is freed before the file is rewritten
-            return write_cells(path, patch), extra
+            return write_cells(path, patch, keep=keep), extra
     finally:
         if collecting:
             gc.enable()
 
 
-__all__ = ["DonorSheet", "FileBusy", "Package", "Patch", "WorkbookError", "WriteReport", "check_writable", "update_ledger",
-           "write_cells"]
+__all__ = ["DonorSheet", "FileBusy", "Package", "Patch", "WorkbookError", "WriteReport", "backups_kept", "check_writable",
+           "update_ledger", "write_cells"]

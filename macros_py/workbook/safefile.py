@@ -24,8 +24,10 @@ from typing import BinaryIO
 
 from filelock import FileLock, Timeout
 
+from macros_py.ledger.schema import SETTINGS_BY_KEY
+
 BACKUP_DIR = "kiemsat-sao-luu"
-BACKUPS_KEPT = 20  # per ledger, by default
+BACKUPS_KEPT: int = SETTINGS_BY_KEY["backups_kept"].default  # type: ignore[assignment]  # per ledger
 LOCK_TIMEOUT = 300.0  # seconds to wait for another kiemsat writer (a batch of decisions)
 TEMP_PREFIX = ".~kiemsat-tmp-"
 
