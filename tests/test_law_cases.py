@@ -120,6 +120,13 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         _case("M4", "Rất nghiêm trọng", "2026-01-10", file_received="2026-03-04", stage="Truy tố"),
         _case("M5", "Nghiêm trọng", "2026-01-05", file_received="2026-02-02", indictment_date="2026-03-02",
               court_accepted="2026-03-09", stage="Xét xử sơ thẩm"),
+        # opened in 2025, the file reaches the procuracy in 2026 (Đ.179 k1a read stage by stage)
+        _case("M6", "Ít nghiêm trọng", "2025-11-03", file_received="2026-02-02", stage="Truy tố"),
+        # accepted by the court before / after 01/01/2026 (Công văn 92/TANDTC-PC)
+        _case("M7", "Nghiêm trọng", "2025-10-01", file_received="2025-12-01", indictment_date="2025-12-20",
+              court_accepted="2025-12-29", stage="Xét xử sơ thẩm"),
+        _case("M8", "Nghiêm trọng", "2025-10-01", file_received="2025-12-01", indictment_date="2025-12-20",
+              court_accepted="2026-01-12", stage="Xét xử sơ thẩm"),
     ],
     "bi_can": [
         # TTLT 04/2018 Đ.17 ví dụ 1: custody 10:00 01/3 - 10:00 04/3, detention continues on 04/3
@@ -166,6 +173,17 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         _person("M3a", "M3", birth_date="2008-01-01"),  # 18 on 01/01/2026, before the opening on 02/01
         _person("M4a", "M4", birth_date="2010-05-05", measure="Tạm giam", detention_start="2026-03-04"),
         _person("M5a", "M5", birth_date="2010-05-05"),
+        _person("M6a", "M6", birth_date="2009-06-10"),
+        _person("M7a", "M7", birth_date="2009-06-10"),
+        _person("M8a", "M8", birth_date="2009-06-10"),
+        # BLTTHS Đ.419 k1: detention of a defendant under 18 on the day it starts is 2/3 of Đ.173
+        _person("MD1", "M1", birth_date="2009-06-10", measure="Tạm giam", detention_start="2026-01-10"),
+        _person("MD2", "IT30", birth_date="2008-09-01", measure="Tạm giam", detention_start="2024-01-01"),
+        _person("MD3", "M1", birth_date="2008-01-10", measure="Tạm giam", detention_start="2026-01-10"),
+        _person("MD4", "DB29", birth_date="2010-02-01", measure="Tạm giam", detention_start="2026-01-01",
+                detention_extensions=3),
+        # Đ.173 k6: a third extension of 4 months for an especially serious crime is lawful
+        _person("D17", "DB29", measure="Tạm giam", detention_start="2026-01-01", detention_extensions=3),
     ],
     "an_dan_su": [
         {"case_id": "V1", "case_type": "Dân sự", "acceptance_date": D("2025-10-31")},
@@ -266,7 +284,11 @@ CASES = [
     # (to 31/05), + 30 -> 30/06
     ("D16", "tam_giam", "2026-06-30"),
     ("D7", "tam_giam", "2026-08-28"),  # ĐBNT first extension: 4 + 4 months = 240 d from 01/01: 243 to 31/08 -> 28/08
-    ("D7b", "tam_giam", "2026-12-26"),  # ĐBNT all: 4 + 4 + 4 = 360 d from 01/01 (365-day year) -> 26/12
+    # ĐBNT, typed 30/12/2026 with no count: the law allows 4 + 4 + 4 (k2d) + 4 (k6) months = 480 days from
+    # 01/01/2026 (365 + 115: 01/01/2027 + 114 = 25/04/2027), so the typed date stands. (Before the k6
+    # extension was in the table the maximum was 360 days, 26/12/2026, and this lawful order was cut.)
+    ("D7b", "tam_giam", "2026-12-30"),
+    ("D17", "tam_giam", "2027-04-25"),  # three extensions recorded (k2d twice, k6 once): 480 d -> 25/04/2027
     ("D9", "tam_giam_truy_to", "2026-04-18"),  # Đ.241: RNT Đ.240 k1 30 days from 20/03: 12 + 18 -> 18/04 (Sat)
     ("D10", "tam_giam_truy_to", "2026-05-03"),  # extended: 30 + 15 = 45 d from 20/03: 12 + 30 + 3 -> 03/05 (Sun)
     ("D11", "tam_giam_xet_xu", "2026-05-15"),  # Đ.278 k2: NT Đ.277 45 days from 01/04: 30 + 15 -> 15/05
@@ -333,6 +355,20 @@ CASES = [
     ("M4", "truy_to_chua_thanh_nien", "2026-03-18"),  # RNT 30 / 2 = 15 days from 04/03 -> 18/03 (Wed)
     ("M4a", "tam_giam_truy_to", "2026-03-18"),  # Đ.241 follows the halved period: 15 days from 04/03, not moved
     ("M5", "chuan_bi_xet_xu_chua_thanh_nien", "2026-03-30"),  # NT 45 / 2 -> 22 days from 09/03 -> 30/03 (Mon)
+    # opened 03/11/2025 but the file was received 02/02/2026: Đ.240 k1 20 / 2 = 10 days, 02/02 .. 11/02 (Wed)
+    ("M6", "truy_to_chua_thanh_nien", "2026-02-11"),
+    # accepted 29/12/2025, before 01/01/2026: the BLTTHS 45 days: 29-31/12 (3) + 31 (Jan) + 11 -> 11/02 (Wed)
+    ("M7", "chuan_bi_xet_xu", "2026-02-11"),
+    # accepted 12/01/2026: 45 / 2 = 22 days (22,5: "không quá"), 12/01 + 21 -> 02/02 (Mon)
+    ("M8", "chuan_bi_xet_xu_chua_thanh_nien", "2026-02-02"),
+    # ---- detention of a defendant under 18, BLTTHS Đ.419 k1: 2/3 of Đ.173 (months of 30 days, not moved)
+    ("MD1", "tam_giam_chua_thanh_nien", "2026-03-10"),  # NT 90 x 2/3 = 60 d from 10/01: 22 + 28 + 10 -> 10/03
+    ("MD1", "tam_giam_chua_thanh_nien_de_nghi_gia_han", "2026-02-28"),  # Đ.173 k2: 10 days before 10/03
+    ("MD2", "tam_giam_chua_thanh_nien", "2024-02-09"),  # ít NT 60 x 2/3 = 40 d from 01/01/2024: 31 + 9 -> 09/02
+    ("MD3", "tam_giam", "2026-04-09"),  # 18 on 10/01/2026, the detention day: adult 90 d: 22 + 28 + 31 + 9 -> 09/04
+    # ĐBNT minor, three extensions: (4 + 4 + 4 + 4 months) x 2/3 = 80 x 4 = 320 days from 01/01/2026:
+    # 01/01 + 319 = 334 days to 30/11 (day 334), so day 320 is 16/11/2026
+    ("MD4", "tam_giam_chua_thanh_nien", "2026-11-16"),
     # ---- monthly review of a suspended tin báo (Đ.148; TTLT 01/2020 Đ.5 k4), from 15/01: 15/02 is Tết
     # (-> 23/02, before today 10/03), so the next is 15/03 (Sunday) -> 16/03
     ("R1", "ra_soat_tin_bao_tam_dinh_chi", "2026-03-16"),
@@ -446,8 +482,16 @@ def test_every_packaged_rule_names_its_clause_and_the_text_it_was_checked_agains
     rules = load_rules(DEFAULT_RULES_PATH)
     for rule in rules:
         assert rule.checked, rule.id
-        assert rule.checked.startswith("Bộ pháp điển") or rule.checked.startswith("chưa đối chiếu:"), rule.id
-        assert rule.article.startswith("Điều ") or rule.checked.startswith("chưa đối chiếu:"), rule.id
+        # the codified text, or (for the juvenile justice law, not yet in the codification) a copy of the law
+        sources = ("Bộ pháp điển", "Bản chép Luật 59/2024/QH15", "chưa đối chiếu:")
+        assert rule.checked.startswith(sources), rule.id
+        # every amending law of 2025 is accounted for, read or not
+        if rule.law == "BLTTHS 2015":
+            assert "99/2025/QH15" in rule.checked, rule.id
+        if rule.law in ("BLTTDS 2015", "Luật TTHC 2015"):
+            assert "85/2025/QH15" in rule.checked, rule.id
+        located = rule.article.startswith("Điều ") or (rule.law.startswith("Luật 59/2024") and rule.clause)
+        assert located or rule.checked.startswith("chưa đối chiếu:"), rule.id
 
 
 def test_the_readme_table_of_limits_is_generated_from_the_rules_table():
@@ -456,3 +500,16 @@ def test_the_readme_table_of_limits_is_generated_from_the_rules_table():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index(BEGIN):readme.index(END) + len(END)]
     assert section == table(load_rules(DEFAULT_RULES_PATH)), "run: python -m macros_py.law.limits_table"
+
+
+def test_the_third_detention_extension_of_article_173_k6_is_lawful(report):
+    # Đ.173 k6 lets the Supreme Procuracy's head extend once more for an especially serious crime: a third
+    # recorded extension (D17, MD4) is not "beyond the law"
+    assert not any("lần thứ 3" in p.message and "Điều 173" in p.message for p in report.problems)
+
+
+def test_a_minors_detention_says_what_it_shortens_and_what_is_unread(report):
+    d = _find(report, "MD1", "tam_giam_chua_thanh_nien")
+    assert "Điều 419" in d.basis and "2/3" in d.basis and "Điều 138" in d.basis
+    # an adult co-accused of the same case keeps the full Đ.173 limit
+    assert _find(report, "MD3", "tam_giam").basis.count("Điều 419") == 0

@@ -701,6 +701,10 @@ class _Engine:
                 rule = rules["tam_giam"]
             # custody is deducted from detention for investigation (TTLT 04/2018 Điều 17 khoản 1)
             investigating = bound is None
+            born = v.get("birth_date")
+            if isinstance(born, date) and add_months(born, 18 * 12) > d_start:
+                # under 18 on the day detention starts (BLTTHS Đ.419 k1: 2/3 of the adult limit)
+                both = _Merged({**v, "defendant_minor": "Có"}, cv)
             rule = rules.replacement(rule, both)
             if rule.limit_of is None:
                 bound = None  # a replacing rule (rút gọn) with its own length

@@ -47,6 +47,7 @@ for _spec in LEDGER_SHEETS:
 # values the engine derives for a row, usable in `when` like a column (Vietnamese: what they mean)
 DERIVED = {
     "accused_minor": "«Có» khi một bị can của vụ án (sheet Bị can, cột «Ngày sinh») chưa đủ 18 tuổi vào ngày khởi tố",
+    "defendant_minor": "«Có» khi bị can của dòng (sheet Bị can, cột «Ngày sinh») chưa đủ 18 tuổi vào ngày bắt tạm giam",
 }
 
 _RULE_KEYS = {"title", "law", "article", "method", "start", "length", "extensions", "maximum", "by",
