@@ -35,10 +35,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .messages import Composed, calendar_uid
 from .planning import _SEP, Alert, Summary, ledger_id
 from .transports import SendError, Transport
+
+if TYPE_CHECKING:
+    from macros_py.law.deadlines import Deadline
+    from macros_py.law.writeback import Moved
 
 __all__ = ["Delivery", "Outbox", "OutboxStatus", "SendReport", "local_time", "pack", "stamp", "unpack"]
 
@@ -88,6 +93,15 @@ CREATE TABLE IF NOT EXISTS calendar (
     due TEXT NOT NULL,                          -- the due date last sent
     sequence INTEGER NOT NULL                   -- grows by one each time the due date changes
 );
+CREATE TABLE IF NOT EXISTS steps (
+    step TEXT PRIMARY KEY,                      -- planning.step_key: ledger, case, person, kind
+    ledger TEXT NOT NULL,
+    due TEXT NOT NULL,                          -- the due date alerts were last planned for
+    start TEXT NOT NULL DEFAULT '',             -- the step's start date then
+    basis TEXT NOT NULL DEFAULT '',             -- and its basis (Vietnamese), to say why it moved
+    updated TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS steps_ledger ON steps(ledger);
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,                       -- first_run: the day alerts started (ISO date)
     value TEXT NOT NULL
@@ -199,6 +213,55 @@ class Outbox:
             have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
             if column not in have:
                 self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+        if not self.db.execute("SELECT 1 FROM meta WHERE key = 'steps_seeded'").fetchone():
+            # an outbox from before the steps table: the due date of each step's latest alert is what
+            # was planned, so a date moved since the upgrade is still reported
+            self.db.execute(
+                "INSERT OR IGNORE INTO steps (step, ledger, due, updated) SELECT ledger || ? || case_ref || ? ||"
+                " person || ? || kind, ledger, due, created FROM alerts a WHERE kind != 'tong_hop'"
+                " AND state != 'cancelled' AND created = (SELECT MAX(created) FROM alerts b WHERE"
+                " b.ledger = a.ledger AND b.case_ref = a.case_ref AND b.person = a.person AND b.kind = a.kind)",
+                (_SEP, _SEP, _SEP))
+            self.db.execute("INSERT INTO meta (key, value) VALUES ('steps_seeded', '1')")
+
+    # ------------------------------------------------------------ due dates that moved
+
+    def track_steps(self, steps: dict[str, Deadline], alerts: Iterable[Alert | Summary], ledgers: Iterable[str],
+                    now: datetime, *, dry_run: bool = False) -> list[Moved]:
+        """The steps of `ledgers` whose due date moved since alerts were planned for them (an alert
+        scheduled or sent), old -> new with the reason; and record the due date of every step an
+        alert is planned for now. A move is reported once (the step then holds its new date); the
+        alert for the new date has a new key, so it is planned and sent once, whether or not the
+        old one was sent. With `dry_run` nothing is kept."""
+        from macros_py.law.writeback import moved  # (the writer's modules: only when a run tracks steps)
+
+        ledger_list = sorted(set(ledgers))
+        now_s = stamp(now)
+        out: list[Moved] = []
+        with self.write(rollback=dry_run) as db:
+            known = db.execute("SELECT step, due, start, basis FROM steps WHERE ledger IN"
+                               " (SELECT value FROM json_each(?))", (json.dumps(ledger_list),)).fetchall()
+            updates: dict[str, tuple[str, str, str, str, str]] = {}
+            for step, due, start, basis in known:
+                d = steps.get(step)
+                if d is None or d.due.isoformat() == due:
+                    continue
+                who = ", ".join(x for x in (d.case, d.person) if x) or None
+                change = moved(d.sheet_name, d.row, who, date.fromisoformat(due), basis or None, d,
+                               old_start=date.fromisoformat(start) if start else None)
+                if change is not None:
+                    out.append(change)
+                updates[step] = (step, step.split(_SEP, 1)[0], d.due.isoformat(), d.start.isoformat(), d.basis)
+            for a in alerts:
+                if isinstance(a, Alert) and a.step_key not in updates:
+                    d = a.deadline
+                    updates[a.step_key] = (a.step_key, a.ledger, d.due.isoformat(), d.start.isoformat(), d.basis)
+            db.executemany("INSERT INTO steps (step, ledger, due, start, basis, updated) VALUES (?,?,?,?,?,?)"
+                           " ON CONFLICT(step) DO UPDATE SET due = excluded.due, start = excluded.start,"
+                           " basis = excluded.basis, updated = excluded.updated",
+                           [(*row, now_s) for row in updates.values()])
+        out.sort(key=lambda m: (m.sheet, m.row, m.new or date.max))
+        return out
 
     def close(self) -> None:
         self.db.close()

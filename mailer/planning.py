@@ -41,7 +41,8 @@ from macros_py.ledger.schema import SETTINGS_BY_KEY, STAFF_TITLE
 from macros_py.ledger.values import fmt_date, fold
 
 __all__ = ["CONTENT_LEVELS", "COUNTS", "FULL", "OVERDUE", "SHORT", "Alert", "Plan", "Recipient", "Source", "Summary",
-           "active_day", "ledger_id", "plan_alerts", "plan_ledger", "reminder_days", "source_for", "staff_directory"]
+           "active_day", "ledger_id", "plan_alerts", "plan_ledger", "reminder_days", "source_for", "staff_directory",
+           "step_key"]
 
 OVERDUE = -1  # the "quá hạn" reminder: due the day after the due date
 ROLE_PROSECUTOR = "Kiểm sát viên"
@@ -130,6 +131,12 @@ def source_for(settings: dict[str, Any], path: Path | str = "", *,
                   configured if isinstance(configured, date) else start), notes
 
 
+def step_key(ledger: str, d: Deadline) -> str:
+    """Identity of a procedural step (ledger, case or sheet!row, person, kind), whatever its due date:
+    what lets the outbox see that a step's due date moved."""
+    return _SEP.join((ledger, d.case or f"{d.sheet_name}!{d.row}", d.person or "", d.kind))
+
+
 @dataclass(frozen=True, slots=True)
 class Alert:
     ledger: str  # the ledger's identity (`Source.identity`)
@@ -163,7 +170,7 @@ class Alert:
 
     def __post_init__(self) -> None:
         d = self.deadline
-        step = _SEP.join((self.ledger, self.case_ref, d.person or "", d.kind))
+        step = step_key(self.ledger, d)
         key = _SEP.join((step, d.due.isoformat(), str(self.day), self.recipient.address))
         object.__setattr__(self, "_keys", (step, key))  # computed once: a province's run asks ~10^5 times
 
@@ -214,6 +221,9 @@ class Plan:
     today: date
     alerts: list[Alert | Summary] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # Vietnamese: who could not be reached, bad settings
+    # step key -> the step's deadline, for every step not done: the outbox compares them with the due
+    # dates it planned alerts for, and reports those that moved
+    steps: dict[str, Deadline] = field(default_factory=dict)
 
     def by_recipient(self) -> dict[str, list[Alert | Summary]]:
         out: dict[str, list[Alert | Summary]] = {}
@@ -224,6 +234,7 @@ class Plan:
     def extend(self, other: Plan) -> None:
         self.alerts.extend(other.alerts)
         self.notes.extend(other.notes)
+        self.steps.update(other.steps)
 
 
 def reminder_days(settings: dict[str, Any]) -> tuple[tuple[int, ...], list[str]]:
@@ -325,7 +336,10 @@ def plan_alerts(report: DeadlineReport, staff: Iterable[Record], *, ledger: str,
     listed: list[Deadline] = []
     backlog: list[Deadline] = []
     for d in report.deadlines:
-        if d.done or d.days_left > top:
+        if d.done:
+            continue
+        plan.steps[step_key(ledger, d)] = d
+        if d.days_left > top:
             continue
         day = active_day(d.days_left, days)
         if day is None:

@@ -52,7 +52,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from macros_py.ledger.reader import Ledger
 from macros_py.ledger.values import fmt_date
@@ -65,6 +65,9 @@ from .transports import EmlFolderTransport, SendError, SmtpTransport, Transport
 
 __all__ = ["RunResult", "make_transport", "resend", "run_ledgers", "run_once", "send_pending", "serve",
            "setup_logging", "status", "summary_lines"]
+
+if TYPE_CHECKING:
+    from macros_py.law.writeback import Moved
 
 log = logging.getLogger("kiemsat.alerts")
 
@@ -81,6 +84,7 @@ class RunResult:
     new: int = 0  # alerts this run recorded first
     digests: list[Composed] = field(default_factory=list)  # digests this run built
     report: SendReport = field(default_factory=SendReport)
+    moved: list[Moved] = field(default_factory=list)  # due dates of alerted steps that changed, old -> new
 
     @property
     def sent(self) -> list[Delivery]:
@@ -99,6 +103,10 @@ class RunResult:
             out += [f"  - {c.recipient}: {c.subject} ({len(c.keys)} cảnh báo)" for c in self.digests]
         else:
             out += summary_lines(self.report, self.outbox_dir)
+        if self.moved:
+            out.append(f"Hạn đã thay đổi so với lúc lập cảnh báo ({len(self.moved)}); cảnh báo theo hạn mới "
+                       "được gửi khi đến ngày nhắc:")
+            out += [f"  - {m}" for m in self.moved]
         if self.notes:
             out.append(f"Cần kiểm tra ({len(self.notes)}):")
             out += [f"  - {n}" for n in self.notes]
@@ -240,6 +248,7 @@ def _run(sources: list[Path | str | Ledger], today: date | None, *, outbox_dir: 
         def compose(alerts: list) -> Composed:
             return compose_digest(alerts, today, sender, now, sequences=outbox.sequences)
 
+        result.moved = outbox.track_steps(plan.steps, plan.alerts, ledgers, now, dry_run=dry_run)
         result.new, result.digests = outbox.enqueue(plan.alerts, ledgers, now, compose, dry_run=dry_run)
         if dry_run or transport is None:
             return result

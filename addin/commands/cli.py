@@ -786,7 +786,10 @@ def alerts_run_once_cmd(paths: tuple[Path, ...], today: str | None, dry_run: boo
             "digests": [{"recipient": c.recipient, "subject": c.subject, "alerts": len(c.keys),
                          "message_id": c.message_id} for c in result.digests],
             "sent": [vars(d) for d in result.sent], "failed": [vars(d) for d in result.failed],
-            "stopped": result.report.stopped}, ensure_ascii=False, indent=1))
+            "stopped": result.report.stopped,
+            "moved": [{"sheet": m.sheet, "row": m.row, "case": m.case, "old": m.old.isoformat() if m.old else None,
+                       "new": m.new.isoformat() if m.new else None, "reason": m.reason} for m in result.moved]},
+            ensure_ascii=False, indent=1))
     else:
         echo_report(result.lines(), verbose)
     if result.report.stopped and not result.sent:

@@ -26,6 +26,7 @@ from typing import Any
 from macros_py.law.deadlines import Deadline, DeadlineReport
 from macros_py.ledger.reader import Ledger
 from macros_py.ledger.schema import LEDGER_SHEETS
+from macros_py.ledger.values import fmt_date
 from macros_py.workbook.package import Patch, WorkbookError, update_ledger
 from macros_py.workbook.safefile import FileBusy  # noqa: F401  (raised through)
 
@@ -37,6 +38,7 @@ __all__ = [
     "WritebackError",
     "computed_columns",
     "deadline_cells",
+    "moved",
     "write_deadlines",
 ]
 
@@ -146,15 +148,18 @@ def deadline_cells(ledger: Ledger, report: DeadlineReport) -> DeadlineCells:
                 if k in cols:
                     out.values[(data.name, rec.row, k)] = value
             if "next_deadline" in cols:
-                moved = _moved(data.name, rec.row, rec.values.get(data.spec.id_column) if data.spec.id_column
+                change = moved(data.name, rec.row, rec.values.get(data.spec.id_column) if data.spec.id_column
                                else None, rec.values.get("next_deadline"), rec.values.get("deadline_basis"), d)
-                if moved is not None:
-                    out.moved.append(moved)
+                if change is not None:
+                    out.moved.append(change)
     return out
 
 
-def _moved(sheet: str, row: int, case: object, old: object, old_basis: object, d: Deadline | None) -> Moved | None:
-    """What changed in a row's next deadline, from the values the ledger held before the write."""
+def moved(sheet: str, row: int, case: object, old: object, old_basis: object, d: Deadline | None, *,
+          old_start: date | None = None) -> Moved | None:
+    """What changed in a due date, from what was known before (the ledger's «Hạn tiếp theo» and
+    «Căn cứ thời hạn» cells, or what the alert service recorded when it planned an alert); None
+    when it did not change. With `old_start`, a changed start date is named as the reason."""
     old_day = old if isinstance(old, date) else None
     new_day = d.due if d is not None else None
     if old_day == new_day:
@@ -166,10 +171,16 @@ def _moved(sheet: str, row: int, case: object, old: object, old_basis: object, d
         reason = f"thời hạn mới: {d.basis}; cách tính: {d.computation}"
     elif old_basis and str(old_basis).split(":")[0] != d.basis.split(":")[0]:
         reason = f"{before}; nay là bước khác: {d.basis}; cách tính: {d.computation}"
+    elif old_start is not None and old_start != d.start:
+        reason = (f"ngày bắt đầu tính đổi từ {fmt_date(old_start)} thành {fmt_date(d.start)}; {before}; "
+                  f"nay: {d.basis}; cách tính: {d.computation}")
+    elif old_basis and str(old_basis) != d.basis:
+        reason = f"{before}; nay (gia hạn hoặc bảng thời hạn đã đổi): {d.basis}; cách tính: {d.computation}"
     else:
         reason = (f"{before}; tính lại (ngày mốc, gia hạn, ngày nghỉ hoặc bảng thời hạn đã đổi): {d.basis}; "
                   f"cách tính: {d.computation}")
     return Moved(sheet, row, str(case) if case is not None else None, old_day, new_day, reason)
+
 
 
 def deadline_patch(ledger: Ledger, report: DeadlineReport) -> tuple[Patch, WriteResult]:
