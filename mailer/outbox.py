@@ -242,6 +242,7 @@ class Outbox:
             known = db.execute("SELECT step, due, start, basis FROM steps WHERE ledger IN"
                                " (SELECT value FROM json_each(?))", (json.dumps(ledger_list),)).fetchall()
             updates: dict[str, tuple[str, str, str, str, str]] = {}
+            recorded = {step: due for step, due, _, _ in known}
             for step, due, start, basis in known:
                 d = steps.get(step)
                 if d is None or d.due.isoformat() == due:
@@ -252,8 +253,9 @@ class Outbox:
                 if change is not None:
                     out.append(change)
                 updates[step] = (step, step.split(_SEP, 1)[0], d.due.isoformat(), d.start.isoformat(), d.basis)
-            for a in alerts:
-                if isinstance(a, Alert) and a.step_key not in updates:
+            for a in alerts:  # a step alerted now: its due date is recorded (once; again only when it moves)
+                if isinstance(a, Alert) and a.step_key not in updates and recorded.get(a.step_key) != \
+                        a.deadline.due.isoformat():
                     d = a.deadline
                     updates[a.step_key] = (a.step_key, a.ledger, d.due.isoformat(), d.start.isoformat(), d.basis)
             db.executemany("INSERT INTO steps (step, ledger, due, start, basis, updated) VALUES (?,?,?,?,?,?)"

@@ -171,3 +171,17 @@ def test_cli_json_lists_what_moved(tmp_path: Path):
     out = subprocess.run([*args, "2026-03-14"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
     moved = json.loads(out.stdout)["moved"]
     assert {(m["old"], m["new"]) for m in moved} == {("2026-03-23", "2026-03-31"), ("2026-03-18", "2026-03-26")}
+
+
+def test_an_outbox_from_before_the_steps_table_still_reports_a_move(server: Server, tmp_path: Path):
+    import sqlite3
+
+    ledger, db = _ledger(tmp_path / "so.xlsx", receipt_date="2026-03-02"), tmp_path / "o.sqlite3"
+    _run(ledger, db, "2026-03-13", server.port)
+    with sqlite3.connect(db) as con:  # what an outbox of the previous version holds: alerts, no steps
+        con.execute("DROP TABLE steps")
+        con.execute("DELETE FROM meta WHERE key = 'steps_seeded'")
+    _ledger(ledger, receipt_date="2026-03-12")
+    moved = _run(ledger, db, "2026-03-14", server.port).moved
+    assert {(m.old, m.new) for m in moved} == {(D("2026-03-23"), D("2026-03-31")), (D("2026-03-18"), D("2026-03-26"))}
+    assert all("trước: chưa có căn cứ" in m.reason for m in moved)  # the old basis was never recorded
