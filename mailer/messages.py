@@ -212,7 +212,8 @@ _BLOCK_CACHE: dict[tuple, _Block] = {}
 
 def _block(a: Alert, level: str) -> _Block:
     d = a.deadline
-    key = (a.ledger_name, d.sheet_name, d.row, d.kind, d.case, d.person, d.title, d.due, d.days_left, d.basis, level)
+    key = (a.ledger_name, d.sheet_name, d.row, d.kind, d.case, d.person, d.title, d.due, d.days_left, d.basis, level,
+           a.previous)
     found = _BLOCK_CACHE.get(key)
     if found is None:
         if len(_BLOCK_CACHE) > _CACHE_SIZE:
@@ -227,6 +228,8 @@ def _make_block(a: Alert, level: str) -> _Block:
     if level == FULL and d.person:
         fields.append(("Người bị áp dụng", _clean(d.person)))
     fields.append(("Hết hạn", f"{fmt_date(d.due)} ({days_text(d.days_left)})"))
+    if a.previous is not None:
+        fields.append(("Hạn trước đây", f"{fmt_date(a.previous)} (hạn đã thay đổi từ khi có cảnh báo trước)"))
     if level == FULL:
         fields.append(("Căn cứ", _clean(d.basis)))
     fields.append(("Việc cần làm", action_for(d)))

@@ -99,6 +99,7 @@ CREATE TABLE IF NOT EXISTS steps (
     due TEXT NOT NULL,                          -- the due date alerts were last planned for
     start TEXT NOT NULL DEFAULT '',             -- the step's start date then
     basis TEXT NOT NULL DEFAULT '',             -- and its basis (Vietnamese), to say why it moved
+    moved_from TEXT NOT NULL DEFAULT '',        -- the due date before its last move (the mails say it)
     updated TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS steps_ledger ON steps(ledger);
@@ -181,6 +182,7 @@ class Outbox:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self.max_tries, self.lease, self.backoff, self.backoff_cap = max_tries, lease, backoff, backoff_cap
         self.sequences: dict[str, int] = {}  # calendar SEQUENCE per step, set by `enqueue` for `compose`
+        self.previous: dict[str, date] = {}  # step key -> its due date before it moved, set by `track_steps`
         self._fresh: dict[str, bytes] = {}  # message_id -> bytes of the messages this object queued
         self.db = sqlite3.connect(str(self.path), timeout=60, isolation_level=None)
         self.db.execute("PRAGMA busy_timeout = 60000")
@@ -241,7 +243,7 @@ class Outbox:
         with self.write(rollback=dry_run) as db:
             known = db.execute("SELECT step, due, start, basis FROM steps WHERE ledger IN"
                                " (SELECT value FROM json_each(?))", (json.dumps(ledger_list),)).fetchall()
-            updates: dict[str, tuple[str, str, str, str, str]] = {}
+            updates: dict[str, tuple[str, str, str, str, str, str]] = {}
             recorded = {step: due for step, due, _, _ in known}
             for step, due, start, basis in known:
                 d = steps.get(step)
@@ -252,16 +254,21 @@ class Outbox:
                                old_start=date.fromisoformat(start) if start else None)
                 if change is not None:
                     out.append(change)
-                updates[step] = (step, step.split(_SEP, 1)[0], d.due.isoformat(), d.start.isoformat(), d.basis)
+                updates[step] = (step, step.split(_SEP, 1)[0], d.due.isoformat(), d.start.isoformat(), d.basis, due)
             for a in alerts:  # a step alerted now: its due date is recorded (once; again only when it moves)
                 if isinstance(a, Alert) and a.step_key not in updates and recorded.get(a.step_key) != \
                         a.deadline.due.isoformat():
                     d = a.deadline
-                    updates[a.step_key] = (a.step_key, a.ledger, d.due.isoformat(), d.start.isoformat(), d.basis)
-            db.executemany("INSERT INTO steps (step, ledger, due, start, basis, updated) VALUES (?,?,?,?,?,?)"
-                           " ON CONFLICT(step) DO UPDATE SET due = excluded.due, start = excluded.start,"
-                           " basis = excluded.basis, updated = excluded.updated",
-                           [(*row, now_s) for row in updates.values()])
+                    updates[a.step_key] = (a.step_key, a.ledger, d.due.isoformat(), d.start.isoformat(), d.basis, "")
+            db.executemany("INSERT INTO steps (step, ledger, due, start, basis, moved_from, updated)"
+                           " VALUES (?,?,?,?,?,?,?) ON CONFLICT(step) DO UPDATE SET due = excluded.due,"
+                           " start = excluded.start, basis = excluded.basis, moved_from = excluded.moved_from,"
+                           " updated = excluded.updated", [(*row, now_s) for row in updates.values()])
+            # the alerts of a step that moved say its earlier due date, as long as it keeps the new one
+            self.previous = {step: date.fromisoformat(before) for step, due, before in db.execute(
+                "SELECT step, due, moved_from FROM steps WHERE moved_from != '' AND ledger IN"
+                " (SELECT value FROM json_each(?))", (json.dumps(ledger_list),))
+                if step in steps and steps[step].due.isoformat() == due}
         out.sort(key=lambda m: (m.sheet, m.row, m.new or date.max))
         return out
 

@@ -146,6 +146,7 @@ class Alert:
     recipient: Recipient
     roles: tuple[str, ...]  # ROLE_PROSECUTOR, ROLE_LEADER, ROLE_HEAD, ROLE_BACKLOG
     source: Source | None = None
+    previous: date | None = None  # the step's due date before it moved (not part of the alert's key)
     _keys: tuple[str, str] = field(init=False, repr=False, compare=False, default=("", ""))
 
     @property

@@ -49,7 +49,7 @@ import os
 import signal
 import socket
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,7 +60,7 @@ from macros_py.ledger.values import fmt_date
 from .config import AlertConfig, ConfigError, load_config
 from .messages import Composed, Sender, compose_digest
 from .outbox import Delivery, Outbox, OutboxStatus, SendReport
-from .planning import _SEP, Plan, plan_ledger, source_for
+from .planning import _SEP, Alert, Plan, plan_ledger, source_for
 from .transports import EmlFolderTransport, SendError, SmtpTransport, Transport
 
 __all__ = ["RunResult", "make_transport", "resend", "run_ledgers", "run_once", "send_pending", "serve",
@@ -249,6 +249,9 @@ def _run(sources: list[Path | str | Ledger], today: date | None, *, outbox_dir: 
             return compose_digest(alerts, today, sender, now, sequences=outbox.sequences)
 
         result.moved = outbox.track_steps(plan.steps, plan.alerts, ledgers, now, dry_run=dry_run)
+        if outbox.previous:  # the mails of a step that moved say its earlier due date
+            plan.alerts = [replace(a, previous=outbox.previous[a.step_key])
+                           if isinstance(a, Alert) and a.step_key in outbox.previous else a for a in plan.alerts]
         result.new, result.digests = outbox.enqueue(plan.alerts, ledgers, now, compose, dry_run=dry_run)
         if dry_run or transport is None:
             return result

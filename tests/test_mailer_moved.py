@@ -11,6 +11,7 @@ own that moves with it. The reminder is the ledger's default «Số ngày cảnh
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import date, datetime, timezone
@@ -35,6 +36,11 @@ def _ledger(path: Path, **tip: object) -> Path:
     return path
 
 
+def _env(tmp_path: Path) -> dict[str, str]:
+    """The CLI with its outbox and log in `tmp_path`, not in the user's configuration folder."""
+    return {**os.environ, "KIEMSAT_ALERTS_CONFIG": str(tmp_path / "cau-hinh" / "canh-bao.toml")}
+
+
 def _cells(ledger: Path):
     """The workbook, its Tin báo sheet, TB1's Excel row and the «Ngày tiếp nhận» column, as a clerk sees them."""
     wb = load_workbook(ledger)
@@ -48,6 +54,10 @@ def _cells(ledger: Path):
 def _run(ledger: Path, db: Path, day: str, port: int, hour: int = 1):
     return run_once([ledger], D(day), db_path=db, transport=transport(port), sender=SENDER,
                     now=datetime.fromisoformat(day).replace(hour=hour, tzinfo=timezone.utc))
+
+
+def _text(received) -> str:  # noqa: ANN001 - tests.test_mailer_smtp.Received
+    return received.message.get_body(("plain",)).get_content()
 
 
 def _dues(server: Server) -> list[str]:
@@ -82,6 +92,10 @@ def test_a_corrected_receipt_date_is_reported_and_the_new_date_alerted_once(serv
     assert len(_run(ledger, db, "2026-03-21", server.port).sent) == 1
     assert _run(ledger, db, "2026-03-21", server.port, hour=6).sent == []
     assert _dues(server) == ["18/03/2026", "23/03/2026", "26/03/2026", "31/03/2026"]
+    # the new mail says each step's earlier due date; the first one had nothing to say
+    assert "Hạn trước đây" not in _text(server.received[0])
+    before = [line for line in _text(server.received[1]).splitlines() if "Hạn trước đây" in line]
+    assert len(before) == 2 and "18/03/2026" in before[0] + before[1] and "23/03/2026" in before[0] + before[1]
 
 
 def test_a_date_moved_into_an_already_sent_reminder_is_still_sent_once(server: Server, tmp_path: Path):
@@ -126,7 +140,7 @@ def test_cli_run_once_prints_what_moved(tmp_path: Path):
     def cli(day: str) -> subprocess.CompletedProcess:
         return subprocess.run([KIEMSAT, "alerts", "run-once", str(ledger), "--today", day, "--outbox", str(outbox)],
                               capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
-                              cwd=tmp_path)
+                              cwd=tmp_path, env=_env(tmp_path))
 
     assert cli("2026-03-13").returncode == 0
     wb, ws, row, col = _cells(ledger)  # the clerk corrects the receipt date in Excel
@@ -166,9 +180,11 @@ def test_cli_json_lists_what_moved(tmp_path: Path):
 
     ledger, outbox = _ledger(tmp_path / "so.xlsx", receipt_date="2026-03-02"), tmp_path / "thu"
     args = [KIEMSAT, "alerts", "run-once", str(ledger), "--outbox", str(outbox), "--json", "--today"]
-    assert subprocess.run([*args, "2026-03-13"], capture_output=True, timeout=120, cwd=tmp_path).returncode == 0
+    env = _env(tmp_path)
+    assert subprocess.run([*args, "2026-03-13"], capture_output=True, timeout=120, cwd=tmp_path,
+                          env=env).returncode == 0
     _ledger(ledger, receipt_date="2026-03-12")
-    out = subprocess.run([*args, "2026-03-14"], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    out = subprocess.run([*args, "2026-03-14"], capture_output=True, text=True, timeout=120, cwd=tmp_path, env=env)
     moved = json.loads(out.stdout)["moved"]
     assert {(m["old"], m["new"]) for m in moved} == {("2026-03-23", "2026-03-31"), ("2026-03-18", "2026-03-26")}
 
