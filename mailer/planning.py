@@ -221,7 +221,8 @@ class Summary:
 class Plan:
     today: date
     alerts: list[Alert | Summary] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # Vietnamese: who could not be reached, bad settings
+    notes: list[str] = field(default_factory=list)  # Vietnamese, lỗi: alerts nobody receives, people not reached
+    warnings: list[str] = field(default_factory=list)  # Vietnamese, cảnh báo: a setting not understood, default used
     # step key -> the step's deadline, for every step not done: the outbox compares them with the due
     # dates it planned alerts for, and reports those that moved
     steps: dict[str, Deadline] = field(default_factory=dict)
@@ -235,6 +236,7 @@ class Plan:
     def extend(self, other: Plan) -> None:
         self.alerts.extend(other.alerts)
         self.notes.extend(other.notes)
+        self.warnings.extend(other.warnings)
         self.steps.update(other.steps)
 
 
@@ -403,5 +405,9 @@ def plan_ledger(ledger: Ledger, today: date, *, start: date | None = None, ident
     report = compute_deadlines(ledger, today)
     plan = plan_alerts(report, ledger.records("can_bo"), ledger=source.identity, ledger_name=source.name,
                        days=days, source=source)
-    plan.notes[:0] = [f"Sổ «{source.name}»: {n}" for n in notes + more]
+    plan.warnings[:0] = [f"Sổ «{source.name}»: {n}" for n in notes + more]
+    errors = len(ledger.errors)
+    if errors:  # a date or category not read: that row's deadlines, and so its alerts, are missing
+        plan.notes.insert(0, f"Sổ «{source.name}»: {errors} lỗi nhập liệu (xem bằng «kiemsat check»); các ô lỗi "
+                          "không được tính thời hạn, nên chưa có cảnh báo cho chúng.")
     return plan

@@ -79,7 +79,8 @@ class RunResult:
     db_path: Path | None
     outbox_dir: Path | None  # the .eml folder, when that transport was used
     ledgers: list[str] = field(default_factory=list)  # file names read
-    notes: list[str] = field(default_factory=list)  # Vietnamese: unreadable ledgers, unreachable staff
+    notes: list[str] = field(default_factory=list)  # Vietnamese, lỗi: unreadable ledgers, unreachable staff
+    warnings: list[str] = field(default_factory=list)  # Vietnamese, cảnh báo: done, worth a look (exit 0)
     planned: int = 0  # alerts due today (sent before or not)
     new: int = 0  # alerts this run recorded first
     digests: list[Composed] = field(default_factory=list)  # digests this run built
@@ -110,6 +111,9 @@ class RunResult:
         if self.notes:
             out.append(f"Cần kiểm tra ({len(self.notes)}):")
             out += [f"  - {n}" for n in self.notes]
+        if self.warnings:
+            out.append(f"Cảnh báo ({len(self.warnings)}):")
+            out += [f"  - {n}" for n in self.warnings]
         return out
 
 
@@ -170,8 +174,8 @@ def _plan(sources: Iterable[Path | str | Ledger], today: date, result: RunResult
             identity = source_for(ledger.settings, path)[0].identity
             if identity in paths and paths[identity].resolve() != path.resolve():
                 # two ledgers with the same unit and title and no «Mã sổ»: keep them apart by file name
-                result.notes.append(f"Sổ «{path.name}» và sổ «{paths[identity].name}» cùng tên đơn vị và tên sổ; "
-                                    "hãy ghi «Mã sổ» khác nhau trong sheet Cấu hình của mỗi sổ.")
+                result.warnings.append(f"Sổ «{path.name}» và sổ «{paths[identity].name}» cùng tên đơn vị và tên sổ; "
+                                       "hãy ghi «Mã sổ» khác nhau trong sheet Cấu hình của mỗi sổ.")
                 identity = f"{identity}{_SEP}{path.name}"
             part = plan_ledger(ledger, today, start=start, identity=identity)
         except LedgerError as exc:
@@ -243,6 +247,7 @@ def _run(sources: list[Path | str | Ledger], today: date | None, *, outbox_dir: 
     with Outbox(target, max_tries=config.max_tries if config else 5) as outbox:
         plan, ledgers = _plan(sources, today, result, outbox.first_run(today, record=not dry_run))
         result.notes.extend(plan.notes)
+        result.warnings.extend(plan.warnings)
         result.planned = len(plan.alerts)
 
         def compose(alerts: list) -> Composed:

@@ -106,7 +106,7 @@ def test_renaming_or_moving_the_ledger_sends_nothing_again(tmp_path: Path):
 def test_two_ledgers_with_the_same_unit_and_title_are_kept_apart_and_told_to_set_a_code(tmp_path: Path):
     a, b = ledger_with(tmp_path / "a.xlsx"), ledger_with(tmp_path / "b.xlsx")
     result = run_once([a, b], TODAY, outbox_dir=tmp_path / "thu", db_path=tmp_path / "o.sqlite3", now=NOW)
-    assert any("cùng tên đơn vị và tên sổ" in n and "«Mã sổ»" in n for n in result.notes)
+    assert any("cùng tên đơn vị và tên sổ" in n and "«Mã sổ»" in n for n in result.warnings)
     one = run_once([a], TODAY, outbox_dir=tmp_path / "thu2", db_path=tmp_path / "o2.sqlite3", now=NOW)
     assert result.new == 2 * one.new  # b's alerts are not taken for a's
 

@@ -136,4 +136,4 @@ def test_the_strictest_ledger_decides_for_a_digest_that_mixes_two(tmp_path: Path
 def test_an_unknown_level_is_reported_and_the_default_used(tmp_path: Path):
     path = ledger_with(tmp_path / "so.xlsx", alert_content="Bí mật")
     result = run_once([path], TODAY, outbox_dir=tmp_path / "thu", db_path=tmp_path / "o.sqlite3", dry_run=True)
-    assert any("«Nội dung thư cảnh báo»: «Bí mật» không phải" in n for n in result.notes)
+    assert any("«Nội dung thư cảnh báo»: «Bí mật» không phải" in n for n in result.warnings)

@@ -34,6 +34,7 @@ from addin.commands.output import (
     describe_sqlite_error,
     echo_details,
     echo_report,
+    exit_for,
     os_reason,
     verbose_option,
 )
@@ -123,7 +124,7 @@ def check_cmd(path: Path, as_json: bool, show_mapping: bool, verbose: bool) -> N
         if ledger.unknown_sheets:
             click.echo("Các sheet không thuộc kiemsat (bỏ qua): " + ", ".join(ledger.unknown_sheets))
     # 0: clean or warnings only; 1: errors (values kiemsat cannot compute with); 2: unreadable (Failure)
-    sys.exit(EXIT_PROBLEMS if ledger.errors else EXIT_OK)
+    sys.exit(exit_for(ledger.problems))
 
 
 def _echo_mapping(ledger, as_json: bool) -> None:  # noqa: ANN001 - a reader.Ledger
@@ -243,8 +244,7 @@ def demo_cmd(folder: Path, today: str | None) -> None:
     click.echo(f"   Thư ở thư mục: {alerts.outbox_dir}")
     _remove_backups(backups)
     click.echo(f"Xong. Kết quả ở thư mục: {folder.resolve()}")
-    problems = ledger.problems + report.problems
-    sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
+    sys.exit(max(exit_for(ledger.problems + report.problems), alerts_exit(alerts)))
 
 
 def due_words(days_left: int) -> str:
@@ -296,7 +296,7 @@ def export_cmd(path: Path, code: str, out: Path, pdf: bool) -> None:
     click.echo(f"Đã in Sổ {layout.code} ({layout.title}): {n} dòng -> {out}" + (f", {made}" if made else ""))
     if ledger.errors:
         click.echo(f"Lưu ý: sổ có {len(ledger.errors)} lỗi nhập liệu (kiemsat check); ô lỗi để trống.")
-    sys.exit(EXIT_PROBLEMS if ledger.errors else EXIT_OK)
+    sys.exit(exit_for(ledger.problems))
 
 
 @cli.command("import")
@@ -328,7 +328,7 @@ def import_cmd(path: Path, out: Path) -> None:
     click.echo(f"Đã chuyển sang {out}: " + ", ".join(f"{n} dòng «{t}»" for t, n in moved.items()) + ".")
     click.echo(f"Xem sheet «{RESULT_SHEET}» trong sổ mới: cột nào đọc thành gì, {len(ledger.errors)} lỗi, "
                f"{len(ledger.warnings)} cảnh báo.")
-    sys.exit(EXIT_PROBLEMS if ledger.errors else EXIT_OK)
+    sys.exit(exit_for(ledger.problems))
 
 
 @cli.command(cmd("deadlines").cli_name)
@@ -355,13 +355,19 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
 
     day = _parse_day(today)
     result = None
+    read: list = []  # the ledger as read, for its own problems
+
+    def compute(led):  # noqa: ANN001, ANN202 - a reader.Ledger, a DeadlineReport
+        read.append(led)
+        return compute_deadlines(led, day, rules=rules)
+
     try:
         rules = load_rules(rules_path)
         if write:  # one read, under the writers' lock: what is listed is what is written
-            result = write_deadlines(path, lambda led: compute_deadlines(led, day, rules=rules))
+            result = write_deadlines(path, compute)
             report = result.report
         else:
-            report = compute_deadlines(read_ledger(path), day, rules=rules)
+            report = compute(read_ledger(path))
     except (LedgerError, RulesError, FileBusy, WritebackError) as exc:
         raise Failure(str(exc)) from None
     except RecursionError:
@@ -401,6 +407,9 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
     if report.problems:
         echo_note(f"Cần kiểm tra ({len(report.problems)}):")
         echo_details((f"- {p}" for p in report.problems), verbose, err=as_json)
+    ledger_errors = [p for p in read[-1].problems if p.is_error] if read else []
+    if ledger_errors:
+        echo_note(f"Lưu ý: sổ có {len(ledger_errors)} lỗi nhập liệu (kiemsat check); ô lỗi không được tính thời hạn.")
 
     if result is not None:
         if result.backup is None:
@@ -414,7 +423,7 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
             echo_note(f"Hạn đã thay đổi so với sổ trước khi ghi ({len(result.moved)}):")
             for moved in result.moved:
                 echo_note(f"  - {moved}")
-    sys.exit(EXIT_PROBLEMS if report.problems else EXIT_OK)
+    sys.exit(exit_for(report.problems + ledger_errors))
 
 
 @cli.command("holidays")
@@ -721,9 +730,9 @@ def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Pat
         raise Failure(str(exc)) from None
     except OSError as exc:
         raise Failure(describe_os_error(exc, out if outs else path)) from None
-    if ledger.problems:
-        echo_note(f"Lưu ý: sổ có {len(ledger.problems)} lỗi nhập liệu (kiemsat check); ô lỗi không được tính.")
-    sys.exit(EXIT_PROBLEMS if ledger.problems else EXIT_OK)
+    if ledger.errors:
+        echo_note(f"Lưu ý: sổ có {len(ledger.errors)} lỗi nhập liệu (kiemsat check); ô lỗi không được tính.")
+    sys.exit(exit_for(ledger.problems))
 
 
 @cli.group(cmd("send_alerts").cli_name)
@@ -782,7 +791,7 @@ def alerts_run_once_cmd(paths: tuple[Path, ...], today: str | None, dry_run: boo
     if as_json:
         click.echo(json.dumps({
             "today": day.isoformat(), "dry_run": dry_run, "ledgers": result.ledgers, "planned": result.planned,
-            "new": result.new, "notes": result.notes,
+            "new": result.new, "notes": result.notes, "warnings": result.warnings,
             "digests": [{"recipient": c.recipient, "subject": c.subject, "alerts": len(c.keys),
                          "message_id": c.message_id} for c in result.digests],
             "sent": [vars(d) for d in result.sent], "failed": [vars(d) for d in result.failed],
@@ -794,7 +803,13 @@ def alerts_run_once_cmd(paths: tuple[Path, ...], today: str | None, dry_run: boo
         echo_report(result.lines(), verbose)
     if result.report.stopped and not result.sent:
         sys.exit(EXIT_FAIL)
-    sys.exit(EXIT_PROBLEMS if result.failed or result.notes else EXIT_OK)
+    sys.exit(alerts_exit(result))
+
+
+def alerts_exit(result) -> int:  # noqa: ANN001 - a mailer.service.RunResult
+    """1 when a mail was not sent or something stopped an alert (`RunResult.notes`: lỗi); its
+    `warnings` (a setting not understood and replaced by its default) alone give 0."""
+    return EXIT_PROBLEMS if result.failed or result.notes else EXIT_OK
 
 
 @alerts_group.command("serve")

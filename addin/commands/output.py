@@ -36,6 +36,12 @@ HELP_WIDTH = 100
 click_vi.install()
 
 
+def exit_for(problems: Iterable[Any]) -> int:
+    """1 when a problem is a lỗi (a value kiemsat needs and cannot read), else 0: cảnh báo alone
+    never fail a command (`macros_py.ledger.problems.Problem.is_error`)."""
+    return EXIT_PROBLEMS if any(p.is_error for p in problems) else EXIT_OK
+
+
 class Failure(click.ClickException):
     """A one-line Vietnamese message and exit code 2."""
 
