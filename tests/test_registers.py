@@ -209,3 +209,42 @@ def test_import_moves_a_hand_made_ledger_into_the_template(tmp_path):
     assert any(row[:3] == [TIP_SHEET, 14, "B"] for row in texts)  # 32/13/2024: not read, listed
     refused = subprocess.run([kiemsat, "import", str(old), "--out", str(new)], capture_output=True, text=True)
     assert refused.returncode == 2 and "đã có" in refused.stderr
+
+
+def test_export_pdf_prints_the_register_one_page_wide(tmp_path):
+    """kiemsat export --pdf through LibreOffice: the register's title and every column on each page (the
+    header and numbering rows repeat, so a page cut across would lack the first or the last column)."""
+    import re
+    import subprocess
+    import sys
+
+    from tests.lo import find_soffice_or_skip
+
+    find_soffice_or_skip()
+    layout = next(x for x in REGISTER_LAYOUTS if x.code == "04")
+    rows = sample_rows(90, seed=4, today=TODAY)
+    ours = _template(tmp_path / "ours.xlsx", layout, {layout.sheet: rows[layout.sheet], STAFF.key: rows[STAFF.key]})
+    out = tmp_path / "so04.xlsx"
+    kiemsat = str(Path(sys.executable).with_name("kiemsat"))
+    done = subprocess.run([kiemsat, "export", str(ours), "--so", "04", "--out", str(out), "--pdf"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    pdf = out.with_suffix(".pdf")
+    assert pdf.is_file() and str(pdf) in done.stdout
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+    assert width > height  # A4 landscape
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    texts = text.split("\f")[:pages]
+    assert pages >= 2 and len(texts) == pages  # enough rows to run down several pages
+    printed = layout.printed
+    for i, page in enumerate(texts, start=1):
+        words = set(re.findall(r"\w+", page.casefold()))
+        assert layout.title.upper() in page, f"page {i}"
+        assert f"Trang {i} / {pages}" in page
+        for n, h in enumerate(printed, start=1):  # every column's header and number, on every page
+            assert set(re.findall(r"\w+", h.header.casefold())) <= words, (i, h.header)
+            assert f"({n})" in page, (i, n)
+    numbers = [r["receipt_no"] for r in rows[layout.sheet]]
+    assert all(n in text for n in numbers)  # every row printed
