@@ -28,6 +28,9 @@ from macros_py.ledger.schema import (
     DATE_FORMAT,
     LEDGER_SHEETS,
     LISTS_SHEET,
+    PIN_COLUMNS,
+    PIN_HINT,
+    PIN_SECTION,
     SETTINGS,
     SETTINGS_SHEET,
     STAFF,
@@ -230,6 +233,8 @@ def _write_settings(wb: Workbook, settings: Mapping[str, Any]) -> None:
     for j, width in enumerate((28, 52, 60), start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
+    pin_hint_row = FIRST_DATA_ROW + len(SETTINGS) + 1  # after one blank row
+    ws.row_dimensions[pin_hint_row].height = _LINE_HEIGHT * _lines(PIN_HINT, 60)
     page_setup(ws, "CẤU HÌNH ĐƠN VỊ", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     ws.append([_cell(ws, "CẤU HÌNH ĐƠN VỊ", font=_TITLE_FONT)])
     ws.append([_cell(ws, label, font=_HEADER_FONT, fill=_HEADER_FILL, border=_BORDER)
@@ -249,6 +254,12 @@ def _write_settings(wb: Workbook, settings: Mapping[str, Any]) -> None:
         if setting.key == "alert_days":
             wb.defined_names[ALERT_DAYS_NAME] = DefinedName(
                 ALERT_DAYS_NAME, attr_text=f"{quote_sheetname(SETTINGS_SHEET)}!$B${FIRST_DATA_ROW + i}")
+    # the unit's pins (macros_py.ledger.mapping.settings_pins), below the settings
+    ws.append([])
+    ws.append([_cell(ws, PIN_SECTION.upper(), font=_TITLE_FONT), None,
+               _cell(ws, PIN_HINT, font=Font(name="Times New Roman", size=10, italic=True),
+                     alignment=Alignment(wrap_text=True, vertical="top"))])
+    ws.append([_cell(ws, label, font=_HEADER_FONT, fill=_HEADER_FILL, border=_BORDER) for label in PIN_COLUMNS])
 
 
 def _write_lists(wb: Workbook) -> None:

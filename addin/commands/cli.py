@@ -131,6 +131,7 @@ def _echo_mapping(ledger, as_json: bool) -> None:  # noqa: ANN001 - a reader.Led
     """`check --mapping`: for each sheet, how each header was read."""
     from macros_py.ledger.mapping import mapping_report, pin_path
     from macros_py.ledger.problems import column_letter
+    from macros_py.ledger.schema import PIN_SECTION, SETTINGS_SHEET
 
     report = mapping_report(ledger)
     if as_json:
@@ -148,7 +149,8 @@ def _echo_mapping(ledger, as_json: bool) -> None:  # noqa: ANN001 - a reader.Led
         for m in sheet["missing"]:
             near = ", ".join(f"«{c['header']}» ({c['score']:.0%})" for c in m["closest"]) or "không có"
             click.echo(f"  Thiếu cột bắt buộc «{m['field']}»; tiêu đề gần nhất: {near}.")
-    click.echo(f"Muốn sửa cách đọc: ghi tệp «{pin_path(ledger.path).name}» cạnh sổ (xem README, mục Ghim cột).")
+    click.echo(f"Muốn sửa cách đọc: ghi ở sheet «{SETTINGS_SHEET}», mục «{PIN_SECTION}», hoặc tệp "
+               f"«{pin_path(ledger.path).name}» cạnh sổ (xem README, mục Ghim cột).")
 
 
 @cli.command("demo")

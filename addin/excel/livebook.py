@@ -90,6 +90,17 @@ class LiveCells:
         return rows[row - 1][column - 1]
 
 
+def _sidecar_pins(book: Any, sheets: dict[str, Any]) -> Any:
+    """The pin file beside the workbook's file (`mapping.load_pins`), when it is a file on this PC;
+    the pins in its Cấu hình are read with the rest of the workbook."""
+    from macros_py.ledger.mapping import load_pins
+
+    full = str(getattr(book, "fullname", "") or "")
+    if "://" in full or not Path(full).is_absolute() or not Path(full).is_file():
+        return None
+    return load_pins(Path(full), list(sheets))
+
+
 def read_book_cells(book: Any, progress: Any = None) -> tuple[Any, LiveCells]:
     """Read and validate the ledger in an open xlwings Book; returns the `macros_py.ledger.reader.Ledger`
     and the cells as read, for a handler that writes back only what changes."""
@@ -104,7 +115,7 @@ def read_book_cells(book: Any, progress: Any = None) -> tuple[Any, LiveCells]:
         sheets[sheet.name], errors[sheet.name] = sheet_rows(sheet)
     # the reader may pad short rows with "" (empty cells): LiveCells still gives what Excel holds
     ledger = R.read_workbook(Path(book.name), _Workbook(sheets), lambda names: {
-        name: R.SheetRows(sheets[name], [], errors.get(name, {})) for name in names})
+        name: R.SheetRows(sheets[name], [], errors.get(name, {})) for name in names}, _sidecar_pins(book, sheets))
     return ledger, LiveCells(sheets, errors)
 
 

@@ -24,7 +24,7 @@ from python_calamine import CalamineWorkbook
 
 from macros_py.ledger.guard import NO_CACHED_VALUE, Preflight, Refused, preflight
 from macros_py.ledger.headers import MATCH_SCORE, Entry, best_entries, vocabulary
-from macros_py.ledger.mapping import Pins, load_pins
+from macros_py.ledger.mapping import Pins, check_pins, load_pins, merge_pins, pins_row, settings_pins, unused_pins
 from macros_py.ledger.problems import ERROR, WARNING, Problem, column_index, column_letter
 from macros_py.ledger.schema import (
     LEDGER_SHEETS,
@@ -669,14 +669,22 @@ def read_workbook(source: Path, wb: WorkbookLike, load: Callable[[list[str]], di
                   pins: Pins | None = None) -> Ledger:
     """Validate a workbook given by `wb` (for finding its sheets) and `load` (the full rows of the
     sheets asked for). `read_ledger` gives calamine; the Excel add-in gives the live workbook.
-    `pins`: the unit's own mapping of sheets and headers (`mapping.load_pins`)."""
+    `pins`: the unit's own mapping of sheets and headers from the sidecar file (`mapping.load_pins`);
+    the pins in Cấu hình («Ghim cột») are read first, and win over them."""
     problems: list[Problem] = []
+    settings_sheet = next((n for n in wb.sheet_names if fold(n) in _SETTINGS_NAMES), None)
+    loaded = load([settings_sheet]) if settings_sheet else {}
+    settings_rows = loaded.get(settings_sheet) if settings_sheet else None
+    if isinstance(settings_rows, SheetRows):
+        pins = merge_pins(pins, settings_pins(settings_sheet, settings_rows.rows, wb.sheet_names))
     if pins is not None:
-        problems += [Problem(pins.path.name if pins.path else source.name, None, "", "", text, WARNING)
-                     for text in pins.problems]
-    assigned, settings_sheet, unknown = _assign_sheets(wb, problems, pins)
-    wanted = [name for _, name in assigned.values()] + ([settings_sheet] if settings_sheet else [])
-    loaded = load(wanted)
+        problems += pins.problems
+    assigned, _, unknown = _assign_sheets(wb, problems, pins)
+    if pins is not None:
+        before = len(pins.problems)
+        check_pins(pins, {name: spec for spec, name in assigned.values()})
+        problems += pins.problems[before:]
+    loaded.update(load([name for _, name in assigned.values()]))
     sheets: dict[str, SheetData] = {}
     order = {spec.key: i for i, spec in enumerate(LEDGER_SHEETS)}
     for key in sorted(assigned, key=order.__getitem__):
@@ -689,13 +697,14 @@ def read_workbook(source: Path, wb: WorkbookLike, load: Callable[[list[str]], di
                             pins.headers.get(name) if pins else None).read()
         if data is not None:
             sheets[key] = data
-    settings_rows = loaded.get(settings_sheet) if settings_sheet else None
+            if pins is not None:
+                problems += unused_pins(pins, data)
     if isinstance(settings_rows, SheetUnreadable):
         problems.append(Problem(settings_sheet, None, "", "", f"không đọc được sheet này: {settings_rows}; "
                                 "tạm dùng cấu hình mặc định.", WARNING))
         settings_rows = None
-    settings = (_read_settings(settings_sheet, settings_rows.rows, problems) if settings_rows
-                else {s.key: s.default for s in SETTINGS})
+    settings = (_read_settings(settings_sheet, settings_rows.rows[:pins_row(settings_rows.rows)], problems)
+                if settings_rows else {s.key: s.default for s in SETTINGS})
     if not assigned:
         problems.append(Problem(source.name, None, "", "", "không tìm thấy sổ nào của kiemsat trong tệp (cần "
                                 "các sheet như: " + ", ".join(s.title for s in LEDGER_SHEETS) + ")."))

@@ -755,6 +755,19 @@ SETTINGS: tuple[Setting, ...] = (
 )
 SETTINGS_BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
 
+# Below the settings, Cấu hình holds the unit's pins («Ghim cột»): a title row, then a header row with
+# these three labels, then one pin a row: the sheet as named in the file, its header as written there,
+# and what it is read as (one of our column labels, PIN_OWN_COLUMN, or, with PIN_SHEET_HEADER as the
+# header, the ledger the sheet holds). The same pins as the sidecar file (macros_py.ledger.mapping).
+PIN_SECTION = "Ghim cột"
+PIN_COLUMNS = ("Sheet", "Tiêu đề cột", "Đọc thành")
+PIN_OWN_COLUMN = "Cột riêng của đơn vị"  # kiemsat keeps the column as the unit's own and reads nothing from it
+PIN_SHEET_HEADER = "sổ"  # "Tiêu đề cột" = sổ: "Đọc thành" names the ledger the sheet holds
+PIN_HINT = ("Khi kiemsat đọc sai một tiêu đề cột (xem «kiemsat check --mapping» hoặc nút Kiểm tra sổ): mỗi dòng "
+            "ghi tên sheet, tiêu đề cột đúng như trong sổ, và cột của kiemsat mà nó là (như ở dòng tiêu đề của "
+            f"mẫu sổ), hoặc «{PIN_OWN_COLUMN}». Tiêu đề cột «{PIN_SHEET_HEADER}»: sheet đó là sổ nào "
+            "(Tin báo, Án hình sự, ...). Mọi lệnh và mọi nút đều dùng các dòng này.")
+
 # ---------------------------------------------------------------- national register layouts
 # The registers of the national register software (../shared/registers.md), as header vocabularies:
 # each printed header and the columns of our sheets it fills. A header that fills nothing is the
