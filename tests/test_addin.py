@@ -310,7 +310,7 @@ def test_check_on_a_clean_ledger(remote, sample_ledger):
 
 def test_check_lists_the_same_problems_as_the_file_reader(remote, tmp_path):
     from addin.excel import dispatch
-    from addin.excel.handlers.check import HEADER, PROBLEMS_SHEET
+    from addin.excel.handlers.check import HEADER, MAPPING_SHEET, PROBLEMS_SHEET
     from addin.excel.livebook import read_book
     from macros_py.ledger.reader import read_ledger
 
@@ -323,9 +323,9 @@ def test_check_lists_the_same_problems_as_the_file_reader(remote, tmp_path):
     ui = dispatch.run("check", book=book)
     [message] = ui.messages("info")
     assert f"có {len(from_file)} lỗi" in message and f"«{PROBLEMS_SHEET}»" in message
-    [added] = _actions(book, "addSheet")
-    assert added["args"][1] == PROBLEMS_SHEET
-    [written] = _actions(book, "setValues")
+    added = _actions(book, "addSheet")  # the problems, and how the clerk's headers were read
+    assert [a["args"][1] for a in added] == [PROBLEMS_SHEET, MAPPING_SHEET]
+    written, _ = _actions(book, "setValues")
     assert written["values"][0] == HEADER
     assert len(written["values"]) == len(from_file) + 1
     assert written["values"][1][:3] == [from_file[0].sheet, from_file[0].row, from_file[0].column]

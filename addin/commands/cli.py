@@ -128,8 +128,8 @@ def check_cmd(path: Path, as_json: bool, show_mapping: bool, verbose: bool) -> N
 
 
 def _echo_mapping(ledger, as_json: bool) -> None:  # noqa: ANN001 - a reader.Ledger
-    """`check --mapping`: for each sheet, how each header was read."""
-    from macros_py.ledger.mapping import mapping_report, pin_path
+    """`check --mapping`: for each sheet, how each header was read (the ribbon's «Cách đọc cột» in words)."""
+    from macros_py.ledger.mapping import header_words, mapping_report, missing_words, pin_path
     from macros_py.ledger.problems import column_letter
     from macros_py.ledger.schema import PIN_SECTION, SETTINGS_SHEET
 
@@ -140,15 +140,11 @@ def _echo_mapping(ledger, as_json: bool) -> None:  # noqa: ANN001 - a reader.Led
     for sheet in report:
         click.echo(f"Sheet «{sheet['sheet']}» đọc là sổ «{sheet['ledger']}» (dòng tiêu đề {sheet['header_row']}):")
         for h in sheet["headers"]:
-            how = ", ".join(h["fields"]) if h["fields"] else "cột riêng của đơn vị (giữ nguyên)"
-            notes = [f"theo Sổ {h['source']}" if h["fields"] and h["source"] not in ("", "ghim") else "",
-                     "đơn vị đã ghim" if h["source"] == "ghim" else "",
-                     f"khớp {h['score']:.0%}" if h["fields"] and h["score"] < 1 else ""]
-            note = "; ".join(n for n in notes if n)
+            how, note = header_words(h)
             click.echo(f"  {column_letter(h['column'])} «{h['header']}» -> {how}" + (f" ({note})" if note else ""))
         for m in sheet["missing"]:
-            near = ", ".join(f"«{c['header']}» ({c['score']:.0%})" for c in m["closest"]) or "không có"
-            click.echo(f"  Thiếu cột bắt buộc «{m['field']}»; tiêu đề gần nhất: {near}.")
+            what, near = missing_words(m)
+            click.echo(f"  {what[0].upper()}{what[1:]}; {near}.")
     click.echo(f"Muốn sửa cách đọc: ghi ở sheet «{SETTINGS_SHEET}», mục «{PIN_SECTION}», hoặc tệp "
                f"«{pin_path(ledger.path).name}» cạnh sổ (xem README, mục Ghim cột).")
 

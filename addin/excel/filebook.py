@@ -114,6 +114,13 @@ class FileSheet:
         return self.values_ws.title
 
     @property
+    def merged_ranges(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """The merged cells, 0-based ((row, col), (row, col)) as python-calamine gives them: a two-row
+        header merged across its children reads as on the file (xlwings' sheets have no such list)."""
+        return [((r.min_row - 1, r.min_col - 1), (r.max_row - 1, r.max_col - 1))
+                for r in self.values_ws.merged_cells.ranges]
+
+    @property
     def used_range(self) -> FileRange:
         return FileRange(self, (1, 1), (self.values_ws.max_row, self.values_ws.max_column))
 

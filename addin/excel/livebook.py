@@ -5,8 +5,8 @@ in one call, error cells as their text (#VALUE!, #REF!). The reader's own steps 
 those rows exactly as on a file (`macros_py.ledger.reader`: sheet assignment, header search, column
 conversion, settings, cross-checks), so the ribbon and `kiemsat check` report the same problems.
 
-Known gap: merged header cells are not read from Excel (calamine gives them for files); a
-two-row header with merged cells is still matched by its lower row.
+Known gap: merged header cells are not read from Excel (calamine gives them for files, and so does
+the file shell); in Excel a two-row header with merged cells is matched by its lower row alone.
 """
 
 from __future__ import annotations
@@ -108,14 +108,17 @@ def read_book_cells(book: Any, progress: Any = None) -> tuple[Any, LiveCells]:
 
     sheets: dict[str, list[list[Any]]] = {}
     errors: dict[str, dict[tuple[int, int], str]] = {}
+    merged: dict[str, list] = {}
     all_sheets = list(book.sheets)
     for i, sheet in enumerate(all_sheets, 1):
         if progress:
             progress(i, len(all_sheets), "Đang đọc sheet")
         sheets[sheet.name], errors[sheet.name] = sheet_rows(sheet)
+        merged[sheet.name] = getattr(sheet, "merged_ranges", None) or []  # the file shell's; not Excel's
     # the reader may pad short rows with "" (empty cells): LiveCells still gives what Excel holds
     ledger = R.read_workbook(Path(book.name), _Workbook(sheets), lambda names: {
-        name: R.SheetRows(sheets[name], [], errors.get(name, {})) for name in names}, _sidecar_pins(book, sheets))
+        name: R.SheetRows(sheets[name], merged[name], errors.get(name, {})) for name in names},
+        _sidecar_pins(book, sheets))
     return ledger, LiveCells(sheets, errors)
 
 

@@ -334,3 +334,45 @@ def mapping_report(ledger: Any) -> list[dict[str, Any]]:
         out.append({"sheet": data.name, "ledger": spec.title, "header_row": data.header_row,
                     "headers": headers, "missing": missing})
     return out
+
+
+# ---------------------------------------------------------------- the mapping in words (CLI and ribbon)
+
+MAPPING_HEADER = ["Sheet", "Đọc là sổ", "Dòng tiêu đề", "Cột", "Tiêu đề", "Đọc thành", "Mức khớp", "Ghi chú"]
+OWN_WORDS = "cột riêng của đơn vị (giữ nguyên)"
+
+
+def header_words(h: dict[str, Any]) -> tuple[str, str]:
+    """One header of `mapping_report` in words: what it is read as, and how it was recognised."""
+    how = ", ".join(h["fields"]) if h["fields"] else OWN_WORDS
+    notes = [f"theo Sổ {h['source']}" if h["fields"] and h["source"] not in ("", "ghim") else "",
+             "đơn vị đã ghim" if h["source"] == "ghim" else "",
+             f"khớp {h['score']:.0%}" if h["fields"] and h["score"] < 1 else ""]
+    return how, "; ".join(n for n in notes if n)
+
+
+def missing_words(m: dict[str, Any]) -> tuple[str, str]:
+    """A required column not found, in words: what is missing, and the closest headers."""
+    near = ", ".join(f"«{c['header']}» ({c['score']:.0%})" for c in m["closest"]) or "không có"
+    return f"thiếu cột bắt buộc «{m['field']}»", f"tiêu đề gần nhất: {near}"
+
+
+def as_template(report: list[dict[str, Any]]) -> bool:
+    """Every header read as spelled in kiemsat's template, none of the unit's own, none missing."""
+    return all(not s["missing"] and all(h["fields"] and not h["source"] and h["score"] >= 1 for h in s["headers"])
+               for s in report)
+
+
+def mapping_table(report: list[dict[str, Any]]) -> list[list[Any]]:
+    """`mapping_report` as the rows of a sheet (the ribbon's «Cách đọc cột»), header row first."""
+    rows: list[list[Any]] = [list(MAPPING_HEADER)]
+    for s in report:
+        where = [s["sheet"], s["ledger"], s["header_row"]]
+        for h in s["headers"]:
+            how, note = header_words(h)
+            rows.append([*where, column_letter(h["column"]), h["header"], how,
+                         f"{h['score']:.0%}" if h["fields"] else "", note])
+        for m in s["missing"]:
+            what, near = missing_words(m)
+            rows.append([*where, "", "", what, "", near])
+    return rows

@@ -703,8 +703,9 @@ SETTINGS_SHEET_SYNONYMS = ("cau hinh", "cấu hình", "thiết lập", "cài đ�
 LISTS_SHEET = "Danh mục"  # hidden sheet that holds the dropdown lists
 STATS_SHEET = "Thống kê"  # written by kiemsat stats / the ribbon
 PROBLEMS_SHEET = "Lỗi nhập liệu"  # written by the ribbon's Kiểm tra sổ
+MAPPING_SHEET = "Cách đọc cột"  # written by the ribbon's Kiểm tra sổ: how each header was read
 # sheets kiemsat writes itself: never ledgers, never reported as unknown
-OWN_SHEETS = (LISTS_SHEET, STATS_SHEET, PROBLEMS_SHEET)
+OWN_SHEETS = (LISTS_SHEET, STATS_SHEET, PROBLEMS_SHEET, MAPPING_SHEET)
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("unit_name", "Tên đơn vị", Kind.TEXT, "VIỆN KIỂM SÁT NHÂN DÂN KHU VỰC 1 - HẢI PHÒNG",

@@ -1,11 +1,16 @@
-"""Kiểm tra sổ: validate the open ledger and list its problems in a sheet of the workbook."""
+"""Kiểm tra sổ: validate the open ledger and list its problems in a sheet of the workbook, and, when
+some header was not read as spelled in kiemsat's template, how each header was read in another
+(«Cách đọc cột»: the content of `kiemsat check --mapping`, from `mapping.mapping_table`).
+
+Both sheets are written through the book the handler gets: xlwings' in Excel, or the file shell's
+(`addin.excel.filebook`), which grafts a new sheet in through the one ledger writer."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from addin.excel.ui import ExcelUI
-from macros_py.ledger.schema import PROBLEMS_SHEET
+from macros_py.ledger.schema import MAPPING_SHEET, PIN_SECTION, PROBLEMS_SHEET, SETTINGS_SHEET
 
 HEADER = ["Sheet", "Dòng", "Cột", "Giá trị", "Lỗi"]
 SHOWN_IN_BOX = 8
@@ -18,20 +23,36 @@ def _sheet(book: Any, name: str) -> Any | None:
     return None
 
 
-def write_problems(book: Any, problems: list) -> None:
-    """Replace the problems sheet's content (or remove the sheet when there is none)."""
-    sheet = _sheet(book, PROBLEMS_SHEET)
-    if not problems:
+def _replace_sheet(book: Any, name: str, rows: list[list[Any]] | None) -> None:
+    """Replace sheet `name`'s content with `rows` (or remove the sheet when there are none)."""
+    sheet = _sheet(book, name)
+    if not rows:
         if sheet is not None:
             sheet.delete()
         return
     if sheet is None:
-        sheet = book.sheets.add(PROBLEMS_SHEET, after=book.sheets[len(book.sheets) - 1])
+        sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
     else:
         sheet.clear_contents()
-    rows = [HEADER] + [[p.sheet, p.row if p.row is not None else "", p.column, p.value, p.message]
-                       for p in problems]
-    sheet.range("A1").value = rows
+    sheet.range("A1").value = [[None if v == "" else v for v in row] for row in rows]  # blank, not empty text
+
+
+def write_problems(book: Any, problems: list) -> None:
+    """Replace the problems sheet's content (or remove the sheet when there is none)."""
+    _replace_sheet(book, PROBLEMS_SHEET, [HEADER] + [
+        [p.sheet, p.row if p.row is not None else "", p.column, p.value, p.message] for p in problems]
+        if problems else None)
+
+
+def write_mapping(book: Any, ledger: Any) -> bool:
+    """Write how each header was read, unless every one is spelled as in the template (then the sheet
+    is removed if an earlier press left it). True when the sheet was written."""
+    from macros_py.ledger.mapping import as_template, mapping_report, mapping_table
+
+    report = mapping_report(ledger)
+    shown = not as_template(report)
+    _replace_sheet(book, MAPPING_SHEET, mapping_table(report) if shown else None)
+    return shown
 
 
 def run(book: Any, ui: ExcelUI) -> None:
@@ -40,13 +61,16 @@ def run(book: Any, ui: ExcelUI) -> None:
     ledger = read_ledger_book(book, ui)
     ui.status(f"ghi {len(ledger.problems)} lỗi…")
     write_problems(book, ledger.problems)
+    mapped = write_mapping(book, ledger)
     counts = ", ".join(f"{len(d.records)} dòng «{d.name}»" for d in ledger.sheets.values())
+    how = (f"\nCách kiemsat đọc từng tiêu đề cột ở sheet «{MAPPING_SHEET}»; đọc sai thì ghim ở sheet "
+           f"«{SETTINGS_SHEET}», mục «{PIN_SECTION}»." if mapped else "")
     if not ledger.problems:
-        ui.info(f"Sổ «{book.name}» hợp lệ: {counts}.")
+        ui.info(f"Sổ «{book.name}» hợp lệ: {counts}." + how)
         return
     lines = [f"- {p}" for p in ledger.problems[:SHOWN_IN_BOX]]
     more = len(ledger.problems) - SHOWN_IN_BOX
     if more > 0:
         lines.append(f"… và {more} lỗi nữa.")
     ui.info(f"Sổ «{book.name}» có {len(ledger.problems)} lỗi ({counts}). Danh sách đầy đủ ở sheet "
-            f"«{PROBLEMS_SHEET}»:\n" + "\n".join(lines))
+            f"«{PROBLEMS_SHEET}»:\n" + "\n".join(lines) + how)
