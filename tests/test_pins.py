@@ -12,6 +12,8 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
+from tests.xlremote import remote_book  # noqa: I001  (sets the remote engine's licence before xlwings loads)
+
 from macros_py.law.deadlines import compute_deadlines
 from macros_py.ledger.reader import read_ledger
 from macros_py.ledger.schema import PIN_COLUMNS, PIN_OWN_COLUMN, PIN_SECTION, SETTINGS_SHEET
@@ -110,6 +112,20 @@ def test_the_ribbon_on_the_file_uses_the_pins(tmp_path):
     path = _ledger(tmp_path / "so.xlsx", PINS)
     shown = run_on_file(path, "check").ui.messages("info")
     assert len(shown) == 1 and "hợp lệ" in shown[0] and f"2 dòng «{CASES}»" in shown[0], shown
+
+
+def test_the_live_workbook_uses_both_pins(tmp_path):
+    """In Excel (xlwings' remote engine): Cấu hình's pins are in the workbook; the sidecar is beside its file."""
+    from addin.excel.livebook import read_book
+
+    path = _ledger(tmp_path / "so.xlsx", PINS[:2])
+    live = read_book(remote_book(path, name=str(path)))
+    assert live.sheets["an_hinh_su"].column_of("category") == 2 and live.problems == []
+    (tmp_path / "so.ghim-cot.toml").write_text(f'["{CASES}"]\n"Ghi chú" = "{PIN_OWN_COLUMN}"\n', encoding="utf-8")
+    live = read_book(remote_book(path, name=str(path)))
+    assert live.sheets["an_hinh_su"].column_of("note") is None and live.sheets["an_hinh_su"].extra_columns == {
+        4: "Ghi chú"}
+    assert [str(p) for p in live.problems] == [str(p) for p in read_ledger(path).problems] == []
 
 
 def test_a_pin_naming_nothing_known_is_a_warning_at_its_cell(tmp_path):

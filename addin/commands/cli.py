@@ -1,7 +1,7 @@
 """The `kiemsat` command. A thin shell: it parses arguments, calls the core, prints in Vietnamese.
 
-Exit codes, error lines and the output style are those of `addin/commands/output.py`: 0 done and clean (for `check`: or
-warnings only); 1 done, problems (errors) found; 2 could not do it at all (file missing, not a workbook, open in Excel, bad argument);
+Exit codes, error lines and the output style are those of `addin/commands/output.py`: 0 done and clean, or
+warnings only (`output.exit_for`); 1 done, problems (errors) found; 2 could not do it at all (file missing, not a workbook, open in Excel, bad argument);
 3 a bug in kiemsat (traceback in the crash log). A new sub-command is a small function decorated with
 `@cli.command(...)` (or `@alerts_group.command(...)`); it raises `Failure("...")` for anything it cannot do.
 """
