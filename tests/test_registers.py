@@ -34,6 +34,16 @@ def _filled(layout: RegisterLayout) -> set[str]:
     return {k for h in layout.headers for k, _ in h.fills} | ({"category"} if layout.code == "07" else set())
 
 
+def _save_with_staff(wb: Workbook, rows: dict[str, list[dict]], path: Path) -> Path:
+    """The unit's staff list as its own sheet, then the workbook saved at `path`."""
+    staff = wb.create_sheet("Cán bộ")
+    staff.append(["Họ và tên", "Chức vụ", "Thư điện tử"])
+    for person in rows[STAFF.key]:
+        staff.append([person["name"], person["title"], person.get("email")])
+    wb.save(path)
+    return path
+
+
 def _national(path: Path, layout: RegisterLayout, rows: dict[str, list[dict]]) -> Path:
     wb = Workbook()
     ws = wb.active
@@ -47,12 +57,7 @@ def _national(path: Path, layout: RegisterLayout, rows: dict[str, list[dict]]) -
     ws.append([f"({i})" for i in range(1, len(headers) + len(extra) + 1)])
     for row in rows[layout.sheet]:
         ws.append([_cell(h, row) for h in headers] + [row.get("category") for _ in extra])
-    staff = wb.create_sheet("Cán bộ")
-    staff.append(["Họ và tên", "Chức vụ", "Thư điện tử"])
-    for person in rows[STAFF.key]:
-        staff.append([person["name"], person["title"], person.get("email")])
-    wb.save(path)
-    return path
+    return _save_with_staff(wb, rows, path)
 
 
 def _template(path: Path, layout: RegisterLayout, rows: dict[str, list[dict]]) -> Path:
@@ -267,12 +272,7 @@ def _unit_book(path: Path, layouts: list[RegisterLayout], rows: dict[str, list[d
         ws.append([h.header for h in headers] + [label for label, _ in extra])
         for row in rows[layout.sheet]:
             ws.append([_cell(h, row) for h in headers] + [row.get(key) for _, key in extra])
-    staff = wb.create_sheet("Cán bộ")
-    staff.append(["Họ và tên", "Chức vụ", "Thư điện tử"])
-    for person in rows[STAFF.key]:
-        staff.append([person["name"], person["title"], person.get("email")])
-    wb.save(path)
-    return path
+    return _save_with_staff(wb, rows, path)
 
 
 def _unit_template(path: Path, layouts: list[RegisterLayout], rows: dict[str, list[dict]]) -> Path:
