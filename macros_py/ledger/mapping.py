@@ -157,10 +157,13 @@ def load_pins(ledger: Path, sheet_names: list[str] | None = None) -> Pins:
     return pins
 
 
+PIN_SEARCH_ROWS = 200  # the pins' header row is looked for this far down Cấu hình
+
+
 def _pin_header(rows: Sequence[Sequence[Any]]) -> tuple[int, list[int]] | None:
     """The row (0-based) of Cấu hình holding the three pin labels, and their columns."""
     wanted = [fold(label) for label in PIN_COLUMNS]
-    for r, row in enumerate(rows):
+    for r, row in enumerate(rows[:PIN_SEARCH_ROWS]):
         cells = [fold(display(v)) if v not in ("", None) else "" for v in row]
         if all(w in cells for w in wanted):
             return r, [cells.index(w) for w in wanted]
