@@ -413,14 +413,24 @@ def test_a_broken_table_is_refused_with_a_message_naming_the_fault(edit, expecte
     assert "Bảng thời hạn" in str(info.value)
 
 
-def test_a_table_without_a_needed_rule_is_refused(ledger_path, tmp_path):
+def test_a_table_without_an_entry_another_names_is_refused(ledger_path, tmp_path):
+    # the engine needs no particular entry (rules are data); an entry another one names (replaces,
+    # after, limit_of, ...) must be there, and the message says who names it
     text = DEFAULT_RULES_PATH.read_text(encoding="utf-8")
-    start = text.index("[khang_nghi_hinh_su]")
-    end = text.index("[chuan_bi_xet_xu_dan_su]")
+    start = text.index("\n[khang_nghi_hinh_su]\n") + 1
+    end = text.index("\n[", start) + 1
     table = tmp_path / "thieu.toml"
     table.write_text(text[:start] + text[end:], encoding="utf-8")
-    with pytest.raises(RulesError, match=r"thiếu các mục: \[khang_nghi_hinh_su\]"):
+    with pytest.raises(RulesError, match=r"thiếu các mục: \[khang_nghi_hinh_su\] \(được nhắc ở "
+                                         r"\[khang_nghi_quyet_dinh_hinh_su\] «replaces»"):
         compute_deadlines(read_ledger(ledger_path), TODAY, rules=load_rules(table))
+    # an entry nobody names may go: its limit is no longer computed, the others are
+    start = text.index("\n[giao_ban_an]\n") + 1
+    end = text.index("\n[", start) + 1
+    table.write_text(text[:start] + text[end:], encoding="utf-8")
+    report = compute_deadlines(read_ledger(ledger_path), TODAY, rules=load_rules(table))
+    kinds = {d.kind for d in report.deadlines}
+    assert "giao_ban_an" not in kinds and "khang_nghi_hinh_su" in kinds
 
 
 def test_a_unit_amends_the_table_and_the_limit_follows(ledger_path, tmp_path):

@@ -6,9 +6,11 @@ started (tin báo received, case instituted, file received, person held...), wit
 days left, status and legal basis, plus the problems found (a recorded extension beyond the
 law's maximum, an order date beyond the limit...), as `Problem`s with sheet, row and column.
 
-Which ledger column feeds which rule is decided here (`_Engine`); how long each limit is, how it
-is counted and which article says so is decided by the rules table (`rules.toml`); dates are
-counted by `counting.py` with the unit's calendar (`WorkCalendar` from the Cấu hình sheet).
+Which ledger column feeds which rule, what ends it, which rule replaces it for some rows and which
+step bounds it are all said by the rules table (`rules.toml`), as are its length, counting and
+article: this engine has no code path for any rule (`_Engine.sheet` computes every rule of a sheet
+the same way). Dates are counted by `counting.py` with the unit's calendar (`WorkCalendar` from
+the Cấu hình sheet).
 
 Choices made where the ledger or the law leave room (also in rules.toml):
 
@@ -33,9 +35,17 @@ Choices made where the ledger or the law leave room (also in rules.toml):
   (Đ.134 k1). During a resumed or supplementary investigation it is bounded by that period
   (Đ.174 k4).
 * A rule of the table may replace another for the rows its `when` matches (rút gọn; minors: the
-  engine derives `accused_minor` from the defendants' «Ngày sinh» and the opening date), and a rule
-  that names its `sheet` and `from` column is computed by one generic step (`_Engine.declared`)
-  with no code of its own: a unit adds a limit by adding an entry.
+  engine derives `accused_minor` from the defendants' «Ngày sinh» and the opening date), or for the
+  rows whose clock started within another step's period (`limit_of`: detention once the file is with
+  the procuracy or the court); a unit adds a limit by adding an entry.
+* Where the ledger records an extension decision's date, the extension it is (1st, 2nd, ...) is
+  taken from «Số lần gia hạn», or else from that date: the decision falls within the period it
+  extends. Its end is computed from the law's step for that extension, and a recorded «gia hạn
+  đến» beyond it, or a decision dated after the period it extends had run out, is reported with
+  the article.
+* Đ.364 (enforcement decision) runs from «Ngày có hiệu lực»; when that is blank, from the day after
+  the last of the appeal and protest periods counted from the judgment date (Đ.343, Đ.333, Đ.337:
+  `from_else` and `after` in the table), and the computation says so.
 * A rule with `request_before` has a second step: the date by which an extension must be
   requested (Đ.147 k2: 5 days; Đ.172 k2, Đ.173 k2, Đ.174 k1: 10 days), shown while an extension
   is still possible; it lapses (never "overdue") once passed.
@@ -51,18 +61,11 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from macros_py.law.counting import CUSTODY_DAYS_PER_MONTH, add_months, explain_due
-from macros_py.law.rules import Length, Rule, Rules, Variant, default_rules
+from macros_py.law.rules import SPLIT_BY, Length, Rule, Rules, Variant, default_rules
 from macros_py.law.workcalendar import WorkCalendar
 from macros_py.ledger.problems import Problem, column_letter
 from macros_py.ledger.reader import Ledger, Record, SheetData
-from macros_py.ledger.schema import (
-    CIVIL_STAGE,
-    CRIMINAL_STAGE,
-    LEDGER_SHEETS,
-    MEASURE,
-    SETTINGS_BY_KEY,
-    Choices,
-)
+from macros_py.ledger.schema import LEDGER_SHEETS, SETTINGS_BY_KEY
 from macros_py.ledger.values import fmt_date
 
 __all__ = [
@@ -84,49 +87,9 @@ STATUS_OPEN = "còn hạn"
 STATUS_DONE = "đã xong"
 STATUSES = (STATUS_OVERDUE, STATUS_SOON, STATUS_OPEN, STATUS_DONE)
 
-# the rule ids this engine wires to ledger columns; the table must have them all
-RULE_IDS = (
-    "tin_bao", "tam_giu", "tam_giam", "tam_giam_truy_to", "tam_giam_xet_xu", "dieu_tra",
-    "phuc_hoi_dieu_tra", "dieu_tra_bo_sung", "truy_to", "chuan_bi_xet_xu", "khang_nghi_hinh_su",
-    "chuan_bi_xet_xu_dan_su", "chuan_bi_xet_xu_hanh_chinh", "nghien_cuu_ho_so_dan_su",
-    "nghien_cuu_ho_so_hanh_chinh", "khang_nghi_dan_su", "khang_nghi_hanh_chinh",
-)
-# among several rules for one step, the one whose variants cover the row's case type is used
-CIVIL_PREPARATION = ("chuan_bi_xet_xu_dan_su", "chuan_bi_xet_xu_hanh_chinh")
-CIVIL_STUDY = ("nghien_cuu_ho_so_dan_su", "nghien_cuu_ho_so_hanh_chinh")
-CIVIL_PROTEST = ("khang_nghi_dan_su", "khang_nghi_hanh_chinh")
-
 _SHEET_ORDER = {spec.key: i for i, spec in enumerate(LEDGER_SHEETS)}
 _SHOWN = {spec.key for spec in LEDGER_SHEETS if spec.has_deadlines}
 _ONE_DAY = timedelta(days=1)
-
-
-def _choice(choices: Choices, value: str) -> str:
-    """A value of a schema choice list, checked at import so a renamed choice fails loudly."""
-    if value not in choices.canonical:
-        raise AssertionError(f"{value!r} is not in {choices.name}")
-    return value
-
-
-# criminal stages in procedural order; a step is done once the stage is past it
-_CRIMINAL_STAGE_ORDER = {
-    _choice(CRIMINAL_STAGE, "Điều tra"): 0,
-    _choice(CRIMINAL_STAGE, "Điều tra bổ sung"): 0,
-    _choice(CRIMINAL_STAGE, "Phục hồi điều tra"): 0,
-    _choice(CRIMINAL_STAGE, "Truy tố"): 1,
-    _choice(CRIMINAL_STAGE, "Xét xử sơ thẩm"): 2,  # the court prepares the trial: Đ.277 still runs
-    _choice(CRIMINAL_STAGE, "Xét xử phúc thẩm"): 3,
-    _choice(CRIMINAL_STAGE, "Đã xét xử"): 3,
-}
-_INVESTIGATION, _PROSECUTION, _TRIAL = 0, 1, 2
-_SUPPLEMENTARY = _choice(CRIMINAL_STAGE, "Điều tra bổ sung")
-_CRIMINAL_STOPPED = {_choice(CRIMINAL_STAGE, "Tạm đình chỉ"), _choice(CRIMINAL_STAGE, "Đình chỉ")}
-_CIVIL_STOPPED = {_choice(CIVIL_STAGE, "Tạm đình chỉ"), _choice(CIVIL_STAGE, "Đình chỉ")}
-# a civil case brought to trial has ended its preparation (BLTTDS Đ.203 khoản 3)
-_CIVIL_PREPARED = {_choice(CIVIL_STAGE, "Xét xử sơ thẩm"), _choice(CIVIL_STAGE, "Xét xử phúc thẩm"),
-                   _choice(CIVIL_STAGE, "Đã xét xử")}
-_CUSTODY = _choice(MEASURE, "Tạm giữ")
-_DETENTION = _choice(MEASURE, "Tạm giam")
 
 
 def status_for(days_left: int, done: bool, alert_days: int) -> str:
@@ -230,14 +193,6 @@ class _Found:
     due_time: time | None = None
 
 
-def _after(start: date, *dates: date | None) -> bool:
-    """Some later step has a date on or after `start`."""
-    for d in dates:
-        if d is not None and d >= start:
-            return True
-    return False
-
-
 def _days(length: Length) -> int:
     """A detention length in days: 01 month = 30 days (Đ.134 k1, TTLT 04/2018 Điều 17)."""
     return length.months * CUSTODY_DAYS_PER_MONTH + length.days
@@ -263,21 +218,25 @@ class _Merged:
         return value if value is not None else self.then.get(key, default)
 
 
+# a step's period, kept for the rules bounded by it (`limit_of`): start, length with the recorded
+# extension, due date
+_Period = tuple[date, Length, date]
+
+
 class _Engine:
     def __init__(self, ledger: Ledger, today: date, rules: Rules, calendar: WorkCalendar, alert_days: int):
-        rules.require(RULE_IDS)
         self.ledger, self.today, self.rules, self.calendar = ledger, today, rules, calendar
         self.alert_days = alert_days
         self.deadlines: list[Deadline] = []
         self.problems: list[Problem] = []
         self._due_cache: dict[tuple[date, int, int, str], tuple[date, str]] = {}
-        # case id (lower case) -> its record, and the periods of its steps (rule id -> start, length
-        # with the recorded extension, the step's due date), for the Bị can rows
-        self.cases: dict[str, tuple[Record, dict[str, tuple[date, Length, date]]]] = {}
+        # sheet key -> case id (lower case) -> (its values, the periods of its steps by rule id), for the
+        # rows of other sheets that name that sheet as their `case_sheet`
+        self.cases: dict[str, dict[str, tuple[Any, dict[str, _Period]]]] = {}
         self._data: SheetData | None = None
         self._fmt_cache: dict[date, str] = {}
         self._prepared: dict[tuple[str, str | None], _Prepared] = {}
-        self._covering_cache: dict[tuple[tuple[str, ...], str | None], Rule | None] = {}
+        self._ends: dict[tuple[str, int], tuple[date, date]] = {}  # (rule id, row) -> start, end: for `deduct`
         self.timings: dict[str, float] = {}
 
     # ------------------------------------------------------------ primitives
@@ -365,20 +324,23 @@ class _Engine:
               ext: date | None = None, ext_column: str = "", until: date | None = None,
               until_column: str = "", ext_undated_column: str = "", deduct: int = 0,
               bound: tuple[date, str] | None = None, ext_count: int | None = None,
-              ext_count_column: str = "", hour: time | None = None, hour_column: str = "") -> _Found | None:
+              ext_count_column: str = "", hour: time | None = None, hour_column: str = "",
+              ext_date: date | None = None) -> _Found | None:
         """Due date, basis and computation of one step, checking recorded dates against the law.
 
         `ext`: a recorded extension ("gia hạn đến"); `ext_count`: which extension it is (None: not
-        recorded, so the law's maximum is the bound); `until`: the date in the order (custody,
-        detention); `ext_undated_column`: an extension is recorded without its end date; `deduct`:
-        days of custody deducted from detention; `bound`: the limit comes from another step's period
-        (`limit_of`, Đ.174 k4), with its computation; `hour`: tạm giữ's starting hour.
-        Returns None when no limit can be computed.
+        recorded, so the law's maximum is the bound, unless `ext_date`, the extension decision's date
+        in `ext_undated_column`, says which one); `until`: the date in the order (custody,
+        detention); `ext_undated_column`: the column of the extension decision (a decision without
+        its end date is reported); `deduct`: days of custody deducted from detention; `bound`: the
+        limit comes from another step's period (`limit_of`, Đ.174 k4), with its computation;
+        `hour`: tạm giữ's starting hour. Returns None when no limit can be computed.
         """
         prep = self.prepared(rule, variant_key)
         label, cite, fmt = prep.label, prep.cite, self.fmt
         hours = rule.method == "hours"
         due_time = hour if hours else None
+        inferred = ""  # how the extension's number was found from its decision's date
         if bound is not None:
             base = top = bound[0]
             comp_base = comp_top = bound[1]
@@ -388,6 +350,9 @@ class _Engine:
         elif prep.length is not None:
             assert prep.total is not None
             n_ext = len(prep.extensions)
+            if ext_date is not None and n_ext and (ext_count is None or 0 < ext_count <= n_ext):
+                ext_count, inferred = self.extension_number(rec, rule, prep, start, deduct, ext_date, ext_count,
+                                                            ext_undated_column)
             allowed = prep.total
             if ext_count is not None and ext_count > n_ext:
                 self.problem(rec, ext_count_column, ext_count,
@@ -396,8 +361,9 @@ class _Engine:
             elif ext_count is not None and ext_count >= 0 and not prep.has_maximum:
                 allowed = prep.length + _sum(prep.extensions[:ext_count])
             text, top_text = prep.text, prep.top_text
-            if ext_count is not None and allowed != prep.total:
+            if ext_count is not None and (allowed != prep.total or inferred):
                 top_text = f"mức gia hạn lần {ext_count} ({allowed})"
+            top_text += inferred
             # the longest allowed end is only needed to check or replace a recorded extension
             need_top = ext is not None or bool(ext_undated_column) or bool(ext_count)
             if deduct and rule.method == "custody":
@@ -414,6 +380,8 @@ class _Engine:
             else:
                 base, comp_base = self.due(start, prep.length, rule.method)
                 top, comp_top = self.due(start, allowed, rule.method) if need_top else (base, comp_base)
+            if inferred:
+                comp_top = f"{comp_top}{inferred}"
             may_extend = (ext_count or (1 if ext is not None else 0)) < n_ext
         else:
             # the law's length is unknown for this row (no crime category): keep the order's date
@@ -449,6 +417,14 @@ class _Engine:
                               f"{fmt(top_due)} ({cite})", comp_top, may_extend, due_time)
             return _Found(ext, f"{label}: {text}, gia hạn đến {fmt(ext)} ({cite})",
                           f"gia hạn đến {fmt(ext)} theo sổ; mức tối đa: {comp_top}", may_extend, due_time)
+        if ext_undated_column:
+            # an extension decided (its date recorded) without its end date: the end of that extension
+            # as the law's step allows it
+            self.problem(rec, ext_undated_column, rec.get(ext_undated_column),
+                         f"đã có quyết định gia hạn nhưng chưa ghi ngày gia hạn đến; kiemsat tạm tính "
+                         f"{top_text} theo {cite}, đến {fmt(top_due)}.")
+            return _Found(top_due, f"{label}: đã gia hạn, tạm tính {top_text} đến {fmt(top_due)} ({cite})",
+                          comp_top, may_extend and ext_count is not None, due_time)
         if until is not None:
             if until > base:
                 self.problem(rec, until_column, until, f"ngày {fmt(until)} ghi trong lệnh vượt thời hạn "
@@ -461,17 +437,55 @@ class _Engine:
         if ext_count is not None and ext_count > 0:
             return _Found(top_due, f"{label}: gia hạn lần {ext_count}, tính {top_text} đến {fmt(top_due)} ({cite})",
                           comp_top, may_extend, due_time)
-        if ext_undated_column:
-            self.problem(rec, ext_undated_column, rec.get(ext_undated_column),
-                         f"đã có quyết định gia hạn nhưng chưa ghi ngày gia hạn đến; kiemsat tạm tính "
-                         f"{top_text} theo {cite}, đến {fmt(top_due)}.")
-            return _Found(top_due, f"{label}: đã gia hạn, tạm tính {top_text} đến {fmt(top_due)} ({cite})",
-                          comp_top, False, due_time)
         if early:
             return _Found(base_due, f"{label}: {text}, chưa ghi giờ nên tính đến hết ngày {fmt(base_due)} ({cite})",
                           comp_base, may_extend, None)
         return _Found(base, prep.plain_basis if text is prep.text else f"{label}: {text} ({cite})", comp_base,
                       may_extend, due_time)
+
+    def extension_number(self, rec: Record, rule: Rule, prep: _Prepared, start: date, deduct: int,
+                         decided: date, count: int | None, column: str) -> tuple[int, str]:
+        """Which extension a decision dated `decided` is, and the words saying how that was found.
+
+        The recorded `count` when there is one; else the first extension whose preceding period had
+        not run out on that date (a decision extends the period it falls in: Đ.147 k2, Đ.172 k2,
+        Đ.173 k2 require the request before the period ends). A decision dated after the period it
+        extends had run out, at the law's longest, is reported with the article.
+        """
+        n = len(prep.extensions)
+        ends = [self.period_end(rule, prep, start, j, deduct) for j in range(n)]
+        fmt = self.fmt
+        if count is None:
+            k = next((j + 1 for j, (end, _) in enumerate(ends) if decided <= end), None)
+            inferred = k is not None
+            k = k or n
+            words = (f"; lần gia hạn thứ {k} suy ra từ ngày quyết định gia hạn {fmt(decided)}, trong thời hạn "
+                     f"{ends[k - 1][1]} (hết ngày {fmt(ends[k - 1][0])})" if inferred else "")
+        else:
+            k, words, inferred = count, "", True
+        end, length = ends[k - 1]
+        if decided > end:
+            ask = f"; đề nghị gia hạn chậm nhất {rule.request_before} trước khi hết hạn" if rule.request_before else ""
+            which = f"lần {k}" if count is not None or k > 1 else "lần 1"
+            self.problem(rec, column, decided,
+                         f"quyết định gia hạn {which} ngày {fmt(decided)} sau khi thời hạn được gia hạn đã hết: "
+                         f"{length} {rule.start} hết ngày {fmt(end)} theo {prep.cite} (phải gia hạn trước khi hết "
+                         f"hạn{ask}).")
+        return k, words
+
+    def period_end(self, rule: Rule, prep: _Prepared, start: date, j: int, deduct: int) -> tuple[date, Length]:
+        """The end, at the law's longest, of the period that extension j + 1 extends, and its length
+        (tin báo: the 2 months the limit may be prolonged to, from the maximum less the extension)."""
+        assert prep.length is not None
+        length = prep.length + _sum(prep.extensions[:j])
+        if prep.has_maximum and prep.total is not None:
+            rest = _sum(prep.extensions[j:])
+            if prep.total.months >= rest.months and prep.total.days >= rest.days:
+                shorter = Length(prep.total.months - rest.months, prep.total.days - rest.days)
+                if shorter:
+                    length = shorter
+        counted = Length(0, max(1, _days(length) - deduct)) if deduct and rule.method == "custody" else length
+        return self.due(start, counted, rule.method)[0], length
 
     def period(self, rule: Rule, variant_key: str | None, start: date, extended: bool) -> Length | None:
         """The length of a step's period for a cap: its length, plus its first extension when extended."""
@@ -480,83 +494,74 @@ class _Engine:
             return None
         return prep.length + prep.extensions[0] if extended and prep.extensions else prep.length
 
+    def cap(self, rule_id: str, period: _Period) -> tuple[date, str]:
+        """Detention bounded by another step's *period*, counted like detention (Đ.241, Đ.278, Đ.174 k4)."""
+        start, length, _ = period
+        end, comp = self.due(start, Length(0, _days(length)), "custody")
+        cite = self.rules[rule_id].citation
+        return end, f"không quá thời hạn {length} của {cite} kể từ {self.fmt(start)}, tính như tạm giam: {comp}"
+
     # ------------------------------------------------------------ sheets
 
     def run(self) -> None:
+        """Every rule of the table that starts a clock on a sheet (`Rules.roots`), sheet by sheet:
+        the sheets whose rows are others' cases (`case_sheet`) first, so their steps can bound them."""
         sheets = self.ledger.sheets
-        for key, method in (("tin_bao", self.tips), ("an_hinh_su", self.criminal),
-                            ("bi_can", self.defendants), ("an_dan_su", self.civil)):
+        case_sheets = {r.case_sheet for r in self.rules if r.case_sheet}
+        by_sheet: dict[str, list[Rule]] = {}
+        for rule in self.rules.roots():
+            by_sheet.setdefault(rule.sheet or "", []).append(rule)
+        for key in sorted(by_sheet, key=lambda k: (k not in case_sheets, _SHEET_ORDER.get(k, len(_SHEET_ORDER)))):
             data = sheets.get(key)
             if data is None:
                 continue
             self._data = data
-            t0 = _time.perf_counter()
-            method(data.records)
-            self.timings[f"sheet {key}"] = _time.perf_counter() - t0
-        for rule in self.rules.declared():
-            data = sheets.get(rule.sheet or "")
-            if data is None or any(c not in data.columns for c in (rule.start_column or "", *rule.done_when)):
-                continue  # an older ledger without the columns: the rule does not apply
-            self._data = data
-            t0 = _time.perf_counter()
-            self.declared(rule, data.records)
-            self.timings[f"rule {rule.id}"] = _time.perf_counter() - t0
+            rows = self.rows(data, key in case_sheets, by_sheet[key])
+            for rule in by_sheet[key]:
+                if not self.wired(rule, data):
+                    continue  # an older ledger without the rule's columns: the rule does not apply
+                t0 = _time.perf_counter()
+                self.compute(rule, data, rows)
+                self.timings[f"rule {rule.id}"] = self.timings.get(f"rule {rule.id}", 0.0) + _time.perf_counter() - t0
         self.deadlines.sort(key=lambda d: (d.due, _SHEET_ORDER[d.sheet], d.row, d.start))
 
-    def declared(self, rule: Rule, records: Iterable[Record]) -> None:
-        """A rule wired by the table: start column, conditions, the columns that end it, variants."""
-        data = self._data
-        assert data is not None
-        id_column = data.spec.id_column
-        for rec in records:
-            v = rec.values
-            start = v.get(rule.start_column or "")
-            if not isinstance(start, date) or not rule.matches(v):
-                continue
-            key, note = self.variant_key(rule, v)
-            prep = self.prepared(rule, key)
-            if prep.length is None:
-                continue
-            if rule.every:
-                # periodic: the first due date on or after today (review of suspended tin báo)
-                n, due = 1, start
-                while True:
-                    due, comp = self.due(start, Length(prep.length.months * n, prep.length.days * n), rule.method)
-                    if due >= self.today or n > 1200:
-                        break
-                    n += 1
-                found = _Found(due, f"{prep.label}: lần thứ {n}, mỗi {prep.length} {rule.start} ({prep.cite})",
-                               f"lần thứ {n}: {comp}")
-            else:
-                found = self.limit(rec, rule, key, start)
-                if found is None:
-                    continue
-            if note:
-                found = _Found(found.due, f"{found.basis}; {note}", found.computation, found.may_extend,
-                               found.due_time)
-            done = any(isinstance(v.get(c), date) and v[c] >= start or (v.get(c) is not None
-                       and not isinstance(v.get(c), date)) for c in rule.done_when)
-            self.emit(rec, rule, start, found, done=done, case=v.get(id_column) if id_column != "name" else
-                      v.get("case_id"), person=v.get("person") or (v.get("name") if id_column == "name" else None),
-                      prosecutor=v.get("prosecutor"), leader=v.get("leader"))
+    @staticmethod
+    def wired(rule: Rule, data: SheetData) -> bool:
+        """The sheet has the column that starts the rule's clock and one at least of those that end it
+        (a ledger that cannot record the end would show the step pending for ever)."""
+        starts = [c for c in (rule.start_column, rule.from_else[1] if rule.from_else else None) if c]
+        if not any(c in data.columns for c in starts):
+            return False
+        ends = [*rule.done_when, *(c for c, _ in rule.done_if), *(c for c, _ in rule.done_unless)]
+        return not ends or any(c in data.columns for c in ends)
 
-    def tips(self, records: Iterable[Record]) -> None:
-        base_rule = self.rules["tin_bao"]
-        for rec in records:
-            v = rec.values
-            start = v.get("receipt_date")
-            if start is None:
-                continue
-            rule = self.rules.replacement(base_rule, v)
-            ext = v.get("extended_to")
-            found = self.limit(rec, rule, None, start, ext=ext, ext_column="extended_to",
-                               ext_undated_column="extension_date" if ext is None and v.get("extension_date")
-                               else "")
-            if found is None:
-                continue
-            done = v.get("outcome_date") is not None or v.get("outcome") is not None
-            self.emit(rec, rule, start, found, done=done, case=v.get("receipt_no"), person=None,
-                      prosecutor=v.get("prosecutor"), leader=v.get("leader"))
+    def rows(self, data: SheetData, is_case_sheet: bool, rules: list[Rule]) -> list[tuple[Record, Any, dict]]:
+        """Each record with the values the rules read (its case's behind them when a rule names a
+        `case_sheet`; the derived `accused_minor`) and the periods its `limit_of` rules are bounded by."""
+        key = data.spec.key
+        linked = next((r.case_sheet for r in rules if r.case_sheet), None)
+        cases = self.cases.get(linked, {}) if linked else {}
+        own_cases = self.cases.setdefault(key, {}) if is_case_sheet else None
+        youngest = self.youngest() if any(c == "accused_minor" for r in self.rules for c, _, _ in r.when) else {}
+        out = []
+        for rec in data.records:
+            v: Any = rec.values
+            case_id = v.get("case_id")
+            case_key = str(case_id).lower() if case_id is not None else None
+            born = youngest.get(case_key) if case_key is not None and key == "an_hinh_su" else None
+            opened = v.get("opening_date")
+            if born is not None and isinstance(opened, date):
+                # a minor is computed, not ticked: under 18 on the day the case was opened
+                v = {**v, "accused_minor": "Có" if add_months(born, 18 * 12) > opened else "Không"}
+            periods: dict[str, _Period] = {}
+            if linked:
+                case = cases.get(case_key) if case_key is not None else None
+                if case is not None:
+                    v, periods = _Merged(v, case[0]), case[1]
+            if own_cases is not None and case_key is not None:
+                own_cases[case_key] = (v, periods)
+            out.append((rec, v, periods))
+        return out
 
     def youngest(self) -> dict[str, date]:
         """Case id (lower case) -> the latest «Ngày sinh» among its defendants (the youngest)."""
@@ -572,210 +577,181 @@ class _Engine:
                     out[key] = born
         return out
 
-    def criminal(self, records: Iterable[Record]) -> None:
-        rules = self.rules
-        youngest = self.youngest()
-        for rec in records:
-            v = rec.values
-            case_id = v.get("case_id")
-            born = youngest.get(str(case_id).lower()) if case_id is not None else None
-            opened = v.get("opening_date")
-            if born is not None and isinstance(opened, date):
-                # a minor is computed, not ticked: under 18 on the day the case was opened
-                v = {**v, "accused_minor": "Có" if add_months(born, 18 * 12) > opened else "Không"}
-            periods: dict[str, tuple[date, Length, date]] = {}
-            if case_id is not None:
-                self.cases[str(case_id).lower()] = (rec, periods)
-            category = v.get("category")
-            stage = v.get("stage")
-            stopped = stage in _CRIMINAL_STOPPED
-            order = _CRIMINAL_STAGE_ORDER.get(stage, -1)
-            resumed = v.get("resumed_date")
-            received, indicted = v.get("file_received"), v.get("indictment_date")
-            accepted, heard, judged = v.get("court_accepted"), v.get("hearing_date"), v.get("judgment_date")
-            who = dict(case=case_id, person=None, prosecutor=v.get("prosecutor"), leader=v.get("leader"))
+    def resolve(self, rule: Rule, v: Any, start: date, periods: dict[str, _Period]) -> list[Rule]:
+        """The chain of rules used for a row: `rule`, then the rule replacing it, and so on. Among the
+        rules replacing one, a rule bounded by a step (`limit_of`) whose period the row's clock started
+        in wins, the latest such step first (detention once the file is with the court, not with the
+        procuracy); else the first whose `when` the row matches (rút gọn, minors)."""
+        chain = [rule]
+        current = rule
+        while True:
+            best: Rule | None = None
+            best_start: date | None = None
+            plain: Rule | None = None
+            for other in self.rules.replacing(current.id):
+                if not other.matches(v):
+                    continue
+                if other.limit_of is not None:
+                    period = periods.get(other.limit_of)
+                    if period is None or start < period[0]:
+                        continue
+                    if best_start is None or period[0] >= best_start:
+                        best, best_start = other, period[0]
+                elif plain is None:
+                    plain = other
+            chosen = best or plain
+            if chosen is None or chosen in chain:
+                return chain
+            chain.append(chosen)
+            current = chosen
 
-            def step(rule_id: str, start: date, ext: date | None, ext_column: str, done: bool,
-                     ext_count_column: str = "") -> None:
-                rule = rules.replacement(rules[rule_id], v)
-                start = v.get(rule.start_column) or start if rule.start_column else start
-                key, note = self.variant_key(rule, v) if rule.by != "category" else (category, "")
-                ext = ext if ext and ext >= start else None
-                count = v.get(ext_count_column) if ext_count_column else None
-                found = self.limit(rec, rule, key, start, ext=ext, ext_column=ext_column,
-                                   ext_count=count if isinstance(count, int) else None,
-                                   ext_count_column=ext_count_column)
-                if found is None:
-                    return
-                if note:
-                    found = _Found(found.due, f"{found.basis}; {note}", found.computation, found.may_extend)
-                self.emit(rec, rule, start, found, done=done, **who)
-                length = self.period(rule, key, start, ext is not None)
-                if length is not None:
-                    periods[rule_id] = (start, length, found.due)
-                    periods[rule.id] = periods[rule_id]
-
-            # investigation (Đ.172), or its resumption / supplementary investigation (Đ.174)
-            if resumed is not None:
-                rule_id = "dieu_tra_bo_sung" if stage == _SUPPLEMENTARY else "phuc_hoi_dieu_tra"
-                start = resumed
-            else:
-                rule_id, start = "dieu_tra", v.get("opening_date")
-            if start is not None:
-                done = stopped or order > _INVESTIGATION or _after(start, received, indicted, accepted, heard, judged)
-                step(rule_id, start, v.get("investigation_extended_to"), "investigation_extended_to", done,
-                     "investigation_extensions")
-
-            # prosecution (Đ.240), from the file and conclusion received
-            if received is not None and (resumed is None or received >= resumed):
-                done = stopped or order > _PROSECUTION or _after(received, indicted, accepted, heard, judged)
-                step("truy_to", received, v.get("prosecution_extended_to"), "prosecution_extended_to", done)
-
-            # trial preparation (Đ.277), from the court's acceptance
-            if accepted is not None and (resumed is None or accepted >= resumed):
-                done = stopped or order > _TRIAL or _after(accepted, heard, judged)
-                step("chuan_bi_xet_xu", accepted, v.get("trial_extended_to"), "trial_extended_to", done)
-
-            # protest by the procuracy of the same level (Đ.337): over once the period has run
-            if judged is not None:
-                step("khang_nghi_hinh_su", judged, None, "", stopped)
-
-    def cap(self, rule_id: str, periods: dict[str, tuple[date, Length, date]]) -> tuple[date, str] | None:
-        """Detention bounded by another step's *period*, counted like detention (Đ.241, Đ.278, Đ.174 k4)."""
-        found = periods.get(rule_id)
-        if found is None:
+    def effect(self, rule_id: str, column: str, v: Any) -> tuple[date, str, str] | None:
+        """The date computed by a rule with `after` (a judgment takes effect, Đ.343): the day after the
+        last of those rules' periods counted from the row's `column`; with its computation and basis."""
+        base = v.get(column)
+        if not isinstance(base, date):
             return None
-        start, length, _ = found
-        end, comp = self.due(start, Length(0, _days(length)), "custody")
-        cite = self.rules[rule_id].citation
-        return end, f"không quá thời hạn {length} của {cite} kể từ {self.fmt(start)}, tính như tạm giam: {comp}"
+        rule = self.rules[rule_id]
+        ends = []
+        for other_id in rule.after:
+            other = self.rules[other_id]
+            prep = self.prepared(other, self.variant_key(other, v)[0])
+            if prep.length is not None:
+                due, _ = self.due(base, prep.length, other.method)
+                ends.append((due, f"{other.title} {prep.length} ({other.citation}): hết ngày {self.fmt(due)}"))
+        if not ends:
+            return None
+        last = max(d for d, _ in ends)
+        effect = last + _ONE_DAY
+        data = self._data
+        assert data is not None
+        label = data.spec.column(column).label if column in data.spec.keys else column
+        note = f"; {rule.basis_note}" if rule.basis_note else ""
+        text = (f"ngày có hiệu lực không ghi trong sổ, kiemsat tính: {rule.title} từ {self.fmt(effect)}, ngày sau ngày "
+                f"cuối cùng của các thời hạn kể từ «{label}» {self.fmt(base)} ({'; '.join(t for _, t in ends)}) theo "
+                f"{rule.citation}{note}")
+        return effect, text, f"ngày có hiệu lực {self.fmt(effect)} do kiemsat tính theo {rule.citation}"
 
-    def defendants(self, records: Iterable[Record]) -> None:
-        rules = self.rules
-        for rec in records:
-            v = rec.values
-            case_id = v.get("case_id")
-            linked = self.cases.get(str(case_id).lower()) if case_id is not None else None
-            case_rec, periods = linked if linked else (None, {})
-            cv = case_rec.values if case_rec is not None else {}
-            both = _Merged(v, cv)
-            who = dict(case=case_id, person=v.get("name"), prosecutor=cv.get("prosecutor"),
-                       leader=cv.get("leader"))
-            measure, released = v.get("measure"), v.get("released_date")
-            c_start, d_start = v.get("custody_start"), v.get("detention_start")
-
-            custody_end = None
-            if c_start is not None:
-                custody_rule = rules.replacement(rules["tam_giu"], both)
-                count = v.get("custody_extensions")
-                hour = v.get("custody_time")
-                found = self.limit(rec, custody_rule, None, c_start,
-                                   ext=v.get("custody_extended_to"), ext_column="custody_extended_to",
-                                   until=v.get("custody_until"), until_column="custody_until",
-                                   ext_count=count if isinstance(count, int) else None,
-                                   ext_count_column="custody_extensions",
-                                   hour=hour if isinstance(hour, time) else None, hour_column="custody_time")
-                if found:
-                    # the date custody ends: 24-hour periods end on the recorded date (at the start hour)
-                    custody_end = v.get("custody_extended_to") or v.get("custody_until") or (
-                        found.due if isinstance(hour, time) or custody_rule.method != "hours"
-                        else found.due + _ONE_DAY)
-                    done = ((d_start is not None and d_start >= c_start)
-                            or (released is not None and released >= c_start)
-                            or (measure is not None and measure != _CUSTODY))
-                    self.emit(rec, custody_rule, c_start, found, done=done, **who)
-
-            if d_start is None:
+    def compute(self, root: Rule, data: SheetData, rows: list[tuple[Record, Any, dict]]) -> None:
+        """One rule (and the rules replacing it) for every row of its sheet, as the table wires it."""
+        id_column = data.spec.id_column
+        deducted = {r.deduct for r in self.rules if r.deduct}
+        keep_end = root.id in deducted
+        for rec, v, periods in rows:
+            start = v.get(root.start_column or "")
+            computed: tuple[date, str, str] | None = None
+            if not isinstance(start, date):
+                if root.from_else is None or (computed := self.effect(*root.from_else, v)) is None:
+                    continue
+                start = computed[0]
+            if not root.matches(v):
                 continue
-            accepted, received, resumed = cv.get("court_accepted"), cv.get("file_received"), cv.get("resumed_date")
+            if root.superseded_by and any(isinstance(later := v.get(c), date) and later > start
+                                          for c in root.superseded_by):
+                continue
+            chain = self.resolve(root, v, start, periods) if self.rules.replacing(root.id) else [root]
+            rule = chain[-1]
+            if rule.start_column != root.start_column:
+                own_start = v.get(rule.start_column or "")
+                if not isinstance(own_start, date):
+                    continue
+                start = own_start
+            key, note = self.variant_key(rule, v)
+            if rule.by is not None and key is None and not _covers_all(rule) and rule.default_variant is None:
+                continue  # a rule for some case types only, and the row's type is blank
+            if rule.by is not None and key is not None and not rule.covers(key):
+                continue
             bound = None
-            if accepted is not None and d_start >= accepted and "chuan_bi_xet_xu" in periods:
-                rule, bound = rules["tam_giam_xet_xu"], self.cap("chuan_bi_xet_xu", periods)
-            elif received is not None and d_start >= received and "truy_to" in periods:
-                rule, bound = rules["tam_giam_truy_to"], self.cap("truy_to", periods)
-            elif (resumed is not None and d_start >= resumed
-                  and (step := next((r for r in ("dieu_tra_bo_sung", "phuc_hoi_dieu_tra") if r in periods), None))
-                  and rules.get(f"tam_giam_{step}") is not None):
-                rule, bound = rules[f"tam_giam_{step}"], self.cap(step, periods)
-            else:
-                rule = rules["tam_giam"]
-            # custody is deducted from detention for investigation (TTLT 04/2018 Điều 17 khoản 1)
-            investigating = bound is None
-            born = v.get("birth_date")
-            if isinstance(born, date) and add_months(born, 18 * 12) > d_start:
-                # under 18 on the day detention starts (BLTTHS Đ.419 k1: 2/3 of the adult limit)
-                both = _Merged({**v, "defendant_minor": "Có"}, cv)
-            rule = rules.replacement(rule, both)
-            if rule.limit_of is None:
-                bound = None  # a replacing rule (rút gọn) with its own length
+            if rule.limit_of is not None:
+                period = periods.get(rule.limit_of)
+                if period is None:
+                    continue
+                bound = self.cap(rule.limit_of, period)
             deduct = 0
-            if investigating and c_start is not None and custody_end is not None and c_start <= d_start:
-                # TTLT 04/2018 Điều 17: custody counts against detention for investigation, in the days
-                # it lasted: 10:00 01/3 - 10:00 04/3 is 3 days (ví dụ 1), 05/3 - 11/3 is 6 (ví dụ 2)
-                deduct = max(0, (min(custody_end, d_start) - c_start).days)
-            count = v.get("detention_extensions")
-            found = self.limit(rec, rule, cv.get("category"), d_start,
-                               ext=v.get("detention_extended_to"), ext_column="detention_extended_to",
-                               until=v.get("detention_until"), until_column="detention_until",
-                               deduct=deduct, bound=bound, ext_count=count if isinstance(count, int) else None,
-                               ext_count_column="detention_extensions")
+            if rule.deduct:
+                held = self._ends.get((rule.deduct, rec.row))
+                if held is not None and held[0] <= start:
+                    # TTLT 04/2018 Điều 17: custody counts against detention for investigation, in the days
+                    # it lasted: 10:00 01/3 - 10:00 04/3 is 3 days (ví dụ 1), 05/3 - 11/3 is 6 (ví dụ 2)
+                    deduct = max(0, (min(held[1], start) - held[0]).days)
+            ext = v.get(rule.extended_to) if rule.extended_to else None
+            if not isinstance(ext, date) or ext < start:
+                ext = None
+            decided = v.get(rule.extension_date) if rule.extension_date else None
+            if not isinstance(decided, date):
+                decided = None
+            count = v.get(rule.extension_count) if rule.extension_count else None
+            until = v.get(rule.until) if rule.until else None
+            hour = v.get(rule.hour) if rule.hour else None
+            hour = hour if isinstance(hour, time) else None
+            if rule.every:
+                found = self.periodic(rule, key, start)
+            else:
+                found = self.limit(
+                    rec, rule, key, start, ext=ext, ext_column=rule.extended_to or "",
+                    until=until if isinstance(until, date) else None, until_column=rule.until or "",
+                    ext_undated_column=(rule.extension_date or "") if ext is None and decided is not None else "",
+                    deduct=deduct, bound=bound, ext_count=count if isinstance(count, int) else None,
+                    ext_count_column=rule.extension_count or "", hour=hour, hour_column=rule.hour or "",
+                    ext_date=decided if decided is not None and decided >= start else None)
             if found is None:
                 continue
-            done = (released is not None and released >= d_start) or (measure is not None and measure != _DETENTION)
-            self.emit(rec, rule, d_start, found, done=done, **who)
+            if note or computed:
+                basis = found.basis + (f"; {note}" if note else "") + (f"; {computed[2]}" if computed else "")
+                found = _Found(found.due, basis, f"{computed[1]}; {found.computation}" if computed
+                               else found.computation, found.may_extend, found.due_time)
+            self.emit(rec, rule, start, found, done=self.done(rule, v, start),
+                      case=v.get(id_column) if id_column != "name" else v.get("case_id"),
+                      person=v.get("person") or (v.get("name") if id_column == "name" else None),
+                      prosecutor=v.get("prosecutor"), leader=v.get("leader"))
+            if keep_end:
+                recorded = v.get(rule.extended_to or "") or v.get(rule.until or "")
+                end = recorded if isinstance(recorded, date) else (
+                    found.due + _ONE_DAY if rule.method == "hours" and hour is None else found.due)
+                self._ends[(root.id, rec.row)] = (start, end)
+            length = self.period(rule, key, start, ext is not None)
+            if length is not None:
+                for link in chain:
+                    periods.setdefault(link.id, (start, length, found.due))
 
-    def _covering(self, ids: tuple[str, ...], case_type: str | None) -> Rule | None:
-        key = (ids, case_type)
-        if key in self._covering_cache:
-            return self._covering_cache[key]
-        found = None
-        for rule_id in ids:
-            rule = self.rules[rule_id]
-            if rule.covers(case_type):
-                found = rule
+    @staticmethod
+    def done(rule: Rule, v: Any, start: date) -> bool:
+        """A later date (on or after the start) or any other value in a `done_when` column, a stage in
+        `done_if`, another value in `done_unless`."""
+        for column in rule.done_when:
+            value = v.get(column)
+            if value is not None and (not isinstance(value, date) or value >= start):
+                return True
+        for column, accepted in rule.done_if:
+            value = v.get(column)
+            if value is not None and str(value) in accepted:
+                return True
+        for column, accepted in rule.done_unless:
+            value = v.get(column)
+            if value is not None and value != "" and str(value) not in accepted:
+                return True
+        return False
+
+    def periodic(self, rule: Rule, key: str | None, start: date) -> _Found | None:
+        """A limit due again every `length` (review of suspended tin báo): the first due on or after today."""
+        prep = self.prepared(rule, key)
+        if prep.length is None:
+            return None
+        n, due, comp = 1, start, ""
+        while True:
+            due, comp = self.due(start, Length(prep.length.months * n, prep.length.days * n), rule.method)
+            if due >= self.today or n > 1200:
                 break
-        self._covering_cache[key] = found
-        return found
+            n += 1
+        return _Found(due, f"{prep.label}: lần thứ {n}, mỗi {prep.length} {rule.start} ({prep.cite})",
+                      f"lần thứ {n}: {comp}")
 
-    def civil(self, records: Iterable[Record]) -> None:
-        rules = self.rules
-        for rec in records:
-            v = rec.values
-            case_type = v.get("case_type")
-            if case_type is None:
-                continue
-            stage = v.get("stage")
-            stopped = stage in _CIVIL_STOPPED
-            accepted, received = v.get("acceptance_date"), v.get("file_received")
-            heard, judged = v.get("hearing_date"), v.get("judgment_date")
-            who = dict(case=v.get("case_id"), person=None, prosecutor=v.get("prosecutor"), leader=v.get("leader"))
 
-            rule = self._covering(CIVIL_PREPARATION, case_type)
-            if rule is not None and accepted is not None:
-                rule = rules.replacement(rule, v)
-                ext = v.get("preparation_extended_to")
-                found = self.limit(rec, rule, case_type, accepted, ext=ext if ext and ext >= accepted else None,
-                                   ext_column="preparation_extended_to")
-                if found:
-                    done = (stopped or stage in _CIVIL_PREPARED
-                            or any(d is not None and d >= accepted for d in (heard, judged)))
-                    self.emit(rec, rule, accepted, found, done=done, **who)
-
-            rule = self._covering(CIVIL_STUDY, case_type)
-            if rule is not None and received is not None:
-                found = self.limit(rec, rule, case_type, received)
-                if found:
-                    done = stopped or any(d is not None and d >= received for d in (heard, judged))
-                    self.emit(rec, rule, received, found, done=done, **who)
-
-            rule = self._covering(CIVIL_PROTEST, case_type)
-            if rule is not None and judged is not None:
-                rule = rules.replacement(rule, v)
-                start = v.get(rule.start_column) if rule.start_column else judged
-                if isinstance(start, date):
-                    found = self.limit(rec, rule, case_type, start)
-                    if found:
-                        self.emit(rec, rule, start, found, done=stopped, **who)
+def _covers_all(rule: Rule) -> bool:
+    """The rule has lengths for every value of its `by` column (every crime category): a row with the
+    column blank is then a row whose length is unknown, not a row the rule does not concern."""
+    choices = SPLIT_BY.get(rule.by or "")
+    return choices is not None and all(rule.covers(c) for c in choices.canonical)
 
 
 def compute_deadlines(ledger: Ledger, today: date | None = None, *, rules: Rules | None = None,

@@ -2,8 +2,11 @@
 
 The table says, for every procedural time limit, its article, how its days are counted
 (`counting.METHODS`), its length and the extensions the law allows, per crime category or case
-type where the law distinguishes them. `deadlines.py` decides which ledger columns feed which
-rule; the lengths and articles live only here.
+type where the law distinguishes them, and its wiring to the ledger: the sheet and column that
+start its clock, the columns and stages that end it, the columns that record its extensions and
+orders, the rules that replace it for some rows (rút gọn, minors, a later stage's cap), the step
+that bounds it (`limit_of`). `deadlines.py` has no code of its own for any rule: it reads all of
+this here.
 
 A table that is wrong raises `RulesError` with one Vietnamese message that names the entry and
 the field, so that a unit that edits its table sees what to fix.
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -50,11 +53,16 @@ DERIVED = {
     "defendant_minor": "«Có» khi bị can của dòng (sheet Bị can, cột «Ngày sinh») chưa đủ 18 tuổi vào ngày bắt tạm giam",
 }
 
+# the wiring a rule may give besides `sheet`, `from`, `done_when`, `when` (see rules.toml's header)
+_WIRING = ("unless", "done_if", "done_unless", "superseded_by", "extended_to", "extension_count",
+           "extension_date", "until", "hour", "case_sheet", "from_else")
 _RULE_KEYS = {"title", "law", "article", "method", "start", "length", "extensions", "maximum", "by",
               "applies_to", "limit_of", "expires", "track", "variants",
               # v2: provenance, extension requests, declared wiring (sheet, start column, end, conditions)
               "clause", "checked", "request_before", "sheet", "from", "done_when", "when", "replaces",
-              "every", "default_variant", "basis_note"}
+              "every", "default_variant", "basis_note",
+              # v2: the rest of the wiring (no rule has code of its own in the engine)
+              *_WIRING, "deduct", "after"}
 _VARIANT_KEYS = {"length", "extensions", "maximum"}
 _REQUIRED = ("title", "law", "article", "method", "start")
 
@@ -160,9 +168,24 @@ class Rule:
     every: bool = False  # periodic: due again every `length` until done (review of suspended tin báo)
     default_variant: str | None = None  # variant for a row whose `by` column is blank
     basis_note: str = ""  # appended to the basis text (an assumption the ledger forces)
+    # the rest of the wiring (inherited by a rule that `replaces` this one, unless it gives its own)
+    unless: tuple[tuple[str, frozenset[str], bool], ...] = ()  # like `when`: a row matching any is left out
+    done_if: tuple[tuple[str, frozenset[str]], ...] = ()  # done when the column holds one of these (a stage)
+    done_unless: tuple[tuple[str, frozenset[str]], ...] = ()  # done when the column holds another value
+    superseded_by: tuple[str, ...] = ()  # not computed when one of these dates is later than the start
+    extended_to: str | None = None  # column of the recorded «gia hạn đến»
+    extension_count: str | None = None  # column of «Số lần gia hạn» (which extension it is)
+    extension_date: str | None = None  # column of the extension decision's date
+    until: str | None = None  # column of the date written in the order (tạm giữ, tạm giam đến ngày)
+    hour: str | None = None  # column of the hour the clock starts (tạm giữ)
+    case_sheet: str | None = None  # the row's case (same «Mã vụ án») on this sheet: its values and steps
+    from_else: tuple[str, str] | None = None  # (rule id, column): the start when `from` is blank
+    # not inherited
+    deduct: str | None = None  # the days of this rule's step on the same row are deducted (tạm giữ)
+    after: tuple[str, ...] = ()  # a date, not a limit: the day after the last of these rules' ends
 
-    def matches(self, values: dict[str, Any]) -> bool:
-        """The row satisfies every `when` condition."""
+    def matches(self, values: Any) -> bool:
+        """The row satisfies every `when` condition and none of `unless`."""
         for column, accepted, any_filled in self.when:
             value = values.get(column)
             if value is None or value == "":
@@ -173,6 +196,13 @@ class Rule:
         for column, first in self.since:
             value = values.get(column)
             if not isinstance(value, date) or value < first:
+                return False
+        for column, accepted, any_filled in self.unless:
+            value = values.get(column)
+            if value is None or value == "":
+                if "" in accepted:
+                    return False
+            elif any_filled or (value if isinstance(value, str) else str(value)) in accepted:
                 return False
         return True
 
@@ -197,10 +227,10 @@ class Rules:
     """The whole table, by rule id."""
 
     def __init__(self, rules: dict[str, Rule], path: Path | None = None):
-        self._rules = rules
+        self._rules = _inherit(rules)
         self.path = path
         self._replacing: dict[str, list[Rule]] = {}
-        for rule in rules.values():
+        for rule in self._rules.values():
             if rule.replaces is not None:
                 self._replacing.setdefault(rule.replaces, []).append(rule)
 
@@ -223,16 +253,23 @@ class Rules:
     def get(self, rule_id: str) -> Rule | None:
         return self._rules.get(rule_id)
 
-    def replacement(self, rule: Rule, values: dict[str, Any]) -> Rule:
-        """The rule to use for a row: one that `replaces` `rule` and whose `when` the row matches."""
+    def replacement(self, rule: Rule, values: Any) -> Rule:
+        """The rule to use for a row: one that `replaces` `rule` and whose `when` the row matches
+        (rules bounded by another step, `limit_of`, are chosen by the engine, which knows the steps)."""
         for other in self._replacing.get(rule.id, ()):
-            if other.matches(values):
+            if other.limit_of is None and other.matches(values):
                 return other
         return rule
 
-    def declared(self) -> list[Rule]:
-        """Rules wired by the table itself (`sheet` + `from`), computed by the generic engine step."""
-        return [r for r in self._rules.values() if r.sheet is not None and r.replaces is None]
+    def replacing(self, rule_id: str) -> list[Rule]:
+        """The rules that replace `rule_id` for some rows, in table order."""
+        return self._replacing.get(rule_id, [])
+
+    def roots(self) -> list[Rule]:
+        """The rules computed for every row of their sheet (`sheet` + `from`, replacing no other)."""
+        return [r for r in self._rules.values() if r.sheet is not None and r.replaces is None and r.track]
+
+    declared = roots  # the name of v1
 
     def require(self, rule_ids: tuple[str, ...] | list[str]) -> None:
         """Raise RulesError naming every id the table lacks."""
@@ -296,7 +333,7 @@ def _rule(path: Path | None, rule_id: str, data: Any) -> Rule:
         if choices is None:
             raise _fail(path, rule_id, f"«by» = «{by}» không hợp lệ (chỉ nhận: {', '.join(SPLIT_BY)})")
 
-    needs_length = limit_of is None
+    needs_length = limit_of is None and not data.get("after")
     variants: dict[str, Variant] = {}
     raw_variants = data.get("variants")
     if raw_variants is not None:
@@ -347,9 +384,12 @@ def _rule(path: Path | None, rule_id: str, data: Any) -> Rule:
                         f"({', '.join(SHEETS_BY_KEY)})")
         if "from" not in data:
             raise _fail(path, rule_id, "có «sheet» thì phải có «from» (cột ngày bắt đầu tính)")
-    if ("from" in data or "done_when" in data or "when" in data) and spec is None and "replaces" not in data:
-        raise _fail(path, rule_id, "«from», «done_when», «when» cần «sheet» (hoặc «replaces»)")
+    wiring = [k for k in ("from", "done_when", "when", *_WIRING) if k in data]
+    if wiring and spec is None and "replaces" not in data:
+        raise _fail(path, rule_id, f"«{'», «'.join(wiring)}» cần «sheet» (hoặc «replaces»)")
     known = ({c.key for c in spec.columns} if spec else {c.key for sp in LEDGER_SHEETS for c in sp.columns}) | set(DERIVED)
+    if spec is not None and isinstance(data.get("case_sheet"), str) and data["case_sheet"] in SHEETS_BY_KEY:
+        known |= {c.key for c in SHEETS_BY_KEY[data["case_sheet"]].columns}  # read through the row's case
 
     def column(field: str, key: Any) -> str:
         if not isinstance(key, str) or key not in known:
@@ -375,6 +415,45 @@ def _rule(path: Path | None, rule_id: str, data: Any) -> Rule:
         if not values or not all(isinstance(a, str) for a in values):
             raise _fail(path, rule_id, f"«when.{key}» phải là chữ hoặc danh sách chữ")
         when.append((key, frozenset(values), "*" in values))
+    def conditions(field: str) -> list[tuple[str, frozenset[str], bool]]:
+        raw = data.get(field, {})
+        if not isinstance(raw, dict):
+            raise _fail(path, rule_id, f"«{field}» phải là bảng {{cột = giá trị}} hoặc {{cột = [các giá trị]}}")
+        out = []
+        for key, accepted in raw.items():
+            column(field, key)
+            values = accepted if isinstance(accepted, list) else [accepted]
+            if not values or not all(isinstance(a, str) for a in values):
+                raise _fail(path, rule_id, f"«{field}.{key}» phải là chữ hoặc danh sách chữ")
+            out.append((key, frozenset(values), "*" in values))
+        return out
+
+    unless = conditions("unless")
+    done_if = [(c, a) for c, a, _ in conditions("done_if")]
+    done_unless = [(c, a) for c, a, _ in conditions("done_unless")]
+    raw_sup = data.get("superseded_by", [])
+    if not isinstance(raw_sup, list):
+        raise _fail(path, rule_id, "«superseded_by» phải là danh sách tên cột")
+    superseded_by = tuple(column("superseded_by", k) for k in raw_sup)
+    wired = {k: column(k, data[k]) for k in ("extended_to", "extension_count", "extension_date", "until", "hour")
+             if k in data}
+    case_sheet = data.get("case_sheet")
+    if case_sheet is not None and case_sheet not in SHEETS_BY_KEY:
+        raise _fail(path, rule_id, f"«case_sheet» = «{case_sheet}» không phải sheet nào của sổ")
+    from_else = data.get("from_else")
+    if from_else is not None:
+        if (not isinstance(from_else, dict) or set(from_else) != {"rule", "from"}
+                or not all(isinstance(x, str) for x in from_else.values())):
+            raise _fail(path, rule_id, "«from_else» phải là {rule = \"tên mục\", from = \"cột ngày\"}")
+        if start_column is None:
+            raise _fail(path, rule_id, "có «from_else» thì phải có «from»")
+        from_else = (from_else["rule"], column("from_else", from_else["from"]))
+    after = data.get("after", [])
+    if not isinstance(after, list) or not all(isinstance(a, str) for a in after):
+        raise _fail(path, rule_id, "«after» phải là danh sách tên mục")
+    deduct = data.get("deduct")
+    if deduct is not None and not isinstance(deduct, str):
+        raise _fail(path, rule_id, "«deduct» phải là tên một mục khác")
     request_before = (_length(path, rule_id, "request_before", data["request_before"])
                       if "request_before" in data else None)
     default_variant = data.get("default_variant")
@@ -389,6 +468,8 @@ def _rule(path: Path | None, rule_id: str, data: Any) -> Rule:
         request_before=request_before, sheet=sheet, start_column=start_column, done_when=done_when,
         when=tuple(when), since=tuple(since), replaces=data.get("replaces"), every=data.get("every", False),
         default_variant=default_variant, basis_note=data.get("basis_note", "").strip(),
+        unless=tuple(unless), done_if=tuple(done_if), done_unless=tuple(done_unless), superseded_by=superseded_by,
+        case_sheet=case_sheet, from_else=from_else, deduct=deduct, after=tuple(after), **wired,
     )
 
 
@@ -399,12 +480,49 @@ def parse_rules(text: str, path: Path | None = None) -> Rules:
         where = f" «{path.name}»" if path else ""
         raise RulesError(f"Bảng thời hạn{where} viết sai cú pháp TOML: {exc}.") from None
     rules = {rule_id: _rule(path, rule_id, body) for rule_id, body in data.items()}
+    missing: dict[str, list[str]] = {}  # an entry named by others -> where
     for rule in rules.values():
-        if rule.limit_of is not None and rule.limit_of not in rules:
-            raise _fail(path, rule.id, f"«limit_of» = «{rule.limit_of}» không phải mục nào trong bảng")
-        if rule.replaces is not None and rule.replaces not in rules:
-            raise _fail(path, rule.id, f"«replaces» = «{rule.replaces}» không phải mục nào trong bảng")
+        named = [("limit_of", rule.limit_of), ("replaces", rule.replaces), ("deduct", rule.deduct),
+                 ("from_else", rule.from_else[0] if rule.from_else else None), *(("after", a) for a in rule.after)]
+        for field_name, other in named:
+            if other is not None and other not in rules:
+                missing.setdefault(other, []).append(f"[{rule.id}] «{field_name}»")
+    if missing:
+        where = f" «{path.name}»" if path else ""
+        raise RulesError(f"Bảng thời hạn{where} thiếu các mục: " + "; ".join(
+            f"[{m}] (được nhắc ở {', '.join(by)})" for m, by in missing.items()) + ".")
+    for rule in rules.values():
+        chain, seen = rule, {rule.id}
+        while chain.replaces is not None:
+            chain = rules[chain.replaces]
+            if chain.id in seen:
+                raise _fail(path, rule.id, "«replaces» vòng quanh (mục thay cho chính nó)")
+            seen.add(chain.id)
     return Rules(rules, path)
+
+
+_INHERITED = ("sheet", "start_column", "done_when", "done_if", "done_unless", "superseded_by", "extended_to",
+              "extension_count", "extension_date", "until", "hour", "case_sheet", "from_else")
+
+
+def _inherit(rules: dict[str, Rule]) -> dict[str, Rule]:
+    """A rule that `replaces` another takes that rule's wiring for every field it does not give."""
+    out: dict[str, Rule] = {}
+
+    def resolved(rule: Rule) -> Rule:
+        if rule.id in out:
+            return out[rule.id]
+        if rule.replaces is None:
+            out[rule.id] = rule
+            return rule
+        base = resolved(rules[rule.replaces])
+        fields = {f: getattr(base, f) for f in _INHERITED if not getattr(rule, f) and getattr(base, f)}
+        out[rule.id] = replace(rule, **fields) if fields else rule
+        return out[rule.id]
+
+    for rule in rules.values():
+        resolved(rule)
+    return {rule_id: out[rule_id] for rule_id in rules}
 
 
 def load_rules(path: str | Path | None = None) -> Rules:

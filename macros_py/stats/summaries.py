@@ -34,12 +34,12 @@ from typing import Any
 import pandas as pd
 
 from macros_py.law.deadlines import (
-    RULE_IDS,
     STATUS_OVERDUE,
     STATUS_SOON,
     DeadlineReport,
     compute_deadlines,
 )
+from macros_py.law.rules import default_rules
 from macros_py.ledger.reader import Ledger
 from macros_py.ledger.schema import SHEETS_BY_KEY, STAFF_TITLE, Choices, SheetSpec
 from macros_py.ledger.values import fmt_date
@@ -322,7 +322,7 @@ class _Builder:
                 row[0 if d.status == STATUS_OVERDUE else 1] += 1
             return [(k, list(tally[k])) for k in order(list(tally))]
 
-        rank = {rule: i for i, rule in enumerate(RULE_IDS)}
+        rank = {rule.id: i for i, rule in enumerate(default_rules())}  # the rules table's order
         titles = {d.title: rank.get(d.kind, len(rank)) for d in pending}
         by_kind = count(lambda d: d.title, lambda ks: sorted(ks, key=lambda t: (titles[t], text_key(t))))
         by_prosecutor = count(lambda d: d.prosecutor or NO_STAFF, _staff_order)
