@@ -405,6 +405,11 @@ def test_every_category_and_case_type_has_its_limits():
     (lambda t: t.replace('length = "20 ngày"', 'length = "hai mươi ngày"', 1), "hai mươi ngày"),
     (lambda t: t.replace('article = "Điều 147"\n', '', 1), "article"),
     (lambda t: t + "\n[broken\n", "TOML"),
+    # the wiring is checked too: a stage that is not in the dropdown, an entry nobody has, a column
+    (lambda t: t.replace('"Xét xử phúc thẩm", "Đã xét xử", "Tạm đình chỉ"', '"Phúc thẩm", "Đã xét xử", "Tạm đình chỉ"', 1),
+     "Phúc thẩm"),
+    (lambda t: t.replace('deduct = "tam_giu"', 'deduct = "tam_giu_cu"', 1), r"thiếu các mục: \[tam_giu_cu\]"),
+    (lambda t: t.replace('extended_to = "investigation_extended_to"', 'extended_to = "gia_han"', 1), "gia_han"),
 ])
 def test_a_broken_table_is_refused_with_a_message_naming_the_fault(edit, expected):
     text = DEFAULT_RULES_PATH.read_text(encoding="utf-8")

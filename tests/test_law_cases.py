@@ -65,6 +65,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             ("2026-08-03", {}),  # TB8
             ("2026-03-02", {}),  # TB9
             ("2026-01-05", {"extension_date": "2026-02-20", "extended_to": "2026-05-10"}),  # TB10
+            ("2026-01-05", {"extension_date": "2026-03-20"}),  # TB11: extended after the 2 months had run
         ])
     ],
     "an_hinh_su": [
@@ -127,6 +128,13 @@ ROWS: dict[str, list[dict[str, Any]]] = {
               court_accepted="2025-12-29", stage="Xét xử sơ thẩm"),
         _case("M8", "Nghiêm trọng", "2025-10-01", file_received="2025-12-01", indictment_date="2025-12-20",
               court_accepted="2026-01-12", stage="Xét xử sơ thẩm"),
+        # extensions known from their decision's date (no «Số lần gia hạn»)
+        _case("GH1", "Nghiêm trọng", "2026-01-05", investigation_extension_date="2026-03-25",
+              investigation_extended_to="2026-08-05"),
+        _case("GH2", "Nghiêm trọng", "2026-01-05", investigation_extension_date="2026-05-10"),
+        _case("GH3", "Ít nghiêm trọng", "2026-01-05", investigation_extension_date="2026-03-10"),
+        _case("GH4", "Rất nghiêm trọng", "2025-10-01", file_received="2026-03-20", stage="Truy tố",
+              prosecution_extension_date="2026-04-21", prosecution_extended_to="2026-05-05"),
     ],
     "bi_can": [
         # TTLT 04/2018 Đ.17 ví dụ 1: custody 10:00 01/3 - 10:00 04/3, detention continues on 04/3
@@ -184,6 +192,9 @@ ROWS: dict[str, list[dict[str, Any]]] = {
                 detention_extensions=3),
         # Đ.173 k6: a third extension of 4 months for an especially serious crime is lawful
         _person("D17", "DB29", measure="Tạm giam", detention_start="2026-01-01", detention_extensions=3),
+        _person("GHa", "NT21", measure="Tạm giam", detention_start="2026-02-01",
+                detention_extension_date="2026-04-25", detention_extended_to="2026-07-15"),
+        _person("GHb", "NT21", measure="Tạm giam", detention_start="2026-02-01", detention_extension_date="2026-05-05"),
     ],
     "an_dan_su": [
         {"case_id": "V1", "case_type": "Dân sự", "acceptance_date": D("2025-10-31")},
@@ -218,6 +229,9 @@ ROWS: dict[str, list[dict[str, Any]]] = {
          "effective_date": D("2026-08-27")},
         {"judgment_no": "E3", "judgment_date": D("2026-01-10"), "person": "Lê Văn G",
          "effective_date": D("2026-02-10"), "enforcement_decision_date": D("2026-02-12")},
+        # «Ngày có hiệu lực» blank: computed from the judgment date (Đ.343)
+        {"judgment_no": "E4", "judgment_date": D("2026-03-20"), "person": "Phạm Văn H"},
+        {"judgment_no": "E5", "judgment_date": D("2026-08-03"), "person": "Đỗ Văn K"},
     ],
     "tam_dinh_chi": [
         {"case_id": "L1", "kind": "Vụ án hình sự", "decision_date": D("2021-01-10"), "offence_date": D("2020-02-29"),
@@ -229,6 +243,9 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {"case_id": "R1", "kind": "Tin báo", "decision_date": D("2026-01-15")},
     ],
 }
+
+
+_TITLES = {"tin_bao": "Tin báo", "an_hinh_su": "Án hình sự", "bi_can": "Bị can", "thi_hanh_an": "Thi hành án hình sự"}
 
 
 @pytest.fixture(scope="module")
@@ -328,6 +345,36 @@ CASES = [
     # ---- thi hành án, Đ.364 k2: 7 days from the judgment taking effect
     ("E1", "quyet_dinh_thi_hanh_an", "2026-05-04"),  # from 26/04: 02/05 (Sat) -> 04/05
     ("E2", "quyet_dinh_thi_hanh_an", "2026-09-03"),  # from 27/08: 02/09 (Quốc khánh) -> 03/09
+    # «Ngày có hiệu lực» blank: Đ.343, the judgment takes effect the day after the last of the appeal
+    # and protest periods from the pronouncement (Đ.333 k1: 15 days; Đ.337 k1: 15 days, higher level 30
+    # days; each ends at 24:00 of its last day, moved off days off, Đ.134 k1).
+    # 20/03: 15 days -> 03/04 (Fri); 30 days -> 18/04 (Sat) -> Mon 20/04; in effect from Tue 21/04;
+    # 7 days from 21/04: 21..27/04, 27/04 is the day off for Giỗ Tổ (26/04, a Sunday) -> Tue 28/04
+    ("E4", "quyet_dinh_thi_hanh_an", "2026-04-28"),
+    # 03/08: 30 days -> 01/09 (off), 02/09 (Quốc khánh) -> Thu 03/09; in effect from Fri 04/09;
+    # 7 days from 04/09: 04..10/09 -> Thu 10/09
+    ("E5", "quyet_dinh_thi_hanh_an", "2026-09-10"),
+    # ---- extensions from their decision's date, the law's step for that extension
+    # Đ.172 k1: NT 3 months from 05/01 -> 05/04 (Sun) -> Mon 06/04; decided 25/03, within it: the 1st
+    # extension (k2 b: at most 3 months): 3 + 3 months -> 05/07 (Sun) -> Mon 06/07; the typed 05/08 is cut
+    ("GH1", "dieu_tra", "2026-07-06"),
+    # decided 10/05: after 06/04, within the 1st extension (to 06/07 at the longest): the 2nd (k2 b: at
+    # most 2 months): 3 + 3 + 2 = 8 months from 05/01 -> 05/09 (Sat) -> Mon 07/09; no end typed
+    ("GH2", "dieu_tra", "2026-09-07"),
+    # ít NT 2 months from 05/01 -> Thu 05/03; decided 10/03, after it had run out: reported; the one
+    # extension (k2 a: 2 months): 4 months -> Tue 05/05
+    ("GH3", "dieu_tra", "2026-05-05"),
+    # Đ.240 k1: RNT 30 days from 20/03 -> 18/04 (Sat) -> Mon 20/04; extension decided 21/04, too late:
+    # reported; 30 + 15 = 45 days from 20/03 -> 03/05 (Sun) -> Mon 04/05; the typed 05/05 is cut
+    ("GH4", "truy_to", "2026-05-04"),
+    # Đ.173 k1: NT 90 days from 01/02: Feb 28, Mar 31 (59), Apr 30 (89) -> 01/05; decided 25/04, within
+    # it: the one extension (k2 b: 2 months = 60 days): 150 days -> May 31 (120), Jun 30 -> 30/06; 15/07 cut
+    ("GHa", "tam_giam", "2026-06-30"),
+    # decided 05/05, after 01/05: reported; still at most 150 days -> 30/06 (no end typed)
+    ("GHb", "tam_giam", "2026-06-30"),
+    # Đ.147 k2: prolonged at most to 2 months from 05/01 -> Thu 05/03; the procuracy's extension decided
+    # 20/03, after that: reported; at most 2 + 2 = 4 months -> Tue 05/05
+    ("TB11", "tin_bao", "2026-05-05"),
     # ---- civil: BLTTDS / TTHC, counted as BLDS Đ.147-148 (first day not counted)
     ("V1", "chuan_bi_xet_xu_dan_su", "2026-03-02"),  # Đ.203 k1a: 4 months from 31/10/2025 -> 28/02 (Sat) -> 02/03
     ("V2", "chuan_bi_xet_xu_dan_su", "2024-02-29"),  # k1b: 2 months from 29/12/2023 -> 29/02/2024 (Thu)
@@ -423,6 +470,44 @@ def test_extension_steps_beyond_the_law_are_flagged_with_the_article(report, tmp
     assert any("30/12/2026" in m and "lần 1" in m and "Điều 173" in m for m in messages)  # D7
 
 
+def _problems(report: DeadlineReport, who_column: str, who: str) -> list[str]:
+    rows = {(sheet, i + 3) for sheet, rows in ROWS.items() for i, row in enumerate(rows) if row.get(who_column) == who}
+    return [p.message for p in report.problems if any(p.row == r for _, r in rows)
+            and p.sheet in {_TITLES[s] for s, _ in rows}]
+
+
+def test_extension_ends_are_computed_from_the_decision_and_flagged_with_the_article(report):
+    m = " | ".join(_problems(report, "case_id", "GH1"))
+    assert "05/08/2026" in m and "lần 1" in m and "Điều 172" in m and "suy ra từ quyết định gia hạn ngày 25/03/2026" in m
+    gh1 = _find(report, "GH1", "dieu_tra")
+    assert "06/07/2026" in gh1.computation and "25/03/2026" in gh1.computation
+    (m2,) = _problems(report, "case_id", "GH2")
+    assert "chưa ghi ngày gia hạn đến" in m2 and "lần 2" in m2 and "07/09/2026" in m2
+    m3 = " | ".join(_problems(report, "case_id", "GH3"))
+    assert "10/03/2026" in m3 and "05/03/2026" in m3 and "đã hết" in m3 and "Điều 172" in m3
+    m4 = _problems(report, "case_id", "GH4")
+    assert any("21/04/2026" in m and "20/04/2026" in m and "Điều 240" in m for m in m4)
+    assert any("05/05/2026" in m and "04/05/2026" in m for m in m4)
+    (ma,) = _problems(report, "name", "GHa")
+    assert "15/07/2026" in ma and "lần 1" in ma and "Điều 173" in ma
+    mb = " | ".join(_problems(report, "name", "GHb"))
+    assert "05/05/2026" in mb and "01/05/2026" in mb and "Điều 173" in mb
+    mt = " | ".join(_problems(report, "receipt_no", "TB11"))
+    assert "20/03/2026" in mt and "05/03/2026" in mt and "Điều 147" in mt
+    # TB10's decision (20/02) fell within the 2 months: no late-decision report, only the cut 10/05
+    assert not any("sau khi thời hạn" in m for m in _problems(report, "receipt_no", "TB10"))
+
+
+def test_the_effect_date_is_computed_when_blank_and_said_so(report):
+    e4 = _find(report, "E4", "quyet_dinh_thi_hanh_an")
+    assert e4.start == D("2026-04-21")
+    assert "không ghi trong sổ" in e4.computation and "21/04/2026" in e4.computation
+    assert "Điều 343" in e4.computation and "20/04/2026" in e4.computation and "Điều 337" in e4.computation
+    assert "Điều 343" in e4.basis
+    e1 = _find(report, "E1", "quyet_dinh_thi_hanh_an")  # typed: used as it is
+    assert e1.start == D("2026-04-26") and "Điều 343" not in e1.computation
+
+
 def test_done_and_lapsing_steps(report):
     assert _find(report, "J20", "giao_ban_an").status == STATUS_DONE  # the judgment was received
     assert _find(report, "E3", "quyet_dinh_thi_hanh_an").status == STATUS_DONE
@@ -453,6 +538,58 @@ from = "outcome_date"
     # 3 days from Fri 06/03: 06, 07, 08 -> Sunday 08/03 -> Mon 09/03, one day overdue on 10/03
     assert d.due == D("2026-03-09") and d in report.pending(within=7)
     assert "Điều 158" in d.basis and "08/03/2026" in d.computation
+
+
+def test_a_limit_wired_like_the_older_steps_is_computed_from_the_table_alone_and_alerted(tmp_path):
+    # a limit on the criminal case sheet, split by category, with the investigation's extension columns,
+    # ended by a later date or a stage, with a request step: the engine needs no code for it
+    from mailer.planning import Alert, plan_alerts
+
+    table = DEFAULT_RULES_PATH.read_text(encoding="utf-8") + '''
+[ket_thuc_thu]
+title = "Thử nghiệm: kết thúc"
+law = "BLTTHS 2015"
+article = "Điều 232"
+checked = "thử nghiệm"
+method = "criminal"
+start = "kể từ ngày khởi tố vụ án"
+by = "category"
+sheet = "an_hinh_su"
+from = "opening_date"
+done_when = ["file_received"]
+done_if = { stage = ["Truy tố", "Đình chỉ"] }
+extended_to = "investigation_extended_to"
+extension_date = "investigation_extension_date"
+request_before = "3 ngày"
+
+[ket_thuc_thu.variants."Nghiêm trọng"]
+length = "1 tháng"
+extensions = ["10 ngày", "10 ngày"]
+'''
+    rules_path = tmp_path / "bang.toml"
+    rules_path.write_text(table, encoding="utf-8")
+    path = tmp_path / "so.xlsx"
+    build_workbook({
+        "an_hinh_su": [_case("K1", "Nghiêm trọng", "2026-02-05", investigation_extension_date="2026-03-04",
+                             prosecutor="Lê Văn An"),
+                       _case("K2", "Nghiêm trọng", "2026-02-05", stage="Truy tố", prosecutor="Lê Văn An"),
+                       _case("K3", "Ít nghiêm trọng", "2026-02-05", prosecutor="Lê Văn An")],
+        "can_bo": [{"name": "Lê Văn An", "title": "Kiểm sát viên", "email": "an@vks.example", "receives_alerts": True}],
+    }).save(path)
+    ledger = read_ledger(path)
+    report = compute_deadlines(ledger, TODAY, rules=load_rules(rules_path))
+    mine = {(d.case, d.kind): d for d in report.deadlines if d.kind.startswith("ket_thuc_thu")}
+    # 1 month from 05/02 -> Thu 05/03; the extension decided 04/03, within it, is the 1st (10 days):
+    # 05/03 + 10 days = 15/03 (Sun) -> Mon 16/03; the 2nd may still be asked 3 days before: 13/03
+    k1 = mine[("K1", "ket_thuc_thu")]
+    assert k1.due == D("2026-03-16") and not k1.done and "Điều 232" in k1.basis
+    assert mine[("K1", "ket_thuc_thu_de_nghi_gia_han")].due == D("2026-03-13")
+    assert mine[("K2", "ket_thuc_thu")].done  # the stage is past it
+    assert ("K3", "ket_thuc_thu") not in mine  # no length for that category: not this rule's rows
+    assert any("chưa ghi ngày gia hạn đến" in p.message and "Điều 232" in p.message for p in report.problems)
+    plan = plan_alerts(report, ledger.records("can_bo"), ledger=str(path), ledger_name="so.xlsx", days=(10,))
+    alerted = {(a.deadline.case, a.deadline.kind) for a in plan.alerts if isinstance(a, Alert)}
+    assert ("K1", "ket_thuc_thu") in alerted and ("K2", "ket_thuc_thu") not in alerted
 
 
 def test_an_old_ledger_without_the_new_columns_keeps_the_old_behaviour(tmp_path):

@@ -325,7 +325,7 @@ class _Engine:
               until_column: str = "", ext_undated_column: str = "", deduct: int = 0,
               bound: tuple[date, str] | None = None, ext_count: int | None = None,
               ext_count_column: str = "", hour: time | None = None, hour_column: str = "",
-              ext_date: date | None = None) -> _Found | None:
+              ext_date: date | None = None, ext_date_column: str = "") -> _Found | None:
         """Due date, basis and computation of one step, checking recorded dates against the law.
 
         `ext`: a recorded extension ("gia hạn đến"); `ext_count`: which extension it is (None: not
@@ -352,7 +352,7 @@ class _Engine:
             n_ext = len(prep.extensions)
             if ext_date is not None and n_ext and (ext_count is None or 0 < ext_count <= n_ext):
                 ext_count, inferred = self.extension_number(rec, rule, prep, start, deduct, ext_date, ext_count,
-                                                            ext_undated_column)
+                                                            ext_date_column)
             allowed = prep.total
             if ext_count is not None and ext_count > n_ext:
                 self.problem(rec, ext_count_column, ext_count,
@@ -362,8 +362,7 @@ class _Engine:
                 allowed = prep.length + _sum(prep.extensions[:ext_count])
             text, top_text = prep.text, prep.top_text
             if ext_count is not None and (allowed != prep.total or inferred):
-                top_text = f"mức gia hạn lần {ext_count} ({allowed})"
-            top_text += inferred
+                top_text = f"mức gia hạn lần {ext_count} ({allowed}{inferred})"
             # the longest allowed end is only needed to check or replace a recorded extension
             need_top = ext is not None or bool(ext_undated_column) or bool(ext_count)
             if deduct and rule.method == "custody":
@@ -381,7 +380,7 @@ class _Engine:
                 base, comp_base = self.due(start, prep.length, rule.method)
                 top, comp_top = self.due(start, allowed, rule.method) if need_top else (base, comp_base)
             if inferred:
-                comp_top = f"{comp_top}{inferred}"
+                comp_top = f"{comp_top}{inferred.replace('; lần', '; gia hạn lần', 1)}"
             may_extend = (ext_count or (1 if ext is not None else 0)) < n_ext
         else:
             # the law's length is unknown for this row (no crime category): keep the order's date
@@ -459,16 +458,15 @@ class _Engine:
             k = next((j + 1 for j, (end, _) in enumerate(ends) if decided <= end), None)
             inferred = k is not None
             k = k or n
-            words = (f"; lần gia hạn thứ {k} suy ra từ ngày quyết định gia hạn {fmt(decided)}, trong thời hạn "
-                     f"{ends[k - 1][1]} (hết ngày {fmt(ends[k - 1][0])})" if inferred else "")
+            words = (f"; lần {k} suy ra từ quyết định gia hạn ngày {fmt(decided)}, trong thời hạn {ends[k - 1][1]} "
+                     f"hết ngày {fmt(ends[k - 1][0])}" if inferred else "")
         else:
             k, words, inferred = count, "", True
         end, length = ends[k - 1]
         if decided > end:
             ask = f"; đề nghị gia hạn chậm nhất {rule.request_before} trước khi hết hạn" if rule.request_before else ""
-            which = f"lần {k}" if count is not None or k > 1 else "lần 1"
             self.problem(rec, column, decided,
-                         f"quyết định gia hạn {which} ngày {fmt(decided)} sau khi thời hạn được gia hạn đã hết: "
+                         f"quyết định gia hạn lần {k} ngày {fmt(decided)} sau khi thời hạn được gia hạn đã hết: "
                          f"{length} {rule.start} hết ngày {fmt(end)} theo {prep.cite} (phải gia hạn trước khi hết "
                          f"hạn{ask}).")
         return k, words
@@ -527,13 +525,11 @@ class _Engine:
 
     @staticmethod
     def wired(rule: Rule, data: SheetData) -> bool:
-        """The sheet has the column that starts the rule's clock and one at least of those that end it
-        (a ledger that cannot record the end would show the step pending for ever)."""
+        """The sheet has the column that starts the rule's clock and every column the rule `requires`
+        (a ledger that cannot record a new rule's end would show it pending for ever)."""
         starts = [c for c in (rule.start_column, rule.from_else[1] if rule.from_else else None) if c]
-        if not any(c in data.columns for c in starts):
-            return False
-        ends = [*rule.done_when, *(c for c, _ in rule.done_if), *(c for c, _ in rule.done_unless)]
-        return not ends or any(c in data.columns for c in ends)
+        return (any(data.column_of(c) is not None for c in starts)
+                and all(data.column_of(c) is not None for c in rule.requires))
 
     def rows(self, data: SheetData, is_case_sheet: bool, rules: list[Rule]) -> list[tuple[Record, Any, dict]]:
         """Each record with the values the rules read (its case's behind them when a rule names a
@@ -693,7 +689,8 @@ class _Engine:
                     ext_undated_column=(rule.extension_date or "") if ext is None and decided is not None else "",
                     deduct=deduct, bound=bound, ext_count=count if isinstance(count, int) else None,
                     ext_count_column=rule.extension_count or "", hour=hour, hour_column=rule.hour or "",
-                    ext_date=decided if decided is not None and decided >= start else None)
+                    ext_date=decided if decided is not None and decided >= start else None,
+                    ext_date_column=rule.extension_date or "")
             if found is None:
                 continue
             if note or computed:

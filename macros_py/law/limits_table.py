@@ -86,6 +86,8 @@ def _ledger(rule: Rule, rules: Rules) -> str:
                                                rule.until, rule.hour) if c]
         if recorded:
             parts.append("ghi " + ", ".join(recorded))
+        if rule.requires:
+            parts.append("chỉ tính khi sổ có " + ", ".join(_label(rule, c) for c in rule.requires))
     if rule.deduct:
         parts.append(f"trừ ngày của [{rule.deduct}]")
     if rule.after:

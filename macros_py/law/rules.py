@@ -55,7 +55,7 @@ DERIVED = {
 
 # the wiring a rule may give besides `sheet`, `from`, `done_when`, `when` (see rules.toml's header)
 _WIRING = ("unless", "done_if", "done_unless", "superseded_by", "extended_to", "extension_count",
-           "extension_date", "until", "hour", "case_sheet", "from_else")
+           "extension_date", "until", "hour", "case_sheet", "from_else", "requires")
 _RULE_KEYS = {"title", "law", "article", "method", "start", "length", "extensions", "maximum", "by",
               "applies_to", "limit_of", "expires", "track", "variants",
               # v2: provenance, extension requests, declared wiring (sheet, start column, end, conditions)
@@ -180,6 +180,7 @@ class Rule:
     hour: str | None = None  # column of the hour the clock starts (tạm giữ)
     case_sheet: str | None = None  # the row's case (same «Mã vụ án») on this sheet: its values and steps
     from_else: tuple[str, str] | None = None  # (rule id, column): the start when `from` is blank
+    requires: tuple[str, ...] = ()  # the rule is computed only on a sheet that has these columns
     # not inherited
     deduct: str | None = None  # the days of this rule's step on the same row are deducted (tạm giữ)
     after: tuple[str, ...] = ()  # a date, not a limit: the day after the last of these rules' ends
@@ -396,6 +397,19 @@ def _rule(path: Path | None, rule_id: str, data: Any) -> Rule:
             raise _fail(path, rule_id, f"«{field}»: «{key}» không phải tên cột của sổ")
         return key
 
+    def choices_of(field: str, key: str, values: list[str]) -> None:
+        """A value of a dropdown column must be one of its list (a renamed stage fails here, not silently)."""
+        specs = [spec] if spec is not None else list(LEDGER_SHEETS)
+        if spec is not None and isinstance(data.get("case_sheet"), str) and data["case_sheet"] in SHEETS_BY_KEY:
+            specs.append(SHEETS_BY_KEY[data["case_sheet"]])
+        lists = [c.choices for sp in specs for c in sp.columns
+                 if c.key == key and c.kind is Kind.CHOICE and c.choices is not None and not c.open_list]
+        if lists:
+            for value in values:
+                if value not in ("", "*") and not any(value in ch.canonical for ch in lists):
+                    raise _fail(path, rule_id, f"«{field}.{key}»: «{value}» không có trong danh mục «{lists[0].label}» "
+                                f"({', '.join(lists[0].canonical)})")
+
     start_column = column("from", data["from"]) if "from" in data else None
     raw_done = data.get("done_when", [])
     if not isinstance(raw_done, list):
@@ -414,6 +428,7 @@ def _rule(path: Path | None, rule_id: str, data: Any) -> Rule:
         values = accepted if isinstance(accepted, list) else [accepted]
         if not values or not all(isinstance(a, str) for a in values):
             raise _fail(path, rule_id, f"«when.{key}» phải là chữ hoặc danh sách chữ")
+        choices_of("when", key, values)
         when.append((key, frozenset(values), "*" in values))
     def conditions(field: str) -> list[tuple[str, frozenset[str], bool]]:
         raw = data.get(field, {})
@@ -425,6 +440,7 @@ def _rule(path: Path | None, rule_id: str, data: Any) -> Rule:
             values = accepted if isinstance(accepted, list) else [accepted]
             if not values or not all(isinstance(a, str) for a in values):
                 raise _fail(path, rule_id, f"«{field}.{key}» phải là chữ hoặc danh sách chữ")
+            choices_of(field, key, values)
             out.append((key, frozenset(values), "*" in values))
         return out
 
@@ -435,6 +451,10 @@ def _rule(path: Path | None, rule_id: str, data: Any) -> Rule:
     if not isinstance(raw_sup, list):
         raise _fail(path, rule_id, "«superseded_by» phải là danh sách tên cột")
     superseded_by = tuple(column("superseded_by", k) for k in raw_sup)
+    raw_req = data.get("requires", [])
+    if not isinstance(raw_req, list):
+        raise _fail(path, rule_id, "«requires» phải là danh sách tên cột")
+    requires = tuple(column("requires", k) for k in raw_req)
     wired = {k: column(k, data[k]) for k in ("extended_to", "extension_count", "extension_date", "until", "hour")
              if k in data}
     case_sheet = data.get("case_sheet")
@@ -469,7 +489,7 @@ def _rule(path: Path | None, rule_id: str, data: Any) -> Rule:
         when=tuple(when), since=tuple(since), replaces=data.get("replaces"), every=data.get("every", False),
         default_variant=default_variant, basis_note=data.get("basis_note", "").strip(),
         unless=tuple(unless), done_if=tuple(done_if), done_unless=tuple(done_unless), superseded_by=superseded_by,
-        case_sheet=case_sheet, from_else=from_else, deduct=deduct, after=tuple(after), **wired,
+        requires=requires, case_sheet=case_sheet, from_else=from_else, deduct=deduct, after=tuple(after), **wired,
     )
 
 
@@ -502,7 +522,7 @@ def parse_rules(text: str, path: Path | None = None) -> Rules:
 
 
 _INHERITED = ("sheet", "start_column", "done_when", "done_if", "done_unless", "superseded_by", "extended_to",
-              "extension_count", "extension_date", "until", "hour", "case_sheet", "from_else")
+              "extension_count", "extension_date", "until", "hour", "case_sheet", "from_else", "requires")
 
 
 def _inherit(rules: dict[str, Rule]) -> dict[str, Rule]:
