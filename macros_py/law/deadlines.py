@@ -180,6 +180,7 @@ class _Prepared:
     extensions: tuple[Length, ...]
     has_maximum: bool  # the table gives a total (tin báo) rather than a list of steps
     plain_basis: str = ""  # the basis of a step computed from its start alone: "label: text (cite)"
+    first_extended: Length | None = None  # length + the first extension (a cap's period once extended)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +222,9 @@ class _Merged:
 # a step's period, kept for the rules bounded by it (`limit_of`): start, length with the recorded
 # extension, due date
 _Period = tuple[date, Length, date]
+# a row as the rules read it: the record, its values (with its case's behind them), the periods that
+# bound its `limit_of` rules, and (case, person, prosecutor, leader)
+_Row = tuple[Record, Any, dict[str, _Period], tuple[Any, Any, Any, Any]]
 
 
 class _Engine:
@@ -236,7 +240,8 @@ class _Engine:
         self._data: SheetData | None = None
         self._fmt_cache: dict[date, str] = {}
         self._prepared: dict[tuple[str, str | None], _Prepared] = {}
-        self._ends: dict[tuple[str, int], tuple[date, date]] = {}  # (rule id, row) -> start, end: for `deduct`
+        self._ends: dict[tuple[str, int], tuple[date, date]] = {}
+        self._covers_all: dict[str, bool] = {}  # (rule id, row) -> start, end: for `deduct`
         self.timings: dict[str, float] = {}
 
     # ------------------------------------------------------------ primitives
@@ -305,7 +310,8 @@ class _Engine:
                 total = variant.total
                 text = f"{variant.length} {rule.start}"
                 prep = _Prepared(label, rule.citation, variant.length, total, text, f"mức tối đa {total}",
-                                 variant.extensions, variant.maximum is not None, f"{label}: {text} ({rule.citation})")
+                                 variant.extensions, variant.maximum is not None, f"{label}: {text} ({rule.citation})",
+                                 variant.length + variant.extensions[0] if variant.extensions else None)
             else:
                 prep = _Prepared(label, rule.citation, None, None, "", "", (), False)
             self._prepared[key] = prep
@@ -490,7 +496,7 @@ class _Engine:
         prep = self.prepared(rule, variant_key)
         if prep.length is None:
             return None
-        return prep.length + prep.extensions[0] if extended and prep.extensions else prep.length
+        return prep.first_extended if extended and prep.first_extended is not None else prep.length
 
     def cap(self, rule_id: str, period: _Period) -> tuple[date, str]:
         """Detention bounded by another step's *period*, counted like detention (Đ.241, Đ.278, Đ.174 k4)."""
@@ -531,14 +537,17 @@ class _Engine:
         return (any(data.column_of(c) is not None for c in starts)
                 and all(data.column_of(c) is not None for c in rule.requires))
 
-    def rows(self, data: SheetData, is_case_sheet: bool, rules: list[Rule]) -> list[tuple[Record, Any, dict]]:
+    def rows(self, data: SheetData, is_case_sheet: bool, rules: list[Rule]) -> list[_Row]:
         """Each record with the values the rules read (its case's behind them when a rule names a
-        `case_sheet`; the derived `accused_minor`) and the periods its `limit_of` rules are bounded by."""
-        key = data.spec.key
+        `case_sheet`; the derived `accused_minor`), the periods its `limit_of` rules are bounded by, and
+        who it concerns (case, person, prosecutor, leader)."""
+        key, id_column = data.spec.key, data.spec.id_column
         linked = next((r.case_sheet for r in rules if r.case_sheet), None)
         cases = self.cases.get(linked, {}) if linked else {}
         own_cases = self.cases.setdefault(key, {}) if is_case_sheet else None
-        youngest = self.youngest() if any(c == "accused_minor" for r in self.rules for c, _, _ in r.when) else {}
+        wanted = {c for r in self.rules for c, _, _ in r.when}
+        youngest = self.youngest() if "accused_minor" in wanted else {}
+        own_minor = "defendant_minor" in wanted and key == "bi_can"
         out = []
         for rec in data.records:
             v: Any = rec.values
@@ -549,6 +558,10 @@ class _Engine:
             if born is not None and isinstance(opened, date):
                 # a minor is computed, not ticked: under 18 on the day the case was opened
                 v = {**v, "accused_minor": "Có" if add_months(born, 18 * 12) > opened else "Không"}
+            if own_minor and isinstance(born := v.get("birth_date"), date) and isinstance(
+                    held := v.get("detention_start"), date):
+                # the defendant under 18 on the day detention starts (BLTTHS Đ.419 k1)
+                v = {**v, "defendant_minor": "Có" if add_months(born, 18 * 12) > held else "Không"}
             periods: dict[str, _Period] = {}
             if linked:
                 case = cases.get(case_key) if case_key is not None else None
@@ -556,7 +569,10 @@ class _Engine:
                     v, periods = _Merged(v, case[0]), case[1]
             if own_cases is not None and case_key is not None:
                 own_cases[case_key] = (v, periods)
-            out.append((rec, v, periods))
+            who = (v.get(id_column) if id_column != "name" else case_id,
+                   v.get("person") or (v.get("name") if id_column == "name" else None),
+                   v.get("prosecutor"), v.get("leader"))
+            out.append((rec, v, periods, who))
         return out
 
     def youngest(self) -> dict[str, date]:
@@ -628,35 +644,38 @@ class _Engine:
                 f"{rule.citation}{note}")
         return effect, text, f"ngày có hiệu lực {self.fmt(effect)} do kiemsat tính theo {rule.citation}"
 
-    def compute(self, root: Rule, data: SheetData, rows: list[tuple[Record, Any, dict]]) -> None:
+    def compute(self, root: Rule, data: SheetData, rows: list[_Row]) -> None:
         """One rule (and the rules replacing it) for every row of its sheet, as the table wires it."""
-        id_column = data.spec.id_column
-        deducted = {r.deduct for r in self.rules if r.deduct}
-        keep_end = root.id in deducted
-        for rec, v, periods in rows:
-            start = v.get(root.start_column or "")
+        keep_end = any(r.deduct == root.id for r in self.rules)
+        start_column = root.start_column or ""
+        conditional = bool(root.when or root.since or root.unless)
+        replaced = bool(self.rules.replacing(root.id))
+        for rec, v, periods, who in rows:
+            start = v.get(start_column)
             computed: tuple[date, str, str] | None = None
             if not isinstance(start, date):
                 if root.from_else is None or (computed := self.effect(*root.from_else, v)) is None:
                     continue
                 start = computed[0]
-            if not root.matches(v):
+            if conditional and not root.matches(v):
                 continue
             if root.superseded_by and any(isinstance(later := v.get(c), date) and later > start
                                           for c in root.superseded_by):
                 continue
-            chain = self.resolve(root, v, start, periods) if self.rules.replacing(root.id) else [root]
+            chain = self.resolve(root, v, start, periods) if replaced else [root]
             rule = chain[-1]
             if rule.start_column != root.start_column:
                 own_start = v.get(rule.start_column or "")
                 if not isinstance(own_start, date):
                     continue
                 start = own_start
-            key, note = self.variant_key(rule, v)
-            if rule.by is not None and key is None and not _covers_all(rule) and rule.default_variant is None:
-                continue  # a rule for some case types only, and the row's type is blank
-            if rule.by is not None and key is not None and not rule.covers(key):
-                continue
+            key, note = self.variant_key(rule, v) if rule.by is not None else (None, "")
+            if rule.by is not None and rule.limit_of is None:
+                if key is None:
+                    if not self.covers_all(rule):
+                        continue  # a rule for some case types only, and the row's type is blank
+                elif self.prepared(rule, key).length is None:
+                    continue  # not this rule's case type
             bound = None
             if rule.limit_of is not None:
                 period = periods.get(rule.limit_of)
@@ -698,9 +717,7 @@ class _Engine:
                 found = _Found(found.due, basis, f"{computed[1]}; {found.computation}" if computed
                                else found.computation, found.may_extend, found.due_time)
             self.emit(rec, rule, start, found, done=self.done(rule, v, start),
-                      case=v.get(id_column) if id_column != "name" else v.get("case_id"),
-                      person=v.get("person") or (v.get("name") if id_column == "name" else None),
-                      prosecutor=v.get("prosecutor"), leader=v.get("leader"))
+                      case=who[0], person=who[1], prosecutor=who[2], leader=who[3])
             if keep_end:
                 recorded = v.get(rule.extended_to or "") or v.get(rule.until or "")
                 end = recorded if isinstance(recorded, date) else (
@@ -710,6 +727,12 @@ class _Engine:
             if length is not None:
                 for link in chain:
                     periods.setdefault(link.id, (start, length, found.due))
+
+    def covers_all(self, rule: Rule) -> bool:
+        found = self._covers_all.get(rule.id)
+        if found is None:
+            found = self._covers_all[rule.id] = _covers_all(rule)
+        return found
 
     @staticmethod
     def done(rule: Rule, v: Any, start: date) -> bool:

@@ -181,8 +181,9 @@ class Rule:
     case_sheet: str | None = None  # the row's case (same «Mã vụ án») on this sheet: its values and steps
     from_else: tuple[str, str] | None = None  # (rule id, column): the start when `from` is blank
     requires: tuple[str, ...] = ()  # the rule is computed only on a sheet that has these columns
-    # not inherited
+    # inherited by a replacing rule without `limit_of`
     deduct: str | None = None  # the days of this rule's step on the same row are deducted (tạm giữ)
+    # not inherited
     after: tuple[str, ...] = ()  # a date, not a limit: the day after the last of these rules' ends
 
     def matches(self, values: Any) -> bool:
@@ -537,6 +538,8 @@ def _inherit(rules: dict[str, Rule]) -> dict[str, Rule]:
             return rule
         base = resolved(rules[rule.replaces])
         fields = {f: getattr(base, f) for f in _INHERITED if not getattr(rule, f) and getattr(base, f)}
+        if rule.deduct is None and base.deduct is not None and rule.limit_of is None:
+            fields["deduct"] = base.deduct  # a rule bounded by another step's period deducts nothing
         out[rule.id] = replace(rule, **fields) if fields else rule
         return out[rule.id]
 
