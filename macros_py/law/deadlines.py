@@ -148,7 +148,7 @@ class DeadlineReport:
     alert_days: int
     deadlines: list[Deadline]  # every started step, done ones included, by due date
     problems: list[Problem] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per sheet step / declared rule
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per rule step («rule dieu_tra»)
 
     def pending(self, within: int | None = None) -> list[Deadline]:
         """Steps not done, by due date; with `within`, only those due in at most that many days."""
