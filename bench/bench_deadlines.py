@@ -14,8 +14,9 @@ Timed, median of `--runs` runs: `read_ledger(path)` then `compute_deadlines(ledg
 (rules table, calendar, every row of the sheets the table's rules read). Printed: total, read,
 compute, the share spent reading, the deadline counts, and the per-rule share: each rule's share of
 the deadlines and each engine step's share of the compute time (one step per rule of the table that
-starts a clock, with the rules replacing it for some rows). Target (issue 12): compute under 2 s for 50,000 rows on this machine (reading the file is the reader's benchmark;
-end to end stays under the 3 s of issue 3). Ratios are against the read time of the same run.
+starts a clock, with the rules replacing it for some rows). Target (issue 12): compute under 2 s
+for 50,000 rows on this machine (reading the file is the reader's benchmark; end to end stays under
+the 3 s of issue 3). Ratios are against the read time of the same run.
 The script always exits 0; it prints the verdict.
 """
 
