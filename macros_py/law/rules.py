@@ -255,14 +255,6 @@ class Rules:
     def get(self, rule_id: str) -> Rule | None:
         return self._rules.get(rule_id)
 
-    def replacement(self, rule: Rule, values: Any) -> Rule:
-        """The rule to use for a row: one that `replaces` `rule` and whose `when` the row matches
-        (rules bounded by another step, `limit_of`, are chosen by the engine, which knows the steps)."""
-        for other in self._replacing.get(rule.id, ()):
-            if other.limit_of is None and other.matches(values):
-                return other
-        return rule
-
     def replacing(self, rule_id: str) -> list[Rule]:
         """The rules that replace `rule_id` for some rows, in table order."""
         return self._replacing.get(rule_id, [])
@@ -270,15 +262,6 @@ class Rules:
     def roots(self) -> list[Rule]:
         """The rules computed for every row of their sheet (`sheet` + `from`, replacing no other)."""
         return [r for r in self._rules.values() if r.sheet is not None and r.replaces is None and r.track]
-
-    declared = roots  # the name of v1
-
-    def require(self, rule_ids: tuple[str, ...] | list[str]) -> None:
-        """Raise RulesError naming every id the table lacks."""
-        missing = [r for r in rule_ids if r not in self._rules]
-        if missing:
-            where = f" «{self.path.name}»" if self.path else ""
-            raise RulesError(f"Bảng thời hạn{where} thiếu các mục: " + ", ".join(f"[{m}]" for m in missing) + ".")
 
 
 # ---------------------------------------------------------------- loading
