@@ -515,25 +515,23 @@ def test_done_and_lapsing_steps(report):
     assert _find(report, "TB0", "tin_bao_de_nghi_gia_han").status == STATUS_DONE
 
 
+def _with_entry(tmp_path: Path, rule_id: str, title: str, article: str, start: str, more: str):
+    """The packaged table plus one entry (a unit's own limit, `more` its other fields in TOML), loaded
+    from a temporary file."""
+    entry = (f'\n[{rule_id}]\ntitle = "{title}"\nlaw = "BLTTHS 2015"\narticle = "{article}"\n'
+             f'checked = "thử nghiệm"\nmethod = "criminal"\nstart = "{start}"\n{more}')
+    path = tmp_path / "bang.toml"
+    path.write_text(DEFAULT_RULES_PATH.read_text(encoding="utf-8") + entry, encoding="utf-8")
+    return load_rules(path)
+
+
 def test_a_rule_added_to_a_temporary_table_is_computed_and_alerted(tmp_path):
-    table = DEFAULT_RULES_PATH.read_text(encoding="utf-8") + '''
-[thong_bao_ket_qua]
-title = "Thông báo kết quả giải quyết tin báo"
-law = "BLTTHS 2015"
-article = "Điều 158"
-checked = "thử nghiệm"
-method = "criminal"
-start = "kể từ ngày ra quyết định"
-length = "3 ngày"
-sheet = "tin_bao"
-from = "outcome_date"
-'''
-    rules_path = tmp_path / "bang.toml"
-    rules_path.write_text(table, encoding="utf-8")
+    rules = _with_entry(tmp_path, "thong_bao_ket_qua", "Thông báo kết quả giải quyết tin báo", "Điều 158",
+                        "kể từ ngày ra quyết định", 'length = "3 ngày"\nsheet = "tin_bao"\nfrom = "outcome_date"\n')
     path = tmp_path / "so.xlsx"
     build_workbook({"tin_bao": [{"receipt_no": "X1", "receipt_date": D("2026-02-25"),
                                  "outcome": "Không khởi tố vụ án", "outcome_date": D("2026-03-06")}]}).save(path)
-    report = compute_deadlines(read_ledger(path), TODAY, rules=load_rules(rules_path))
+    report = compute_deadlines(read_ledger(path), TODAY, rules=rules)
     (d,) = [d for d in report.deadlines if d.kind == "thong_bao_ket_qua"]
     # 3 days from Fri 06/03: 06, 07, 08 -> Sunday 08/03 -> Mon 09/03, one day overdue on 10/03
     assert d.due == D("2026-03-09") and d in report.pending(within=7)
@@ -545,14 +543,7 @@ def test_a_limit_wired_like_the_older_steps_is_computed_from_the_table_alone_and
     # ended by a later date or a stage, with a request step: the engine needs no code for it
     from mailer.planning import Alert, plan_alerts
 
-    table = DEFAULT_RULES_PATH.read_text(encoding="utf-8") + '''
-[ket_thuc_thu]
-title = "Thử nghiệm: kết thúc"
-law = "BLTTHS 2015"
-article = "Điều 232"
-checked = "thử nghiệm"
-method = "criminal"
-start = "kể từ ngày khởi tố vụ án"
+    rules = _with_entry(tmp_path, "ket_thuc_thu", "Thử nghiệm: kết thúc", "Điều 232", "kể từ ngày khởi tố vụ án", '''
 by = "category"
 sheet = "an_hinh_su"
 from = "opening_date"
@@ -565,9 +556,7 @@ request_before = "3 ngày"
 [ket_thuc_thu.variants."Nghiêm trọng"]
 length = "1 tháng"
 extensions = ["10 ngày", "10 ngày"]
-'''
-    rules_path = tmp_path / "bang.toml"
-    rules_path.write_text(table, encoding="utf-8")
+''')
     path = tmp_path / "so.xlsx"
     build_workbook({
         "an_hinh_su": [_case("K1", "Nghiêm trọng", "2026-02-05", investigation_extension_date="2026-03-04",
@@ -577,7 +566,7 @@ extensions = ["10 ngày", "10 ngày"]
         "can_bo": [{"name": "Lê Văn An", "title": "Kiểm sát viên", "email": "an@vks.example", "receives_alerts": True}],
     }).save(path)
     ledger = read_ledger(path)
-    report = compute_deadlines(ledger, TODAY, rules=load_rules(rules_path))
+    report = compute_deadlines(ledger, TODAY, rules=rules)
     mine = {(d.case, d.kind): d for d in report.deadlines if d.kind.startswith("ket_thuc_thu")}
     # 1 month from 05/02 -> Thu 05/03; the extension decided 04/03, within it, is the 1st (10 days):
     # 05/03 + 10 days = 15/03 (Sun) -> Mon 16/03; the 2nd may still be asked 3 days before: 13/03
