@@ -1,15 +1,16 @@
 """Every procedural time limit of every ledger row, with its legal basis.
 
-`compute_deadlines(ledger, today)` reads the rows of the Tin báo, Án hình sự, Bị can and
-Án dân sự, hành chính sheets and returns a `DeadlineReport`: one `Deadline` per step that has
+`compute_deadlines(ledger, today)` reads the rows of every sheet the rules table names (Tin báo,
+Án hình sự, Bị can, Án dân sự, hành chính, Thi hành án, Tạm đình chỉ) and returns a `DeadlineReport`: one `Deadline` per step that has
 started (tin báo received, case instituted, file received, person held...), with its due date,
 days left, status and legal basis, plus the problems found (a recorded extension beyond the
 law's maximum, an order date beyond the limit...), as `Problem`s with sheet, row and column.
 
 Which ledger column feeds which rule, what ends it, which rule replaces it for some rows and which
 step bounds it are all said by the rules table (`rules.toml`), as are its length, counting and
-article: this engine has no code path for any rule (`_Engine.sheet` computes every rule of a sheet
-the same way). Dates are counted by `counting.py` with the unit's calendar (`WorkCalendar` from
+article: this engine has no code path for any rule (`_Engine.compute` computes every rule of a
+sheet the same way; the sheets whose rows are others' cases come first, so that their steps can bound
+the rows that name them). Dates are counted by `counting.py` with the unit's calendar (`WorkCalendar` from
 the Cấu hình sheet).
 
 Choices made where the ledger or the law leave room (also in rules.toml):
@@ -20,7 +21,8 @@ Choices made where the ledger or the law leave room (also in rules.toml):
   initial length.
 * A step is done when a later step has a date (conclusion received, indictment, court accepted,
   hearing, judgment), when the recorded stage is past it, or when the case is suspended or
-  dismissed (Tạm đình chỉ, Đình chỉ). A tin báo is done once it has an outcome.
+  dismissed (Tạm đình chỉ, Đình chỉ). A tin báo is done once it has an outcome. (`done_when`,
+  `done_if`, `done_unless` in the table.)
 * Protest periods (kháng nghị) and the procuracy's 15 days to study a civil file are never
   "overdue": when they have run out the step is over (`expires` in the table).
 * Tạm giữ runs in 24-hour periods from the hour in «Giờ bắt, tạm giữ» (Đ.117 k2, Đ.118): 3 days
