@@ -195,6 +195,8 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         _person("GHa", "NT21", measure="Tạm giam", detention_start="2026-02-01",
                 detention_extension_date="2026-04-25", detention_extended_to="2026-07-15"),
         _person("GHb", "NT21", measure="Tạm giam", detention_start="2026-02-01", detention_extension_date="2026-05-05"),
+        _person("GHc", "NT21", measure="Tạm giam", detention_start="2026-02-01", detention_extensions=1,
+                detention_extension_date="2026-05-03", detention_extended_to="2026-06-30"),
     ],
     "an_dan_su": [
         {"case_id": "V1", "case_type": "Dân sự", "acceptance_date": D("2025-10-31")},
@@ -372,6 +374,9 @@ CASES = [
     ("GHa", "tam_giam", "2026-06-30"),
     # decided 05/05, after 01/05: reported; still at most 150 days -> 30/06 (no end typed)
     ("GHb", "tam_giam", "2026-06-30"),
+    # «Số lần gia hạn» 1 typed, decided 03/05: after the 90 days ended on 01/05 (reported); the typed
+    # 30/06 is the 150th day, within the step: kept
+    ("GHc", "tam_giam", "2026-06-30"),
     # Đ.147 k2: prolonged at most to 2 months from 05/01 -> Thu 05/03; the procuracy's extension decided
     # 20/03, after that: reported; at most 2 + 2 = 4 months -> Tue 05/05
     ("TB11", "tin_bao", "2026-05-05"),
@@ -492,6 +497,8 @@ def test_extension_ends_are_computed_from_the_decision_and_flagged_with_the_arti
     assert "15/07/2026" in ma and "lần 1" in ma and "Điều 173" in ma
     mb = " | ".join(_problems(report, "name", "GHb"))
     assert "05/05/2026" in mb and "01/05/2026" in mb and "Điều 173" in mb
+    (mc,) = _problems(report, "name", "GHc")
+    assert "lần 1" in mc and "03/05/2026" in mc and "01/05/2026" in mc and "Điều 173" in mc
     mt = " | ".join(_problems(report, "receipt_no", "TB11"))
     assert "20/03/2026" in mt and "05/03/2026" in mt and "Điều 147" in mt
     # TB10's decision (20/02) fell within the 2 months: no late-decision report, only the cut 10/05
