@@ -466,8 +466,10 @@ class _Engine:
             k = next((j + 1 for j, (end, _) in enumerate(ends) if decided <= end), None)
             inferred = k is not None
             k = k or n
+            # (the periods at the law's longest: after a shorter extension the number found may be too low;
+            # the words say how it was found, and a typed «Số lần gia hạn» overrides it)
             words = (f"; lần {k} suy ra từ quyết định gia hạn ngày {fmt(decided)}, trong thời hạn {ends[k - 1][1]} "
-                     f"hết ngày {fmt(ends[k - 1][0])}" if inferred else "")
+                     f"hết ngày {fmt(ends[k - 1][0])}, nếu khác thì ghi số lần gia hạn" if inferred else "")
         else:
             k, words, inferred = count, "", True
         end, length = ends[k - 1]
