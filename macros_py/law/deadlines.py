@@ -462,16 +462,17 @@ class _Engine:
         n = len(prep.extensions)
         ends = [self.period_end(rule, prep, start, j, deduct) for j in range(n)]
         fmt = self.fmt
+        k, words = count or n, ""
         if count is None:
-            k = next((j + 1 for j, (end, _) in enumerate(ends) if decided <= end), None)
-            inferred = k is not None
-            k = k or n
-            # (the periods at the law's longest: after a shorter extension the number found may be too low;
-            # the words say how it was found, and a typed «Số lần gia hạn» overrides it)
-            words = (f"; lần {k} suy ra từ quyết định gia hạn ngày {fmt(decided)}, trong thời hạn {ends[k - 1][1]} "
-                     f"hết ngày {fmt(ends[k - 1][0])}, nếu khác thì ghi số lần gia hạn" if inferred else "")
-        else:
-            k, words, inferred = count, "", True
+            found = next((j + 1 for j, (end, _) in enumerate(ends) if decided <= end), None)
+            if found is not None:
+                # (periods at the law's longest: after a shorter extension the number found may be too low;
+                # the words say how it was found, and a typed «Số lần gia hạn» overrides it)
+                k = found
+                words = (f"; lần {k} suy ra từ quyết định gia hạn ngày {fmt(decided)}, trong thời hạn "
+                         f"{ends[k - 1][1]} hết ngày {fmt(ends[k - 1][0])}")
+                if rule.extension_count and n > 1:
+                    words += ", nếu khác thì ghi số lần gia hạn"
         end, length = ends[k - 1]
         if decided > end:
             ask = f"; đề nghị gia hạn chậm nhất {rule.request_before} trước khi hết hạn" if rule.request_before else ""
