@@ -496,13 +496,6 @@ class _Engine:
         counted = Length(0, max(1, _days(length) - deduct)) if deduct and rule.method == "custody" else length
         return self.due(start, counted, rule.method)[0], length
 
-    def period(self, rule: Rule, variant_key: str | None, start: date, extended: bool) -> Length | None:
-        """The length of a step's period for a cap: its length, plus its first extension when extended."""
-        prep = self.prepared(rule, variant_key)
-        if prep.length is None:
-            return None
-        return prep.first_extended if extended and prep.first_extended is not None else prep.length
-
     def cap(self, rule_id: str, period: _Period) -> tuple[date, str]:
         """Detention bounded by another step's *period*, counted like detention (Đ.241, Đ.278, Đ.174 k4)."""
         start, length, _ = period
@@ -675,11 +668,12 @@ class _Engine:
                     continue
                 start = own_start
             key, note = self.variant_key(rule, v) if rule.by is not None else (None, "")
+            prep = self.prepared(rule, key)
             if rule.by is not None and rule.limit_of is None:
                 if key is None:
                     if not self.covers_all(rule):
                         continue  # a rule for some case types only, and the row's type is blank
-                elif self.prepared(rule, key).length is None:
+                elif prep.length is None:
                     continue  # not this rule's case type
             bound = None
             if rule.limit_of is not None:
@@ -728,7 +722,7 @@ class _Engine:
                 end = recorded if isinstance(recorded, date) else (
                     found.due + _ONE_DAY if rule.method == "hours" and hour is None else found.due)
                 self._ends[(root.id, rec.row)] = (start, end)
-            length = self.period(rule, key, start, ext is not None)
+            length = prep.first_extended if ext is not None and prep.first_extended is not None else prep.length
             if length is not None:
                 for link in chain:
                     periods.setdefault(link.id, (start, length, found.due))
