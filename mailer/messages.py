@@ -46,7 +46,7 @@ from macros_py.ledger.values import fmt_date
 
 from .actions import action_for
 from .ics import CalendarEvent, calendar_bytes
-from .planning import COUNTS, CUSTODY_KINDS, FULL, SHORT, Alert, Recipient, Summary
+from .planning import COUNTS, FULL, SHORT, Alert, Recipient, Summary
 
 __all__ = ["Composed", "Sender", "calendar_uid", "compose_digest", "days_text", "ics_for", "message_id_for",
            "subject_for"]
@@ -104,8 +104,7 @@ def level_of(items: Sequence[Item]) -> str:
 def _urgency(a: Alert) -> tuple:
     """Overdue custody or detention first (someone may be held without a valid order), then by days left."""
     d = a.deadline
-    held = d.days_left < 0 and d.kind in CUSTODY_KINDS
-    return (not held, d.days_left, d.due, a.ledger_name, d.sheet_name, d.row, d.kind, d.person or "")
+    return (not d.held_overdue, d.days_left, d.due, a.ledger_name, d.sheet_name, d.row, d.kind, d.person or "")
 
 
 def _case(d: Deadline, level: str) -> str:

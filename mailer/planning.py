@@ -51,7 +51,6 @@ ROLE_HEAD = "Viện trưởng (quá hạn)"
 ROLE_BACKLOG = "Quá hạn từ trước ngày bắt đầu cảnh báo"
 HEAD_TITLE = STAFF_TITLE.canonical[0]  # "Viện trưởng"
 # custody and detention: overdue means a person may be held without a valid order
-CUSTODY_KINDS = frozenset(("tam_giu", "tam_giam", "tam_giam_truy_to", "tam_giam_xet_xu"))
 # «Nội dung thư cảnh báo»
 FULL, SHORT, COUNTS = "full", "short", "counts"
 CONTENT_LEVELS = {"day du": FULL, "rut gon": SHORT, "chi so luong": COUNTS}
@@ -306,7 +305,7 @@ def ledger_id(path: Path) -> str:
 
 def _head(d: Deadline, source: Source) -> bool:
     """Overdue custody or detention, or overdue by more than the unit's limit: the Viện trưởng hears of it."""
-    return d.days_left < 0 and (d.kind in CUSTODY_KINDS or -d.days_left > source.escalate_days)
+    return d.held_overdue or (d.days_left < 0 and -d.days_left > source.escalate_days)
 
 
 def plan_alerts(report: DeadlineReport, staff: Iterable[Record], *, ledger: str, ledger_name: str,

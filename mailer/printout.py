@@ -19,7 +19,7 @@ from macros_py.ledger.values import fmt_date
 
 from .actions import action_for
 from .messages import days_text
-from .planning import CUSTODY_KINDS, source_for
+from .planning import source_for
 
 __all__ = ["PersonList", "build_lists", "lines_for", "write_docx"]
 
@@ -46,7 +46,7 @@ class PersonList:
 
 def _key(e: Entry) -> tuple:
     d = e.deadline
-    return (not (d.days_left < 0 and d.kind in CUSTODY_KINDS), d.days_left, d.due, e.ledger_name, d.sheet_name, d.row)
+    return (not d.held_overdue, d.days_left, d.due, e.ledger_name, d.sheet_name, d.row)
 
 
 def build_lists(ledgers: Sequence[Ledger], today: date) -> list[PersonList]:

@@ -515,6 +515,16 @@ def test_the_effect_date_is_computed_when_blank_and_said_so(report):
     assert e1.start == D("2026-04-26") and "Điều 343" not in e1.computation
 
 
+def test_every_kind_of_custody_and_detention_is_marked_as_holding_a_person(report):
+    """The alerts escalate an overdue step that holds a person: the engine marks each one, whatever
+    its variant (the mailer once kept a list that missed the rút gọn and other detention kinds)."""
+    held = {d.kind for d in report.deadlines if d.liberty}
+    assert {"tam_giu", "tam_giu_rut_gon", "tam_giam", "tam_giam_rut_gon", "tam_giam_truy_to_rut_gon",
+            "tam_giam_xet_xu_rut_gon", "tam_giam_truy_to", "tam_giam_xet_xu"} <= held
+    assert not any(d.liberty for d in report.deadlines if d.kind in ("dieu_tra", "truy_to", "tin_bao"))
+    assert not any(d.liberty for d in report.deadlines if d.step_of)  # a request step holds nobody
+
+
 def test_done_and_lapsing_steps(report):
     assert _find(report, "J20", "giao_ban_an").status == STATUS_DONE  # the judgment was received
     assert _find(report, "E3", "quyet_dinh_thi_hanh_an").status == STATUS_DONE

@@ -105,3 +105,14 @@ def test_first_run_does_not_mail_old_overdue_steps_and_the_leader_hears_of_them_
     everyone = texts(run_once([again], TODAY, outbox_dir=tmp_path / "thu2", db_path=tmp_path / "o2.sqlite3", now=NOW))
     assert any(DETAINED in t for a, t in everyone.items() if a != head)
     assert sum("QUÁ HẠN" in t for t in everyone.values()) > 2
+
+
+def test_overdue_detention_of_every_kind_goes_to_the_vien_truong():
+    """Rút gọn, resumed or supplementary investigation, minors: every kind of tạm giam held overdue is
+    escalated at once, like the plain one (the kinds come from the rules table's methods, not a list)."""
+    for kind in ("tam_giam_rut_gon", "tam_giam_phuc_hoi_dieu_tra", "tam_giam_dieu_tra_bo_sung",
+                 "tam_giam_chua_thanh_nien", "tam_giu_rut_gon"):
+        held = deadline(-1, kind=kind, person="Nguyễn Văn A", case="1/2026/HS")
+        assert held.liberty, kind
+        assert to_head(plan(held)), kind
+    assert not to_head(plan(deadline(-1, kind="dieu_tra")))  # one day over, not custody: not yet

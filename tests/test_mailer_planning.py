@@ -6,6 +6,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
+from macros_py.law.counting import LIBERTY_METHODS
+from macros_py.law.rules import default_rules
 from macros_py.law.deadlines import (
     STATUS_DONE,
     STATUS_OPEN,
@@ -37,8 +39,10 @@ def staff(*rows: tuple[str, str | None, bool | None]) -> list[Record]:
 def deadline(days_left: int, *, case: str = "12/2026/HS", kind: str = "dieu_tra", prosecutor: str | None = "Lê Văn An",
              leader: str | None = "Trần Thị Bình", done: bool = False, person: str | None = None) -> Deadline:
     due = DAY + timedelta(days=days_left)
+    rule = default_rules().get(kind)  # custody and detention hold a person: as the engine marks them, by method
     return Deadline("an_hinh_su", "Án hình sự", 7, case, person, kind, "Thời hạn điều tra", due - timedelta(days=60),
-                    due, days_left, STATUS_DONE if done else STATUS_OPEN, "Điều 172 BLTTHS 2015", prosecutor, leader)
+                    due, days_left, STATUS_DONE if done else STATUS_OPEN, "Điều 172 BLTTHS 2015", prosecutor, leader,
+                    liberty=rule is not None and rule.method in LIBERTY_METHODS)
 
 
 STAFF = staff(("Lê Văn An", "an@vks.example", True), ("Trần Thị Bình", "binh@vks.example", True),

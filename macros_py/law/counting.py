@@ -63,6 +63,7 @@ from typing import Literal, get_args
 from macros_py.law.workcalendar import WorkCalendar
 
 __all__ = [
+    "LIBERTY_METHODS",
     "METHODS",
     "Method",
     "add_months",
@@ -79,6 +80,7 @@ __all__ = [
 
 Method = Literal["criminal", "custody", "civil", "hours", "plain"]
 METHODS: tuple[str, ...] = get_args(Method)
+LIBERTY_METHODS = frozenset(("hours", "custody"))  # tạm giữ and tạm giam: a person is held while they run
 
 CUSTODY_DAYS_PER_MONTH = 30
 

@@ -62,7 +62,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import Any
 
-from macros_py.law.counting import CUSTODY_DAYS_PER_MONTH, add_months, explain_due
+from macros_py.law.counting import CUSTODY_DAYS_PER_MONTH, LIBERTY_METHODS, add_months, explain_due
 from macros_py.law.rules import SPLIT_BY, Length, Rule, Rules, Variant, default_rules
 from macros_py.law.workcalendar import WorkCalendar
 from macros_py.ledger.problems import Problem, column_letter
@@ -128,6 +128,12 @@ class Deadline:
     computation: str = ""  # Vietnamese: how the due date was counted, to check by hand
     due_time: time | None = None  # tạm giữ: the hour the 24-hour periods end
     step_of: str | None = None  # an extension-request step: the rule id of the limit it belongs to
+    liberty: bool = False  # a person is held under it (tạm giữ, tạm giam in every variant): from the rule's method
+
+    @property
+    def held_overdue(self) -> bool:
+        """Overdue custody or detention: someone may be held without a valid order."""
+        return self.liberty and self.days_left < 0
 
     @property
     def done(self) -> bool:
@@ -279,7 +285,7 @@ class _Engine:
         self.deadlines.append(Deadline(
             data.spec.key, data.name, rec.row, case, person, rule.id, rule.title, start, due, days_left,
             status_for(days_left, done, self.alert_days), basis, prosecutor, leader, found.computation,
-            found.due_time))
+            found.due_time, liberty=rule.method in LIBERTY_METHODS))
         if rule.request_before is not None and found.may_extend and not done:
             # (a limit already over needs no extension: its request step is not shown at all)
             # the extension must be requested this long before the limit ends (Đ.147 k2, Đ.172 k2, ...)
