@@ -389,6 +389,9 @@ CASES = [
     ("V6", "khang_nghi_dan_su_tu_ngay_nhan", "2026-09-25"),  # from receipt 10/09: day 15 = 25/09 (Fri)
     ("V7", "khang_nghi_dan_su_cap_tren", "2026-09-03"),  # 1 month from 31/07 -> 31/08 (off) -> 03/09
     ("V8", "khang_nghi_quyet_dinh_dan_su", "2026-05-04"),  # Đ.280 k2: 7 d from receipt 27/04: day 7 = 04/05
+    # Đ.280 k2, higher level: 10 days from the same-level procuracy's receipt 27/04 (BLDS Đ.147: 28/04 is
+    # day 1, through the 30/4-1/5 holidays: only the last day moves): day 10 = Thu 07/05/2026, a working day
+    ("V8", "khang_nghi_quyet_dinh_dan_su_cap_tren", "2026-05-07"),
     ("V9", "khang_nghi_hanh_chinh_cap_tren", "2025-12-31"),  # TTHC Đ.213 k1: 30 d from 01/12: day 30 = 31/12
     ("V10", "chuan_bi_xet_xu_hanh_chinh", "2026-01-28"),  # TTHC Đ.130 k1: 4 months from 28/09/2025 -> 28/01
     # TTHC Đ.130 k2: 2 months from 31/12/2025 -> no 31/02: 28/02/2026 (Sat) -> Mon 02/03
@@ -396,6 +399,9 @@ CASES = [
     ("V11", "nghien_cuu_ho_so_hanh_chinh", "2026-09-03"),  # TTHC Đ.147: day 1 = 19/08, day 15 = 02/09 -> 03/09
     ("V12", "khang_nghi_hanh_chinh", "2026-05-04"),  # TTHC Đ.213 k1: day 1 = 16/04, day 15 = 30/04 -> 04/05
     ("V13", "khang_nghi_quyet_dinh_hanh_chinh", "2026-09-03"),  # k2: 7 d from receipt 25/08: 01/09 -> 03/09
+    # TTHC Đ.213 k2, higher level: 10 days from receipt 25/08/2026: 26/08 is day 1, day 10 = Fri 04/09/2026
+    # (Quốc khánh 01-02/09 fall inside the period and do not move it), a working day
+    ("V13", "khang_nghi_quyet_dinh_hanh_chinh_cap_tren", "2026-09-04"),
     # ---- thời hiệu, BLHS Đ.27 k2-3: same date N years later, never moved
     ("L1", "thoi_hieu_truy_cuu", "2025-02-28"),  # ít NT 5 years from 29/02/2020: no 29/02/2025 -> 28/02
     ("L2", "thoi_hieu_truy_cuu", "2026-09-02"),  # NT 10 years from 02/09/2016 -> 02/09/2026, a holiday: stays
