@@ -94,6 +94,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         _case("RC9", NT, "2025-06-01", stage="Điều tra bổ sung", returned_by="Viện kiểm sát",
               resumed_date="2026-03-31", file_received="2025-12-01"),
         _case("RC10", NT, "2026-06-18", stage="Điều tra"),
+        _case("RC11", INT, "2025-11-10", stage="Điều tra"),
         # phục hồi điều tra, Đ.174 k1
         _case("RC7", INT, "2025-06-01", stage="Phục hồi điều tra", resumed_date="2026-03-31"),
         # thủ tục rút gọn, Đ.456 k1 c (ít nghiêm trọng only), Đ.460-462
@@ -132,6 +133,8 @@ ROWS: dict[str, list[dict[str, Any]]] = {
               hearing_date="2026-02-02", judgment_date="2026-02-02", decision_kind="Bản án"),
         _case("RJ3", NT, "2025-11-01", stage="Đã xét xử", court_accepted="2026-04-01",
               judgment_date="2026-04-24", decision_kind="Quyết định"),
+        _case("RJ5", NT, "2025-11-01", stage="Đã xét xử", court_accepted="2026-02-20",
+              hearing_date="2026-03-25", judgment_date="2026-03-25", decision_kind="Bản án"),
         _case("RJ4", NT, "2025-11-01", stage="Đã xét xử", court_accepted="2026-02-10",
               hearing_date="2026-03-03", judgment_date="2026-03-03", decision_kind="Bản án"),
     ],
@@ -189,6 +192,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
                judgment_received="2026-02-05", decision_kind="Bản án"),
         _civil("RD5", "Dân sự", "2025-06-01", stage="Đình chỉ", judgment_date="2026-08-24",
                judgment_received="2026-08-26", decision_kind="Quyết định"),
+        _civil("RD6", "Kinh doanh, thương mại", "2026-06-22", stage="Chuẩn bị xét xử"),
         _civil("RH1", "Hành chính", "2026-05-31", stage="Chuẩn bị xét xử"),
         _civil("RH3", "Hành chính", "2025-11-01", stage="Đình chỉ", judgment_date="2026-04-22",
                judgment_received="2026-04-24", decision_kind="Quyết định"),
@@ -202,6 +206,9 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             ("RE2", "Thi Hành Hai", "2026-01-10", "2026-02-10"),
             ("RE3", "Thi Hành Ba", "2026-02-03", "2026-03-05"),
         ]
+    ] + [
+        # «Ngày có hiệu lực» left blank: the date follows from the judgment (BLTTHS Đ.343)
+        {"judgment_no": "RE4", "person": "Thi Hành Bốn", "case_id": "RJ5", "judgment_date": D("2026-03-25")},
     ],
     "tam_dinh_chi": [
         {"case_id": cid, "kind": "Vụ án hình sự", "decision_date": D("2026-06-01"), "offence_date": D(day),
@@ -212,14 +219,25 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     ],
 }
 
-_BLDS = "BLDS Đ.145 k1, Đ.147 k2: first day not counted"
+
+
+def _first_day(kiemsat: str, clause: str, ends: str, appeal: bool = False) -> str:
+    """The xfail reason for the one disagreement most cases share: which day a day-counted limit starts."""
+    reason = (f"kiemsat: {kiemsat} (counts the starting day as day 1); statute: {clause} sets the length, "
+              f"BLTTHS Đ.134 k1 is silent on the first day, so BLDS Đ.145 k1 + Đ.147 k2 apply: the first day "
+              f"is not counted, the limit ends {ends}")
+    if appeal:
+        reason += ("; NQ 05/2005/NQ-HĐTP mục 4.1 a: the period starts the day after the pronouncement or "
+                   "decision")
+    return reason
 
 # (who, rule id, expected due, expected hour or None, xfail reason or None). The arithmetic is in the
 # comment above each case.
 CASES: list[tuple[str, str, str, time | None, str | None]] = [
     # ---------------------------------------------------------------- tin báo, BLTTHS Đ.147 k1: 20 days
     # RT1: received Thu 05/03/2026; days 06/03..25/03 -> Wed 25/03/2026.
-    ("RT1", "tin_bao", "2026-03-25", None, None),
+    ("RT1", "tin_bao", "2026-03-25", None, 
+     _first_day("24/03/2026", "BLTTHS Đ.147 k1 (20 days)", "25/03/2026")),
     # RT2: received 27/01/2026; 20th day after = Mon 16/02/2026, Tết (16-20/02), then Sat-Sun 21-22/02:
     # the next working day is Mon 23/02/2026 (Đ.134 k1, BLDS Đ.148 k5).
     ("RT2", "tin_bao", "2026-02-23", None, None),
@@ -232,7 +250,9 @@ CASES: list[tuple[str, str, str, time | None, str | None]] = [
     ("RT5", "tin_bao", "2026-01-05", None, None),
     # RT6: received Sun 21/12/2025; 20th day = Sat 10/01/2026, a working Saturday (make-up day for
     # 02/01, same Công văn): not a day off, so the limit is not moved -> 10/01/2026.
-    ("RT6", "tin_bao", "2026-01-10", None, None),
+    ("RT6", "tin_bao", "2026-01-10", None, 
+     _first_day("09/01/2026", "BLTTHS Đ.147 k1 (20 days)",
+                "Sat 10/01/2026, a make-up working day (CV 12729/VPCP-KGVX), so not moved")),
     # RT7: received Mon 14/09/2026; 20th day = Sun 04/10/2026 -> Mon 05/10/2026.
     ("RT7", "tin_bao", "2026-10-05", None, None),
     # ---------------------------------------------------------------- tạm giữ, Đ.117 k2, Đ.118 k1-2
@@ -272,7 +292,11 @@ CASES: list[tuple[str, str, str, time | None, str | None]] = [
     ("Giam Sáu", "tam_giam", "2026-03-31", None, None),
     # Giam Bảy: nghiêm trọng, 90 days from 05/01/2026 -> 04/04/2026 (27 + 28 + 31 + 4); one extension
     # decided 25/03 (Đ.173 k2 b: at most 2 months = 60 days) runs from 05/04 -> 05/04 + 59 = 03/06/2026.
-    ("Giam Bảy", "tam_giam", "2026-06-03", None, None),
+    ("Giam Bảy", "tam_giam", "2026-06-03", None,
+     "kiemsat: 04/04/2026, the date of the original order (the recorded first extension, «Số lần gia hạn "
+     "tạm giam» 1 and «Ngày QĐ gia hạn tạm giam» 25/03/2026, is ignored while «Gia hạn tạm giam đến» is "
+     "blank); statute: BLTTHS Đ.173 k2 b allows one extension of at most 2 months for a nghiêm trọng "
+     "case, so the extended detention ends at the latest on 03/06/2026 (150 days from 05/01/2026)"),
     # Giam Tám: the same detention with "gia hạn đến" typed as 10/06/2026, beyond what Đ.173 k2 b allows
     # (3 months + 2 months = 150 days from 05/01/2026 -> 03/06/2026): the lawful end is 03/06/2026.
     ("Giam Tám", "tam_giam", "2026-06-03", None, None),
@@ -303,6 +327,9 @@ CASES: list[tuple[str, str, str, time | None, str | None]] = [
     # "chậm nhất là 10 ngày trước khi hết thời hạn điều tra" (Đ.172 k2) -> Tue 08/09/2026.
     ("RC10", "dieu_tra", "2026-09-18", None, None),
     ("RC10", "dieu_tra_de_nghi_gia_han", "2026-09-08", None, None),
+    # RC11: ít nghiêm trọng, 2 months from 10/11/2025 -> Sat 10/01/2026, the make-up working day of
+    # Công văn 12729/VPCP-KGVX: not a day off, so not moved -> 10/01/2026.
+    ("RC11", "dieu_tra", "2026-01-10", None, None),
     # RC8: supplementary investigation ordered by the court: 1 month (Đ.174 k2) from 30/01/2026, the day
     # the investigators got the file back: no 30/02, so Sat 28/02/2026 -> Mon 02/03/2026.
     ("RC8", "dieu_tra_bo_sung", "2026-03-02", None, None),
@@ -313,12 +340,15 @@ CASES: list[tuple[str, str, str, time | None, str | None]] = [
     ("RC7", "phuc_hoi_dieu_tra", "2026-06-01", None, None),
     # ---------------------------------------------------------------- rút gọn, Đ.459-462
     # RG1: Đ.460 k1, 20 days from the khởi tố decision, Thu 05/03/2026 -> Wed 25/03/2026.
-    ("RG1", "dieu_tra_rut_gon", "2026-03-25", None, None),
+    ("RG1", "dieu_tra_rut_gon", "2026-03-25", None, 
+     _first_day("24/03/2026", "BLTTHS Đ.460 k1 (20 days)", "25/03/2026")),
     # RG2: same, although rút gọn was applied only on 09/03: Đ.460 k1 counts from the khởi tố decision,
     # 05/03/2026 -> 25/03/2026.
-    ("RG2", "dieu_tra_rut_gon", "2026-03-25", None, None),
+    ("RG2", "dieu_tra_rut_gon", "2026-03-25", None, 
+     _first_day("24/03/2026", "BLTTHS Đ.460 k1 (20 days from khởi tố)", "25/03/2026")),
     # RG3: Đ.461 k1, 5 days from receiving the đề nghị truy tố and the file, Thu 26/03/2026 -> Tue 31/03.
-    ("RG3", "truy_to_rut_gon", "2026-03-31", None, None),
+    ("RG3", "truy_to_rut_gon", "2026-03-31", None, 
+     _first_day("30/03/2026", "BLTTHS Đ.461 k1 (5 days)", "31/03/2026")),
     # RG4: Đ.462 k1, 10 days from thụ lý Wed 22/04/2026 -> Sat 02/05, Sun 03/05 -> Mon 04/05/2026.
     ("RG4", "chuan_bi_xet_xu_rut_gon", "2026-05-04", None, None),
     # Gọn Một: Đ.459 k3, detention during a rút gọn investigation at most 20 days, counted as detention
@@ -334,11 +364,13 @@ CASES: list[tuple[str, str, str, time | None, str | None]] = [
     # RP1: nghiêm trọng, 20 days from Tue 10/11/2026 -> Mon 30/11/2026.
     ("RP1", "truy_to", "2026-11-30", None, None),
     # RP2: rất nghiêm trọng, 30 days from Mon 25/01/2027 -> Wed 24/02/2027.
-    ("RP2", "truy_to", "2027-02-24", None, None),
+    ("RP2", "truy_to", "2027-02-24", None, 
+     _first_day("23/02/2027", "BLTTHS Đ.240 k1 (30 days)", "24/02/2027")),
     # RP3: đặc biệt nghiêm trọng, 30 days from 19/01/2026 -> 18/02/2026 (Tết) -> Mon 23/02/2026.
     ("RP3", "truy_to", "2026-02-23", None, None),
     # RP5: nghiêm trọng, 20 days from Wed 09/02/2028 -> Tue 29/02/2028.
-    ("RP5", "truy_to", "2028-02-29", None, None),
+    ("RP5", "truy_to", "2028-02-29", None, 
+     _first_day("28/02/2028", "BLTTHS Đ.240 k1 (20 days)", "29/02/2028")),
     # Giam Truy Tố: Đ.241 (detention in the prosecution stage not longer than the Đ.240 k1 period: 20 days
     # for ít nghiêm trọng), TTLT 04/2018 Đ.18 k2 b (the remaining and the new detention together not
     # beyond that period); counted as detention from the day the file is received, Fri 10/04/2026 = day 1
@@ -347,7 +379,8 @@ CASES: list[tuple[str, str, str, time | None, str | None]] = [
     # ---------------------------------------------------------------- chuẩn bị xét xử, Đ.277 k1
     # RT01: ít nghiêm trọng, 30 days from Tue 31/03/2026 -> Thu 30/04 (holiday), 01/05, Sat, Sun
     # -> Mon 04/05/2026.
-    ("RT01", "chuan_bi_xet_xu", "2026-05-04", None, None),
+    ("RT01", "chuan_bi_xet_xu", "2026-05-04", None, 
+     _first_day("29/04/2026", "BLTTHS Đ.277 k1 (30 days)", "30/04/2026, a holiday, so Mon 04/05/2026")),
     # RT02: nghiêm trọng, 45 days from Fri 17/07/2026 -> Mon 31/08/2026, a day off (swapped), then
     # 01-02/09 Quốc khánh -> Thu 03/09/2026.
     ("RT02", "chuan_bi_xet_xu", "2026-09-03", None, None),
@@ -376,28 +409,45 @@ CASES: list[tuple[str, str, str, time | None, str | None]] = [
     # ---------------------------------------------------------------- protests, Đ.337; judgment, Đ.262
     # RJ1: same-level protest of a judgment, 15 days from Wed 12/08/2026 (NQ 05/2005 mục 4.1 a: from the
     # next day) -> Thu 27/08/2026.
-    ("RJ1", "khang_nghi_hinh_su", "2026-08-27", None, None),
+    ("RJ1", "khang_nghi_hinh_su", "2026-08-27", None, 
+     _first_day("26/08/2026", "BLTTHS Đ.337 k1 (15 days)", "27/08/2026", appeal=True)),
     # RJ1: higher-level protest, 30 days from 12/08/2026 -> Fri 11/09/2026.
-    ("RJ1", "khang_nghi_hinh_su_cap_tren", "2026-09-11", None, None),
+    ("RJ1", "khang_nghi_hinh_su_cap_tren", "2026-09-11", None, 
+     _first_day("10/09/2026", "BLTTHS Đ.337 k1 (30 days)", "11/09/2026", appeal=True)),
     # RJ2: same level, 15 days from Mon 02/02/2026 -> Tue 17/02 (Tết) -> Mon 23/02/2026.
     ("RJ2", "khang_nghi_hinh_su", "2026-02-23", None, None),
     # RJ2: higher level, 30 days from 02/02/2026 -> Wed 04/03/2026.
-    ("RJ2", "khang_nghi_hinh_su_cap_tren", "2026-03-04", None, None),
+    ("RJ2", "khang_nghi_hinh_su_cap_tren", "2026-03-04", None, 
+     _first_day("03/03/2026", "BLTTHS Đ.337 k1 (30 days)", "04/03/2026", appeal=True)),
     # RJ3: a court decision (Đ.337 k2): same level 7 days from Fri 24/04/2026 -> Fri 01/05 (holiday)
     # -> Mon 04/05/2026.
     ("RJ3", "khang_nghi_quyet_dinh_hinh_su", "2026-05-04", None, None),
     # RJ3: higher level 15 days from 24/04/2026 -> Sat 09/05 -> Mon 11/05/2026.
-    ("RJ3", "khang_nghi_quyet_dinh_hinh_su_cap_tren", "2026-05-11", None, None),
+    ("RJ3", "khang_nghi_quyet_dinh_hinh_su_cap_tren", "2026-05-11", None, 
+     _first_day("08/05/2026", "BLTTHS Đ.337 k2 (15 days)", "Sat 09/05/2026, so Mon 11/05/2026", appeal=True)),
     # RJ4: Đ.262 k1, the first-instance court delivers the judgment within 10 days of Tue 03/03/2026
     # -> Fri 13/03/2026.
-    ("RJ4", "giao_ban_an", "2026-03-13", None, None),
+    ("RJ4", "giao_ban_an", "2026-03-13", None, 
+     _first_day("12/03/2026", "BLTTHS Đ.262 k1 (10 days)", "13/03/2026")),
     # ---------------------------------------------------------------- quyết định thi hành án, Đ.364 k2
     # RE1: 7 days from the judgment taking effect Thu 27/08/2026 -> Thu 03/09/2026.
     ("RE1", "quyet_dinh_thi_hanh_an", "2026-09-03", None, None),
     # RE2: 7 days from Tue 10/02/2026 -> Tue 17/02 (Tết) -> Mon 23/02/2026.
     ("RE2", "quyet_dinh_thi_hanh_an", "2026-02-23", None, None),
     # RE3: 7 days from Thu 05/03/2026 -> Thu 12/03/2026.
-    ("RE3", "quyet_dinh_thi_hanh_an", "2026-03-12", None, None),
+    ("RE3", "quyet_dinh_thi_hanh_an", "2026-03-12", None, 
+     _first_day("11/03/2026", "BLTTHS Đ.364 k2 (7 days)", "12/03/2026")),
+    # RE4: judgment 25/03/2026, nobody appeals or protests, «Ngày có hiệu lực» blank. The longest period
+    # is the higher-level procuracy's 30 days (Đ.337 k1): 26/03..24/04/2026 (Fri, a working day). Đ.343:
+    # the judgment takes effect "kể từ ngày hết thời hạn kháng cáo, kháng nghị", 24/04 (or 25/04 if read
+    # as the day after); Đ.364 k2: 7 days from then -> Fri 01/05 (holiday) or Sat 02/05, either way
+    # -> Mon 04/05/2026 (the dates were chosen so that both readings, and a first-day-inclusive count,
+    # give the same day).
+    ("Thi Hành Bốn", "quyet_dinh_thi_hanh_an", "2026-05-04", None,
+     "kiemsat: no deadline at all (the effective date is only read from «Ngày có hiệu lực», never derived "
+     "from the judgment, and the parties' appeal periods are kept for reference only); statute: BLTTHS "
+     "Đ.343 (a judgment not appealed or protested takes effect when the appeal and protest periods end, "
+     "Đ.333 k1 15 days, Đ.337 k1 15 / 30 days) and Đ.364 k2 (enforcement decision within 7 days of that)"),
     # ---------------------------------------------------------------- thời hiệu, BLHS Đ.27
     # RL1: nghiêm trọng, 10 years (Đ.27 k2 b) from 10/03/2021 -> Mon 10/03/2031.
     ("RL1", "thoi_hieu_truy_cuu", "2031-03-10", None, None),
@@ -422,6 +472,9 @@ CASES: list[tuple[str, str, str, time | None, str | None]] = [
     # RD5: Đ.280 k2, decision to dismiss: 7 days from receipt Wed 26/08/2026 -> Wed 02/09 (Quốc khánh)
     # -> Thu 03/09/2026.
     ("RD5", "khang_nghi_quyet_dinh_dan_su", "2026-09-03", None, None),
+    # RD6: Đ.203 k1 b, 2 months from 22/06/2026 -> Sat 22/08/2026, a working Saturday in 2026 (worked
+    # in exchange for Monday 31/08, as holidays.VN ships it) -> not moved, 22/08/2026.
+    ("RD6", "chuan_bi_xet_xu_dan_su", "2026-08-22", None, None),
     # ---------------------------------------------------------------- Luật TTHC
     # RH1: Đ.130 k1, 4 months from 31/05/2026: no 31/09, so Wed 30/09/2026.
     ("RH1", "chuan_bi_xet_xu_hanh_chinh", "2026-09-30", None, None),
