@@ -110,6 +110,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         _case("RP2", RNT, "2026-09-01", stage="Truy tố", file_received="2027-01-25"),
         _case("RP3", DBNT, "2025-09-01", stage="Truy tố", file_received="2026-01-19"),
         _case("RP4", INT, "2026-02-10", stage="Truy tố", file_received="2026-04-10"),
+        _case("RP6", RNT, "2026-03-01", stage="Truy tố", file_received="2026-08-05"),
         _case("RP5", NT, "2027-10-01", stage="Truy tố", file_received="2028-02-09"),
         # chuẩn bị xét xử, Đ.277 k1
         _case("RT01", INT, "2025-12-01", stage="Xét xử sơ thẩm", file_received="2026-02-25",
@@ -120,6 +121,8 @@ ROWS: dict[str, list[dict[str, Any]]] = {
               indictment_date="2026-06-15", court_accepted="2026-06-30"),
         _case("RT04", DBNT, "2025-05-01", stage="Xét xử sơ thẩm", file_received="2025-10-10",
               indictment_date="2025-11-10", court_accepted="2025-11-29"),
+        _case("RT05", DBNT, "2025-06-01", stage="Xét xử sơ thẩm", file_received="2025-11-10",
+              indictment_date="2026-01-05", court_accepted="2026-01-20"),
         # minors, Luật 59/2024/QH15 Đ.120 k1 (at most half), Đ.179 k1 a (cases pending on 01/01/2026 keep
         # the BLTTHS limits)
         _case("RM1", INT, "2026-01-15", stage="Điều tra"),
@@ -153,6 +156,8 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         _person("Giam Hai", "RC1", measure="Tạm giam", custody_start="2026-03-05", custody_time=time(14, 0),
                 custody_until="2026-03-08", custody_extensions=1, custody_extended_to="2026-03-11",
                 detention_start="2026-04-11"),
+        _person("Giam Chín", "RC1", measure="Tạm giam", custody_start="2026-03-01", custody_time=time(10, 0),
+                custody_until="2026-03-04", detention_start="2026-03-02"),
         _person("Giam Ba", "RC5", measure="Tạm giam", detention_start="2025-12-01"),
         _person("Giam Bốn", "RC3", measure="Tạm giam", detention_start="2025-12-20"),
         _person("Giam Năm", "RC4", measure="Tạm giam", detention_start="2028-01-01"),
@@ -168,6 +173,8 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         # a new detention order once the file is with the procuracy / the court (TTLT 04/2018 Đ.18 k2 b)
         _person("Giam Truy Tố", "RP4", measure="Tạm giam", detention_start="2026-04-10"),
         _person("Giam Xét Xử", "RT02", measure="Tạm giam", detention_start="2026-07-17"),
+        _person("Giam Truy Tố Hai", "RP6", measure="Tạm giam", detention_start="2026-08-05"),
+        _person("Giam Xét Xử Hai", "RT05", measure="Tạm giam", detention_start="2026-01-20"),
         # Đ.174 k4, TTLT 04/2018 Đ.19 k1: detention during a supplementary investigation
         _person("Giam Bổ Sung", "RC9", measure="Tạm giam", detention_start="2026-03-31"),
         # an extension typed beyond Đ.173 k2 b
@@ -278,6 +285,12 @@ CASES: list[tuple[str, str, str, time | None, str | None]] = [
     # then released; arrested for detention 11/04/2026, 2 months: 60 - 6 = 54 days from 11/04:
     # 20 in April + 31 in May + 3 -> 03/06/2026.
     ("Giam Hai", "tam_giam", "2026-06-03", None, None),
+    # Giam Chín: custody from 10:00 01/03/2026, charged and detained on 02/03 (before the custody order's
+    # 04/03): one day of custody deducted (Đ.118 k4: "Một ngày tạm giữ được tính bằng một ngày tạm giam";
+    # TTLT Đ.17 k1-2: detention runs on from the day custody ends, minus the custody days), 60 - 1 = 59
+    # days from 02/03 -> 29/04/2026, the same last day as Giam Một: custody and detention together take
+    # the 60 days from 01/03.
+    ("Giam Chín", "tam_giam", "2026-04-29", None, None),
     # Giam Ba: nghiêm trọng, 3 months = 90 days from 01/12/2025 (day 1): 31 + 31 + 28 -> Sat 28/02/2026,
     # not moved for the weekend (Đ.134 k1, TTLT Đ.17 k1).
     ("Giam Ba", "tam_giam", "2026-02-28", None, None),
@@ -376,6 +389,9 @@ CASES: list[tuple[str, str, str, time | None, str | None]] = [
     # beyond that period); counted as detention from the day the file is received, Fri 10/04/2026 = day 1
     # -> 29/04/2026, never moved (the prosecution limit itself, 30/04 a holiday, moves to 04/05).
     ("Giam Truy Tố", "tam_giam_truy_to", "2026-04-29", None, None),
+    # Giam Truy Tố Hai: rất nghiêm trọng, the Đ.240 k1 period is 30 days: detention from 05/08/2026
+    # (day 1) -> 03/09/2026 (27 days in August + 3).
+    ("Giam Truy Tố Hai", "tam_giam_truy_to", "2026-09-03", None, None),
     # ---------------------------------------------------------------- chuẩn bị xét xử, Đ.277 k1
     # RT01: ít nghiêm trọng, 30 days from Tue 31/03/2026 -> Thu 30/04 (holiday), 01/05, Sat, Sun
     # -> Mon 04/05/2026.
@@ -393,6 +409,10 @@ CASES: list[tuple[str, str, str, time | None, str | None]] = [
     # nghiêm trọng), counted as detention from thụ lý 17/07/2026 = day 1 -> 17/07 + 44 = Sun 30/08/2026,
     # not moved.
     ("Giam Xét Xử", "tam_giam_xet_xu", "2026-08-30", None, None),
+    # Giam Xét Xử Hai: đặc biệt nghiêm trọng, the Đ.277 k1 period is 3 months, as detention 90 days
+    # (Đ.134 k1: a month of detention is 30 days) from 20/01/2026: 12 + 28 + 31 = 71 to 31/03, + 19
+    # -> Sun 19/04/2026, not moved (the trial-preparation limit itself ends on 20/04/2026).
+    ("Giam Xét Xử Hai", "tam_giam_xet_xu", "2026-04-19", None, None),
     # ---------------------------------------------------------------- minors, Luật 59/2024/QH15
     # RM1: opened 15/01/2026 (after 01/01/2026), accused 15 years old: at most half of Đ.172 k1's 2 months
     # = 1 month -> Sun 15/02/2026; Mon 16/02 - Fri 20/02 Tết -> Mon 23/02/2026.
