@@ -461,8 +461,7 @@ CASES: list[tuple[str, str, str, time | None, str | None]] = [
     # is the higher-level procuracy's 30 days (Đ.337 k1): 26/03..24/04/2026 (Fri, a working day). Đ.343:
     # the judgment takes effect "kể từ ngày hết thời hạn kháng cáo, kháng nghị", 24/04 (or 25/04 if read
     # as the day after); Đ.364 k2: 7 days from then -> Fri 01/05 (holiday) or Sat 02/05, either way
-    # -> Mon 04/05/2026 (the dates were chosen so that both readings, and a first-day-inclusive count,
-    # give the same day).
+    # -> Mon 04/05/2026 (the dates were chosen so that both readings of Đ.343 give the same day).
     ("Thi Hành Bốn", "quyet_dinh_thi_hanh_an", "2026-05-04", None,
      "kiemsat: no deadline at all (the effective date is only read from «Ngày có hiệu lực», never derived "
      "from the judgment, and the parties' appeal periods are kept for reference only); statute: BLTTHS "
