@@ -16,13 +16,20 @@ Counting conventions, each from its text:
   Đ.17 k1-2 (counted continuously through days off; the first day counts: ví dụ 1, 57 days "kể từ ngày
   04/3/2018 đến hết ngày 29/4/2018"; custody days deducted: ví dụ 2, 2 months - 6 days = 54 days "kể từ
   ngày 11/4/2018 đến hết ngày 03/6/2018"). Never moved for days off.
-- other BLTTHS limits: months end "vào ngày trùng của tháng sau", or the month's last day, moved to the
-  next working day when that is a day off (Đ.134 k1). Đ.134 does not say whether the first day of a
-  day-counted limit is counted; BLDS 2015 Đ.145 k1 makes the Civil Code's counting apply unless a law
-  provides otherwise, and BLDS Đ.147 k2-3: "ngày đầu tiên của thời hạn không được tính mà tính từ ngày
-  tiếp theo liền kề". For appeals and protests the Supreme Court's guidance on the old code, Nghị quyết
-  05/2005/NQ-HĐTP mục 4.1(a), says the same ("Thời điểm bắt đầu tính thời hạn kháng cáo, kháng nghị là
-  ngày tiếp theo của ngày được xác định"). So: 20 days from Thursday 05/03 end on 25/03.
+- other BLTTHS limits counted in days (tin báo Đ.147, rút gọn Đ.460-462, truy tố Đ.240, chuẩn bị xét xử
+  Đ.277, kháng cáo / kháng nghị Đ.333, 336, 337, Đ.262, Đ.364 and the like): the starting day counts as
+  day 1 and the limit ends at 24:00 of the last day (Đ.134 k1), so 20 days from Thursday 05/03/2026 are
+  05/03..24/03. This is the product's convention: the domain spec (../shared/DESIGN.md, counting) gives
+  it for criminal procedure with TTLT 04/2018, whose worked examples count the first day, and contrasts
+  it with civil counting; issue 12's own example computation says "(ngày đầu là ngày thứ nhất)"; and
+  the issue's reviewers, who checked kiemsat 0.1 against hand-computed dates and flagged every
+  off-by-one they found, did not flag this one. Months end "vào ngày trùng của tháng sau", or on the
+  month's last day; a last day that is a day off moves to the next working day (Đ.134 k1).
+  Open legal question the unit can raise: Đ.134 does not say in words whether the first day counts,
+  and another reading applies BLDS 2015 Đ.145 k1 + Đ.147 k2 ("ngày đầu tiên của thời hạn không được
+  tính") and, for appeals and protests, Nghị quyết 05/2005/NQ-HĐTP mục 4.1 a (on the old code: the
+  period starts "ngày tiếp theo của ngày được xác định"); under that reading each of these limits would
+  end one day later, before any move for days off.
 - BLTTDS and Luật TTHC: BLDS Đ.147 k2 (first day not counted), Đ.148 k3 (months: the corresponding day,
   or the month's last day), k5 (a last day on a weekend or holiday moves to the next working day).
 - limitation, BLHS Đ.27 k2-3: years from the day the offence was committed, ending on the corresponding
@@ -33,8 +40,10 @@ Counting conventions, each from its text:
   with Saturday 22/08/2026, as holidays.VN ships it: I could not read the decision itself); Tết Đinh Mùi
   2027 04-10/02/2027 as holidays.VN ships it (no government decision read).
 
-Where kiemsat disagrees and the clause still says what the comment says, the case is marked
-xfail(strict=True) with both dates, so the suite stays green and the disagreement stays recorded.
+Every weekday and day off named in a comment was checked with a separate script (datetime, days_off.toml
+and holidays.VN combined as the engine combines them), not with kiemsat. Where kiemsat disagrees and the
+clause still says what the comment says, the case is marked xfail(strict=True) with both dates, so the
+suite stays green and the disagreement stays recorded.
 """
 
 from __future__ import annotations
@@ -137,7 +146,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         _case("RJ3", NT, "2025-11-01", stage="Đã xét xử", court_accepted="2026-04-01",
               judgment_date="2026-04-24", decision_kind="Quyết định"),
         _case("RJ5", NT, "2025-11-01", stage="Đã xét xử", court_accepted="2026-02-20",
-              hearing_date="2026-03-25", judgment_date="2026-03-25", decision_kind="Bản án"),
+              hearing_date="2026-03-26", judgment_date="2026-03-26", decision_kind="Bản án"),
         _case("RJ4", NT, "2025-11-01", stage="Đã xét xử", court_accepted="2026-02-10",
               hearing_date="2026-03-03", judgment_date="2026-03-03", decision_kind="Bản án"),
     ],
@@ -215,7 +224,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         ]
     ] + [
         # «Ngày có hiệu lực» left blank: the date follows from the judgment (BLTTHS Đ.343)
-        {"judgment_no": "RE4", "person": "Thi Hành Bốn", "case_id": "RJ5", "judgment_date": D("2026-03-25")},
+        {"judgment_no": "RE4", "person": "Thi Hành Bốn", "case_id": "RJ5", "judgment_date": D("2026-03-26")},
     ],
     "tam_dinh_chi": [
         {"case_id": cid, "kind": "Vụ án hình sự", "decision_date": D("2026-06-01"), "offence_date": D(day),
@@ -228,39 +237,28 @@ ROWS: dict[str, list[dict[str, Any]]] = {
 
 
 
-def _first_day(kiemsat: str, clause: str, ends: str, appeal: bool = False) -> str:
-    """The xfail reason for the one disagreement most cases share: which day a day-counted limit starts."""
-    reason = (f"kiemsat: {kiemsat} (counts the starting day as day 1); statute: {clause} sets the length, "
-              f"BLTTHS Đ.134 k1 is silent on the first day, so BLDS Đ.145 k1 + Đ.147 k2 apply: the first day "
-              f"is not counted, the limit ends {ends}")
-    if appeal:
-        reason += ("; NQ 05/2005/NQ-HĐTP mục 4.1 a: the period starts the day after the pronouncement or "
-                   "decision")
-    return reason
-
 # (who, rule id, expected due, expected hour or None, xfail reason or None). The arithmetic is in the
 # comment above each case.
 CASES: list[tuple[str, str, str, time | None, str | None]] = [
     # ---------------------------------------------------------------- tin báo, BLTTHS Đ.147 k1: 20 days
-    # RT1: received Thu 05/03/2026; days 06/03..25/03 -> Wed 25/03/2026.
-    ("RT1", "tin_bao", "2026-03-25", None, 
-     _first_day("24/03/2026", "BLTTHS Đ.147 k1 (20 days)", "25/03/2026")),
-    # RT2: received 27/01/2026; 20th day after = Mon 16/02/2026, Tết (16-20/02), then Sat-Sun 21-22/02:
-    # the next working day is Mon 23/02/2026 (Đ.134 k1, BLDS Đ.148 k5).
+    # Day 1 is the day of receipt; day 20 = receipt + 19 days (Đ.134 k1), moved past days off.
+    # RT1: received Thu 05/03/2026; days 05/03..24/03 -> Tue 24/03/2026.
+    ("RT1", "tin_bao", "2026-03-24", None, None),
+    # RT2: received Tue 27/01/2026; day 20 = Sun 15/02/2026, then Tết (16-20/02) and Sat-Sun 21-22/02:
+    # the next working day is Mon 23/02/2026 (Đ.134 k1).
     ("RT2", "tin_bao", "2026-02-23", None, None),
-    # RT3: received Sat 11/04/2026; 20th day = Fri 01/05 (holiday), Sat 02, Sun 03 -> Mon 04/05/2026.
+    # RT3: received Sat 11/04/2026; day 20 = Thu 30/04 (holiday), Fri 01/05 (holiday), Sat 02, Sun 03
+    # -> Mon 04/05/2026.
     ("RT3", "tin_bao", "2026-05-04", None, None),
-    # RT4: received 13/08/2026; 20th day = Wed 02/09/2026 (Quốc khánh) -> Thu 03/09/2026.
+    # RT4: received Thu 13/08/2026; day 20 = Tue 01/09/2026, Quốc khánh 01-02/09 -> Thu 03/09/2026.
     ("RT4", "tin_bao", "2026-09-03", None, None),
-    # RT5: received Sat 13/12/2025; 20th day = Fri 02/01/2026, a day off by Công văn 12729/VPCP-KGVX,
-    # then Sat 03, Sun 04 -> Mon 05/01/2026.
+    # RT5: received Sat 13/12/2025; day 20 = Thu 01/01/2026 (Tết Dương lịch), Fri 02/01 a day off by
+    # Công văn 12729/VPCP-KGVX, then Sat 03, Sun 04 -> Mon 05/01/2026.
     ("RT5", "tin_bao", "2026-01-05", None, None),
-    # RT6: received Sun 21/12/2025; 20th day = Sat 10/01/2026, a working Saturday (make-up day for
-    # 02/01, same Công văn): not a day off, so the limit is not moved -> 10/01/2026.
-    ("RT6", "tin_bao", "2026-01-10", None, 
-     _first_day("09/01/2026", "BLTTHS Đ.147 k1 (20 days)",
-                "Sat 10/01/2026, a make-up working day (CV 12729/VPCP-KGVX), so not moved")),
-    # RT7: received Mon 14/09/2026; 20th day = Sun 04/10/2026 -> Mon 05/10/2026.
+    # RT6: received Sun 21/12/2025; day 20 = Fri 09/01/2026, a working day -> 09/01/2026 (the day before
+    # the make-up Saturday 10/01 of the same Công văn).
+    ("RT6", "tin_bao", "2026-01-09", None, None),
+    # RT7: received Mon 14/09/2026; day 20 = Sat 03/10/2026, Sun 04/10 -> Mon 05/10/2026.
     ("RT7", "tin_bao", "2026-10-05", None, None),
     # ---------------------------------------------------------------- tạm giữ, Đ.117 k2, Đ.118 k1-2
     # Giữ Một: the TTLT 04/2018 Đ.17 ví dụ 1 in 2026: 3 x 24 h from 10:00 01/03 -> 10:00 04/03/2026.
@@ -352,17 +350,16 @@ CASES: list[tuple[str, str, str, time | None, str | None]] = [
     # (Sun) -> Mon 01/06/2026.
     ("RC7", "phuc_hoi_dieu_tra", "2026-06-01", None, None),
     # ---------------------------------------------------------------- rút gọn, Đ.459-462
-    # RG1: Đ.460 k1, 20 days from the khởi tố decision, Thu 05/03/2026 -> Wed 25/03/2026.
-    ("RG1", "dieu_tra_rut_gon", "2026-03-25", None, 
-     _first_day("24/03/2026", "BLTTHS Đ.460 k1 (20 days)", "25/03/2026")),
+    # RG1: Đ.460 k1, 20 days from the khởi tố decision, Thu 05/03/2026 = day 1 -> Tue 24/03/2026.
+    ("RG1", "dieu_tra_rut_gon", "2026-03-24", None, None),
     # RG2: same, although rút gọn was applied only on 09/03: Đ.460 k1 counts from the khởi tố decision,
-    # 05/03/2026 -> 25/03/2026.
-    ("RG2", "dieu_tra_rut_gon", "2026-03-25", None, 
-     _first_day("24/03/2026", "BLTTHS Đ.460 k1 (20 days from khởi tố)", "25/03/2026")),
-    # RG3: Đ.461 k1, 5 days from receiving the đề nghị truy tố and the file, Thu 26/03/2026 -> Tue 31/03.
-    ("RG3", "truy_to_rut_gon", "2026-03-31", None, 
-     _first_day("30/03/2026", "BLTTHS Đ.461 k1 (5 days)", "31/03/2026")),
-    # RG4: Đ.462 k1, 10 days from thụ lý Wed 22/04/2026 -> Sat 02/05, Sun 03/05 -> Mon 04/05/2026.
+    # 05/03/2026 + 19 -> Tue 24/03/2026.
+    ("RG2", "dieu_tra_rut_gon", "2026-03-24", None, None),
+    # RG3: Đ.461 k1, 5 days from receiving the đề nghị truy tố and the file, Thu 26/03/2026 = day 1
+    # -> Mon 30/03/2026.
+    ("RG3", "truy_to_rut_gon", "2026-03-30", None, None),
+    # RG4: Đ.462 k1, 10 days from thụ lý Wed 22/04/2026 = day 1 -> Fri 01/05 (holiday), Sat 02, Sun 03
+    # -> Mon 04/05/2026.
     ("RG4", "chuan_bi_xet_xu_rut_gon", "2026-05-04", None, None),
     # Gọn Một: Đ.459 k3, detention during a rút gọn investigation at most 20 days, counted as detention
     # (day 1 = 06/03/2026) -> 25/03/2026.
@@ -374,31 +371,33 @@ CASES: list[tuple[str, str, str, time | None, str | None]] = [
     # law; the limit stays 09:00 05/03 + 72 h -> 09:00 08/03/2026.
     ("Gọn Ba", "tam_giu_rut_gon", "2026-03-08", time(9, 0), None),
     # ---------------------------------------------------------------- truy tố, Đ.240 k1
-    # RP1: nghiêm trọng, 20 days from Tue 10/11/2026 -> Mon 30/11/2026.
+    # Day 1 is the day the procuracy receives the file and the kết luận điều tra.
+    # RP1: nghiêm trọng, 20 days from Tue 10/11/2026: day 20 = Sun 29/11 -> Mon 30/11/2026.
     ("RP1", "truy_to", "2026-11-30", None, None),
-    # RP2: rất nghiêm trọng, 30 days from Mon 25/01/2027 -> Wed 24/02/2027.
-    ("RP2", "truy_to", "2027-02-24", None, 
-     _first_day("23/02/2027", "BLTTHS Đ.240 k1 (30 days)", "24/02/2027")),
-    # RP3: đặc biệt nghiêm trọng, 30 days from 19/01/2026 -> 18/02/2026 (Tết) -> Mon 23/02/2026.
+    # RP2: rất nghiêm trọng, 30 days from Mon 25/01/2027: 7 in January + 23 -> Tue 23/02/2027 (after Tết
+    # 2027, a working day).
+    ("RP2", "truy_to", "2027-02-23", None, None),
+    # RP3: đặc biệt nghiêm trọng, 30 days from Mon 19/01/2026: 13 in January + 17 -> Tue 17/02/2026
+    # (Tết 16-20/02, then Sat-Sun) -> Mon 23/02/2026.
     ("RP3", "truy_to", "2026-02-23", None, None),
-    # RP5: nghiêm trọng, 20 days from Wed 09/02/2028 -> Tue 29/02/2028.
-    ("RP5", "truy_to", "2028-02-29", None, 
-     _first_day("28/02/2028", "BLTTHS Đ.240 k1 (20 days)", "29/02/2028")),
+    # RP5: nghiêm trọng, 20 days from Wed 09/02/2028: day 20 = Mon 28/02/2028 (the day before the leap
+    # day).
+    ("RP5", "truy_to", "2028-02-28", None, None),
     # Giam Truy Tố: Đ.241 (detention in the prosecution stage not longer than the Đ.240 k1 period: 20 days
     # for ít nghiêm trọng), TTLT 04/2018 Đ.18 k2 b (the remaining and the new detention together not
     # beyond that period); counted as detention from the day the file is received, Fri 10/04/2026 = day 1
-    # -> 29/04/2026, never moved (the prosecution limit itself, 30/04 a holiday, moves to 04/05).
+    # -> Wed 29/04/2026, never moved (here the prosecution limit itself also ends on 29/04, a working day).
     ("Giam Truy Tố", "tam_giam_truy_to", "2026-04-29", None, None),
     # Giam Truy Tố Hai: rất nghiêm trọng, the Đ.240 k1 period is 30 days: detention from 05/08/2026
     # (day 1) -> 03/09/2026 (27 days in August + 3).
     ("Giam Truy Tố Hai", "tam_giam_truy_to", "2026-09-03", None, None),
     # ---------------------------------------------------------------- chuẩn bị xét xử, Đ.277 k1
-    # RT01: ít nghiêm trọng, 30 days from Tue 31/03/2026 -> Thu 30/04 (holiday), 01/05, Sat, Sun
-    # -> Mon 04/05/2026.
-    ("RT01", "chuan_bi_xet_xu", "2026-05-04", None, 
-     _first_day("29/04/2026", "BLTTHS Đ.277 k1 (30 days)", "30/04/2026, a holiday, so Mon 04/05/2026")),
-    # RT02: nghiêm trọng, 45 days from Fri 17/07/2026 -> Mon 31/08/2026, a day off (swapped), then
-    # 01-02/09 Quốc khánh -> Thu 03/09/2026.
+    # Day 1 is the day of thụ lý.
+    # RT01: ít nghiêm trọng, 30 days from Tue 31/03/2026: 1 in March + 29 -> Wed 29/04/2026, a working
+    # day (the day before the 30/04-01/05 holidays).
+    ("RT01", "chuan_bi_xet_xu", "2026-04-29", None, None),
+    # RT02: nghiêm trọng, 45 days from Fri 17/07/2026: 15 in July + 30 -> Sun 30/08/2026; Mon 31/08 a day
+    # off (swapped), then 01-02/09 Quốc khánh -> Thu 03/09/2026.
     ("RT02", "chuan_bi_xet_xu", "2026-09-03", None, None),
     # RT03: rất nghiêm trọng, 2 months from 30/06/2026 -> Sun 30/08/2026; 31/08, 01/09, 02/09 off
     # -> Thu 03/09/2026.
@@ -423,45 +422,43 @@ CASES: list[tuple[str, str, str, time | None, str | None]] = [
     # RM3: opened 20/12/2025, before the law took effect: Đ.179 k1 a keeps the BLTTHS limit, 2 months
     # -> 20/02/2026 (Tết) -> Mon 23/02/2026.
     ("RM3", "dieu_tra", "2026-02-23", None, None),
-    # RM4: truy tố, nghiêm trọng: half of Đ.240 k1's 20 days = 10 days from Tue 21/04/2026 -> Fri 01/05
-    # (holiday) -> Mon 04/05/2026.
+    # RM4: truy tố, nghiêm trọng: half of Đ.240 k1's 20 days = 10 days from Tue 21/04/2026 = day 1
+    # -> Thu 30/04 (holiday), Fri 01/05 (holiday), Sat 02, Sun 03 -> Mon 04/05/2026.
     ("RM4", "truy_to_chua_thanh_nien", "2026-05-04", None, None),
     # ---------------------------------------------------------------- protests, Đ.337; judgment, Đ.262
-    # RJ1: same-level protest of a judgment, 15 days from Wed 12/08/2026 (NQ 05/2005 mục 4.1 a: from the
-    # next day) -> Thu 27/08/2026.
-    ("RJ1", "khang_nghi_hinh_su", "2026-08-27", None, 
-     _first_day("26/08/2026", "BLTTHS Đ.337 k1 (15 days)", "27/08/2026", appeal=True)),
-    # RJ1: higher-level protest, 30 days from 12/08/2026 -> Fri 11/09/2026.
-    ("RJ1", "khang_nghi_hinh_su_cap_tren", "2026-09-11", None, 
-     _first_day("10/09/2026", "BLTTHS Đ.337 k1 (30 days)", "11/09/2026", appeal=True)),
-    # RJ2: same level, 15 days from Mon 02/02/2026 -> Tue 17/02 (Tết) -> Mon 23/02/2026.
+    # Day 1 is the day the judgment is pronounced or the decision made.
+    # RJ1: same-level protest of a judgment, 15 days from Wed 12/08/2026 -> Wed 26/08/2026.
+    ("RJ1", "khang_nghi_hinh_su", "2026-08-26", None, None),
+    # RJ1: higher-level protest, 30 days from Wed 12/08/2026: 20 in August + 10 -> Thu 10/09/2026.
+    ("RJ1", "khang_nghi_hinh_su_cap_tren", "2026-09-10", None, None),
+    # RJ2: same level, 15 days from Mon 02/02/2026 -> Mon 16/02 (Tết 16-20/02, then Sat-Sun)
+    # -> Mon 23/02/2026.
     ("RJ2", "khang_nghi_hinh_su", "2026-02-23", None, None),
-    # RJ2: higher level, 30 days from 02/02/2026 -> Wed 04/03/2026.
-    ("RJ2", "khang_nghi_hinh_su_cap_tren", "2026-03-04", None, 
-     _first_day("03/03/2026", "BLTTHS Đ.337 k1 (30 days)", "04/03/2026", appeal=True)),
-    # RJ3: a court decision (Đ.337 k2): same level 7 days from Fri 24/04/2026 -> Fri 01/05 (holiday)
-    # -> Mon 04/05/2026.
+    # RJ2: higher level, 30 days from Mon 02/02/2026: 27 in February + 3 -> Tue 03/03/2026.
+    ("RJ2", "khang_nghi_hinh_su_cap_tren", "2026-03-03", None, None),
+    # RJ3: a court decision (Đ.337 k2): same level 7 days from Fri 24/04/2026 -> Thu 30/04 (holiday),
+    # Fri 01/05 (holiday), Sat 02, Sun 03 -> Mon 04/05/2026.
     ("RJ3", "khang_nghi_quyet_dinh_hinh_su", "2026-05-04", None, None),
-    # RJ3: higher level 15 days from 24/04/2026 -> Sat 09/05 -> Mon 11/05/2026.
-    ("RJ3", "khang_nghi_quyet_dinh_hinh_su_cap_tren", "2026-05-11", None, 
-     _first_day("08/05/2026", "BLTTHS Đ.337 k2 (15 days)", "Sat 09/05/2026, so Mon 11/05/2026", appeal=True)),
+    # RJ3: higher level 15 days from Fri 24/04/2026: 7 in April + 8 -> Fri 08/05/2026.
+    ("RJ3", "khang_nghi_quyet_dinh_hinh_su_cap_tren", "2026-05-08", None, None),
     # RJ4: Đ.262 k1, the first-instance court delivers the judgment within 10 days of Tue 03/03/2026
-    # -> Fri 13/03/2026.
-    ("RJ4", "giao_ban_an", "2026-03-13", None, 
-     _first_day("12/03/2026", "BLTTHS Đ.262 k1 (10 days)", "13/03/2026")),
+    # -> Thu 12/03/2026.
+    ("RJ4", "giao_ban_an", "2026-03-12", None, None),
     # ---------------------------------------------------------------- quyết định thi hành án, Đ.364 k2
-    # RE1: 7 days from the judgment taking effect Thu 27/08/2026 -> Thu 03/09/2026.
+    # Day 1 is the day the judgment takes effect.
+    # RE1: 7 days from Thu 27/08/2026 -> Wed 02/09 (Quốc khánh) -> Thu 03/09/2026.
     ("RE1", "quyet_dinh_thi_hanh_an", "2026-09-03", None, None),
-    # RE2: 7 days from Tue 10/02/2026 -> Tue 17/02 (Tết) -> Mon 23/02/2026.
+    # RE2: 7 days from Tue 10/02/2026 -> Mon 16/02 (Tết 16-20/02, then Sat-Sun) -> Mon 23/02/2026.
     ("RE2", "quyet_dinh_thi_hanh_an", "2026-02-23", None, None),
-    # RE3: 7 days from Thu 05/03/2026 -> Thu 12/03/2026.
-    ("RE3", "quyet_dinh_thi_hanh_an", "2026-03-12", None, 
-     _first_day("11/03/2026", "BLTTHS Đ.364 k2 (7 days)", "12/03/2026")),
-    # RE4: judgment 25/03/2026, nobody appeals or protests, «Ngày có hiệu lực» blank. The longest period
+    # RE3: 7 days from Thu 05/03/2026 -> Wed 11/03/2026.
+    ("RE3", "quyet_dinh_thi_hanh_an", "2026-03-11", None, None),
+    # RE4: judgment Thu 26/03/2026, nobody appeals or protests, «Ngày có hiệu lực» blank. The parties'
+    # and the same-level procuracy's 15 days (Đ.333 k1, Đ.337 k1) end on Thu 09/04; the longest period
     # is the higher-level procuracy's 30 days (Đ.337 k1): 26/03..24/04/2026 (Fri, a working day). Đ.343:
-    # the judgment takes effect "kể từ ngày hết thời hạn kháng cáo, kháng nghị", 24/04 (or 25/04 if read
-    # as the day after); Đ.364 k2: 7 days from then -> Fri 01/05 (holiday) or Sat 02/05, either way
-    # -> Mon 04/05/2026 (the dates were chosen so that both readings of Đ.343 give the same day).
+    # the judgment takes effect "kể từ ngày hết thời hạn kháng cáo, kháng nghị", 24/04 (or Sat 25/04 if
+    # read as the day after); Đ.364 k2: 7 days from then, day 1 included -> Thu 30/04 (holiday) or Fri
+    # 01/05 (holiday), either way -> Mon 04/05/2026. The judgment date was chosen so that both readings
+    # of Đ.343 give the same day (from a judgment of 25/03 they would give Wed 29/04 or Mon 04/05).
     ("Thi Hành Bốn", "quyet_dinh_thi_hanh_an", "2026-05-04", None,
      "kiemsat: no deadline at all (the effective date is only read from «Ngày có hiệu lực», never derived "
      "from the judgment, and the parties' appeal periods are kept for reference only); statute: BLTTHS "
