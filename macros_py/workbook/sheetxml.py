@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -70,7 +70,7 @@ def excel_serial(value: date | datetime, date1904: bool = False) -> float | int:
 
 @dataclass
 class SheetPatchResult:
-    chunks: list[str]  # the new part's text in pieces (joined only by whoever needs it whole)
+    chunks: Iterable[str]  # the new part's text in pieces, consumed once (joined only by whoever needs it whole)
     formulas_kept: list[tuple[int, int]] = field(default_factory=list)  # (row, col) not overwritten
     max_row: int = 0
     max_col: int = 0
@@ -137,18 +137,22 @@ def patch_sheet(xml: bytes, cells: Mapping[tuple[int, int], Any], style_for: Sty
     if opening.group("empty"):
         end = opening.end()
         head, tail = text[: opening.start()] + f"<{prefix}sheetData>", f"</{prefix}sheetData>" + text[end:]
-        data = ""
+        text, lo, hi = "", 0, 0
     else:
         close = text.index(f"</{prefix}sheetData>", opening.end())
-        head, data, tail = text[: opening.end()], text[opening.end(): close], text[close:]
-    del text
+        head, tail = text[: opening.end()], text[close:]
+        lo, hi = opening.end(), close
 
-    fast = _fast_sheet(data, by_row, pending, prefix, style_for, date1904, column_styles, result)
+    fast = _fast_sheet(text, lo, hi, by_row, pending, prefix, style_for, date1904, column_styles, result)
     result.has_formulas = has_formulas
     if fast is not None:
         head = _grow_dimension(head, max(pending, default=0), result.max_col)
-        result.chunks = [head, *fast, tail]
+        # the unchanged stretches are cut from the sheet's text only as the compressor takes them:
+        # a large sheet is then held once, not once whole and once in pieces
+        result.chunks = _pieces(head, text, fast, tail)
         return result
+    data = text[lo:hi]
+    del text
     result.formulas_kept.clear()
     result.max_col = 0
 
@@ -214,27 +218,40 @@ def patch_sheet(xml: bytes, cells: Mapping[tuple[int, int], Any], style_for: Sty
 _S_ATTR = re.compile(r"""\ss\s*=\s*["'](\d+)["']""")
 
 
-def _fast_sheet(data: str, by_row: Mapping[int, Mapping[int, Any]], pending: list[int], prefix: str,
-                style_for: StyleFor, date1904: bool, column_styles: Mapping[int, int],
-                result: SheetPatchResult) -> list[str] | None:
-    """sheetData with the rows to change found by their opening tag, in file order, without
-    scanning the others; None when a row is missing or unusual (the full scan handles it)."""
-    out: list[str] = []
-    position = 0
+def _pieces(head: str, text: str, pieces: list[str | tuple[int, int]], tail: str) -> Iterator[str]:
+    yield head
+    for piece in pieces:
+        yield piece if isinstance(piece, str) else text[piece[0]:piece[1]]
+    yield tail
+
+
+def _fast_sheet(data: str, lo: int, hi: int, by_row: Mapping[int, Mapping[int, Any]], pending: list[int],
+                prefix: str, style_for: StyleFor, date1904: bool, column_styles: Mapping[int, int],
+                result: SheetPatchResult) -> list[str | tuple[int, int]] | None:
+    """sheetData (`data[lo:hi]`) with the rows to change found by their opening tag, in file order,
+    without scanning the others: new rows as text, the stretches between them as (start, end) of
+    `data`; None when a row is missing or unusual (the full scan handles it)."""
+    out: list[str | tuple[int, int]] = []
+    position = lo
     for row in pending:
-        start = data.find(f'<{prefix}row r="{row}"', position)
+        start = data.find(f'<{prefix}row r="{row}"', position, hi)
         if start < 0:
             return None
-        tag_end = data.index(">", start)
+        tag_end = data.find(">", start, hi)
+        if tag_end < 0:
+            return None
         if data[tag_end - 1] == "/":
             return None  # an empty row: the full scan inserts its cells
-        end = data.index(f"</{prefix}row>", tag_end) + len(prefix) + 6
+        end = data.find(f"</{prefix}row>", tag_end, hi)
+        if end < 0:
+            return None
+        end += len(prefix) + 6
         new_row = _fast_row(data[start:end], row, by_row[row], prefix, style_for, date1904, result)
         if new_row is None:
             m = ROW_RE.match(data, start, end)
             if m is None or m.end() != end:
                 return None
-            above = _styles_before(data, start, prefix)
+            above = _styles_before(data, lo, start, prefix)
 
             def new_cells(r: int, wanted: dict[int, Any]) -> dict[int, str]:
                 return {c: value_xml(column_letter(c) + str(r), above.get(c, column_styles.get(c, 0)), v,
@@ -242,15 +259,15 @@ def _fast_sheet(data: str, by_row: Mapping[int, Mapping[int, Any]], pending: lis
 
             new_row = _slow_row(m, row, m.group("attrs"), by_row[row], prefix, style_for, date1904, result,
                                 new_cells)
-        out += (data[position:start], new_row)
+        out += ((position, start), new_row)
         position = end
-    out.append(data[position:])
+    out.append((position, hi))
     return out
 
 
-def _styles_before(data: str, start: int, prefix: str) -> dict[int, int]:
-    """Column -> style of the row just above the one starting at `start`."""
-    before = data.rfind(f"<{prefix}row ", 0, start)
+def _styles_before(data: str, lo: int, start: int, prefix: str) -> dict[int, int]:
+    """Column -> style of the row just above the one starting at `start` (rows begin at `lo`)."""
+    before = data.rfind(f"<{prefix}row ", lo, start)
     if before < 0:
         return {}
     m = ROW_RE.match(data, before, start)
