@@ -353,10 +353,10 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
 
     day = _parse_day(today)
     result = None
-    read: list = []  # the ledger as read, for its own problems
+    ledger_errors: list = []  # the ledger's own input errors (not the ledger: --write frees it before writing)
 
     def compute(led):  # noqa: ANN001, ANN202 - a reader.Ledger, a DeadlineReport
-        read.append(led)
+        ledger_errors[:] = [p for p in led.problems if p.is_error]
         return compute_deadlines(led, day, rules=rules)
 
     try:
@@ -405,7 +405,6 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
     if report.problems:
         echo_note(f"Cần kiểm tra ({len(report.problems)}):")
         echo_details((f"- {p}" for p in report.problems), verbose, err=as_json)
-    ledger_errors = [p for p in read[-1].problems if p.is_error] if read else []
     if ledger_errors:
         echo_note(f"Lưu ý: sổ có {len(ledger_errors)} lỗi nhập liệu (kiemsat check); ô lỗi không được tính thời hạn.")
 
