@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import repeat
+from itertools import islice, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Protocol
@@ -428,7 +428,8 @@ class _SheetReader:
         table = [rows[r] for r in data_rows]
         converted: list[list[Any]] = []
         bad: set[tuple[int, str]] = set()  # (position in data_rows, key) of cells with a problem
-        by_column = list(zip(*(row[:width] for row in table))) if table else [()] * width
+        # every row is at least `width` long (padded above); zip makes the columns lazily, one at a time
+        by_column = list(islice(zip(*table), width)) if table else [()] * width
         for key, c in zip(keys, idxs):
             col = spec.column(key)
             cells = by_column[c]
