@@ -51,8 +51,15 @@ def column_number(letters: str) -> int:
     return problems.column_index(letters) + 1
 
 
+_ESCAPED_CHAR = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Cell text as XML: `&<>` escaped, a carriage return as a character reference (a parser turns a
+    literal one into a line feed), and text that reads as Excel's `_xHHHH_` escape with its
+    underscore escaped (else Excel, LibreOffice and calamine read "_x000D_" as a carriage return)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    return _ESCAPED_CHAR.sub(r"_x005F_\1", text) if "_x" in text else text
 
 
 def clean_text(text: str) -> str:
@@ -86,23 +93,24 @@ def _attrs(text: str) -> dict[str, str]:
     return {k: v for k, _, v in ATTR_RE.findall(text)}
 
 
-def value_xml(ref: str, style: int, value: Any, style_for: StyleFor, date1904: bool) -> str:
-    """One `<c>` element holding `value` (None: an empty cell that keeps its style)."""
+def value_xml(ref: str, style: int, value: Any, style_for: StyleFor, date1904: bool, p: str = "") -> str:
+    """One `<c>` element holding `value` (None: an empty cell that keeps its style); `p`: the
+    prefix the part gives the main namespace ("x:" in `<x:worksheet xmlns:x=...>`)."""
     if value is not None:
         style = style_for(style, value)
     s = f' s="{style}"' if style else ""
     if value is None:
-        return f'<c r="{ref}"{s}/>'
+        return f'<{p}c r="{ref}"{s}/>'
     if isinstance(value, bool):
-        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+        return f'<{p}c r="{ref}"{s} t="b"><{p}v>{int(value)}</{p}v></{p}c>'
     if isinstance(value, (date, datetime)):
-        return f'<c r="{ref}"{s}><v>{excel_serial(value, date1904)}</v></c>'
+        return f'<{p}c r="{ref}"{s}><{p}v>{excel_serial(value, date1904)}</{p}v></{p}c>'
     if isinstance(value, (int, float)):
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"cannot write {value!r} into a cell")
-        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+        return f'<{p}c r="{ref}"{s}><{p}v>{value!r}</{p}v></{p}c>'
     text = _escape(clean_text(str(value)))
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+    return f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t xml:space="preserve">{text}</{p}t></{p}is></{p}c>'
 
 
 def _cells(body: str, row: int) -> list[tuple[int, str, int, bool]]:
@@ -125,9 +133,15 @@ def patch_sheet(xml: bytes, cells: Mapping[tuple[int, int], Any], style_for: Sty
     del xml  # the caller passes its only reference: a large sheet is not held twice
     column_styles = column_styles or {}
     has_formulas = FORMULA_RE.search(text) is not None
+    arrays = _array_ranges(text) if has_formulas else []
+    locked = [(r, c) for r, c in cells if any(r1 <= r <= r2 and c1 <= c <= c2 for r1, c1, r2, c2 in arrays)]
     by_row: dict[int, dict[int, Any]] = {}
     for (r, c), v in cells.items():
         by_row.setdefault(r, {})[c] = v
+    for r, c in locked:  # a cell of an array formula's range is part of that formula, even without <f>
+        del by_row[r][c]
+        if not by_row[r]:
+            del by_row[r]
     pending = sorted(by_row)
     result = SheetPatchResult([])
     opening = SHEETDATA_OPEN.search(text)
@@ -146,6 +160,7 @@ def patch_sheet(xml: bytes, cells: Mapping[tuple[int, int], Any], style_for: Sty
     fast = _fast_sheet(text, lo, hi, by_row, pending, prefix, style_for, date1904, column_styles, result)
     result.has_formulas = has_formulas
     if fast is not None:
+        result.formulas_kept += locked
         head = _grow_dimension(head, max(pending, default=0), result.max_col)
         # the unchanged stretches are cut from the sheet's text only as the compressor takes them:
         # a large sheet is then held once, not once whole and once in pieces
@@ -174,7 +189,7 @@ def patch_sheet(xml: bytes, cells: Mapping[tuple[int, int], Any], style_for: Sty
     def new_cells(row: int, wanted: dict[int, Any]) -> dict[int, str]:
         above = styles_above()
         return {c: value_xml(column_letter(c) + str(row), above.get(c, column_styles.get(c, 0)), v, style_for,
-                             date1904) for c, v in wanted.items()}
+                             date1904, prefix) for c, v in wanted.items()}
 
     def emit_new_row(row: int) -> None:
         nonlocal prev_styles, prev_text
@@ -212,7 +227,22 @@ def patch_sheet(xml: bytes, cells: Mapping[tuple[int, int], Any], style_for: Sty
     result.max_row = max([last_row, *pending]) if pending or last_row else 0
     head = _grow_dimension(head, max(pending, default=0), result.max_col)
     result.chunks = [head, *out, tail]
+    result.formulas_kept += locked
     return result
+
+
+_RANGE_FORMULA = re.compile(rf"<{_NAME}f\b(?P<attrs>[^>]*?\bt\s*=\s*[\"'](?:array|dataTable)[\"'][^>]*?)/?>")
+
+
+def _array_ranges(text: str) -> list[tuple[int, int, int, int]]:
+    """(first row, first col, last row, last col) of every array formula and data table in the part."""
+    out = []
+    for m in _RANGE_FORMULA.finditer(text):
+        first, _, last = _attrs(m.group("attrs")).get("ref", "").replace("$", "").partition(":")
+        a, b = REF_RE.match(first), REF_RE.match(last or first)
+        if a and b:
+            out.append((int(a.group(2)), column_number(a.group(1)), int(b.group(2)), column_number(b.group(1))))
+    return out
 
 
 _S_ATTR = re.compile(r"""\ss\s*=\s*["'](\d+)["']""")
@@ -255,7 +285,7 @@ def _fast_sheet(data: str, lo: int, hi: int, by_row: Mapping[int, Mapping[int, A
 
             def new_cells(r: int, wanted: dict[int, Any]) -> dict[int, str]:
                 return {c: value_xml(column_letter(c) + str(r), above.get(c, column_styles.get(c, 0)), v,
-                                     style_for, date1904) for c, v in wanted.items()}
+                                     style_for, date1904, prefix) for c, v in wanted.items()}
 
             new_row = _slow_row(m, row, m.group("attrs"), by_row[row], prefix, style_for, date1904, result,
                                 new_cells)
@@ -297,7 +327,9 @@ def _fast_row(text: str, row: int, wanted: Mapping[int, Any], prefix: str, style
             kept.append((row, col))
             continue
         s = _S_ATTR.search(text, start, tag_end)
-        spans.append((start, end, value_xml(ref, int(s.group(1)) if s else 0, wanted[col], style_for, date1904)))
+        spans.append((start, end, value_xml(ref, int(s.group(1)) if s else 0, wanted[col], style_for, date1904,
+                                            prefix)))
+    spans.sort()  # in the text's order: a row's cells may be out of column order
     result.formulas_kept += kept
     result.max_col = max(result.max_col, max(wanted))
     pieces, last = [], 0
@@ -320,7 +352,8 @@ def _slow_row(m: re.Match[str], row: int, attrs: str, wanted_cells: Mapping[int,
                 result.formulas_kept.append((row, col))
                 pieces[col] = cell_text
             else:
-                pieces[col] = value_xml(column_letter(col) + str(row), style, wanted[col], style_for, date1904)
+                pieces[col] = value_xml(column_letter(col) + str(row), style, wanted[col], style_for, date1904,
+                                        prefix)
             del wanted[col]
         else:
             pieces[col] = cell_text
