@@ -232,3 +232,93 @@ def test_a_formula_without_a_cached_value_is_reported_not_read_as_empty(sample_l
     problems = [p for p in read_ledger(path).problems if p.row == 3 and p.sheet == CASE_SHEET]
     assert len(problems) == 1 and "mở sổ bằng Excel rồi lưu lại" in problems[0].message
     assert read_ledger(path).records("an_hinh_su")[0].values["opening_date"] is None
+
+
+# ---- reduced from the writer's fuzz campaign (tests/writer_fuzz.py, tests/test_writer_fuzz.py)
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _one_sheet(tmp_path: Path, sheet_data: str, *, prefix: str = "") -> Path:
+    """An openpyxl workbook whose only sheet «S» has `sheet_data` (the <sheetData> children)."""
+    from openpyxl import Workbook
+
+    path = tmp_path / "one.xlsx"
+    wb = Workbook()
+    wb.active.title = "S"
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    ns = f'xmlns:{prefix[:-1]}="{_MAIN}"' if prefix else f'xmlns="{_MAIN}"'
+    parts["xl/worksheets/sheet1.xml"] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                                         f'<{prefix}worksheet {ns}><{prefix}sheetData>{sheet_data}'
+                                         f'</{prefix}sheetData></{prefix}worksheet>').encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def _grid(path: Path) -> list[list[object]]:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name("S").to_python(skip_empty_area=False)
+
+
+def _write(path: Path, cells: dict[tuple[int, int], object]):
+    from macros_py.workbook.package import Patch, write_cells
+
+    patch = Patch()
+    for (r, c), v in cells.items():
+        patch.set("S", r, c, v)
+    return write_cells(path, patch, backup=False)
+
+
+def test_a_prefixed_main_namespace_gets_its_prefix_on_written_cells(tmp_path, libreoffice):  # noqa: F811
+    """<x:worksheet xmlns:x=...> (as some tools write): new and rewritten cells must be <x:c>, or
+    they are in no namespace and every reader skips them."""
+    from lxml import etree
+
+    path = _one_sheet(tmp_path, '<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>', prefix="x:")
+    _write(path, {(1, 1): "một", (1, 2): 2, (3, 1): "ba"})
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    assert {etree.QName(e).namespace for e in root.iter() if isinstance(e.tag, str)} == {_MAIN}
+    assert _grid(path) == [["một", 2.0], ["", ""], ["ba", ""]]
+    (csv,) = libreoffice.convert([path], "csv:Text - txt - csv (StarCalc):44,34,76", tmp_path / "lo")
+    assert csv.read_text(encoding="utf-8").split() == ["một,2", ",", "ba,"]
+
+
+def test_cells_out_of_column_order_are_replaced_where_they_stand(tmp_path):
+    """A row whose cells are not in column order: two cells written in it used to be spliced at
+    their positions sorted by column, duplicating cells (C1, A1, C1, A1, B1)."""
+    path = _one_sheet(tmp_path, '<row r="1"><c r="C1"><v>3</v></c><c r="A1"><v>1</v></c>'
+                                '<c r="B1"><v>2</v></c></row>')
+    _write(path, {(1, 1): 10, (1, 3): 30})
+    with zipfile.ZipFile(path) as z:
+        refs = re.findall(rb'<c r="([A-Z]+\d+)"', z.read("xl/worksheets/sheet1.xml"))
+    assert sorted(refs) == [b"A1", b"B1", b"C1"]
+    assert _grid(path) == [[10.0, 2.0, 30.0]]
+
+
+def test_carriage_returns_and_excel_escapes_in_text_are_kept_as_written(tmp_path):
+    """A literal CR in XML text reads back as LF; text that looks like Excel's _xHHHH_ escape reads
+    back (in Excel, LibreOffice, calamine) as the character it names. Both must read back as the
+    text kiemsat wrote."""
+    from openpyxl import load_workbook
+
+    path = _one_sheet(tmp_path, "")
+    texts = ["dòng 1\r\ndòng 2", "_x000D_ và _x0041_", "a\rb", "_x005F_x0041_"]
+    _write(path, {(1, c): t for c, t in enumerate(texts, 1)})
+    assert _grid(path) == [texts]
+    ws = load_workbook(path)["S"]
+    # openpyxl does not decode _xHHHH_ in inline strings at all (so it shows the escape): CRs only
+    assert [ws.cell(1, c).value for c in (1, 3)] == [texts[0], texts[2]]
+
+
+def test_a_cell_inside_an_array_formula_is_not_overwritten(tmp_path):
+    """Only the first cell of an array formula holds <f t="array" ref=...>; the others hold just
+    its cached values, but they are part of the formula (Excel: "cannot change part of an array")."""
+    path = _one_sheet(tmp_path, '<row r="1"><c r="A1"><f t="array" ref="A1:A3">ROW(A1:A3)</f><v>1</v></c></row>'
+                                '<row r="2"><c r="A2"><v>2</v></c></row><row r="3"><c r="A3"><v>3</v></c></row>')
+    report = _write(path, {(2, 1): "ghi đè", (3, 1): None, (2, 2): "bên cạnh"})
+    assert sorted(report.formulas_kept) == [("S", 2, 1), ("S", 3, 1)]
+    assert _grid(path) == [[1.0, ""], [2.0, "bên cạnh"], [3.0, ""]]

@@ -51,7 +51,7 @@ def column_number(letters: str) -> int:
     return problems.column_index(letters) + 1
 
 
-_ESCAPED_CHAR = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_ESCAPED_CHAR = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 
 
 def _escape(text: str) -> str:
@@ -59,7 +59,7 @@ def _escape(text: str) -> str:
     literal one into a line feed), and text that reads as Excel's `_xHHHH_` escape with its
     underscore escaped (else Excel, LibreOffice and calamine read "_x000D_" as a carriage return)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    return _ESCAPED_CHAR.sub(r"_x005F_\1", text) if "_x" in text else text
+    return _ESCAPED_CHAR.sub("_x005F_", text) if "_x" in text else text
 
 
 def clean_text(text: str) -> str:
