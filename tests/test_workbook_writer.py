@@ -322,3 +322,23 @@ def test_a_cell_inside_an_array_formula_is_not_overwritten(tmp_path):
     report = _write(path, {(2, 1): "ghi đè", (3, 1): None, (2, 2): "bên cạnh"})
     assert sorted(report.formulas_kept) == [("S", 2, 1), ("S", 3, 1)]
     assert _grid(path) == [[1.0, ""], [2.0, "bên cạnh"], [3.0, ""]]
+
+
+def test_a_table_with_a_totals_row_does_not_take_in_rows_written_below_it(tmp_path):
+    """The totals row is a table's last row: growing the range over rows written below it would
+    make the new row the totals row and the old totals a data row."""
+    path = _one_sheet(tmp_path, '<row r="1"><c r="A1" t="inlineStr"><is><t>Số</t></is></c></row>'
+                                '<row r="2"><c r="A2"><v>5</v></c></row>'
+                                '<row r="3"><c r="A3"><f>SUBTOTAL(109,A2)</f><v>5</v></c></row>')
+    table = (f'<table xmlns="{_MAIN}" id="1" name="B" displayName="B" ref="A1:A3" totalsRowCount="1">'
+             '<autoFilter ref="A1:A2"/><tableColumns count="1"><tableColumn id="1" name="Số" '
+             'totalsRowFunction="sum"/></tableColumns></table>')
+    rels = ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rT" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/table" '
+            'Target="../tables/table1.xml"/></Relationships>')
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("xl/tables/table1.xml", table)
+        z.writestr("xl/worksheets/_rels/sheet1.xml.rels", rels)
+    report = _write(path, {(4, 1): 7})
+    assert "xl/tables/table1.xml" not in report.parts
+    assert _grid(path) == [["Số"], [5.0], [5.0], [7.0]]

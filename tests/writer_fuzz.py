@@ -108,6 +108,9 @@ def _esc(text: str) -> str:
 def _model_sheet(rng: random.Random, sst: list[str], features: set[str], long_row: bool) -> Model:
     model = Model()
     nrows, ncols = rng.randint(1, 30), rng.randint(1, 12)
+    if rng.random() < 0.05:
+        features.add("empty sheet")
+        return model
     for r in range(1, nrows + 1):
         if rng.random() < 0.15:
             continue  # a missing row
@@ -117,7 +120,8 @@ def _model_sheet(rng: random.Random, sst: list[str], features: set[str], long_ro
             ref = f"{column_letter(c)}{r}"
             s = rng.choice([0, 0, 0, 1, 2, 3, 4, 5])
             sa = f' s="{s}"' if s else ""
-            kind = rng.choice(["n", "n", "s", "s", "rich", "inline", "str", "b", "f", "e", "empty", "date"])
+            kind = rng.choice(["n", "n", "s", "s", "rich", "inline", "str", "b", "f", "e", "empty", "date",
+                               "richinline", "nocache", "meta"])
             if kind == "n":
                 v = rng.choice([rng.randint(-10**6, 10**6), round(rng.uniform(-1e4, 1e4), 3), 0, 1e-7])
                 body = f"<v>{v!r}</v>"
@@ -140,6 +144,16 @@ def _model_sheet(rng: random.Random, sst: list[str], features: set[str], long_ro
                 features.add('t="str"')
                 word = _text(rng).strip() or "z"
                 xml = f'<c r="{ref}"{sa} t="str"><f>"{_esc(word).replace(chr(34), chr(34) * 2)}"</f><v>{_esc(word)}</v></c>'
+            elif kind == "richinline":
+                features.add("rich inline string")
+                xml = (f'<c r="{ref}"{sa} t="inlineStr"><is><r><rPr><b/></rPr><t>{_esc(_text(rng).strip() or "r")}'
+                       f'</t></r><r><t xml:space="preserve"> {_esc(_text(rng))}</t></r></is></c>')
+            elif kind == "nocache":
+                features.add("formula without cached value")
+                xml = f'<c r="{ref}"{sa}><f>2*3</f></c>'
+            elif kind == "meta":
+                features.add("cm/vm attributes")
+                xml = f'<c r="{ref}"{sa} cm="1"><v>{rng.randint(1, 9)}</v></c>'
             elif kind == "b":
                 xml = f'<c r="{ref}"{sa} t="b"><v>{rng.randint(0, 1)}</v></c>'
             elif kind == "f":
@@ -211,7 +225,8 @@ def _serialise(model: Model, rng: random.Random, features: set[str]) -> str:
                                   for c, s in sorted(model.columns_styled.items())) + "</cols>"
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}" '
             f'xmlns:r="{R_NS}"><dimension ref="{dim}"/><sheetViews><sheetView workbookViewId="0"/>'
-            f'</sheetViews><sheetFormatPr defaultRowHeight="15"/>{cols}<sheetData>{"".join(out)}</sheetData>'
+            f'</sheetViews><sheetFormatPr defaultRowHeight="15"/>{cols}'
+            + (f'<sheetData>{"".join(out)}</sheetData>' if out else "<sheetData/>") +
             f'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
             f'</worksheet>')
 
@@ -245,11 +260,20 @@ def prefix_main(xml: str) -> str:
 
 
 def loosen(xml: str, rng: random.Random) -> str:
-    """CRLF and indentation between rows and cells; single-quoted attributes here and there."""
+    """CRLF and indentation between rows and cells (and inside cells); single-quoted attributes,
+    attributes in another order, `<row></row>` for an empty row, here and there."""
     sep = rng.choice(["\r\n", "\n  ", "\r\n\t\t", " "])
     xml = re.sub(r"(<(?:\w+:)?(?:row|c)\b|</(?:\w+:)?(?:row|sheetData)>)", lambda m: sep + m.group(1), xml)
+    if rng.random() < 0.3:
+        xml = re.sub(r"(<(?:\w+:)?(?:v|f|is)\b|</(?:\w+:)?c>)", lambda m: sep + m.group(1), xml)
     if rng.random() < 0.5:
         xml = re.sub(r'(<(?:\w+:)?c\b[^>]*?)\br="([A-Z]+\d+)"', r"\1r='\2'", xml)
+    if rng.random() < 0.3:
+        xml = re.sub(r'(<(?:\w+:)?row\b[^>]*?)\br="(\d+)"', r"\1r='\2'", xml)
+    if rng.random() < 0.4:  # s and t before r, as some writers order them
+        xml = re.sub(r'<((?:\w+:)?c) (r=["\'][A-Z]+\d+["\'])((?: [st]="[^"]*")+)', r"<\1\3 \2", xml)
+    if rng.random() < 0.3:
+        xml = re.sub(r'<((?:\w+:)?row)\b([^>]*?)/>', r"<\1\2></\1>", xml)
     return xml
 
 
@@ -297,10 +321,14 @@ def build_model_workbook(seed: int, path: Path) -> tuple[list[str], dict[str, tu
                 for c in range(1, 4):
                     model.cells.setdefault((r, c), f'<c r="{column_letter(c)}{r}"><v>{r * c}</v></c>')
             ref = f"A1:C{last}"
+            totals = rng.random() < 0.3
+            if totals:
+                features.add("table with totals row")
             tparts = f"xl/tables/table{k}.xml"
             tables[tparts] = (name, ref)
             parts[tparts] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<table xmlns="{MAIN}" '
-                             f'id="1" name="Bang1" displayName="Bang1" ref="{ref}" totalsRowShown="0">'
+                             f'id="1" name="Bang1" displayName="Bang1" ref="{ref}" '
+                             + ('totalsRowCount="1">' if totals else 'totalsRowShown="0">') +
                              f'<autoFilter ref="{ref}"/><tableColumns count="3">'
                              + "".join(f'<tableColumn id="{c}" name="Cột {c}"/>' for c in range(1, 4))
                              + '</tableColumns><tableStyleInfo name="TableStyleMedium2" showFirstColumn="0" '
@@ -372,20 +400,48 @@ def build_model_workbook(seed: int, path: Path) -> tuple[list[str], dict[str, tu
     ct = ct.replace("</Types>", "".join(extra_ct) + "".join(
         f'<Override PartName="/{p}" ContentType="{WS_TYPE}"/>' for _, p in sheets) + "</Types>")
     parts["[Content_Types].xml"] = ct.encode()
-    _write_zip(path.with_suffix(".xlsm" if macros else ".xlsx"), parts, rng)
+    _write_zip(path.with_suffix(".xlsm" if macros else ".xlsx"), parts, rng, features)
     return sorted(features), tables
 
 
-def _write_zip(path: Path, parts: dict[str, bytes], rng: random.Random) -> None:
+class _Unseekable(io.RawIOBase):
+    """A stream zipfile cannot seek back in: it then writes data descriptors after each member
+    (as streaming writers do)."""
+
+    def __init__(self, fh: Any):
+        self.fh = fh
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, b: Any) -> int:
+        return self.fh.write(b)
+
+    def seekable(self) -> bool:
+        return False
+
+
+def _write_zip(path: Path, parts: dict[str, bytes], rng: random.Random, features: set[str] | None = None) -> None:
     names = list(parts)
     first = ["[Content_Types].xml"]
     rest = [n for n in names if n not in first]
     rng.shuffle(rest)
-    with zipfile.ZipFile(path, "w") as z:
-        for n in first + rest:
-            method = zipfile.ZIP_STORED if rng.random() < 0.1 else zipfile.ZIP_DEFLATED
-            z.writestr(zipfile.ZipInfo(n, date_time=(2026, 11, 30, 8, 15, 0)), parts[n], compress_type=method,
-                       compresslevel=rng.choice([1, 6, 9]))
+    streamed = rng.random() < 0.15
+    features = features if features is not None else set()
+    with path.open("wb") as fh:
+        with zipfile.ZipFile(_Unseekable(fh) if streamed else fh, "w") as z:
+            if streamed:
+                features.add("zip data descriptors")
+            if rng.random() < 0.1:
+                features.add("zip comment")
+                z.comment = "tệp của đơn vị".encode()
+            for n in first + rest:
+                method = zipfile.ZIP_STORED if rng.random() < 0.1 else zipfile.ZIP_DEFLATED
+                info = zipfile.ZipInfo(n, date_time=(2026, 11, 30, 8, 15, 0))
+                if rng.random() < 0.1:
+                    features.add("zip extra fields")
+                    info.extra = b"UT\x05\x00\x01" + (1764490500).to_bytes(4, "little")  # extended timestamp
+                z.writestr(info, parts[n], compress_type=method, compresslevel=rng.choice([1, 6, 9]))
 
 
 def build_ledger_workbook(seed: int, path: Path) -> tuple[list[str], dict[str, tuple[str, str]]]:
@@ -415,7 +471,7 @@ def build_ledger_workbook(seed: int, path: Path) -> tuple[list[str], dict[str, t
     if rng.random() < 0.3:
         features.add("1904")
         parts["xl/workbook.xml"] = re.sub(rb"<workbookPr\b", b'<workbookPr date1904="1"', parts["xl/workbook.xml"])
-    _write_zip(path.with_suffix(".xlsx"), parts, rng)
+    _write_zip(path.with_suffix(".xlsx"), parts, rng, features)
     return sorted(features), {}
 
 
@@ -699,7 +755,9 @@ def check_case(path: Path, patch: Patch, tables: dict[str, tuple[str, str]] | No
         c1, c2, bottom = column_number(m.group(1)), column_number(m.group(3)), int(m.group(4))
         rows = {r for r, c in patch.cells.get(sheet, {}) if c1 <= c <= c2}
         grown = bottom
-        while grown + 1 in rows:
+        # a totals row is the table's last row: rows written below it are not the table's
+        totals = re.search(rb'<(?:\w+:)?table\b[^>]*?\btotalsRowCount="([1-9]\d*)"', before[tpart])
+        while grown + 1 in rows and not totals:
             grown += 1
         new_ref = re.search(rb'<(?:\w+:)?table\b[^>]*?\bref="([^"]+)"', after[tpart]).group(1).decode()
         if new_ref != f"{m.group(1)}{m.group(2)}:{m.group(3)}{grown}":

@@ -61,6 +61,7 @@ _QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 _BEFORE_CALCPR = ("fileVersion", "fileSharing", "workbookPr", "workbookProtection", "bookViews", "sheets",
                   "functionGroups", "externalReferences", "definedNames")
 _TABLE_REF = re.compile(r"""(<(?:[\w.-]+:)?(?:table|autoFilter)\b[^>]*?\bref\s*=\s*)(["'])([^"']*)\2""")
+_TOTALS_ROW = re.compile(r"""\btotalsRowCount\s*=\s*["']0*[1-9]""")
 _COL_RE = re.compile(r"<(?:[\w.-]+:)?col\b([^>]*?)/?>")
 _COLS_BLOCK = re.compile(r"<(?:[\w.-]+:)?cols\b.*?</(?:[\w.-]+:)?cols>", re.S)
 _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(["'])(.*?)\2""")
@@ -241,8 +242,8 @@ def _grow_table(xml: bytes, rows: Iterable[tuple[int, int]]) -> bytes | None:
     """The table part with its range grown over rows written just below it, or None."""
     text = xml.decode("utf-8")
     m = _TABLE_REF.search(text)
-    if m is None:
-        return None
+    if m is None or _TOTALS_ROW.search(text[: text.find(">", m.end())]):
+        return None  # a totals row is the table's last row: rows written below it are not the table's
     first, _, last = m.group(3).partition(":")
     a, b = REF_RE.match(first.replace("$", "")), REF_RE.match(last.replace("$", ""))
     if not (a and b):
