@@ -342,3 +342,31 @@ def test_a_table_with_a_totals_row_does_not_take_in_rows_written_below_it(tmp_pa
     report = _write(path, {(4, 1): 7})
     assert "xl/tables/table1.xml" not in report.parts
     assert _grid(path) == [["Số"], [5.0], [5.0], [7.0]]
+
+
+def test_a_lone_surrogate_in_a_value_is_dropped_not_a_failed_write(tmp_path):
+    """Python text can hold a lone surrogate (from a badly decoded file name or mail); XML cannot.
+    It used to abort the whole write with UnicodeEncodeError."""
+    path = _one_sheet(tmp_path, "")
+    _write(path, {(1, 1): "tệp\ud800 lỗi", (1, 2): "ổn"})
+    assert _grid(path) == [["tệp lỗi", "ổn"]]
+
+
+def test_a_new_cell_in_a_formatted_row_takes_the_rows_style(tmp_path):
+    """An empty cell of a row with customFormat shows in the row's style: a value written there
+    keeps that look instead of the cell above's or none."""
+    path = _one_sheet(tmp_path, '<row r="1"><c r="B1" s="0"><v>1</v></c></row>'
+                                '<row r="2" s="1" customFormat="1"><c r="A2" s="1"><v>2</v></c></row>')
+    with zipfile.ZipFile(path) as z:  # a second xf (with a border) for the row's style
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/styles.xml"] = re.sub(rb"<cellXfs count=\"\d+\">(.*?)</cellXfs>",
+                                    lambda m: b'<cellXfs count="2">' + m.group(1) + b'<xf numFmtId="0" fontId="0" '
+                                    b'fillId="0" borderId="1" applyBorder="1"/></cellXfs>', parts["xl/styles.xml"],
+                                    flags=re.S)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    _write(path, {(2, 2): "mới"})
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="B2" s="1" t="inlineStr">' in sheet

@@ -204,6 +204,9 @@ def _serialise(model: Model, rng: random.Random, features: set[str]) -> str:
     spans = rng.random() < 0.4
     if spans:
         features.add("spans")
+    styled_rows = set(rng.sample(sorted(rows), min(3, len(rows)))) if rows and rng.random() < 0.3 else set()
+    if styled_rows:
+        features.add("row styles")
     out = []
     for r in sorted(rows):
         cells = sorted(rows[r])
@@ -211,8 +214,10 @@ def _serialise(model: Model, rng: random.Random, features: set[str]) -> str:
             features.add("cells out of column order")
             rng.shuffle(cells)
         sp = f' spans="{min(c for c, _ in cells)}:{max(c for c, _ in cells)}"' if spans and cells else ""
+        if r in styled_rows:
+            sp += ' s="5" customFormat="1"'
         if not cells:
-            out.append(f'<row r="{r}" ht="20" customHeight="1"/>')
+            out.append(f'<row r="{r}"{sp} ht="20" customHeight="1"/>')
         else:
             out.append(f'<row r="{r}"{sp}>' + "".join(x for _, x in cells) + "</row>")
     dims = [max((r for r, _ in model.cells), default=1), max((c for _, c in model.cells), default=1)]
@@ -498,7 +503,7 @@ def _value(rng: random.Random) -> Any:
     if kind == "long":
         return ("Đơn đề nghị <&> " * 2100)[: rng.choice([32766, 32767, 32768, 33000])]
     if kind == "control":
-        return "ký\x00tự\x01điều\x07khiển\x1f" + rng.choice(["", "\x0b", "\ufffe"])
+        return "ký\x00tự\x01điều\x07khiển\x1f" + rng.choice(["", "\x0b", "\ufffe", "\ud800 lẻ"])
     return rng.choice(WORDS)
 
 
@@ -617,6 +622,18 @@ def _formulas(xml: bytes) -> tuple[dict[tuple[int, int], tuple[str, str | None]]
                         for cc in range(column_number(ma.group(1)), column_number(mb.group(1)) + 1):
                             arrays.add((rr, cc))
     return out, arrays
+
+
+def _row_styles(xml: bytes) -> dict[int, int]:
+    """Row -> its style, for rows with customFormat (their empty cells show in it)."""
+    out = {}
+    last_row = 0
+    for row in etree.fromstring(xml).iter(_M + "row"):
+        r = int(row.get("r", last_row + 1))
+        last_row = r
+        if row.get("customFormat") in ("1", "true") and row.get("s"):
+            out[r] = int(row.get("s"))
+    return out
 
 
 def _styles(xml: bytes) -> dict[tuple[int, int], int]:
@@ -743,7 +760,10 @@ def check_case(path: Path, patch: Patch, tables: dict[str, tuple[str, str]] | No
             elif got != meant:
                 problems.append(f"{ref}: not meant to change, was {meant!r:.60}, now {got!r:.60}")
         old_s, new_s = _styles(before[part]), _styles(after[part])
+        row_s = _row_styles(before[part])
         for rc, v in cells.items():
+            if rc not in protected and rc not in old_s and rc[0] in row_s:
+                old_s[rc] = row_s[rc[0]]  # a new cell in a formatted row shows as the row did
             if rc in old_s and rc not in protected:
                 s0, s1 = old_s[rc], new_s.get(rc, 0)
                 if s0 != s1 and not (isinstance(v, (date, datetime)) and

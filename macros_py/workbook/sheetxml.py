@@ -33,7 +33,7 @@ ROW_ATTR_R = re.compile(r"""\br\s*=\s*(["'])(\d+)\1""")
 SPANS_RE = re.compile(r"""\s+spans\s*=\s*(["'])[^"']*\1""")
 DIMENSION_RE = re.compile(rf"""<{_NAME}dimension\b[^>]*?\bref\s*=\s*(["'])([^"']*)\1""")
 SHEETDATA_OPEN = re.compile(rf"<(?P<p>{_NAME})sheetData\b[^>]*?(?P<empty>/)?>")
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # lone surrogates too
 EXCEL_TEXT_LIMIT = 32767
 EXCEL_EPOCH = date(1899, 12, 30)
 EPOCH_1904 = date(1904, 1, 1)
@@ -358,7 +358,14 @@ def _slow_row(m: re.Match[str], row: int, attrs: str, wanted_cells: Mapping[int,
         else:
             pieces[col] = cell_text
     if wanted:
-        pieces.update(new_cells(row, wanted))
+        row_attrs = _attrs(attrs)
+        if row_attrs.get("customFormat") in ("1", "true") and (row_attrs.get("s") or "0").isdigit():
+            # a formatted row: its empty cells show in the row's style, so a new one takes it
+            style = int(row_attrs.get("s") or 0)
+            pieces.update({c: value_xml(column_letter(c) + str(row), style, v, style_for, date1904, prefix)
+                           for c, v in wanted.items()})
+        else:
+            pieces.update(new_cells(row, wanted))
         attrs = SPANS_RE.sub("", attrs)  # spans is an optional hint; it may no longer be right
     result.max_col = max(result.max_col, max(pieces))
     name = f"{prefix}row"
