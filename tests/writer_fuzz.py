@@ -448,6 +448,17 @@ def _write_zip(path: Path, parts: dict[str, bytes], rng: random.Random, features
                 if rng.random() < 0.1:
                     features.add("zip extra fields")
                     info.extra = b"UT\x05\x00\x01" + (1764490500).to_bytes(4, "little")  # extended timestamp
+                if rng.random() < 0.05 and "/" in n:
+                    features.add("zip directory entries")  # as some Java and WPS writers add
+                    folder = n.rsplit("/", 1)[0] + "/"
+                    if folder not in z.NameToInfo:
+                        z.writestr(zipfile.ZipInfo(folder, date_time=(2026, 11, 30, 8, 15, 0)), b"")
+                if rng.random() < 0.05:
+                    features.add("zip64 members")
+                    info.compress_type = method
+                    with z.open(info, "w", force_zip64=True) as member:
+                        member.write(parts[n])
+                    continue
                 z.writestr(info, parts[n], compress_type=method, compresslevel=rng.choice([1, 6, 9]))
 
 
@@ -624,6 +635,51 @@ def _formulas(xml: bytes) -> tuple[dict[tuple[int, int], tuple[str, str | None]]
     return out, arrays
 
 
+def _outside_cells_kept(before: dict[str, bytes], after: dict[str, bytes], sheet_parts: set[str],
+                        styles_part: str | None) -> list[str]:
+    """A patched sheet changes only in <sheetData> and <dimension>; workbook.xml only in calcPr's
+    fullCalcOnLoad; styles.xml only by formats and cell formats added at the end."""
+    from tests.clerkbook import outside_sheet_data
+
+    out = []
+    for part in sheet_parts:
+        if outside_sheet_data(after[part]) != outside_sheet_data(before[part]):
+            out.append(f"{part}: changed outside <sheetData> and <dimension>")
+    wb_before, wb_after = etree.fromstring(before["xl/workbook.xml"]), etree.fromstring(after["xl/workbook.xml"])
+    calc = wb_after.find(_M + "calcPr")
+    if calc is not None:
+        old = wb_before.find(_M + "calcPr")
+        if old is None:
+            calc.getparent().remove(calc)
+        elif calc.get("fullCalcOnLoad") != old.get("fullCalcOnLoad"):
+            calc.attrib.pop("fullCalcOnLoad")
+            if old.get("fullCalcOnLoad") is not None:
+                calc.set("fullCalcOnLoad", old.get("fullCalcOnLoad"))
+    if etree.tostring(wb_after, method="c14n") != etree.tostring(wb_before, method="c14n"):
+        out.append("xl/workbook.xml changed beyond calcPr")
+    if styles_part and after[styles_part] != before[styles_part]:
+        st_before, st_after = etree.fromstring(before[styles_part]), etree.fromstring(after[styles_part])
+        old_ids = {n.get("numFmtId") for n in st_before.iter(_M + "numFmt")}
+        for n in list(st_after.iter(_M + "numFmt")):
+            if n.get("numFmtId") not in old_ids:
+                n.getparent().remove(n)
+        for name in ("numFmts", "cellXfs"):
+            a, b = st_before.find(_M + name), st_after.find(_M + name)
+            if b is not None:
+                if name == "cellXfs" and a is not None:
+                    for xf in list(b)[len(a):]:
+                        b.remove(xf)
+                if a is None and name == "numFmts":
+                    b.getparent().remove(b)
+                    continue
+                b.attrib.pop("count", None)
+                if a is not None and a.get("count") is not None:
+                    b.set("count", a.get("count"))
+        if etree.tostring(st_after, method="c14n") != etree.tostring(st_before, method="c14n"):
+            out.append(f"{styles_part} changed beyond formats added at the end")
+    return out
+
+
 def _row_styles(xml: bytes) -> dict[int, int]:
     """Row -> its style, for rows with customFormat (their empty cells show in it)."""
     out = {}
@@ -725,6 +781,10 @@ def check_case(path: Path, patch: Patch, tables: dict[str, tuple[str, str]] | No
                         problems.append(f"{name}: <{el.tag}> is not in the main namespace")
                         break
 
+    problems += _outside_cells_kept(before, after, patched_parts, styles_part)
+    if any(re.search(rb"<(?:\w+:)?f[\s>/]", before[p]) for p in sheets.values()) and \
+            not re.search(rb'<(?:\w+:)?calcPr\b[^>]*?fullCalcOnLoad="(1|true)"', after["xl/workbook.xml"]):
+        problems.append("the workbook has formulas but is not set to recalculate on load")
     grid_after = read_calamine(path)
     formulas_kept = set(report.formulas_kept)
     meant_kept = set()
@@ -854,8 +914,11 @@ def main(argv: list[str]) -> int:
     failed = 0
     seen: dict[str, int] = {}
     done: list[Path] = []
+    shapes: dict[str, int] = {}
     for s in range(seed, seed + count):
         case, problems = run_case(s, directory / "cases")
+        for f in case.features:
+            shapes[f] = shapes.get(f, 0) + 1
         if problems:
             failed += 1
             for p in problems:
@@ -870,6 +933,7 @@ def main(argv: list[str]) -> int:
           f"({elapsed / max(count, 1) * 1000:.0f} ms a case)")
     for key, n in sorted(seen.items(), key=lambda kv: -kv[1]):
         print(f"  {n:5d}  {key}")
+    print("cases per shape: " + ", ".join(f"{k} {v}" for k, v in sorted(shapes.items())))
     if lo and done:
         from macros_py.documents.pdf import find_soffice
         from tests.lo import convert
