@@ -13,7 +13,7 @@ import pytest
 from macros_py.workbook import sheetxml
 from macros_py.workbook.package import Patch
 from tests.lo import libreoffice  # noqa: F401  (session fixture)
-from tests.writer_fuzz import libreoffice_disagrees, make_case, run_case
+from tests.writer_fuzz import check_kept, libreoffice_disagrees, libreoffice_saved_cases, make_case, run_case
 
 SEEDS = range(1, 181)  # about 15 s on an idle 2-core machine
 # every shape the generator makes must be among the seeds' workbooks (else a change to the
@@ -45,6 +45,13 @@ def test_the_writer_keeps_its_promises_on_varied_workbooks(tmp_path: Path, libre
     bad = libreoffice_disagrees(lambda files, out: libreoffice.convert(files, "xlsx", out), sample,
                                 tmp_path / "lo")
     assert not bad, bad
+
+
+def test_the_writer_keeps_its_promises_on_workbooks_libreoffice_saved(tmp_path: Path, libreoffice):  # noqa: F811
+    cases = libreoffice_saved_cases(lambda files, out: libreoffice.convert(files, "xlsx", out),
+                                    [3, 14, 22, 35, 41, 56], tmp_path)
+    failures = {c.seed: p[:5] for c in cases if (p := check_kept(c))}
+    assert not failures, failures
 
 
 def test_the_campaign_finds_a_broken_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

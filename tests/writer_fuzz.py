@@ -14,10 +14,11 @@ CRC), rewritten parts are well formed and in the main namespace, python-calamine
 read the intended values at the patched cells and the old ones everywhere else, no formula is
 overwritten (each is in `formulas_kept`), written cells keep their style, the file keeps its mode.
 
-    .venv/bin/python -m tests.writer_fuzz DIR N SEED [--lo K]
+    .venv/bin/python -m tests.writer_fuzz DIR N SEED [--lo K] [--lo-saved K]
 
-runs N cases from SEED, keeps each failing case (before/after files and the patch) in DIR, and
-with --lo converts K of the results with LibreOffice headless.
+runs N cases from SEED, keeps each failing case (before/after files and the patch) in DIR; with
+--lo K converts K of the results with LibreOffice headless and compares its reading of them; with
+--lo-saved K patches K of the workbooks as LibreOffice saves them.
 """
 
 from __future__ import annotations
@@ -892,6 +893,35 @@ def make_case(seed: int, directory: Path) -> Case:
     return Case(seed, path, patch, features, tables)
 
 
+def libreoffice_saved_cases(convert: Any, seeds: list[int], directory: Path) -> list[Case]:
+    """The seeds' workbooks as LibreOffice saves them (`convert(files, out_dir)`, one soffice call),
+    each with a random patch drawn for the saved file: the shape of a ledger a clerk keeps in Calc."""
+    made = [make_case(s, directory / "made") for s in seeds]
+    saved = convert([c.path for c in made], directory / "saved")
+    cases = []
+    for case, path in zip(made, saved):
+        target = directory / f"lo{case.seed}.xlsx"
+        shutil.copy(path, target)
+        patch = random_patch(random.Random(case.seed * 31 + 7), target)
+        cases.append(Case(case.seed, target, patch, ["LibreOffice-saved", *case.features]))
+    return cases
+
+
+def check_kept(case: Case) -> list[str]:
+    """check_case on `case`, its file kept (with -before) when a promise is broken."""
+    keep = case.path.with_name(case.path.stem + "-before" + case.path.suffix)
+    shutil.copy2(case.path, keep)
+    try:
+        problems = check_case(case.path, case.patch, case.tables)
+    except BaseException as exc:  # noqa: BLE001  a crash is a finding too (calamine panics are BaseException)
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        problems = ["write_cells or the check raised:\n" + traceback.format_exc()]
+    if not problems:
+        keep.unlink()
+    return problems
+
+
 def run_case(seed: int, directory: Path, openpyxl_too: bool = True) -> tuple[Case, list[str]]:
     case = make_case(seed, directory)
     keep = case.path.with_name(case.path.stem + "-before" + case.path.suffix)
@@ -910,6 +940,7 @@ def run_case(seed: int, directory: Path, openpyxl_too: bool = True) -> tuple[Cas
 def main(argv: list[str]) -> int:
     directory, count, seed = Path(argv[0]), int(argv[1]), int(argv[2])
     lo = int(argv[argv.index("--lo") + 1]) if "--lo" in argv else 0
+    lo_saved = int(argv[argv.index("--lo-saved") + 1]) if "--lo-saved" in argv else 0
     started = time.perf_counter()
     failed = 0
     seen: dict[str, int] = {}
@@ -947,6 +978,21 @@ def main(argv: list[str]) -> int:
         for path, problems in bad.items():
             print(f"  {path}: " + "; ".join(problems[:5]))
         failed += len(bad)
+    if lo_saved:
+        from macros_py.documents.pdf import find_soffice
+        from tests.lo import convert
+
+        t = time.perf_counter()
+        seeds = random.Random(seed + 1).sample(range(seed, seed + count), min(lo_saved, count))
+        cases = libreoffice_saved_cases(lambda files, out: convert(find_soffice(), files, "xlsx", out,
+                                                                   directory / "lo-profile"), seeds,
+                                        directory / "lo-saved")
+        bad_saved = {c.path: p for c in cases if (p := check_kept(c))}
+        print(f"{len(cases)} LibreOffice-saved workbooks patched ({time.perf_counter() - t:.1f} s): "
+              f"{len(bad_saved)} with problems")
+        for path, problems in bad_saved.items():
+            print(f"  {path}: " + "; ".join(problems[:5]))
+        failed += len(bad_saved)
     return 1 if failed else 0
 
 
