@@ -370,3 +370,34 @@ def test_a_new_cell_in_a_formatted_row_takes_the_rows_style(tmp_path):
     with zipfile.ZipFile(path) as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
     assert '<c r="B2" s="1" t="inlineStr">' in sheet
+
+
+def test_a_sheet_put_into_a_1904_workbook_keeps_its_dates(tmp_path):
+    """The donor sheet (built by openpyxl) counts dates from 1900; a ledger saved with the 1904 date
+    system (old Mac Excel) counts them from 1904: grafted as they were, every date of «Thống kê»
+    moved 4 years and a day."""
+    import io
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    from macros_py.workbook.package import DonorSheet, Patch, write_cells
+
+    path = _one_sheet(tmp_path, '<row r="1"><c r="A1"><v>1</v></c></row>')
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/workbook.xml"] = re.sub(rb"<workbookPr\b[^>]*?/>", b'<workbookPr date1904="1"/>',
+                                      parts["xl/workbook.xml"])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    donor = Workbook()
+    ws = donor.active
+    ws.title = "Thống kê"
+    ws["A1"], ws["B1"], ws["C1"] = date(2026, 12, 1), datetime(2026, 12, 1, 7, 30), 42
+    ws["A1"].number_format = ws["B1"].number_format = "dd/mm/yyyy hh:mm"
+    buf = io.BytesIO()
+    donor.save(buf)
+    report = write_cells(path, Patch(sheets={"Thống kê": DonorSheet(buf.getvalue(), None)}), backup=False)
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(report.sheets["Thống kê"]).to_python()
+    assert sheet[0][:3] == [date(2026, 12, 1), datetime(2026, 12, 1, 7, 30), 42.0]

@@ -13,7 +13,14 @@ import pytest
 from macros_py.workbook import sheetxml
 from macros_py.workbook.package import Patch
 from tests.lo import libreoffice  # noqa: F401  (session fixture)
-from tests.writer_fuzz import check_kept, libreoffice_disagrees, libreoffice_saved_cases, make_case, run_case
+from tests.writer_fuzz import (
+    check_graft,
+    check_kept,
+    libreoffice_disagrees,
+    libreoffice_saved_cases,
+    make_case,
+    run_case,
+)
 
 SEEDS = range(1, 181)  # about 15 s on an idle 2-core machine
 # every shape the generator makes must be among the seeds' workbooks (else a change to the
@@ -51,6 +58,18 @@ def test_the_writer_keeps_its_promises_on_workbooks_libreoffice_saved(tmp_path: 
     cases = libreoffice_saved_cases(lambda files, out: libreoffice.convert(files, "xlsx", out),
                                     [3, 14, 22, 35, 41, 56], tmp_path)
     failures = {c.seed: p[:5] for c in cases if (p := check_kept(c))}
+    assert not failures, failures
+
+
+def test_a_sheet_kiemsat_builds_is_put_into_varied_workbooks_twice(tmp_path: Path):
+    """«Thống kê» grafted (then replaced in place) into the campaign's workbooks (1904 ones among them)."""
+    import random
+
+    failures = {}
+    for seed in range(1, 41):
+        case = make_case(seed, tmp_path)
+        if problems := check_graft(case.path, random.Random(seed)):
+            failures[seed] = problems[:4]
     assert not failures, failures
 
 

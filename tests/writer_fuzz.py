@@ -883,6 +883,81 @@ def _check_openpyxl(path: Path, patch: Patch, before: dict, grid_before: dict, g
 # ---------------------------------------------------------------- running
 
 
+def donor_sheet(rng: random.Random, marker: str) -> Any:
+    """A sheet kiemsat builds whole (as «Thống kê» is): openpyxl, shared strings, styles, a date, a
+    formula and the sheet-scoped defined name that marks it as kiemsat's."""
+    from openpyxl.styles import Font
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from macros_py.workbook.package import DonorSheet
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Thống kê"
+    values: dict[tuple[int, int], Any] = {}
+    for r in range(1, rng.randint(2, 12)):
+        for c in range(1, rng.randint(2, 6)):
+            # (openpyxl takes "=..." for a formula and writes "_x000D_" unescaped: not the graft's doing)
+            word = rng.choice([w for w in WORDS if not w.startswith("=") and "_x" not in w]).strip() or "trống"
+            v = rng.choice([word, rng.randint(0, 999), date(2026, 1, r)])
+            ws.cell(r, c, v)
+            if isinstance(v, date):
+                ws.cell(r, c).number_format = "dd/mm/yyyy"
+            if rng.random() < 0.3:
+                ws.cell(r, c).font = Font(bold=True)
+            values[(r, c)] = v
+    ws.defined_names[marker] = DefinedName(marker, attr_text="'Thống kê'!$A$1")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return DonorSheet(buf.getvalue(), marker), values
+
+
+def check_graft(path: Path, rng: random.Random) -> list[str]:
+    """Put a kiemsat-built sheet into the workbook twice (the second replaces the first in place)
+    and check: only workbook.xml, its rels, the content types and styles.xml change besides the new
+    parts; the old sheets read as before; the new sheet reads as the donor was built."""
+    problems: list[str] = []
+    before_raw = _raw_members(path)
+    grid_before = read_calamine(path)
+    names_before = list(grid_before)
+    allowed = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml",
+               _sheet_parts(path)[2]}
+    for round_ in (1, 2):
+        donor, values = donor_sheet(rng, "kiemsat_Fuzz")
+        report = write_cells(path, Patch(sheets={"Thống kê": donor}), backup=False)
+        after_raw = _raw_members(path)
+        for name, raw in before_raw.items():
+            if name not in after_raw:
+                problems.append(f"round {round_}: {name} lost")
+            elif name not in allowed and after_raw[name] != raw:
+                problems.append(f"round {round_}: {name} changed")
+        with zipfile.ZipFile(path) as z:
+            if z.testzip() is not None:
+                problems.append(f"round {round_}: bad CRC in {z.testzip()}")
+            for name in z.namelist():
+                if name.endswith((".xml", ".rels")):
+                    try:
+                        etree.fromstring(z.read(name))
+                    except etree.XMLSyntaxError as exc:
+                        problems.append(f"round {round_}: {name} not well formed: {exc}")
+        grid = read_calamine(path)
+        title = report.sheets.get("Thống kê")
+        if list(grid) != names_before + [title]:
+            problems.append(f"round {round_}: sheets {list(grid)}, expected {names_before + [title]}")
+        for sheet in names_before:
+            if grid.get(sheet) != grid_before[sheet]:
+                problems.append(f"round {round_}: «{sheet}» reads differently after the graft")
+        got = grid.get(title, {})
+        for rc, v in values.items():
+            if not same(got.get(rc), v, _sheet_parts(path)[1]):
+                problems.append(f"round {round_}: «{title}» {column_letter(rc[1])}{rc[0]}: built {v!r}, "
+                                f"reads {got.get(rc)!r}")
+        if set(got) - set(values):
+            extra = sorted(set(got) - set(values))[:5]
+            problems.append(f"round {round_}: «{title}» has cells the donor did not: {extra}")
+    return problems
+
+
 def make_case(seed: int, directory: Path) -> Case:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"case{seed}"
@@ -945,6 +1020,7 @@ def main(argv: list[str]) -> int:
     failed = 0
     seen: dict[str, int] = {}
     done: list[Path] = []
+    graft = int(argv[argv.index("--graft") + 1]) if "--graft" in argv else 0
     shapes: dict[str, int] = {}
     for s in range(seed, seed + count):
         case, problems = run_case(s, directory / "cases")
@@ -978,6 +1054,21 @@ def main(argv: list[str]) -> int:
         for path, problems in bad.items():
             print(f"  {path}: " + "; ".join(problems[:5]))
         failed += len(bad)
+    if graft:
+        t = time.perf_counter()
+        bad_graft = {}
+        for s in range(seed, seed + graft):
+            case = make_case(s, directory / "graft")
+            try:
+                problems = check_graft(case.path, random.Random(s))
+            except Exception:  # noqa: BLE001  a crash is a finding too
+                problems = [traceback.format_exc()]
+            if problems:
+                bad_graft[case.path] = problems
+        print(f"{graft} grafts ({time.perf_counter() - t:.1f} s): {len(bad_graft)} with problems")
+        for path, problems in bad_graft.items():
+            print(f"  {path}: " + "; ".join(problems[:4]))
+        failed += len(bad_graft)
     if lo_saved:
         from macros_py.documents.pdf import find_soffice
         from tests.lo import convert

@@ -291,6 +291,9 @@ def put_sheet(parts: Parts, workbook_part: str, styles_part: str, title: str, do
             styles = _xml(parts.get(styles_part))
             merger = _StyleMerger(styles, _xml(donor.read("xl/styles.xml")))
             text = _inline_shared_strings(data.decode("utf-8"), _shared_strings(donor))
+            shift = (_epoch_days(d_wb) - _epoch_days(wb)) if _epoch_days(d_wb) != _epoch_days(wb) else 0
+            if shift:
+                text = _shift_dates(text, shift, donor.read("xl/styles.xml"))
             text = _CELL_OR_ROW_S.sub(lambda m: f"{m.group(1)}{merger.xf(int(m.group(2)))}{m.group(3)}", text)
             text = _COL_STYLE.sub(lambda m: f"{m.group(1)}{merger.xf(int(m.group(2)))}{m.group(3)}", text)
             data = text.encode("utf-8")
@@ -334,6 +337,35 @@ def put_sheet(parts: Parts, workbook_part: str, styles_part: str, title: str, do
     parts.put(wb_rels_name, _dump(wb_rels))
     parts.put("[Content_Types].xml", _dump(content_types))
     return title
+
+
+_NUMBER_CELL = re.compile(r"""<((?:[\w.-]+:)?)c\b([^>]*?)>\s*<\1v>([-+0-9.eE]+)</\1v>\s*</\1c>""")
+_T_ATTR = re.compile(r"""\st\s*=\s*["'](?!n["'])""")
+_S_ATTR = re.compile(r"""\ss\s*=\s*["'](\d+)["']""")
+
+
+def _epoch_days(workbook: Any) -> int:
+    """Days from 30/12/1899 to the workbook's day 0: 0, or 1462 for the 1904 date system."""
+    pr = workbook.find(_M + "workbookPr")
+    return 1462 if pr is not None and pr.get("date1904") in ("1", "true") else 0
+
+
+def _shift_dates(text: str, days: int, donor_styles: bytes) -> str:
+    """The donor's dates moved to the ledger's date system (its serials count from another day 0)."""
+    from macros_py.workbook.package import _Styles  # package imports this module
+
+    styles = _Styles(donor_styles)
+
+    def shift(m: re.Match[str]) -> str:
+        s = _S_ATTR.search(m.group(2))
+        if _T_ATTR.search(m.group(2)) or not s or not styles.is_date(int(s.group(1))):
+            return m.group(0)
+        value = float(m.group(3)) + days
+        number = int(value) if value.is_integer() else value
+        p = m.group(1)
+        return f"<{p}c{m.group(2)}><{p}v>{number!r}</{p}v></{p}c>"
+
+    return _NUMBER_CELL.sub(shift, text)
 
 
 def _quote(name: str, apostrophe: str = "'") -> str:
