@@ -401,3 +401,16 @@ def test_a_sheet_put_into_a_1904_workbook_keeps_its_dates(tmp_path):
     report = write_cells(path, Patch(sheets={"Thống kê": DonorSheet(buf.getvalue(), None)}), backup=False)
     sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(report.sheets["Thống kê"]).to_python()
     assert sheet[0][:3] == [date(2026, 12, 1), datetime(2026, 12, 1, 7, 30), 42.0]
+
+
+def test_dates_before_march_1900_are_written_as_excel_counts_them(tmp_path):
+    """Excel's 1900 date system counts a 29/02/1900 that never was (serial 60): 01/01/1900 is 1, not
+    2, so a date before 01/03/1900 written from the plain epoch read back a day late."""
+    from openpyxl import load_workbook
+
+    path = _one_sheet(tmp_path, "")
+    dates = [date(1900, 1, 1), date(1900, 2, 28), date(1900, 3, 1), date(2026, 12, 1)]
+    _write(path, {(1, c): d for c, d in enumerate(dates, 1)})
+    assert _grid(path) == [dates]
+    ws = load_workbook(path)["S"]
+    assert [ws.cell(1, c).value.date() for c in range(1, 5)] == dates

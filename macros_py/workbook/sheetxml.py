@@ -69,6 +69,8 @@ def clean_text(text: str) -> str:
 
 def excel_serial(value: date | datetime, date1904: bool = False) -> float | int:
     epoch = EPOCH_1904 if date1904 else EXCEL_EPOCH
+    if not date1904 and (value.date() if isinstance(value, datetime) else value) < date(1900, 3, 1):
+        epoch = date(1899, 12, 31)  # Excel's 1900 system counts a 29/02/1900: days before it are one less
     if isinstance(value, datetime):
         delta = value - datetime.combine(epoch, time())
         return delta.days + delta.seconds / 86400 + delta.microseconds / 86400e6
