@@ -31,7 +31,7 @@ SHAPES = {"1904", ".xlsm", "CRLF/whitespace", "array formula", "cells out of col
           "self-closing rows", "shared formula", "shared strings", "sheets listed out of part order", "spans",
           't="str"', "table", "table with totals row", "very long row", "x: prefix", "zip comment",
           "zip data descriptors", "zip extra fields", "cm/vm attributes", "row styles",
-          "zip directory entries", "zip64 members"}
+          "zip directory entries", "zip64 members", "x14ac row attributes"}
 
 
 def test_the_writer_keeps_its_promises_on_varied_workbooks(tmp_path: Path, libreoffice):  # noqa: F811

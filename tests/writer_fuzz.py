@@ -205,6 +205,9 @@ def _serialise(model: Model, rng: random.Random, features: set[str]) -> str:
     spans = rng.random() < 0.4
     if spans:
         features.add("spans")
+    excel = rng.random() < 0.4  # as Excel writes: x14ac:dyDescent on rows, ignorable namespaces on the root
+    if excel:
+        features.add("x14ac row attributes")
     styled_rows = set(rng.sample(sorted(rows), min(3, len(rows)))) if rows and rng.random() < 0.3 else set()
     if styled_rows:
         features.add("row styles")
@@ -217,6 +220,8 @@ def _serialise(model: Model, rng: random.Random, features: set[str]) -> str:
         sp = f' spans="{min(c for c, _ in cells)}:{max(c for c, _ in cells)}"' if spans and cells else ""
         if r in styled_rows:
             sp += ' s="5" customFormat="1"'
+        if excel:
+            sp += ' x14ac:dyDescent="0.25"'
         if not cells:
             out.append(f'<row r="{r}"{sp} ht="20" customHeight="1"/>')
         else:
@@ -230,8 +235,10 @@ def _serialise(model: Model, rng: random.Random, features: set[str]) -> str:
     if model.columns_styled:
         cols = "<cols>" + "".join(f'<col min="{c}" max="{c}" width="12" style="{s}" customWidth="1"/>'
                                   for c, s in sorted(model.columns_styled.items())) + "</cols>"
+    ns = (' xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" mc:Ignorable="x14ac" '
+          'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac"') if excel else ""
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}" '
-            f'xmlns:r="{R_NS}"><dimension ref="{dim}"/><sheetViews><sheetView workbookViewId="0"/>'
+            f'xmlns:r="{R_NS}"{ns}><dimension ref="{dim}"/><sheetViews><sheetView workbookViewId="0"/>'
             f'</sheetViews><sheetFormatPr defaultRowHeight="15"/>{cols}'
             + (f'<sheetData>{"".join(out)}</sheetData>' if out else "<sheetData/>") +
             f'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
