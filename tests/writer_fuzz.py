@@ -292,6 +292,20 @@ def loosen(xml: str, rng: random.Random) -> str:
     return xml
 
 
+def surgery(xml: str, rng: random.Random, features: set[str], no_rows: bool, no_cells: bool, prefixed: bool) -> str:
+    """A worksheet part put through the transformations above, as asked and at random."""
+    if no_rows or no_cells:
+        features.add("rows/cells without r")
+        xml = drop_refs(xml, rng, no_rows, no_cells)
+    if prefixed:
+        features.add("x: prefix")
+        xml = prefix_main(xml)
+    if rng.random() < 0.3:
+        features.add("CRLF/whitespace")
+        xml = loosen(xml, rng)
+    return xml
+
+
 # ---------------------------------------------------------------- the package
 
 
@@ -359,16 +373,7 @@ def build_model_workbook(seed: int, path: Path) -> tuple[list[str], dict[str, tu
                 f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="{PKG}">'
                 + "".join(rels) + "</Relationships>").encode()
         no_rows, no_cells = rng.random() < 0.25, rng.random() < 0.25
-        if no_rows or no_cells:
-            features.add("rows/cells without r")
-            xml = drop_refs(xml, rng, no_rows, no_cells)
-        if prefixed:
-            features.add("x: prefix")
-            xml = prefix_main(xml)
-        if rng.random() < 0.3:
-            features.add("CRLF/whitespace")
-            xml = loosen(xml, rng)
-        parts[part] = xml.encode()
+        parts[part] = surgery(xml, rng, features, no_rows, no_cells, prefixed).encode()
         sheets.append((name, part))
     order = list(range(n))
     if n > 1 and rng.random() < 0.4:
@@ -483,17 +488,9 @@ def build_ledger_workbook(seed: int, path: Path) -> tuple[list[str], dict[str, t
     features = {"sample ledger"}
     prefixed = rng.random() < 0.3
     for name in [n for n in parts if n.startswith("xl/worksheets/sheet")]:
+        drop = rng.random() < 0.3
         xml = parts[name].decode()
-        if rng.random() < 0.3:
-            features.add("rows/cells without r")
-            xml = drop_refs(xml, rng, True, True)
-        if prefixed and "xmlns:x=" not in xml:
-            features.add("x: prefix")
-            xml = prefix_main(xml)
-        if rng.random() < 0.3:
-            features.add("CRLF/whitespace")
-            xml = loosen(xml, rng)
-        parts[name] = xml.encode()
+        parts[name] = surgery(xml, rng, features, drop, drop, prefixed and "xmlns:x=" not in xml).encode()
     if rng.random() < 0.3:
         features.add("1904")
         parts["xl/workbook.xml"] = re.sub(rb"<workbookPr\b", b'<workbookPr date1904="1"', parts["xl/workbook.xml"])
@@ -621,29 +618,34 @@ def _raw_members(path: Path) -> dict[str, tuple[int, int, int, bytes]]:
     return out
 
 
-def _formulas(xml: bytes) -> tuple[dict[tuple[int, int], tuple[str, str | None]], set[tuple[int, int]]]:
-    """Formula cells -> (formula element text, cached value), and the cells array formulas cover."""
-    root = etree.fromstring(xml)
-    out: dict[tuple[int, int], tuple[str, str | None]] = {}
-    arrays: set[tuple[int, int]] = set()
+def _cells_of(xml: bytes) -> Any:
+    """(row, column, <c> element) of every cell of a worksheet part, references inferred where absent."""
     last_row = 0
-    for row in root.iter(_M + "row"):
+    for row in etree.fromstring(xml).iter(_M + "row"):
         r = int(row.get("r", last_row + 1))
         last_row = r
         col = 0
         for c in row.iter(_M + "c"):
             ref = c.get("r")
             col = column_number(re.match(r"[A-Z]+", ref).group(0)) if ref else col + 1
-            f = c.find(_M + "f")
-            if f is not None:
-                v = c.find(_M + "v")
-                out[(r, col)] = (etree.tostring(f, with_tail=False).decode(), v.text if v is not None else None)
-                if f.get("t") == "array" and f.get("ref"):
-                    a, _, b = f.get("ref").partition(":")
-                    ma, mb = re.match(r"([A-Z]+)(\d+)", a), re.match(r"([A-Z]+)(\d+)", b or a)
-                    for rr in range(int(ma.group(2)), int(mb.group(2)) + 1):
-                        for cc in range(column_number(ma.group(1)), column_number(mb.group(1)) + 1):
-                            arrays.add((rr, cc))
+            yield r, col, c
+
+
+def _formulas(xml: bytes) -> tuple[dict[tuple[int, int], tuple[str, str | None]], set[tuple[int, int]]]:
+    """Formula cells -> (formula element text, cached value), and the cells array formulas cover."""
+    out: dict[tuple[int, int], tuple[str, str | None]] = {}
+    arrays: set[tuple[int, int]] = set()
+    for r, col, c in _cells_of(xml):
+        f = c.find(_M + "f")
+        if f is not None:
+            v = c.find(_M + "v")
+            out[(r, col)] = (etree.tostring(f, with_tail=False).decode(), v.text if v is not None else None)
+            if f.get("t") == "array" and f.get("ref"):
+                a, _, b = f.get("ref").partition(":")
+                ma, mb = re.match(r"([A-Z]+)(\d+)", a), re.match(r"([A-Z]+)(\d+)", b or a)
+                for rr in range(int(ma.group(2)), int(mb.group(2)) + 1):
+                    for cc in range(column_number(ma.group(1)), column_number(mb.group(1)) + 1):
+                        arrays.add((rr, cc))
     return out, arrays
 
 
@@ -705,18 +707,7 @@ def _row_styles(xml: bytes) -> dict[int, int]:
 
 
 def _styles(xml: bytes) -> dict[tuple[int, int], int]:
-    root = etree.fromstring(xml)
-    out = {}
-    last_row = 0
-    for row in root.iter(_M + "row"):
-        r = int(row.get("r", last_row + 1))
-        last_row = r
-        col = 0
-        for c in row.iter(_M + "c"):
-            ref = c.get("r")
-            col = column_number(re.match(r"[A-Z]+", ref).group(0)) if ref else col + 1
-            out[(r, col)] = int(c.get("s", 0))
-    return out
+    return {(r, col): int(c.get("s", 0)) for r, col, c in _cells_of(xml)}
 
 
 def _tables(path: Path, parts: dict[str, bytes], sheets: dict[str, str]) -> list[tuple[str, str, str]]:
@@ -745,8 +736,7 @@ def _xf_without_format(styles_xml: bytes, index: int) -> dict[str, str]:
     return attrs
 
 
-def check_case(path: Path, patch: Patch, tables: dict[str, tuple[str, str]] | None = None,
-               openpyxl_too: bool = True) -> list[str]:
+def check_case(path: Path, patch: Patch, openpyxl_too: bool = True) -> list[str]:
     """Apply `patch` to the workbook at `path` with write_cells and answer the broken promises."""
     problems: list[str] = []
     os.chmod(path, 0o640)
@@ -999,7 +989,7 @@ def check_kept(case: Case) -> list[str]:
     keep = case.path.with_name(case.path.stem + "-before" + case.path.suffix)
     shutil.copy2(case.path, keep)
     try:
-        problems = check_case(case.path, case.patch, case.tables)
+        problems = check_case(case.path, case.patch)
     except BaseException as exc:  # noqa: BLE001  a crash is a finding too (calamine panics are BaseException)
         if isinstance(exc, KeyboardInterrupt):
             raise
@@ -1009,19 +999,9 @@ def check_kept(case: Case) -> list[str]:
     return problems
 
 
-def run_case(seed: int, directory: Path, openpyxl_too: bool = True) -> tuple[Case, list[str]]:
+def run_case(seed: int, directory: Path) -> tuple[Case, list[str]]:
     case = make_case(seed, directory)
-    keep = case.path.with_name(case.path.stem + "-before" + case.path.suffix)
-    shutil.copy2(case.path, keep)
-    try:
-        problems = check_case(case.path, case.patch, case.tables, openpyxl_too)
-    except BaseException as exc:  # noqa: BLE001  a crash is a finding too (calamine panics are BaseException)
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        problems = ["write_cells or the check raised:\n" + traceback.format_exc()]
-    if not problems:
-        keep.unlink()
-    return case, problems
+    return case, check_kept(case)
 
 
 def main(argv: list[str]) -> int:
