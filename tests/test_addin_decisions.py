@@ -23,6 +23,7 @@ from macros_py.decisions.issuing import DEFAULT_OUT_DIR, issue_decisions, safe_n
 from macros_py.decisions.register import CellWrite, lock_path  # noqa: E402
 from macros_py.ledger.reader import read_ledger  # noqa: E402
 from macros_py.ledger.schema import REGISTER  # noqa: E402
+from macros_py.workbook.literal import excel_typed  # noqa: E402
 from tests.xlremote import actions, apply_actions, grid, remote_book  # noqa: E402
 
 DAY = date(2026, 3, 16)
@@ -427,6 +428,6 @@ def test_blocks_group_cells_into_few_writes_and_never_write_a_cell_in_between():
 
 def test_text_excel_would_convert_keeps_its_apostrophe():
     for text in ("=HYPERLINK(\"http://x\")", "+1", "-3", "@SUM(A1)", "01/2026", "12", "1.5", "TRUE"):
-        assert decide.excel_value(text) == "'" + text
+        assert excel_typed(text) == "'" + text
     for value in ("12/QĐ-VKSKV1", "1/2026/HS", "Nguyễn Văn A", 12, DAY, None):
-        assert decide.excel_value(value) == value
+        assert excel_typed(value) == value

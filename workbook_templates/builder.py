@@ -40,6 +40,7 @@ from macros_py.ledger.schema import (
 )
 from macros_py.ledger.values import EXCEL_EPOCH, MAX_DATE, MIN_DATE
 from macros_py.resources import LEDGER_TEMPLATE
+from macros_py.workbook.literal import literal_cell
 
 TEMPLATE_PATH = Path(__file__).with_name(LEDGER_TEMPLATE)
 
@@ -117,9 +118,7 @@ def _validation(col: Column) -> DataValidation | None:
 def _cell(ws: Any, value: Any, *, font: Font | None = None, fill: PatternFill | None = None,
           alignment: Alignment | None = None, border: Border | None = None, number_format: str | None = None) -> Cell:
     """A styled cell for `ws.append`, which works the same in normal and write-only workbooks."""
-    cell = WriteOnlyCell(ws, value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text a clerk typed stays text: never a formula
+    cell = literal_cell(WriteOnlyCell(ws, value))  # text a clerk typed stays text: never a formula
     if font is not None:
         cell.font = font
     if fill is not None:

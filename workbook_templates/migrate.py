@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from macros_py.ledger.mapping import mapping_report
 from macros_py.ledger.problems import column_letter
 from macros_py.ledger.schema import LEDGER_SHEETS
+from macros_py.workbook.literal import literal_cell
 from workbook_templates.builder import FIRST_DATA_ROW, HEADER_ROW, build_workbook, page_setup
 
 RESULT_SHEET = "Kết quả chuyển sổ"
@@ -39,12 +40,12 @@ def migrate(ledger: Any, out: Path) -> dict[str, int]:
         own = list(dict.fromkeys(data.extra_columns.values()))
         first = len(spec.columns) + 2  # one empty column between the template's table and the unit's own
         for j, label in enumerate(own):
-            ws.cell(HEADER_ROW, first + j, label).font = _BOLD
+            literal_cell(ws.cell(HEADER_ROW, first + j, label)).font = _BOLD
             ws.column_dimensions[column_letter(first + j - 1)].width = 18
         for i, rec in enumerate(data.records):
             for j, label in enumerate(own):
                 if label in rec.extra:
-                    ws.cell(FIRST_DATA_ROW + i, first + j, rec.extra[label])
+                    literal_cell(ws.cell(FIRST_DATA_ROW + i, first + j, rec.extra[label]))
     _result_sheet(wb, ledger)
     atomic_write(Path(out), wb.save)
     return moved
@@ -75,5 +76,8 @@ def _result_sheet(wb: Any, ledger: Any) -> None:
         cell.font = _BOLD
     for p in ledger.problems:
         ws.append([p.sheet, p.row, p.column, p.value, p.level, p.message])
+    for row in ws.iter_rows():  # headers, sheet names and values from the old ledger stay text
+        for cell in row:
+            literal_cell(cell)
     for letter, width in zip("ABCDEF", (22, 8, 28, 30, 10, 70)):
         ws.column_dimensions[letter].width = width

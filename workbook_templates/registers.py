@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 
 from macros_py.ledger.schema import DATE_FORMAT, REGISTER_LAYOUTS, RegisterLayout
 from macros_py.ledger.values import compose, fold
+from macros_py.workbook.literal import literal_cell
 from workbook_templates.builder import page_setup
 
 _THIN = Side(style="thin", color="000000")
@@ -70,6 +71,7 @@ def export_register(ledger: Any, code: str, out: Path, unit: str = "") -> int:
                 row.append(own.get(fold(h.header)))
         ws.append(row)
         for cell in ws[ws.max_row]:
+            literal_cell(cell)  # the ledger's text, exported: never a formula
             cell.font, cell.alignment, cell.border = _FONT, _WRAP, _BORDER
             if isinstance(cell.value, date):
                 cell.number_format = DATE_FORMAT

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
+from macros_py.workbook.literal import literal_cell
+
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
@@ -231,7 +233,7 @@ class FileBook:
             for row in sheet.values_ws.iter_rows():
                 for cell in row:
                     if cell.value is not None:
-                        ws.cell(cell.row, cell.column, cell.value)
+                        literal_cell(ws.cell(cell.row, cell.column, cell.value))  # the ledger's text stays text
             buf = io.BytesIO()
             wb.save(buf)
             replaces = sheet.name if sheet.name in self.removed else None

@@ -35,6 +35,7 @@ from macros_py.stats.sheet import (
     ChartOut,
     free_title,
 )
+from macros_py.workbook.literal import excel_typed
 
 __all__ = ["MIN_XLWINGS", "XlwingsSheetWriter", "check_xlwings", "rectangles"]
 
@@ -190,7 +191,8 @@ class XlwingsSheetWriter:
         last_row = max(r for r, _ in pending)
         last_col = max(c for _, c in pending)
         first_row = min(r for r, _ in pending)
-        grid = [[pending.get((r, c), (None, ""))[0] for c in range(1, last_col + 1)]
+        # a staff name or case type is the ledger's text: never a formula or number Excel would make of it
+        grid = [[excel_typed(pending.get((r, c), (None, ""))[0]) for c in range(1, last_col + 1)]
                 for r in range(first_row, last_row + 1)]
         sheet.range((first_row, 1), (last_row, last_col)).value = grid
         whole = sheet.range((first_row, 1), (last_row, last_col))

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from macros_py.ledger.schema import STATS_SHEET
 from macros_py.ledger.values import fmt_date
 from macros_py.stats.summaries import TOTAL_ROW, Chart, Statistics, StatsTable, drawn_series
+from macros_py.workbook.literal import literal_cell
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -278,7 +279,7 @@ class OpenpyxlSheetWriter:
         return self.ws
 
     def cell(self, row: int, col: int, value: Any, style: str) -> None:
-        cell = self._sheet().cell(row, col, value)
+        cell = literal_cell(self._sheet().cell(row, col, value))  # a name from the ledger stays text
         font, fill, align, fmt, border = self._styles[style]
         cell.font = font
         if fill is not None:

@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from macros_py.ledger import problems
+from macros_py.workbook.literal import escape_underscores
 
 _NAME = r"(?:[A-Za-z_][\w.-]*:)?"
 ROW_RE = re.compile(rf"<{_NAME}row\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</{_NAME}row>)", re.S)
@@ -51,15 +52,12 @@ def column_number(letters: str) -> int:
     return problems.column_index(letters) + 1
 
 
-_ESCAPED_CHAR = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
-
-
 def _escape(text: str) -> str:
     """Cell text as XML: `&<>` escaped, a carriage return as a character reference (a parser turns a
     literal one into a line feed), and text that reads as Excel's `_xHHHH_` escape with its
     underscore escaped (else Excel, LibreOffice and calamine read "_x000D_" as a carriage return)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    return _ESCAPED_CHAR.sub("_x005F_", text) if "_x" in text else text
+    return escape_underscores(text)
 
 
 def clean_text(text: str) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from addin.excel.ui import ExcelUI
 from macros_py.ledger.schema import MAPPING_SHEET, PIN_SECTION, PROBLEMS_SHEET, SETTINGS_SHEET
+from macros_py.workbook.literal import excel_typed
 
 HEADER = ["Sheet", "Dòng", "Cột", "Giá trị", "Lỗi"]
 SHOWN_IN_BOX = 8
@@ -34,7 +35,8 @@ def _replace_sheet(book: Any, name: str, rows: list[list[Any]] | None) -> None:
         sheet = book.sheets.add(name, after=book.sheets[len(book.sheets) - 1])
     else:
         sheet.clear_contents()
-    sheet.range("A1").value = [[None if v == "" else v for v in row] for row in rows]  # blank, not empty text
+    # blank, not empty text; a ledger's text as typed (never a formula, date or number Excel would make of it)
+    sheet.range("A1").value = [[None if v == "" else excel_typed(v) for v in row] for row in rows]
 
 
 def write_problems(book: Any, problems: list) -> None:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from addin.excel.ui import TITLE, ExcelUI, HandlerError
+from macros_py.workbook.literal import excel_typed
 
 if TYPE_CHECKING:
     from macros_py.decisions.register import CellWrite
@@ -37,9 +38,6 @@ if TYPE_CHECKING:
 SHOWN_IN_BOX = 10  # decisions listed by name in the message box
 EXCEL_ROWS = 1_048_576  # a selection reaching the last row is a whole column, not chosen rows
 _AREA = re.compile(r"^\$?([A-Z]{1,3})?\$?(\d+)?(?::\$?([A-Z]{1,3})?\$?(\d+)?)?$", re.IGNORECASE)
-# text that Excel would not keep as typed (a formula, a number, a date): written with a leading
-# apostrophe, which Excel keeps as the cell's prefix and does not show
-_EXCEL_CONVERTS = re.compile(r"^[=+\-@\t\r]|^[\d\s.,:/%()-]+$|^(true|false)$", re.IGNORECASE)
 
 
 def _today() -> date:
@@ -152,14 +150,6 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def excel_value(value: Any) -> Any:
-    """A value as written through xlwings: text Excel would turn into a formula, number or date
-    keeps its apostrophe prefix (as when typed as '12/2026)."""
-    if isinstance(value, str) and _EXCEL_CONVERTS.search(value):
-        return "'" + value
-    return value
-
-
 @dataclass
 class Block:
     """One range write: `values` (rows x columns) from (row, column), Excel numbering."""
@@ -205,7 +195,7 @@ def write_cells(book: Any, cells: Sequence[CellWrite], ui: ExcelUI, what: str) -
     for i, b in enumerate(todo, 1):
         if len(todo) > 1:
             ui.progress(i, len(todo), what)
-        values = [[excel_value(v) for v in row] for row in b.values]
+        values = [[excel_typed(v) for v in row] for row in b.values]
         last = (b.row + len(values) - 1, b.column + len(values[0]) - 1)
         sheets[b.sheet].range((b.row, b.column), last).value = values
 
