@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter  # noqa: E402
 from macros_py.ledger.reader import read_ledger  # noqa: E402
 from macros_py.ledger.schema import STATS_SHEET  # noqa: E402
 from macros_py.stats.periods import half_year_of, parse_period  # noqa: E402
+from macros_py.workbook.literal import excel_typed  # noqa: E402
 from macros_py.stats.sheet import MARKER, layout, write_statistics_to_ledger  # noqa: E402
 from macros_py.stats.summaries import compute_statistics  # noqa: E402
 from tests.conftest import TODAY  # noqa: E402
@@ -87,7 +88,10 @@ def test_statistics_writes_the_layout_into_the_live_workbook(sample_ledger, tmp_
     [marker] = _actions(book, "namesAdd")
     assert marker["args"] == [MARKER, f"='{STATS_SHEET}'!$A$1"] and marker["sheet_position"] == len(before)
     actions = _actions(book)
-    assert _cells(actions, len(before)) == {(c.row, c.col): c.value for c in plan.cells if c.value not in (None, "")}
+    # text Excel would turn into a date or number («05/2026», a month's label) goes with its apostrophe
+    assert _cells(actions, len(before)) == {(c.row, c.col): excel_typed(c.value) for c in plan.cells
+                                            if c.value not in (None, "")}
+    assert _cells(actions, len(before))[next((c.row, c.col) for c in plan.cells if c.value == "05/2026")] == "'05/2026"
     assert all(a["sheet_position"] == len(before) for a in actions if a["func"].startswith("set"))
     merged = {(a["start_row"] + 1, a["start_column"] + 1, a["start_column"] + a["column_count"])
               for a in _actions(book, "rangeMerge")}
@@ -154,7 +158,8 @@ def test_statistics_second_press_refreshes_in_place(sample_ledger, tmp_path, fix
     assert [(a["func"], a["sheet_position"]) for a in second if a["func"] in ("nameDelete", "sheetDelete")] == [
         ("nameDelete", position), ("sheetDelete", position)]
     assert [a["args"] for a in second if a["func"] == "addSheet"] == [[position, STATS_SHEET]]
-    assert _cells(second, position) == {(c.row, c.col): c.value for c in plan.cells if c.value not in (None, "")}
+    assert _cells(second, position) == {(c.row, c.col): excel_typed(c.value) for c in plan.cells
+                                        if c.value not in (None, "")}
     assert len([a for a in second if a["func"] == "addChart"]) == len(plan.charts)
     assert ui.messages("info")[0].startswith(f"Đã cập nhật sheet «{STATS_SHEET}»")
 
@@ -182,7 +187,7 @@ def test_statistics_replaces_the_sheet_kiemsat_wrote_where_it_stands(sample_ledg
     assert added["args"] == [position, STATS_SHEET]
     cells = _cells(_actions(book), position)
     assert cells[(1, 1)] == "THỐNG KÊ SỐ LIỆU 6 THÁNG ĐẦU NĂM 2026"
-    assert cells == {(c.row, c.col): c.value for c in plan.cells if c.value not in (None, "")}
+    assert cells == {(c.row, c.col): excel_typed(c.value) for c in plan.cells if c.value not in (None, "")}
 
 
 def test_statistics_never_overwrites_a_clerks_own_sheet_of_that_name(sample_ledger, tmp_path, fixed_today):

@@ -131,6 +131,8 @@ class FileSheet:
         return FileRange(self, a, _address(last) if last is not None else a)
 
     def set(self, row: int, column: int, value: Any) -> None:
+        if isinstance(value, str) and value.startswith("'"):
+            value = value[1:]  # as in Excel: a leading apostrophe keeps text as typed and is not part of it
         self.values_ws.cell(row, column).value = value
         if not self.new:
             self.book.patch.set(self.name, row, column, value)
