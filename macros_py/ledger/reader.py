@@ -578,14 +578,17 @@ def _read_settings(name: str, rows: list[list[Any]], problems: list[Problem]) ->
     return settings
 
 
+def settings_sheet_name(names: Sequence[str]) -> str | None:
+    """The workbook's Cấu hình sheet (the first sheet named as one), if it has one."""
+    return next((n for n in names if fold(n) in _SETTINGS_NAMES), None)
+
+
 def settings_of(sheets: dict[str, Callable[[], list[list[Any]]]]) -> dict[str, Any]:
     """The Cấu hình settings of a workbook whose sheets are given by name, each as a function giving
     its rows (only the settings sheet's is called); the defaults when it has none. Its problems
     are the reader's to report: here a value that cannot be read is its default."""
-    for name, rows in sheets.items():
-        if fold(name) in _SETTINGS_NAMES:
-            return _read_settings(name, rows(), [])
-    return {s.key: s.default for s in SETTINGS}
+    name = settings_sheet_name(list(sheets))
+    return _read_settings(name, sheets[name](), []) if name else {s.key: s.default for s in SETTINGS}
 
 
 # ---------------------------------------------------------------- the whole ledger
@@ -596,10 +599,10 @@ class SheetUnreadable(Exception):
 
 
 def _assign_sheets(wb: WorkbookLike, problems: list[Problem], pins: Pins | None = None
-                   ) -> tuple[dict[str, tuple[SheetSpec, str]], str | None, list[str]]:
+                   ) -> tuple[dict[str, tuple[SheetSpec, str]], list[str]]:
     """Which file sheet holds which ledger: by a unit's pin, by name, then by its headers."""
     assigned: dict[str, tuple[SheetSpec, str]] = {}
-    settings_sheet = None
+    settings_sheet = settings_sheet_name(wb.sheet_names)
     unknown: list[str] = []
     pinned = pins.sheets if pins else {}
     for name, key in pinned.items():
@@ -608,11 +611,9 @@ def _assign_sheets(wb: WorkbookLike, problems: list[Problem], pins: Pins | None 
     for name in wb.sheet_names:
         key = fold(name)
         spec = _SHEET_NAMES.get(key)
-        if name in pinned:
+        if name in pinned or name == settings_sheet:
             continue
-        if key in _SETTINGS_NAMES and settings_sheet is None:
-            settings_sheet = name
-        elif spec is not None and spec.key not in assigned:
+        if spec is not None and spec.key not in assigned:
             assigned[spec.key] = (spec, name)
         elif key not in _OWN_SHEETS:
             unknown.append(name)
@@ -644,7 +645,7 @@ def _assign_sheets(wb: WorkbookLike, problems: list[Problem], pins: Pins | None 
                 problems.append(Problem(name, None, "", "", f"sheet giống sổ «{near[0].title}» nhưng chỉ nhận ra "
                                         f"{near[1]} cột trong {HEADER_SEARCH_ROWS} dòng đầu; kiemsat bỏ qua sheet "
                                         "này (đặt tên sheet như sổ của kiemsat hoặc sửa tiêu đề cột).", WARNING))
-    return assigned, settings_sheet, still_unknown
+    return assigned, still_unknown
 
 
 @dataclass
@@ -673,14 +674,14 @@ def read_workbook(source: Path, wb: WorkbookLike, load: Callable[[list[str]], di
     `pins`: the unit's own mapping of sheets and headers from the sidecar file (`mapping.load_pins`);
     the pins in Cấu hình («Ghim cột») are read first, and win over them."""
     problems: list[Problem] = []
-    settings_sheet = next((n for n in wb.sheet_names if fold(n) in _SETTINGS_NAMES), None)
+    settings_sheet = settings_sheet_name(wb.sheet_names)
     loaded = load([settings_sheet]) if settings_sheet else {}
     settings_rows = loaded.get(settings_sheet) if settings_sheet else None
     if isinstance(settings_rows, SheetRows):
         pins = merge_pins(pins, settings_pins(settings_sheet, settings_rows.rows, wb.sheet_names))
     if pins is not None:
         problems += pins.problems
-    assigned, _, unknown = _assign_sheets(wb, problems, pins)
+    assigned, unknown = _assign_sheets(wb, problems, pins)
     if pins is not None:
         before = len(pins.problems)
         check_pins(pins, {name: spec for spec, name in assigned.values()})
