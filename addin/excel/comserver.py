@@ -10,8 +10,9 @@ command line that `kiemsat addin install` registered per user (a Unicode registr
 Python is not Excel's child and no path ever goes through VBA. VBA keeps the object for the
 whole Excel session: the server stays warm, a second press pays no imports, and it exits when
 Excel releases it. Excel's workbook reaches Python as a COM object; the press runs in
-`dispatch.run`, and every message comes back to VBA, which shows it in a message box in front of
-Excel (a MessageBox from another process can hide behind it).
+`dispatch.run`, and everything the clerk reads is shown from here (`messages.py`): Unicode message
+boxes (`MessageBoxW`) owned by Excel's window and kept in front of it, long texts in a results sheet.
+The VBA shows nothing itself (VBA's MsgBox is ANSI and would turn Vietnamese into «?»).
 
 Run by COM as `pythonw.exe -m addin.excel.comserver -Embedding`.
 """
@@ -23,40 +24,20 @@ from typing import Any
 
 from addin.commands.comclass import CLSID, PROGID
 
-MSGBOX_LIMIT = 1000  # VBA's MsgBox shows at most 1024 characters of its prompt
-
-
-def press(command_id: str, addin_version: str, book: Any, app: Any = None) -> tuple[str, ...]:
-    """Run one press on `book` (None: no workbook open) and return what VBA must show:
-    (kind, text, kind, text, ...) with kind "info" or "error"."""
+def press(command_id: str, addin_version: str, book: Any, app: Any = None,
+          presenter: Any = None) -> list[tuple[str, str]]:
+    """Run one press on `book` (None: no workbook open, or it is in Protected View) and show what it has
+    to say through `presenter` (default: Unicode boxes owned by `app`'s window); returns the
+    (kind, text) shown, kind "info", "warning" or "error"."""
     from addin.excel import dispatch
+    from addin.excel.messages import presenter_for
 
-    ui = dispatch.run(command_id, addin_version, book=book, app=app, deferred=True)
-    out: list[str] = []
-    for kind, text in ui.alerts():
-        for part in split_for_msgbox(text):
-            out += [kind, part]
-    return tuple(out)
-
-
-def split_for_msgbox(text: str, limit: int = MSGBOX_LIMIT) -> list[str]:
-    """`text` in pieces VBA's MsgBox shows whole (it cuts its prompt at 1024 characters), at line ends."""
-    parts, current = [], ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        if current and len(current) + 1 + len(line) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current or not parts:
-        parts.append(current)
-    return parts
+    presenter = presenter or presenter_for(app)
+    ui = dispatch.run(command_id, addin_version, book=book, app=app, deferred=True, presenter=presenter)
+    shown = ui.alerts()
+    for kind, text in shown:
+        presenter.show(kind, text)
+    return shown
 
 
 def _wrap(obj: Any) -> Any:
@@ -74,13 +55,15 @@ class KiemsatDispatcher:
     _reg_progid_ = PROGID
     _public_methods_ = ["Press", "Version"]
 
-    def Press(self, command_id: str, addin_version: str, application: Any, workbook: Any) -> tuple[str, ...]:  # noqa: N802
+    def Press(self, command_id: str, addin_version: str, application: Any, workbook: Any) -> int:  # noqa: N802
+        """Run the press; the messages are shown from here. Returns how many boxes were shown (VBA
+        does not use it)."""
         import xlwings as xw
         import xlwings._xlwindows as xlwin  # type: ignore[import-not-found]
 
         app = xw.App(impl=xlwin.App(xl=_wrap(application))) if application is not None else None
         book = xw.Book(impl=xlwin.Book(_wrap(workbook))) if workbook is not None else None
-        return press(str(command_id), str(addin_version), book, app)
+        return len(press(str(command_id), str(addin_version), book, app))
 
     def Version(self) -> str:  # noqa: N802
         from macros_py import __version__
