@@ -354,9 +354,11 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
     day = _parse_day(today)
     result = None
     ledger_errors: list = []  # the ledger's own input errors (not the ledger: --write frees it before writing)
+    ledger_unsure: list = []  # headers read by a partial match, for columns deadlines are computed from
 
     def compute(led):  # noqa: ANN001, ANN202 - a reader.Ledger, a DeadlineReport
         ledger_errors[:] = [p for p in led.problems if p.is_error]
+        ledger_unsure[:] = [p for p in led.problems if p.confirm]
         return compute_deadlines(led, day, rules=rules)
 
     try:
@@ -407,6 +409,8 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
         echo_details((f"- {p}" for p in report.problems), verbose, err=as_json)
     if ledger_errors:
         echo_note(f"Lưu ý: sổ có {len(ledger_errors)} lỗi nhập liệu (kiemsat check); ô lỗi không được tính thời hạn.")
+    for p in ledger_unsure:
+        echo_note(f"Cần xác nhận: {p}")
 
     if result is not None:
         if result.backup is None:
@@ -420,7 +424,7 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
             echo_note(f"Hạn đã thay đổi so với sổ trước khi ghi ({len(result.moved)}):")
             for moved in result.moved:
                 echo_note(f"  - {moved}")
-    sys.exit(exit_for(report.problems + ledger_errors))
+    sys.exit(exit_for(report.problems + ledger_errors + ledger_unsure))
 
 
 @cli.command("holidays")

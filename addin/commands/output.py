@@ -37,9 +37,9 @@ click_vi.install()
 
 
 def exit_for(problems: Iterable[Any]) -> int:
-    """1 when a problem is a lỗi (a value kiemsat needs and cannot read), else 0: cảnh báo alone
-    never fail a command (`macros_py.ledger.problems.Problem.is_error`)."""
-    return EXIT_PROBLEMS if any(p.is_error for p in problems) else EXIT_OK
+    """1 when a problem is a lỗi (a value kiemsat needs and cannot read), or a cảnh báo the unit must
+    answer (a header read by a partial match, until pinned: `Problem.confirm`), else 0."""
+    return EXIT_PROBLEMS if any(p.is_error or getattr(p, "confirm", False) for p in problems) else EXIT_OK
 
 
 class Failure(click.ClickException):
