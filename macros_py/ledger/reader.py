@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from python_calamine import CalamineWorkbook
 
-from macros_py.ledger.guard import NO_CACHED_VALUE, Preflight, Refused, preflight
+from macros_py.ledger.guard import KIND_SUFFIX, KIND_WORDS, NO_CACHED_VALUE, Preflight, Refused, misnamed, preflight
 from macros_py.ledger.headers import MATCH_SCORE, Entry, best_entries, vocabulary
 from macros_py.ledger.mapping import Pins, check_pins, load_pins, merge_pins, pins_row, settings_pins, unused_pins
 from macros_py.ledger.problems import ERROR, WARNING, Problem, column_index, column_letter
@@ -143,6 +143,8 @@ def open_workbook(path: Path) -> tuple[CalamineWorkbook, Preflight]:
     try:
         if pre.data is not None:
             return CalamineWorkbook.from_filelike(io.BytesIO(pre.data)), pre
+        if misnamed(path, pre.kind):  # calamine picks its reader by the name; the bytes say otherwise
+            return CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes())), pre
         return CalamineWorkbook.from_path(str(path)), pre
     except BaseException as exc:  # calamine raises several types, and panics, for a file that is not a workbook
         if not (isinstance(exc, Exception) or is_panic(exc)):
@@ -904,8 +906,16 @@ class _Sheet:
         return self._rows if nrows is None else self._rows[:nrows]
 
 
+_CALAMINE_KINDS = {  # python-calamine's error kinds, in words (never its English type name)
+    "WorksheetNotFound": "tệp khai báo sheet này nhưng không có nội dung của nó (tệp bị hỏng)",
+    "XmlError": "nội dung sheet không phải XML hợp lệ (tệp bị hỏng)",
+    "ZipError": "phần nén của sheet bị hỏng",
+}
+
+
 def _calamine_reason(exc: BaseException) -> str:
-    return f"nội dung sheet bị hỏng, Excel có thể mở rồi lưu lại để sửa ({type(exc).__name__})"
+    kind = _CALAMINE_KINDS.get(type(exc).__name__, "nội dung sheet bị hỏng")
+    return f"{kind}; mở sổ bằng Excel rồi lưu lại có thể sửa được"
 
 
 def read_ledger(path: str | Path) -> Ledger:
@@ -916,7 +926,13 @@ def read_ledger(path: str | Path) -> Ledger:
     gc_was_enabled = gc.isenabled()
     gc.disable()  # reading builds millions of small objects and no cycles; the collector only costs time
     try:
-        return read_workbook(path, book, book.load, load_pins(path, book.sheet_names))
+        ledger = read_workbook(path, book, book.load, load_pins(path, book.sheet_names))
+        if misnamed(path, pre.kind):
+            ledger.problems.insert(0, Problem(path.name, None, "", "", f"tên tệp {f'có đuôi «{path.suffix}»' if path.suffix else 'không có đuôi'} nhưng tệp là "
+                                              f"{KIND_WORDS[pre.kind]}; kiemsat đọc theo nội dung tệp. Nên đổi đuôi "
+                                              f"thành «{KIND_SUFFIX[pre.kind]}» để Excel và các chương trình khác mở "
+                                              "đúng.", WARNING))
+        return ledger
     except LedgerError:
         raise
     except MemoryError:
@@ -925,7 +941,8 @@ def read_ledger(path: str | Path) -> Ledger:
     except BaseException as exc:  # a corrupt part inside an otherwise valid zip; a panic in calamine
         if not (isinstance(exc, Exception) or is_panic(exc)):
             raise
-        raise LedgerError(f"Không đọc được tệp «{path.name}»: tệp bị hỏng ({type(exc).__name__}).") from None
+        raise LedgerError(f"Không đọc được tệp «{path.name}»: tệp bị hỏng; hãy mở bằng Excel, lưu lại rồi thử lại.") \
+            from None
     finally:
         wb.close()
         if gc_was_enabled:
