@@ -13,7 +13,7 @@ from datetime import date, time
 from typing import Any
 
 from macros_py.intake.dates import NUMBER, clean_number, find_dates, find_hour
-from macros_py.intake.kinds import DocKind, recognise
+from macros_py.intake.kinds import DocKind, recognise, title_area
 from macros_py.ledger.values import fold
 
 SURE, LIKELY, WEAK = 0.95, 0.8, 0.6
@@ -145,7 +145,8 @@ def name_case(text: str) -> str:
 
 # ---------------------------------------------------------------- header: number, date, issuer
 
-_NUM = re.compile(r"(?i)(?:^|\n)\s*(?:S[ốôo6ồổỗ]|Bản án số|Bản án)\s*[:.]?\s*(" + NUMBER + ")")
+_NUM = re.compile(r"(?i)(?:^|\n)\s*(?:S[ốôo6ồổỗ]|Bản án số|Bản án)\s*[:.]?\s*(" + NUMBER + ")"
+                  r"|(?<![\w/])S[ốôo6]\s*[:.]\s*(" + NUMBER + ")")
 _TITLE_NUM = re.compile(r"(?i)\bBẢN ÁN\s+(?:SỐ\s*:?\s*)?(" + NUMBER + r")\s+NGÀY\s+([\d./-]+)")
 _CAPS_RATIO = 0.6
 
@@ -155,21 +156,51 @@ def _is_caps(piece: str) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) / len(letters) >= _CAPS_RATIO
 
 
+_AGENCY_START = re.compile(r"^(?:co quan|cong an|toa an|vien kiem sat|bo |uy ban|ubnd|quan khu|cuc |phong )")
+_MOTTO = re.compile(r"cong hoa|doc lap|tu do|hanh phuc|chu nghia|viet nam\b|\bngay\b.*\bnam\b")
+
+
 def header_pieces(text: str) -> list[str]:
-    """The capitals of the top-left block (parent body, issuing body), in order, without the national motto."""
+    """The capitals of the top-left block (parent body, issuing body), in order, without the national motto, the
+    number and the date; an agency name broken over two lines (or two OCR fragments) is joined again."""
     pieces: list[str] = []
     for line in text.splitlines()[:20]:
         f = fold(line)
-        if re.match(r"^\s*(?:so|s6)\b", f) or re.match(r"^(?:quyet dinh|lenh|thong bao|ban an|phieu)\b", f):
+        if re.match(r"^(?:quyet dinh|lenh|thong bao|ban an|phieu|nhan danh|can cu|kinh gui)\b", f):
             break
+        line = re.split(r"\s(?=S[ốôo6]\s*[:.])|^(?=S[ốôo6]\s*[:.])", line)[0]
+        line = re.split(r"C[ỘO]NG\s+H[ÒO]A", line)[0]
         for piece in re.split(r"\s{3,}|\t+", line.strip()):
             pf = fold(piece)
-            if not pf or re.search(r"cong hoa|doc lap|tu do|hanh phuc|\bngay\b.*\bnam\b", pf):
+            if not pf or _MOTTO.search(pf) or re.fullmatch(r"[\W_]+", piece.strip()) or not _is_caps(piece):
                 continue
-            if re.fullmatch(r"[\W_]+", piece.strip()) or not _is_caps(piece):
-                continue
-            pieces.append(squash_space(piece.strip(" -_*")))
+            piece = squash_space(piece.strip(" -_*"))
+            if pieces and not _AGENCY_START.match(pf) and not re.search(r"\d{4}$", piece):
+                pieces[-1] = f"{pieces[-1]} {piece}"
+            elif _AGENCY_START.match(pf):
+                pieces.append(piece)
     return pieces
+
+
+_SIGNER_TITLE = re.compile(r"(?m)^\s*(?:KT\.\s*)?(?:PHÓ\s+)?(?:THỦ\s+TRƯỞNG|CHÁNH\s+ÁN|VIỆN\s+TRƯỞNG)\s+"
+                           r"((?:CƠ QUAN|TÒA ÁN|TOÀ ÁN|VIỆN KIỂM SÁT)[^\n]*)(\n[^\n]*)?")
+_BODY_AGENCY = re.compile(r"((?:Cơ quan (?:Cảnh sát|An ninh) điều tra|Tòa án nhân dân|Toà án nhân dân)\s+[^,;.:\n“\"]{3,70}?)"
+                          r"\s+(?:đã\s|nhận được|thông báo|xét xử|tiến hành)")
+
+
+def signer_agency(text: str) -> tuple[str, str] | None:
+    """«PHÓ THỦ TRƯỞNG CƠ QUAN CẢNH SÁT ĐIỀU TRA CÔNG AN …» under the title: the body that issues, in full."""
+    _, start = title_area(text)
+    m = _SIGNER_TITLE.search(text, start, start + 600)
+    if not m:
+        return None
+    value, src = m.group(1), m.group(0)
+    nxt = (m.group(2) or "").strip()
+    if nxt and _is_caps(nxt) and not _AGENCY_START.match(fold(nxt)) and not re.match(r"(?i)căn cứ", nxt):
+        value = f"{value} {nxt}"
+    else:
+        src = src[: len(src) - len(m.group(2) or "")]
+    return agency_case(value), squash_space(src)
 
 
 def issuer_from(pieces: list[str]) -> str | None:
@@ -197,9 +228,14 @@ def read_header(text: str, reading: Reading) -> None:
         dates = find_dates(m.group(2))
         if dates:
             reading.set("doc_date", dates[0][0], m.group(0), SURE)
+    m = re.search(r"(?im)^\s*BẢN\s+ÁN\b[^\n]*?\bNGÀY\s+(\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4})", head)
+    if m:
+        dates = find_dates(m.group(1))
+        if dates:
+            reading.set("doc_date", dates[0][0], m.group(0), SURE)
     m = _NUM.search(head)
     if m:
-        reading.set("doc_no", clean_number(m.group(1)), m.group(0), SURE)
+        reading.set("doc_no", clean_number(m.group(1) or m.group(2)), m.group(0), SURE if m.group(1) else LIKELY)
     # the place-and-date line: «Kiến Thụy, ngày 05 tháng 8 năm 2024»; judgments: «Ngày: 10-9-2024»
     body_start = re.search(r"(?im)^\s*(?:căn cứ|kính gửi|nhân danh|xét thấy|hôm nay)", head)
     top = head[: body_start.start()] if body_start else head
@@ -209,9 +245,23 @@ def read_header(text: str, reading: Reading) -> None:
             if dates:
                 reading.set("doc_date", dates[-1][0], line.strip(), SURE)
                 break
+    if "doc_date" not in reading.fields:  # OCR of a two-column header: «…, ngày 08 tháng 8 năm» … «2025»
+        m = re.search(r"(?is),\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\b([^\d]{0,60}?)(\d{4})\b", top)
+        if m:
+            from macros_py.intake.dates import make_date
+
+            d = make_date(int(m.group(1)), int(m.group(2)), int(m.group(4)))
+            if d:
+                reading.set("doc_date", d, m.group(0), SURE if not m.group(3).strip() else WEAK)
+    signed = signer_agency(text)
+    body = _BODY_AGENCY.search(squash_space(text))
     pieces = header_pieces(text)
     issuer = issuer_from(pieces)
-    if issuer:
+    if signed and (reading.ocr or not issuer or len(fold(signed[0])) > len(fold(issuer))):
+        reading.set("issuer", signed[0], signed[1], SURE)
+    elif body and (reading.ocr or not issuer) and (not issuer or fold(body.group(1)).startswith(fold(issuer)[:8])):
+        reading.set("issuer", agency_case(body.group(1)), body.group(0), LIKELY)
+    elif issuer:
         reading.set("issuer", issuer, " / ".join(pieces), LIKELY if len(pieces) > 1 else SURE)
 
 
@@ -221,7 +271,7 @@ _QUOTED = r"[“\"«\u201c'‘]\s*([^”\"»\u201d'’\n]{3,120}?)\s*[”\"»\u2
 _OFFENCE_NAME = re.compile(r"(?i)(?:\btội(?:\s+danh)?|vụ án hình sự|vụ án|các tội|và|,)\s*:?\s*" + _QUOTED)
 _OFFENCE_PLAIN = re.compile(r"(?i)\btội\s+([A-ZĐÀ-Ỹ][^“”\"«»\n,;:]{3,80}?)\s+(?=quy định|theo|xảy ra)")
 _REF = re.compile(r"(?i)(?:điểm\s+([a-zđ](?:\s*(?:,|và)\s*[a-zđ])*)\s+)?(?:khoản\s+(\d{1,2})\s+)?Điều\s+(\d{1,3}[a-z]?)\b")
-_BLHS_SPAN = re.compile(r"(?is)(?:quy định tại|theo|tại)\s+((?:(?!Tố tụng|Căn cứ|BLTTHS).){3,260}?)\s*(?:của\s+)?"
+_BLHS_SPAN = re.compile(r"(?is)(?:quy định tại|theo|tại)\s+((?:(?!Tố tụng|Căn cứ|BLTTHS|\.\s).){3,260}?)\s*(?:của\s+)?"
                         r"(?:Bộ\s+luật\s+Hình\s+sự|BLHS)")
 
 
@@ -249,36 +299,42 @@ def read_offences(flat: str, reading: Reading) -> None:
         for r in _REF.finditer(span.group(1)):
             refs.append((format_ref(r.group(1), r.group(2), r.group(3)), span.start(1) + r.start(), span.group(0)))
     names = [n for n in names if not re.search(r"(?i)bộ luật|điều \d", n[0])]
-    seen: set[tuple[str, str]] = set()
     conf = SURE * (OCR_FACTOR if reading.ocr else 1)
-    for i, (name, pos, src) in enumerate(names):
+    # groups of names with no article between them, each followed by its articles: one name takes them all;
+    # as many names as articles pair in order; otherwise the articles are not given (never guessed)
+    groups: list[tuple[list[tuple[str, int, str]], list[tuple[str, int, str]]]] = []
+    for i, item in enumerate(names):
         nxt = names[i + 1][1] if i + 1 < len(names) else len(flat)
-        mine = [r for r in refs if pos <= r[1] < nxt]
-        if not mine:
-            # «về các tội “A” và “B” quy định tại Điều 1 và Điều 2 BLHS»: the refs after the last name, in order
-            later = [r for r in refs if r[1] >= pos]
-            group = [n for n in names if n[1] >= pos and (not later or n[1] < later[0][1])]
-            k = group.index((name, pos, src)) if (name, pos, src) in group else 0
-            cand = [r for r in later if not any(n[1] > r[1] and n[1] < later[-1][1] for n in names if n[1] > pos)]
-            mine = [cand[k]] if k < len(cand) and len(group) > 1 else []
-        article = "; ".join(dict.fromkeys(r[0] for r in mine))
-        key = (fold(name), article)
-        if key in seen or any(fold(name) == k[0] and not article for k in seen):
-            continue
-        if article and (fold(name), "") in seen:
-            reading.offences = [o for o in reading.offences if not (fold(o["offence"].value) == fold(name)
-                                                                     and "article" not in o)]
-        seen.add(key)
-        item = {"offence": Field("offence", name[:1].upper() + name[1:], squash_space(src), conf)}
-        if article:
-            item["article"] = Field("article", article, squash_space(mine[0][2])[:160], conf)
-        reading.offences.append(item)
+        mine = [r for r in refs if item[1] < r[1] < nxt]
+        if groups and not groups[-1][1]:
+            groups[-1][0].append(item)
+            groups[-1][1].extend(mine)
+        else:
+            groups.append(([item], list(mine)))
+    found: dict[str, dict[str, Field]] = {}
+    for group, grefs in groups:
+        if len(group) == 1:
+            pairs = [(group[0], grefs)]
+        elif len(group) == len(grefs):
+            pairs = [(n, [r]) for n, r in zip(group, grefs)]
+        else:
+            pairs = [(n, []) for n in group]
+        for (name, _, src), mine in pairs:
+            key = fold(name)
+            article = "; ".join(dict.fromkeys(r[0] for r in mine))
+            if key in found and ("article" in found[key] or not article):
+                continue
+            item = {"offence": Field("offence", name[:1].upper() + name[1:], squash_space(src), conf)}
+            if article:
+                item["article"] = Field("article", article, squash_space(mine[0][2])[:160], conf)
+            found[key] = item
+    reading.offences.extend(found.values())
 
 
 # ---------------------------------------------------------------- people
 
 _PERSON_LABEL = re.compile(
-    r"(?i)(?:^|\n|;|\.)\s*(?:\d+[.)]\s*)?(?:Họ\s+(?:và\s+)?tên(?:\s+(?:bị can|bị cáo|người bị (?:tạm giữ|kết án)|"
+    r"(?i)(?<!\w)(?:Họ\s+(?:và\s+)?tên(?:\s+(?:bị can|bị cáo|người bị (?:tạm giữ|kết án)|"
     r"người phải thi hành án))?|Bị cáo|Người bị kết án)\s*:\s*")
 _STOP_NAME = re.compile(r"(?i)\s{2,}|[,;(\n]|\s+(?:Giới tính|Tên gọi khác|Sinh|sinh|SN)\b")
 _BIRTH_DATE = re.compile(r"(?i)(?:sinh\s+ngày|ngày\s*,?\s*tháng\s*,?\s*năm\s+sinh|ngày\s+sinh)\s*:?\s*")
@@ -287,9 +343,9 @@ _RESIDENCE = re.compile(
     r"(?i)(?:nơi\s+cư\s+trú|nơi\s+thường\s+trú|nơi\s+đăng\s+ký\s+(?:hộ\s+khẩu\s+)?thường\s+trú|nơi\s+ĐKHKTT|"
     r"HKTT|thường\s+trú\s+tại|trú\s+tại|cư\s+trú\s+tại)\s*:?\s*")
 _RES_STOP = re.compile(
-    r"(?i);|\.\s|\.$|\s(?:Nghề\s+nghiệp|Quốc\s+tịch|Dân\s+tộc|Tôn\s+giáo|Trình\s+độ|Số\s+(?:CCCD|CMND|định danh)|"
+    r"(?i);|\.\s|\.$|\s\d{1,2}[.)]\s|\s(?:Nghề\s+nghiệp|Quốc\s+tịch|Dân\s+tộc|Tôn\s+giáo|Trình\s+độ|Số\s+(?:CCCD|CMND|định danh)|"
     r"Căn\s+cước|Con\s+ông|Con\s+bà|Tiền\s+án|Tiền\s+sự|Nhân\s+thân|Chỗ\s+ở|Họ\s+tên|Bị\s+(?:bắt|cáo|can|tạm)|"
-    r"Đã\s+(?:thực|có|phạm|bị)|Về\s+(?:hành|tội)|Vì\s|Hiện\s|Điều\s+\d|Thời\s+hạn|Tạm\s+giữ|Tạm\s+giam|để\s|"
+    r"Đã\s+(?:thực|có|phạm|bị)|Về\s+(?:các\s+)?(?:hành|tội)|(?:Bị\s+)?xử\s+phạt|Vì\s|Hiện\s|Điều\s+\d|Thời\s+hạn|Tạm\s+giữ|Tạm\s+giam|để\s|"
     r"có\s+mặt|vắng\s+mặt|là\s+|bị\s+Viện|bị\s+truy)")
 _INLINE_PERSON = re.compile(
     r"(?:bị can|bị cáo|người bị tạm giữ|người bị kết án|người bị bắt|đối với)\s*:?\s*(?:ông|bà|anh|chị)?\s*"
@@ -355,7 +411,7 @@ def read_persons(flat: str, reading: Reading) -> None:
         reading.persons.append(person)
 
 
-_PENALTY = re.compile(r"(?i)(?:xử\s+phạt|phạt|hình\s+phạt(?:\s+chính)?\s*:?|chấp\s+hành\s+hình\s+phạt)\s*(?:bị cáo\s+"
+_PENALTY = re.compile(r"(?i)(?:xử\s+phạt|phạt(?:\s+tiền)?|hình\s+phạt(?:\s+chính)?\s*:?|chấp\s+hành\s+hình\s+phạt)\s*(?:bị cáo\s+"
                       r"(?:[A-ZĐÀ-Ỹ][\wÀ-ỹđĐ]*\s+){1,6})?\s*:?\s*(\d{1,2}\s*(?:\([^)]{1,30}\)\s*)?(?:tháng|năm)(?:\s+\d{1,2}\s*"
                       r"(?:\([^)]{1,30}\)\s*)?tháng)?\s+(?:tù|cải tạo không giam giữ)(?:\s+(?:nhưng\s+)?cho\s+hưởng\s+án\s+treo)?|"
                       r"tù\s+chung\s+thân|tử\s+hình|(?:tiền\s+)?\d{1,3}(?:\.\d{3})+\s*đồng)")
@@ -442,13 +498,12 @@ def read_acceptance(flat: str, reading: Reading) -> None:
             reading.set("acceptance_no", clean_number(m2.group(1)), m2.group(0), SURE)
     else:
         reading.set("acceptance_no", clean_number(m.group(1)), m.group(0), SURE)
-    # the date of the sentence that says «thụ lý»
-    for sentence in re.split(r"(?<=[.;])\s+", flat):
-        if re.search(r"(?i)\bthụ\s+lý\b", sentence) and not re.match(r"(?i)\s*(?:căn cứ|thông báo)", sentence):
-            dates = find_dates(sentence)
-            if dates:
-                reading.set("acceptance_date", dates[0][0], sentence[:200], LIKELY)
-                break
+    # «Ngày 15 tháng 10 năm 2025, Tòa án … đã thụ lý …»: the last date before «đã thụ lý» in its sentence
+    m = re.search(r"(?i)đã\s+thụ\s+lý", flat)
+    if m:
+        found = _date_near(flat, m.start(), m.end())
+        if found:
+            reading.set("acceptance_date", found[0], found[1], SURE)
     source = reading.fields["acceptance_no"].value if "acceptance_no" in reading.fields else ""
     m = re.search(r"(?i)thụ\s+lý\s+vụ\s+(?:án|việc)\s+((?:\w+\s*,?\s*){1,5}?)\s*(?:sơ thẩm|phúc thẩm|số)", flat)
     text = (m.group(1) if m else "") + " " + source
@@ -467,6 +522,25 @@ def read_acceptance(flat: str, reading: Reading) -> None:
         reading.set("dispute", value[:1].upper() + value[1:], m.group(0), SURE)
 
 
+def _date_near(flat: str, start: int, end: int, before: int = 220, after: int = 120) -> tuple[date, str] | None:
+    """The date a clause ties to the words at start:end: the last one before them in the same sentence, else the
+    first after them in the same sentence."""
+    lo = max(0, start - before)
+    window = flat[lo:start]
+    cut = max(window.rfind(". "), window.rfind("; "), window.rfind(": "))
+    window = window[cut + 1:] if cut >= 0 else window
+    dates = find_dates(window)
+    if dates:
+        return dates[-1][0], (window + flat[start:end]).strip()
+    tail = flat[end: end + after]
+    stop = re.search(r"\.\s|;", tail)
+    tail = tail[: stop.start()] if stop else tail
+    dates = find_dates(tail)
+    if dates:
+        return dates[0][0], (flat[start:end] + tail).strip()
+    return None
+
+
 _SOURCE_WORDS = ((r"kiến\s+nghị\s+khởi\s+tố", "Kiến nghị khởi tố"), (r"tố\s+giác", "Tố giác"), (r"tin\s+báo", "Tin báo"))
 
 
@@ -477,26 +551,28 @@ def read_tip(flat: str, reading: Reading) -> None:
         dates = find_dates(flat[m.end(): m.end() + 30])
         if dates and dates[0][1] == 0:
             reading.set("received_date", dates[0][0], flat[m.start(): m.end() + dates[0][2]], SURE)
-    sentence = None
-    for s in re.split(r"(?<=\.)\s+(?=[A-ZĐÀ-Ỹ])", flat):
-        if re.search(r"(?i)\b(?:đã\s+)?(?:tiếp\s+nhận|nhận\s+được)\b", s) and not re.match(r"(?i)\s*(?:căn cứ|thông báo)", s):
-            sentence = s
-            break
-    if sentence is None:
+    body = re.search(r"(?i)\b(?:kính\s+gửi|căn\s+cứ)\b", flat)
+    anchor = re.compile(r"(?i)\b(?:đã\s+tiếp\s+nhận|nhận\s+được|tiếp\s+nhận)\b(?!\s*:)").search(
+        flat, body.start() if body else 0)
+    if anchor is None:
         return
-    dates = find_dates(sentence)
-    if dates and "received_date" not in reading.fields:
-        reading.set("received_date", dates[0][0], sentence[:200], LIKELY)
+    found = _date_near(flat, anchor.start(), anchor.end())
+    if found and "received_date" not in reading.fields:
+        reading.set("received_date", found[0], found[1], LIKELY)
+    rest = flat[anchor.end(): anchor.end() + 500]
+    stop = re.search(r"\.\s+[A-ZĐÀ-Ỹ]|\.$", rest)
+    sentence = rest[: stop.start()] if stop else rest
+    head = sentence[:40]
     for pattern, value in _SOURCE_WORDS:
-        if re.search(pattern, sentence, flags=re.I):
-            reading.set("source", value, sentence[:200], LIKELY)
+        if re.search(pattern, head, flags=re.I):
+            reading.set("source", value, flat[anchor.start(): anchor.end()] + head, LIKELY)
             break
     m = re.search(r"(?i)(?:tố\s+giác|tin\s+báo|kiến\s+nghị\s+khởi\s+tố|đơn(?:\s+trình\s+báo)?)(?:\s+về\s+tội\s+phạm)?\s+"
                   r"của\s+(?:ông|bà|anh|chị|em)?\s*(.+?)\s*(?:,|\(|\s+về\s+việc|\s+trình\s+báo|\s+tố\s+giác)", sentence)
     if m and len(m.group(1)) <= 120:
         value = m.group(1).strip()
         reading.set("reporter", value[:1].upper() + value[1:], m.group(0), LIKELY)
-    m = re.search(r"(?i)về\s+việc\s+(.+?)(?:\.\s*$|$)", sentence)
+    m = re.search(r"(?i)về\s+việc\s+(.+)$", sentence)
     if m:
         value = m.group(1).strip(" .")
         if 5 <= len(value) <= 400:
