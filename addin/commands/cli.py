@@ -472,6 +472,10 @@ from addin.commands.cli_addin import addin_group, doctor_cmd  # noqa: E402 - the
 cli.add_command(addin_group)
 cli.add_command(doctor_cmd)
 
+from addin.commands.cli_intake import intake_cmd  # noqa: E402 - kiemsat intake (macros_py/intake)
+
+cli.add_command(intake_cmd)
+
 
 def _decision_type_keys() -> list[str]:
     from macros_py.decisions.decision_types import DECISION_TYPES
