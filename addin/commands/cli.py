@@ -459,6 +459,16 @@ from addin.commands.cli_addin import addin_group, doctor_cmd  # noqa: E402 - the
 cli.add_command(addin_group)
 cli.add_command(doctor_cmd)
 
+from addin.commands.cli_store import (  # noqa: E402 - the shared store's sub-commands
+    province_cmd,
+    publish_cmd,
+    report_group,
+    store_group,
+)
+
+for _command in (publish_cmd, province_cmd, report_group, store_group):
+    cli.add_command(_command)
+
 
 def _decision_type_keys() -> list[str]:
     from macros_py.decisions.decision_types import DECISION_TYPES
