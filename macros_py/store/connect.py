@@ -123,14 +123,18 @@ def describe_db_error(exc: BaseException, store: Store, doing: str = "làm việ
     sqlstate = getattr(orig, "sqlstate", None) or ""
     text = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
     where = f"kho số liệu «{store.shown}»"
+    if "no password supplied" in text:
+        return (f"{where} cần mật khẩu mà chưa có: đặt mật khẩu trong biến môi trường {PASSWORD_ENV} hoặc kho mật "
+                f"khẩu của máy (keyring, dịch vụ «{KEYRING_SERVICE}», tên tài khoản như trong địa chỉ); không ghi "
+                "mật khẩu trên dòng lệnh.")
+    if sqlstate in ("28P01", "28000") or "password authentication failed" in text:
+        return (f"{where} từ chối đăng nhập: sai tài khoản hoặc mật khẩu. Mật khẩu đặt trong biến môi trường "
+                f"{PASSWORD_ENV} hoặc kho mật khẩu của máy (dịch vụ «{KEYRING_SERVICE}»).")
     if isinstance(exc, DBAPIError) and exc.connection_invalidated or sqlstate.startswith("08") or (
             "connection" in text.lower() and ("refused" in text.lower() or "failed" in text.lower()
                                               or "closed" in text.lower() or "timeout" in text.lower())):
         return (f"không kết nối được {where}: máy chủ không trả lời (đang tắt, mất mạng hoặc sai địa chỉ). "
                 "Không có gì được ghi dở; sổ của đơn vị không bị ảnh hưởng. Hãy thử lại sau.")
-    if sqlstate == "28P01" or "password authentication failed" in text:
-        return (f"{where} từ chối đăng nhập: sai tài khoản hoặc mật khẩu. Mật khẩu đặt trong biến môi trường "
-                f"{PASSWORD_ENV} hoặc kho mật khẩu của máy (dịch vụ «{KEYRING_SERVICE}»).")
     if sqlstate == "42501":
         return (f"tài khoản không có quyền {doing} {where} (mỗi đơn vị chỉ đọc, ghi số liệu của mình; chỉ tài khoản "
                 "của Viện tỉnh đọc được mọi đơn vị).")
