@@ -476,6 +476,16 @@ from addin.commands.cli_intake import intake_cmd  # noqa: E402 - kiemsat intake 
 
 cli.add_command(intake_cmd)
 
+from addin.commands.cli_store import (  # noqa: E402 - the shared store's sub-commands
+    province_cmd,
+    publish_cmd,
+    report_group,
+    store_group,
+)
+
+for _command in (publish_cmd, province_cmd, report_group, store_group):
+    cli.add_command(_command)
+
 
 def _decision_type_keys() -> list[str]:
     from macros_py.decisions.decision_types import DECISION_TYPES
