@@ -95,8 +95,12 @@ def unit_code_of(ledger: Ledger) -> str:
     return code
 
 
+# a reference to the rules-table entry, not data: a loaded deadline finds its entry again by its kind
+NOT_STORED = frozenset({"rule"})
+
+
 def deadline_fields(d: Deadline) -> dict[str, Any]:
-    return {f.name: getattr(d, f.name) for f in dataclasses.fields(d)}
+    return {f.name: getattr(d, f.name) for f in dataclasses.fields(d) if f.name not in NOT_STORED}
 
 
 def build_snapshot(ledger: Ledger, report: DeadlineReport, *, rules: Rules | None = None) -> Snapshot:
