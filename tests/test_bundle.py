@@ -122,3 +122,8 @@ def test_the_cli_refuses_a_python_outside_the_matrix(tmp_path):
 
     result = CliRunner().invoke(cli, ["addin", "bundle", "--out", str(tmp_path), "--python", "3.8"])
     assert result.exit_code == 2 and "không hỗ trợ Python 3.8" in result.output
+
+
+def test_the_readme_states_the_support_matrix_from_its_one_source():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert support.summary_vi() in readme
