@@ -76,7 +76,8 @@ print(t2 - t0, t1 - t0, time.time() - t3)
 
 
 # (command, active sheet, selection) of the presses timed end to end: every available button
-PRESSES = tuple((c.id, "Án hình sự", "A3") for c in COMMANDS if c.available)
+# (row 4 already has its prosecutor's decision, which the inspector's decision cites)
+PRESSES = tuple((c.id, "Án hình sự", "A4" if c.id == "decisions_inspector" else "A3") for c in COMMANDS if c.available)
 
 
 def press_seconds(ledger: Path, command: str, sheet: str, selection: str) -> tuple[float, float, float]:
@@ -97,15 +98,16 @@ def press_seconds(ledger: Path, command: str, sheet: str, selection: str) -> tup
     return float(out[0]), float(out[1]), float(out[2])
 
 
-def _open_row(ledger: Path, sheet_key: str, row: int) -> None:
+def _open_row(ledger: Path, sheet_key: str, row: int, **values: object) -> None:
+    """Make `row` a case still under investigation (and give it `values`), so a decision press issues."""
     import openpyxl
 
     from macros_py.ledger.reader import read_ledger
 
     data = read_ledger(ledger).sheets[sheet_key]
     wb = openpyxl.load_workbook(ledger)
-    wb[data.name].cell(row, data.columns["judgment_date"] + 1).value = None
-    wb[data.name].cell(row, data.columns["stage"] + 1).value = "Điều tra"
+    for key, value in {"judgment_date": None, "stage": "Điều tra", **values}.items():
+        wb[data.name].cell(row, data.columns[key] + 1).value = value
     wb.save(ledger)
 
 
@@ -135,6 +137,7 @@ def main() -> None:
         ledger = Path(tmp) / "so.xlsx"
         create_ledger(ledger, sample=40, seed=1, today=date(2026, 3, 16))
         _open_row(ledger, "an_hinh_su", 3)  # the decision buttons' row: a case still under investigation
+        _open_row(ledger, "an_hinh_su", 4, decision_no="1/QĐ-VKSKV1", decision_date=date(2026, 3, 2))
         for command, sheet, selection in PRESSES:
             label = next(c.label_vi for c in COMMANDS if c.id == command)
             # each press starts from the same file: a decision press is refused on a row already decided

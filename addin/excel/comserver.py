@@ -75,8 +75,8 @@ class Loader:
                     _log(f"không nạp được {name}:\n{self.failed[name]}")
         finally:
             self.seconds = time.perf_counter() - t0
+            _log(f"đã nạp {len(self.modules) - len(self.failed)}/{len(self.modules)} mô-đun trong {self.seconds:.2f} s")
             self.done.set()
-        _log(f"đã nạp {len(self.modules) - len(self.failed)}/{len(self.modules)} mô-đun trong {self.seconds:.2f} s")
 
     def wait(self, status: Callable[[str], None], timeout: float = LOAD_TIMEOUT) -> bool:
         """Block until loaded; first say so on the status bar when it is not done yet."""
