@@ -38,7 +38,7 @@ from tests.xlremote import actions, apply_actions, grid, remote_book  # noqa: E4
 # the commands whose core is not built yet: their buttons must be shown disabled
 UNAVAILABLE: set[str] = set()
 REQUIRED_LABELS = {"Tạo quyết định", "QĐ phân công KTV", "Kiểm tra thời hạn", "Thống kê", "Cấp số", "Mở hồ sơ",
-                   "Gửi cảnh báo ngay", "Kiểm tra sổ", "Cài đặt", "Kiểm tra cài đặt"}
+                   "Gửi cảnh báo ngay", "Kiểm tra sổ", "Cài đặt", "Kiểm tra cài đặt", "Nạp văn bản"}
 
 
 # ---------------------------------------------------------------- registry

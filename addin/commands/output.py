@@ -25,6 +25,8 @@ from typing import Any
 import click
 
 from addin.commands import click_vi
+from macros_py.ledger.oserrors import ERRNO_VI
+from macros_py.ledger.oserrors import os_reason as _os_reason
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAIL, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 CRASH_LOG_NAME = "kiemsat-loi.log"
@@ -34,9 +36,9 @@ click_vi.install()
 
 
 def exit_for(problems: Iterable[Any]) -> int:
-    """1 when a problem is a lỗi (a value kiemsat needs and cannot read), else 0: cảnh báo alone
-    never fail a command (`macros_py.ledger.problems.Problem.is_error`)."""
-    return EXIT_PROBLEMS if any(p.is_error for p in problems) else EXIT_OK
+    """1 when a problem is a lỗi (a value kiemsat needs and cannot read), or a cảnh báo the unit must
+    answer (a header read by a partial match, until pinned: `Problem.confirm`), else 0."""
+    return EXIT_PROBLEMS if any(p.is_error or getattr(p, "confirm", False) for p in problems) else EXIT_OK
 
 
 class Failure(click.ClickException):
@@ -50,29 +52,14 @@ class Failure(click.ClickException):
 
 # ---- messages for the OS's and SQLite's errors ---------------------------------------------------------
 
-_ERRNO_VI = {
-    errno.ENOENT: "không có thư mục hoặc tệp này",
-    errno.EACCES: "không có quyền truy cập",
-    errno.EPERM: "không được phép",
-    errno.EISDIR: "đây là một thư mục, cần một tệp",
-    errno.ENOTDIR: "một phần của đường dẫn không phải là thư mục",
-    errno.ENOSPC: "ổ đĩa đã đầy",
-    errno.EROFS: "ổ đĩa chỉ cho đọc",
-    errno.EEXIST: "đã có tệp hoặc thư mục cùng tên",
-    errno.ENAMETOOLONG: "tên quá dài",
-    errno.EINVAL: "tên hoặc đường dẫn không hợp lệ",
-    errno.EBUSY: "tệp đang bị chương trình khác dùng",
-}
-
-
 def known_os_reason(exc: OSError) -> str | None:
     """`os_reason` when kiemsat has Vietnamese words for it, else None (never the system's English)."""
-    return _ERRNO_VI.get(exc.errno or 0)
+    return ERRNO_VI.get(exc.errno or 0)
 
 
 def os_reason(exc: OSError) -> str:
-    """What went wrong, in Vietnamese, without the path."""
-    return _ERRNO_VI.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    """What went wrong, in Vietnamese, without the path (`macros_py.ledger.oserrors`, shared with the core)."""
+    return _os_reason(exc)
 
 
 def describe_os_error(exc: OSError, path: Path | str | None = None, doing: str = "ghi") -> str:
