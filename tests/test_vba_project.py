@@ -50,7 +50,8 @@ def test_no_msforms_reference_and_no_foreign_path(built):
     ole = olefile.OleFileIO(io.BytesIO(_bin(built)))
     streams = {"/".join(e): ole.openstream("/".join(e)).read() for e in ole.listdir()}
     readable = b"".join(decompress_container(v) if k == "VBA/dir" else v for k, v in streams.items())
-    for needle in (b"MSForms", b"FM20.DLL", b"felix", b"\\VBE\\", b"\\Temp\\", b"{0D452EE1-E08F-101A-852E-02608C4D0BB4}"):
+    msforms_guid = b"{0D452EE1-E08F-101A-852E-02608C4D0BB4}"
+    for needle in (b"MSForms", b"FM20.DLL", b"felix", b"\\VBE\\", b"\\Temp\\", msforms_guid):
         assert needle not in readable and needle.decode().encode("utf-16-le") not in readable, needle
     records = _dir_records(decompress_container(streams["VBA/dir"]))
     names = [p.decode("cp1252") for i, (r, p) in enumerate(records) if r == 0x16 and records[i - 1][0] != 0x2F]
@@ -89,7 +90,8 @@ def test_the_encryption_reproduces_what_office_wrote():
     import xlwings
 
     folder = Path(xlwings.__file__).parent
-    for path in (folder / "quickstart_addin_ribbon.xlam", folder / "quickstart_addin.xlam", folder / "addin" / "xlwings.xlam"):
+    for path in (folder / "quickstart_addin_ribbon.xlam", folder / "quickstart_addin.xlam",
+                 folder / "addin" / "xlwings.xlam"):
         text = VBAProject.read(zipfile.ZipFile(path).read("xl/vbaProject.bin")).project_text
         pid = re.search(r'ID="([^"]+)"', text).group(1)
         for key in ("CMG", "DPB", "GC"):

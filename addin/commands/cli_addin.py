@@ -50,7 +50,8 @@ def bundle_cmd(out_dir: Path, pythons: tuple[str, ...]) -> None:
 
     wrong = [p for p in pythons if p not in support.PYTHON_VERSIONS]
     if wrong:
-        raise _Failure(f"kiemsat không hỗ trợ Python {', '.join(wrong)}; chọn trong {', '.join(support.PYTHON_VERSIONS)}.")
+        raise _Failure(f"kiemsat không hỗ trợ Python {', '.join(wrong)}; "
+                       f"chọn trong {', '.join(support.PYTHON_VERSIONS)}.")
     click.echo("Đang tải các gói cho Windows (có thể mất vài phút)…", err=True)
     try:
         result = build_bundle(out_dir, pythons or support.PYTHON_VERSIONS)

@@ -169,8 +169,8 @@ def check_round_trip(m: Machine) -> list[Line]:
                                    f"{result.seconds:.1f} giây: {result.problem}.")]
     if result.version != __version__:
         return [Line("com", WARN, f"Máy chủ Python «{comreg.PROGID}» trả lời sau {result.seconds:.2f} giây nhưng là "
-                                  f"kiemsat {result.version}, khác bản đang chạy lệnh này ({__version__}): hãy đóng Excel "
-                                  "và gõ «kiemsat addin install».")]
+                                  f"kiemsat {result.version}, khác bản đang chạy lệnh này ({__version__}): hãy đóng "
+                                  "Excel và gõ «kiemsat addin install».")]
     return [Line("com", OK, f"Gọi thử máy chủ Python «{comreg.PROGID}» {how}: trả lời sau {result.seconds:.2f} giây "
                             f"(kiemsat {result.version}).")]
 

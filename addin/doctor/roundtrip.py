@@ -101,7 +101,8 @@ def round_trip(connect: Callable[[], str] | None = None, timeout: float = TIMEOU
     thread.join(timeout)
     com = True if via_com is None else via_com
     if thread.is_alive():
-        return RoundTrip(False, time.perf_counter() - t0, problem=f"máy chủ Python không trả lời sau {timeout:.0f} giây "
+        return RoundTrip(False, time.perf_counter() - t0,
+                         problem=f"máy chủ Python không trả lời sau {timeout:.0f} giây "
                          "(có thể không khởi động được: xem nhật ký may-chu-com.log)", via_com=com)
     seconds = float(outcome.get("seconds", time.perf_counter() - t0))  # type: ignore[arg-type]
     if "error" in outcome:
