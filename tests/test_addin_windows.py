@@ -570,7 +570,11 @@ def test_dir_record_layout_matches_xlwings_shipped_addin(built):
     source = _dir(_project(SHIPPED[0]))
     ours = _dir(_project(built))
     head = lambda d: [r for r, _ in walk_dir(d)[0]][:[r for r, _ in walk_dir(d)[0]].index(0x000F)]  # noqa: E731
-    assert head(ours) == head(source)  # project information and references, record for record
+    msforms = [0x16, 0x3E, 0x33, 0x2F, 0x16, 0x3E, 0x30]  # the reference kiemsat removes (tests/test_vba_project.py)
+    at = head(source).index(0x33) - 2
+    assert head(source)[at:at + len(msforms)] == msforms
+    # project information and the references left, record for record
+    assert head(ours) == head(source)[:at] + head(source)[at + len(msforms):]
     # each module's records follow one of the sequences found in the shipped add-in
     shipped_shapes = {tuple(m) for p in SHIPPED for m in _module_record_ids(_dir(_project(p)))}
     assert all(tuple(m) in shipped_shapes for m in _module_record_ids(ours)), _module_record_ids(ours)

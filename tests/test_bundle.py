@@ -111,7 +111,8 @@ def test_build_bundle_with_a_stand_in_for_pip(tmp_path, wheels):
     assert any("pywin32>=306" in c for c in downloads)  # the set was closed for Windows
     with zipfile.ZipFile(result.zip_path) as z:
         listed = set(z.namelist())
-    assert "kiemsat-cai-dat/cai-dat.bat" in listed and any(n.startswith("kiemsat-cai-dat/wheels/pywin32-") for n in listed)
+    assert "kiemsat-cai-dat/cai-dat.bat" in listed
+    assert any(n.startswith("kiemsat-cai-dat/wheels/pywin32-") for n in listed)
     assert support.summary_vi() in (result.folder / "HUONG-DAN.txt").read_text(encoding="utf-8-sig")
 
 
@@ -122,3 +123,8 @@ def test_the_cli_refuses_a_python_outside_the_matrix(tmp_path):
 
     result = CliRunner().invoke(cli, ["addin", "bundle", "--out", str(tmp_path), "--python", "3.8"])
     assert result.exit_code == 2 and "không hỗ trợ Python 3.8" in result.output
+
+
+def test_the_readme_states_the_support_matrix_from_its_one_source():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert support.summary_vi() in " ".join(readme.split())  # as written, wrapped at any space

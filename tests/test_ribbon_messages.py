@@ -309,3 +309,13 @@ def test_no_server_text_can_reach_a_vba_message_box(tmp_path):
     # the server's answer is never read: Press is called as a statement, never assigned or passed on
     calls = re.findall(r"^.*server\.Press.*$", dispatcher, re.M)
     assert len(calls) == 2 and all(c.strip().startswith("server.Press ") for c in calls), calls
+
+
+def test_a_box_that_cannot_be_shown_is_logged_not_raised(ledger, tmp_path):
+    class Broken(RecordingAPI):
+        def message_box(self, owner, text, title, flags):
+            raise OSError("user32 unavailable")
+
+    shown = comserver.press("check", dispatch._version(), remote_book(ledger, name=str(ledger)), ExcelApp(),
+                            presenter=Presenter(Broken(), HWND))
+    assert shown and "không hiện được hộp thông báo" in (tmp_path / "logs" / "may-chu-com.log").read_text("utf-8")

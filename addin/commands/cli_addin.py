@@ -50,7 +50,8 @@ def bundle_cmd(out_dir: Path, pythons: tuple[str, ...]) -> None:
 
     wrong = [p for p in pythons if p not in support.PYTHON_VERSIONS]
     if wrong:
-        raise _Failure(f"kiemsat không hỗ trợ Python {', '.join(wrong)}; chọn trong {', '.join(support.PYTHON_VERSIONS)}.")
+        raise _Failure(f"kiemsat không hỗ trợ Python {', '.join(wrong)}; "
+                       f"chọn trong {', '.join(support.PYTHON_VERSIONS)}.")
     click.echo("Đang tải các gói cho Windows (có thể mất vài phút)…", err=True)
     try:
         result = build_bundle(out_dir, pythons or support.PYTHON_VERSIONS)
@@ -117,12 +118,29 @@ def commands_cmd() -> None:
 @click.option("--ledger", help="Kiểm tra thêm một sổ (đường dẫn hoặc địa chỉ OneDrive/SharePoint của nó).")
 @click.option("--addin", "addin_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Kiểm tra tệp kiemsat.xlam này thay cho tệp trong XLSTART.")
-def doctor_cmd(ledger: str | None, addin_path: Path | None) -> None:
+@click.option("--report", "report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Ghi thêm báo cáo (tệp .zip, không có dữ liệu vụ án) để gửi người hỗ trợ.")
+def doctor_cmd(ledger: str | None, addin_path: Path | None, report: Path | None) -> None:
     """Kiểm tra máy này có chạy được thanh Kiểm sát không (mỗi mục một dòng, kèm cách sửa)."""
     import sys
 
     from addin.doctor.checks import blocking, run_checks
 
+    if report is not None:
+        from addin.doctor.report import write_report
+        from workbook_templates.builder import create_ledger
+
+        click.echo("Đang kiểm tra và thử từng nút trên một sổ mẫu (có thể mất một phút)…", err=True)
+        try:
+            facts = write_report(report, create_ledger, ledger=ledger, addin=addin_path)
+        except OSError as exc:
+            raise _Failure(describe_os_error(exc, report)) from None
+        for item in facts["doctor"]:
+            click.echo(f"[{item['trang_thai']}] {item['noi_dung']}")
+        click.echo(f"Đã ghi báo cáo: {report} (không có dữ liệu vụ án). Gửi tệp này cho người hỗ trợ kiemsat.")
+        if any(item["trang_thai"] == "CHẶN" for item in facts["doctor"]):
+            sys.exit(1)
+        return
     lines = run_checks(ledger=ledger, addin=addin_path)
     for line in lines:
         click.echo(line.render())

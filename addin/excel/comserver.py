@@ -110,7 +110,12 @@ def press(command_id: str, addin_version: str, book: Any, app: Any = None,
     ui = dispatch.run(command_id, addin_version, book=book, app=app, deferred=True, presenter=presenter)
     shown = ui.alerts()
     for kind, text in shown:
-        presenter.show(kind, text)
+        try:
+            presenter.show(kind, text)
+        except Exception:  # a box that cannot be shown must not turn into a COM error in VBA
+            import traceback
+
+            _log(f"không hiện được hộp thông báo ({kind}):\n{traceback.format_exc()}")
     return shown
 
 

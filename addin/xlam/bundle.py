@@ -242,7 +242,8 @@ def guide_txt(pythons: Sequence[str]) -> str:
         f"Hỗ trợ: {support.summary_vi()}.",
         f"Bộ này có gói cho Python {', '.join(pythons)} ({', '.join(support.WHEEL_PLATFORMS)}).",
         "",
-        "1. Giải nén tệp zip vào một thư mục trên máy (ví dụ D:\\kiemsat-cai-dat).",
+        "1. Tệp zip nhận qua thư hay tải về: bấm chuột phải > Properties > Unblock. Giải nén vào một thư mục trên máy "
+        "(ví dụ D:\\kiemsat-cai-dat).",
         "2. Cài Python từ bộ cài python.org (mang theo trên USB nếu máy không có mạng), chọn «Add python.exe to PATH».",
         "3. Đóng hết cửa sổ Excel, bấm đúp cai-dat.bat. Cuối cùng kiemsat in kết quả kiểm tra máy (kiemsat doctor).",
         "4. Mở Excel: thẻ «Kiểm sát» hiện trên thanh công cụ. Bấm «Kiểm tra cài đặt» để thử lần bấm đầu tiên.",
