@@ -831,4 +831,7 @@ def compute_deadlines(ledger: Ledger, today: date | None = None, *, rules: Rules
     finally:
         if gc_was_enabled:
             gc.enable()
-    return DeadlineReport(today, alert_days, engine.deadlines, engine.problems, engine.timings)
+    from macros_py.law.own_deadlines import check_own_deadlines  # the unit's own deadline columns
+
+    problems = engine.problems + check_own_deadlines(ledger, engine.deadlines)
+    return DeadlineReport(today, alert_days, engine.deadlines, problems, engine.timings)

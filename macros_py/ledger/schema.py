@@ -865,3 +865,21 @@ HEADER_ABBREVIATIONS: dict[str, str] = {
     "tl": "thu ly", "ba": "ban an", "tha": "thi hanh an", "tdc": "tam dinh chi", "stt": "so thu tu",
     "cbxx": "chuan bi xet xu", "dtbs": "dieu tra bo sung", "hs": "hinh su", "ds": "dan su", "sl": "so luong",
 }
+
+# ---------------------------------------------------------------- a unit's own deadline columns
+# Units often keep the deadline itself in a column of their own, typed or as a formula («Hạn giải quyết»
+# = «Ngày tiếp nhận» + 20). kiemsat reads such a column as the unit's own (it never writes there) and
+# compares each date with the deadline it computes (macros_py.law.own_deadlines): (sheet key, the rules
+# whose deadline the column states, latest phase first, the headers it is written under).
+OWN_DEADLINE_COLUMNS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("tin_bao", ("tin_bao",), ("Hạn giải quyết", "Thời hạn giải quyết", "Hạn giải quyết tin báo", "Hạn GQ",
+                               "Hạn xử lý", "Hạn giải quyết nguồn tin")),
+    ("an_hinh_su", ("dieu_tra_bo_sung", "phuc_hoi_dieu_tra", "dieu_tra_rut_gon", "dieu_tra"),
+     ("Hạn điều tra", "Thời hạn điều tra", "Hết hạn điều tra", "Hạn ĐT")),
+    ("an_hinh_su", ("truy_to_rut_gon", "truy_to"), ("Hạn truy tố", "Thời hạn truy tố", "Hạn quyết định truy tố")),
+    ("an_hinh_su", ("chuan_bi_xet_xu_rut_gon", "chuan_bi_xet_xu"), ("Hạn chuẩn bị xét xử", "Hạn CBXX")),
+    ("bi_can", ("tam_giam_xet_xu", "tam_giam_truy_to_rut_gon", "tam_giam_truy_to", "tam_giam_dieu_tra_bo_sung",
+                "tam_giam_phuc_hoi_dieu_tra", "tam_giam_rut_gon", "tam_giam"),
+     ("Hạn tạm giam", "Thời hạn tạm giam", "Hết hạn tạm giam")),
+    ("bi_can", ("tam_giu_rut_gon", "tam_giu"), ("Hạn tạm giữ", "Thời hạn tạm giữ", "Hết hạn tạm giữ")),
+)
