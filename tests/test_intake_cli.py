@@ -218,3 +218,11 @@ def test_pdf_with_a_text_layer_and_a_scan_through_ocr(ledger, tmp_path):
     data = json.loads(p.stdout)
     assert data["format"] == "ocr" and data["reading"]["kind"] == "thu_ly"
     assert data["reading"]["acceptance_date"] == "2026-01-20"
+
+
+def test_a_ledger_open_in_excel_is_not_written(ledger):
+    lock = ledger.with_name("~$" + ledger.name)
+    lock.write_bytes(b"")
+    before = ledger.read_bytes()
+    p = run(str(DOCS / "070-tinbao-t6.txt"), "--ledger", str(ledger), "--yes")
+    assert p.returncode == 2 and ledger.read_bytes() == before, out(p)

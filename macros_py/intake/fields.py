@@ -532,7 +532,7 @@ def _date_near(flat: str, start: int, end: int, before: int = 220, after: int = 
     window = window[cut + 1:] if cut >= 0 else window
     dates = find_dates(window)
     if dates:
-        return dates[-1][0], (window + flat[start:end]).strip()
+        return dates[-1][0], (window[dates[-1][1]:] + flat[start:end]).strip()
     tail = flat[end: end + after]
     stop = re.search(r"\.\s|;", tail)
     tail = tail[: stop.start()] if stop else tail
