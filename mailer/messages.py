@@ -44,7 +44,6 @@ from email.utils import format_datetime
 from macros_py.law.deadlines import Deadline
 from macros_py.ledger.values import fmt_date
 
-from .actions import action_for
 from .ics import CalendarEvent, calendar_bytes
 from .planning import COUNTS, FULL, SHORT, Alert, Recipient, Summary
 
@@ -179,7 +178,7 @@ def ics_for(alerts: Sequence[Alert], now: datetime, domain: str, *, level: str =
             continue
         case = _case(d, level)
         where = f"{_clean(a.ledger_name)}, sheet {_clean(d.sheet_name)}, dòng {d.row}"
-        text = f"{_clean(d.basis)}\n{action_for(d)}\n{where}." if level == FULL else f"{action_for(d)}\n{where}."
+        text = f"{_clean(d.basis)}\n{d.action}\n{where}." if level == FULL else f"{d.action}\n{where}."
         events[uid] = CalendarEvent(
             f"{uid}@{domain}", d.due, (sequences or {}).get(uid, 0), f"Hết hạn: {_clean(d.title)} ({case})", text,
             _alarm_before(a.source.alarm if a.source else time(8, 0)), f"Ngày mai hết hạn: {_clean(d.title)} ({case})")
@@ -231,7 +230,7 @@ def _make_block(a: Alert, level: str) -> _Block:
         fields.append(("Hạn trước đây", f"{fmt_date(a.previous)} (hạn đã thay đổi từ khi có cảnh báo trước)"))
     if level == FULL:
         fields.append(("Căn cứ", _clean(d.basis)))
-    fields.append(("Việc cần làm", action_for(d)))
+    fields.append(("Việc cần làm", d.action))
     fields.append(("Sổ", f"{_clean(a.ledger_name)}, sheet «{_clean(d.sheet_name)}», dòng {d.row}"))
     status = f"QUÁ HẠN {-d.days_left} NGÀY" if d.days_left < 0 else _status(d.days_left)
     return _Block(status, d.days_left < 0, _clean(d.title), tuple(fields))

@@ -17,7 +17,6 @@ from macros_py.law.deadlines import Deadline, compute_deadlines
 from macros_py.ledger.reader import Ledger
 from macros_py.ledger.values import fmt_date
 
-from .actions import action_for
 from .messages import days_text
 from .planning import source_for
 
@@ -72,7 +71,7 @@ def _entry_lines(e: Entry) -> list[str]:
     d = e.deadline
     who = f" - {d.person}" if d.person else ""
     return [f"{fmt_date(d.due)} ({days_text(d.days_left)}): {d.title} - {d.case or '(chưa ghi số)'}{who}",
-            f"   Việc cần làm: {action_for(d)}",
+            f"   Việc cần làm: {d.action}",
             f"   Sổ: {e.ledger_name}, sheet «{d.sheet_name}», dòng {d.row}"]
 
 
@@ -124,7 +123,7 @@ def write_docx(lists: Sequence[PersonList], today: date, path: Path) -> Path:
                            bold=d.days_left < 0)
                 first_para(row.cells[1], f"{d.title}: {d.case or '(chưa ghi số)'}{who}\n{e.ledger_name}, "
                            f"sheet «{d.sheet_name}», dòng {d.row}", size=11, align=None)
-                first_para(row.cells[2], action_for(d), size=11, align=None)
+                first_para(row.cells[2], d.action, size=11, align=None)
             table.style = doc.styles["Table Grid"]
     doc.save(path)
     return path

@@ -57,8 +57,8 @@ def test_digest_headers_body_blocks_and_one_calendar():
     # the most urgent first: overdue, then by days left
     assert text.index("7/2026/HS") < text.index("8/2026/HS") < text.index("12/2026/HS")
     assert "1. Hạn 15/03/2026 (QUÁ HẠN 1 NGÀY)" in text and "Điều 172 BLTTHS 2015" in text
-    assert "Việc cần làm: Đã quá hạn: kiểm tra ngay" in text
-    assert "Việc cần làm: Xem đề nghị gia hạn điều tra: Cơ quan điều tra phải đề nghị chậm nhất ngày 13/03/2026" in text
+    assert "Việc cần làm: Thời hạn điều tra đã hết: yêu cầu ngay Cơ quan điều tra" in text
+    assert "đề nghị gia hạn chậm nhất ngày 13/03/2026 (Điều 172 BLTTHS)" in text
     assert "Mốc nhắc:" in text  # explained
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     assert "<table" not in html and 'style="' in html and "<style" not in html  # inline styles only

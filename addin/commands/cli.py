@@ -112,7 +112,8 @@ def check_cmd(path: Path, as_json: bool, show_mapping: bool, verbose: bool) -> N
     elif as_json:
         click.echo(json.dumps([p.as_dict() for p in ledger.problems], ensure_ascii=False, indent=1))
     else:
-        counts = ", ".join(f"{len(d.records)} dòng «{d.name}»" for d in ledger.sheets.values())
+        counts = (", ".join(f"{len(d.records)} dòng «{d.name}»" for d in ledger.sheets.values())
+                  or "không đọc được sheet nào")
         errors, warnings = len(ledger.errors), len(ledger.warnings)
         if ledger.problems:
             found = " và ".join(x for x in (f"{errors} lỗi" if errors else "", f"{warnings} cảnh báo" if warnings
@@ -309,7 +310,7 @@ def import_cmd(path: Path, out: Path) -> None:
 
     if out.suffix.lower() != ".xlsx":
         raise Failure(f"tên tệp «{out.name}» cần đuôi .xlsx.")
-    if out.exists() or out.resolve() == path.resolve():
+    if out.exists() or _same_file(out, path):
         raise Failure(f"tệp «{out}» đã có; hãy chọn tên khác (sổ cũ không bao giờ bị ghi đè).")
     try:
         ledger = read_ledger(path)
@@ -327,6 +328,14 @@ def import_cmd(path: Path, out: Path) -> None:
     click.echo(f"Xem sheet «{RESULT_SHEET}» trong sổ mới: cột nào đọc thành gì, {len(ledger.errors)} lỗi, "
                f"{len(ledger.warnings)} cảnh báo.")
     sys.exit(exit_for(ledger.problems))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """The same file by two names; a path that cannot be resolved (links pointing in a loop) is nobody's."""
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):
+        return False
 
 
 @cli.command(cmd("deadlines").cli_name)
@@ -354,9 +363,11 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
     day = _parse_day(today)
     result = None
     ledger_errors: list = []  # the ledger's own input errors (not the ledger: --write frees it before writing)
+    ledger_unsure: list = []  # headers read by a partial match, for columns deadlines are computed from
 
     def compute(led):  # noqa: ANN001, ANN202 - a reader.Ledger, a DeadlineReport
         ledger_errors[:] = [p for p in led.problems if p.is_error]
+        ledger_unsure[:] = [p for p in led.problems if p.confirm]
         return compute_deadlines(led, day, rules=rules)
 
     try:
@@ -407,6 +418,8 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
         echo_details((f"- {p}" for p in report.problems), verbose, err=as_json)
     if ledger_errors:
         echo_note(f"Lưu ý: sổ có {len(ledger_errors)} lỗi nhập liệu (kiemsat check); ô lỗi không được tính thời hạn.")
+    for p in ledger_unsure:
+        echo_note(f"Cần xác nhận: {p}")
 
     if result is not None:
         if result.backup is None:
@@ -420,7 +433,7 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
             echo_note(f"Hạn đã thay đổi so với sổ trước khi ghi ({len(result.moved)}):")
             for moved in result.moved:
                 echo_note(f"  - {moved}")
-    sys.exit(exit_for(report.problems + ledger_errors))
+    sys.exit(exit_for(report.problems + ledger_errors + ledger_unsure))
 
 
 @cli.command("holidays")
@@ -458,6 +471,10 @@ from addin.commands.cli_addin import addin_group, doctor_cmd  # noqa: E402 - the
 
 cli.add_command(addin_group)
 cli.add_command(doctor_cmd)
+
+from addin.commands.cli_intake import intake_cmd  # noqa: E402 - kiemsat intake (macros_py/intake)
+
+cli.add_command(intake_cmd)
 
 from addin.commands.cli_store import (  # noqa: E402 - the shared store's sub-commands
     province_cmd,
@@ -951,7 +968,7 @@ def alerts_list_cmd(paths: tuple[Path, ...], today: str | None, out: Path | None
         try:
             write_docx(lists, day, target)
         except OSError as exc:
-            raise Failure(f"không ghi được «{target}»: {exc.strerror or exc}.") from None
+            raise Failure(f"không ghi được «{target}»: {os_reason(exc)}.") from None
         click.echo(f"Đã ghi {target}: {len(lists)} Kiểm sát viên, mỗi người từ một trang mới.")
         if pdf:
             from macros_py.documents.pdf import PdfError, to_pdf

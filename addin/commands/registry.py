@@ -84,6 +84,13 @@ COMMANDS: tuple[Command, ...] = (
         image_mso="FileOpen", handler="addin.excel.handlers.folder:run", cli_name=None,
         group="grp_cases"),
     Command(
+        id="intake", label_vi="Nạp văn bản",
+        tooltip_vi="Đọc một văn bản đến (quyết định khởi tố, lệnh tạm giữ, tạm giam, thông báo tin báo, thông báo thụ "
+                   "lý, bản án, quyết định thi hành án; .docx, .pdf, ảnh quét) thành dòng của sổ: xem trước từng giá "
+                   "trị đọc được ở sheet «Nạp văn bản», xác nhận rồi ghi (trên dòng lệnh: kiemsat intake).",
+        image_mso="ImportTextFile", handler="addin.excel.handlers.intake:run", cli_name="intake",
+        group="grp_cases"),
+    Command(
         id="deadlines", label_vi="Kiểm tra thời hạn",
         tooltip_vi="Tính thời hạn tố tụng của mọi dòng, ghi vào các cột thời hạn và tô màu "
                    "dòng sắp hết hạn (vàng) và quá hạn (đỏ).",

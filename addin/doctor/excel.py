@@ -13,10 +13,12 @@ def run(book: Any, ui: Any) -> None:
 
     ledger = None
     if book is not None:
-        try:
-            ledger = book.api.FullName if sys.platform == "win32" else book.fullname
-        except Exception:
-            ledger = None
+        for get in (lambda: book.api.FullName, lambda: book.fullname):  # Excel's own name first (a web address)
+            try:
+                ledger = str(get()) or None
+                break
+            except Exception:  # XlwingsError on OneDrive, a remote book's dict...
+                continue
     lines = [ln for ln in run_checks(ledger=ledger) if ln.state != SKIP]
     head = f"Excel đã gọi được Python: {sys.executable}, kiemsat {__version__}."
     text = "\n".join([head] + [ln.render() for ln in lines])
