@@ -20,7 +20,7 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -105,8 +105,18 @@ def unit_code_of(ledger: Ledger) -> str:
     return code
 
 
+_STORABLE = (str, int, float, bool, type(None), date, time)
+
+
 def deadline_fields(d: Deadline) -> dict[str, Any]:
-    return {f.name: getattr(d, f.name) for f in dataclasses.fields(d)}
+    """The deadline's values (its link to the rules table entry is not one: the reader finds the entry by
+    kind), and what the rule made of it for people (who acts, what to do), kept as the unit saw them."""
+    out = {f.name: getattr(d, f.name) for f in dataclasses.fields(d) if isinstance(getattr(d, f.name), _STORABLE)}
+    for name in ("actor_label", "action"):
+        value = getattr(d, name, None)
+        if isinstance(value, str):
+            out[f"_{name}"] = value
+    return out
 
 
 def build_snapshot(ledger: Ledger, report: DeadlineReport, *, rules: Rules | None = None) -> Snapshot:

@@ -112,7 +112,9 @@ def build_workbook(view: ProvinceView) -> Any:
            [("Đơn vị", 40), ("Mã sổ", 12), ("Gửi số liệu lúc", 17), ("Số dòng", 9), ("Đã quá hạn", 10),
             ("Sắp hết hạn", 10), ("Báo cáo kỳ", 12), ("Cần xem", 50)], rows, red)
 
-    extra = [name for name in ("actor",) if any(hasattr(x.deadline, name) for x in view.urgent)]
+    # what a newer Deadline says of who acts and what to do (absent from an older one)
+    extra = [(name, head) for name, head in (("actor_label", "Ai phải làm"), ("action", "Việc cần làm"))
+             if view.urgent and hasattr(view.urgent[0].deadline, name)]
     rows, red = [], set()
     for i, x in enumerate(view.urgent):
         d = x.deadline
@@ -121,12 +123,12 @@ def build_workbook(view: ProvinceView) -> Any:
         left = f"quá {-d.days_left} ngày" if d.days_left < 0 else ("hôm nay" if d.days_left == 0 else d.days_left)
         rows.append([d.status + (" (đang giữ người)" if d.held_overdue else ""), d.due, left, x.unit_name,
                      d.prosecutor or "", d.leader or "", d.title, d.case or "", d.person or "",
-                     *(getattr(d, name) or "" for name in extra), d.sheet_name, d.row, d.basis, d.computation])
+                     *(getattr(d, name) or "" for name, _ in extra), d.sheet_name, d.row, d.basis, d.computation])
     _sheet(wb, SHEETS[1], f"THỜI HẠN ĐÃ QUÁ HẠN, SẮP HẾT HẠN CỦA CÁC ĐƠN VỊ ({len(view.urgent)})",
            sub + " Quá hạn trước, gấp nhất trước.",
            [("Tình trạng", 14), ("Hạn", 11), ("Còn (ngày)", 10), ("Đơn vị", 30), ("Kiểm sát viên", 20),
             ("Phó Viện trưởng", 20), ("Thời hạn", 30), ("Vụ việc", 16), ("Người", 18),
-            *((("Ai phải làm", 18),) if extra else ()), ("Sheet", 16), ("Dòng", 6), ("Căn cứ", 50),
+            *((head, 30) for _, head in extra), ("Sheet", 16), ("Dòng", 6), ("Căn cứ", 50),
             ("Cách tính", 50)], rows, red)
 
     by_unit = view.by_unit()
