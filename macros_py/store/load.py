@@ -30,10 +30,9 @@ from macros_py.store import tables as t
 from macros_py.store.codec import FORMAT, CodecError, loads
 from macros_py.store.connect import Store, describe_db_error
 from macros_py.store.errors import StoreError
-from macros_py.store.snapshot import NOT_STORED
 
 KNOWN_FORMATS = (FORMAT,)
-_FIELDS = {f.name: f for f in dataclasses.fields(Deadline) if f.name not in NOT_STORED}
+_FIELDS = {f.name: f for f in dataclasses.fields(Deadline)}
 _REQUIRED = {n for n, f in _FIELDS.items()
              if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
 
