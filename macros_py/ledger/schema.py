@@ -745,6 +745,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("escalate_days", "Báo Viện trưởng khi quá hạn quá (ngày)", Kind.INT, 7, ("báo viện trưởng khi quá hạn",),
             "Thời hạn quá hạn hơn từng này ngày được báo cả Viện trưởng; tạm giữ, tạm giam quá hạn "
             "luôn được báo Viện trưởng"),
+    Setting("overdue_every", "Nhắc lại việc quá hạn sau mỗi (ngày)", Kind.INT, 7, ("nhắc lại việc quá hạn",
+            "nhắc việc quá hạn mỗi"), "Việc của Viện kiểm sát đã quá hạn được gửi lại cho KSV và lãnh đạo phụ trách "
+            "ngày đầu quá hạn, rồi cứ sau từng này ngày, cho đến khi sổ ghi đã xong hoặc đã gia hạn (ít nhất 1)"),
     Setting("leader_digest", "Gửi bản tổng hợp hằng ngày cho", Kind.TEXT, "Viện trưởng", ("bản tổng hợp cho",
             "tổng hợp hằng ngày cho"), "Chức vụ ở sheet Cán bộ, cách nhau bởi dấu ;, ví dụ Viện trưởng; "
             "Phó Viện trưởng; ghi «Không» để không gửi"),
