@@ -91,10 +91,11 @@ def level_of(items: Sequence[Item]) -> str:
 
 
 def _urgency(a: Alert) -> tuple:
-    """Overdue first (custody or detention first of all: someone may be held without a valid order),
-    then by days left."""
+    """Overdue first (custody or detention first of all: someone may be held without a valid order; the
+    procuracy's own work before other bodies' delays), then by days left."""
     d = a.deadline
-    return (not d.held_overdue, d.days_left, d.due, a.ledger_name, d.sheet_name, d.row, d.kind, d.person or "")
+    return (not d.held_overdue, d.days_left >= 0, d.days_left < 0 and not d.procuracy_owned, d.days_left, d.due,
+            a.ledger_name, d.sheet_name, d.row, d.kind, d.person or "")
 
 
 def _case(d: Deadline, level: str) -> str:
@@ -109,7 +110,8 @@ def _headline(d: Deadline, level: str) -> str:
     """«QUÁ HẠN 3 NGÀY: Tạm giam để điều tra Nguyễn Văn A (12/2026/HS) hết hạn 03/12/2026»."""
     who = f" {_clean(d.person)}" if level == FULL and d.person else ""
     case = _clean(d.case) if d.case else f"sheet {_clean(d.sheet_name)}, dòng {d.row}"
-    status = "QUÁ HẠN" if d.days_left < 0 else "HẾT HẠN HÔM NAY" if d.days_left == 0 else f"CÒN {d.days_left} NGÀY"
+    status = (("QUÁ HẠN" if d.procuracy_owned else "CƠ QUAN KHÁC CHẬM") if d.days_left < 0
+              else "HẾT HẠN HÔM NAY" if d.days_left == 0 else f"CÒN {d.days_left} NGÀY")
     return f"{status}: {_clean(d.title)}{who} ({case}) hết hạn {due_text(d.due, d.due_time)}"
 
 

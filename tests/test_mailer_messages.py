@@ -47,7 +47,8 @@ def test_days_text_and_subject_most_urgent_first_with_status_and_case():
 def test_digest_headers_body_blocks_and_one_calendar():
     c = digest(deadline(7), deadline(2, case="8/2026/HS", kind="truy_to"), deadline(-1, case="7/2026/HS"))
     msg = parse(c.raw)
-    assert msg["Subject"] == c.subject and c.subject.startswith("QUÁ HẠN: Thời hạn điều tra (7/2026/HS)")
+    # the investigation limit is the investigating body's: «cơ quan khác chậm», not the prosecutor's own delay
+    assert msg["Subject"] == c.subject and c.subject.startswith("CƠ QUAN KHÁC CHẬM: Thời hạn điều tra (7/2026/HS)")
     assert msg["To"].addresses[0].display_name == "Lê Văn An" and msg["To"].addresses[0].addr_spec == "an@vks.example"
     assert msg["From"].addresses[0].display_name == "VKS khu vực 1"
     assert msg["Message-ID"] == c.message_id

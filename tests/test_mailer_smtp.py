@@ -183,7 +183,8 @@ def test_digests_arrive_with_vietnamese_headers_bodies_and_attachments(server: S
     for r in server.received:
         msg = r.message
         assert r.mail_from == "canhbao@vks.example" and len(r.rcpt_tos) == 1
-        assert msg["Subject"].split(":")[0] in ("QUÁ HẠN", "HẾT HẠN HÔM NAY", "Tổng hợp thời hạn ngày 16/03/2026") or \
+        assert msg["Subject"].split(":")[0] in ("QUÁ HẠN", "CƠ QUAN KHÁC CHẬM", "HẾT HẠN HÔM NAY",
+                                                  "Tổng hợp thời hạn ngày 16/03/2026") or \
             msg["Subject"].split(":")[0].startswith("CÒN ")
         assert msg["To"].addresses[0].display_name == names[r.rcpt_tos[0]]  # e.g. "Đinh Minh Bình", decoded
         assert msg["Message-ID"].startswith("<kiemsat.")

@@ -845,7 +845,11 @@ def alerts_status_cmd(config_path: Path | None, as_json: bool, verbose: bool) ->
     from mailer.outbox import local_time
     from mailer.service import status
 
+    from mailer.service import policy_warnings
+
     config = _alerts_config(config_path)
+    for warning in policy_warnings(config):
+        click.echo(f"Cảnh báo: {warning}", err=True)
     assert config.db_path is not None
     if not config.db_path.exists():
         raise Failure(f"chưa có sổ thư cảnh báo «{config.db_path}»: chưa lần nào chạy gửi cảnh báo.")

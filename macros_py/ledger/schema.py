@@ -740,8 +740,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Đầy đủ / Rút gọn (số vụ, loại thời hạn, ngày hết hạn; không có tên người, tội danh) / "
             "Chỉ số lượng (số thời hạn và đường dẫn sổ)"),
     Setting("alert_start", "Bắt đầu cảnh báo từ", Kind.DATE, None, ("ngày bắt đầu cảnh báo", "cảnh báo từ ngày"),
-            "Thời hạn hết trước ngày này không gửi thư cho từng người, chỉ báo một lần trong bản tổng hợp "
-            "của lãnh đạo; để trống thì là ngày chạy cảnh báo lần đầu"),
+            "Việc đã quá hạn trước ngày này được gửi một lần cho từng người thành danh sách «việc quá hạn cần "
+            "cập nhật sổ», rồi nhắc như việc quá hạn khác; để trống thì là ngày chạy cảnh báo lần đầu"),
     Setting("escalate_days", "Báo Viện trưởng khi quá hạn quá (ngày)", Kind.INT, 7, ("báo viện trưởng khi quá hạn",),
             "Thời hạn quá hạn hơn từng này ngày được báo cả Viện trưởng; tạm giữ, tạm giam quá hạn "
             "luôn được báo Viện trưởng"),
