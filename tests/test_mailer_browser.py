@@ -32,6 +32,17 @@ NOW = datetime(2026, 3, 16, 0, 5, tzinfo=timezone.utc)
 LONG = "12/2026/HS-" + "X" * 60
 
 
+def dump_dom(page: Path, tmp_path: Path) -> str:
+    """The DOM of `page` after its scripts ran, from headless Chromium."""
+    run = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'chromium-profile'}",
+         "--virtual-time-budget=10000", "--dump-dom", page.as_uri()],
+        capture_output=True, timeout=120, text=True)
+    assert "data-" in run.stdout, run.stderr[-2000:]
+    return run.stdout
+
+
 def widths(pages: list[str], tmp_path: Path) -> list[tuple[int, int]]:
     """(scrollWidth, viewport width) of each HTML document laid out in a WIDTH px iframe."""
     frames = "\n".join(f'<iframe id="f{i}" style="width:{WIDTH}px;height:800px;border:0" '
@@ -48,13 +59,8 @@ window.addEventListener("load", () => {{
   document.body.setAttribute("data-widths", JSON.stringify(out));
 }});
 </script></body></html>""", encoding="utf-8")
-    run = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'chromium-profile'}",
-         "--virtual-time-budget=10000", "--dump-dom", page.as_uri()],
-        capture_output=True, timeout=120, text=True)
-    found = re.search(r'data-widths="([^"]*)"', run.stdout)
-    assert found, run.stderr[-2000:]
+    found = re.search(r'data-widths="([^"]*)"', dump_dom(page, tmp_path))
+    assert found
     return [tuple(x) for x in json.loads(html.unescape(found.group(1)))]
 
 
@@ -109,13 +115,8 @@ window.addEventListener("load", () => {{
   document.body.setAttribute("data-cards", JSON.stringify(out));
 }});
 </script></body></html>""", encoding="utf-8")
-    run = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", f"--user-data-dir={tmp_path / 'chromium-profile'}",
-         "--virtual-time-budget=10000", "--dump-dom", page.as_uri()],
-        capture_output=True, timeout=120, text=True)
-    found = re.search(r'data-cards="([^"]*)"', run.stdout)
-    assert found, run.stderr[-2000:]
+    found = re.search(r'data-cards="([^"]*)"', dump_dom(page, tmp_path))
+    assert found
     return json.loads(html.unescape(found.group(1)))
 
 
