@@ -115,7 +115,8 @@ def test_counts_only_says_how_many_and_where_the_ledger_is(ledgers, tmp_path: Pa
     path = ledgers("Chỉ số lượng")
     got = mails(path, tmp_path)
     forbidden = private_values(path) | case_ids(path)
-    steps = {r.title for r in default_rules()} | {"Đề nghị gia hạn", "Việc cần làm", "Căn cứ", "Điều "}
+    steps = {r.title for r in default_rules()} | {r.request_title for r in default_rules() if r.request_title} | {
+        "Đề nghị gia hạn", "Việc cần làm", "Căn cứ", "Điều "}
     assert len(got) > 3
     for msg in got:
         text = everything(msg)
