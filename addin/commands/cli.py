@@ -407,15 +407,19 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
             scope = f" còn không quá {within} ngày hoặc đã quá hạn" if within is not None else ""
         click.echo(f"Sổ «{path.name}», tính đến ngày {fmt_date(day)}: {len(shown)} thời hạn{scope} ({counts}).")
         if shown:
-            click.echo(f"{'Hạn':<10}  {'Còn':>5}  {'Tình trạng':<11}  {'Sổ, dòng':<30}  {'Vụ việc':<28}  KSV / PVT")
+            from macros_py.law.urgency import band_for, due_text
+
+            click.echo(f"{'Hạn':<10}  {'Còn':>5}  {'Mức':<12}  {'Sổ, dòng':<30}  {'Vụ việc':<28}  KSV / PVT")
 
             def rows():
                 for d in shown:
                     where = f"{d.sheet_name}, dòng {d.row}"
                     case = " - ".join(x for x in (d.case, d.person) if x)
                     staff = " / ".join(x or "?" for x in (d.prosecutor, d.leader))
-                    yield (f"{fmt_date(d.due):<10}  {d.days_left:>5}  {d.status:<11}  {where:<30}  {case:<28}  "
-                           f"{staff}\n{'':<10}  {'':>5}  {d.basis}")
+                    level = "ĐÃ XONG" if d.done else band_for(d, alert_days=report.alert_days).word
+                    hour = f"{'':<10}  {'':>5}  hết hạn {due_text(d.due, d.due_time)}\n" if d.due_time else ""
+                    yield (f"{fmt_date(d.due):<10}  {d.days_left:>5}  {level:<12}  {where:<30}  {case:<28}  "
+                           f"{staff}\n{hour}{'':<10}  {'':>5}  {d.basis}\n{'':<10}  {'':>5}  Việc cần làm: {d.action}")
             echo_details(rows(), verbose, indent="")
     if report.problems:
         echo_note(f"Cần kiểm tra ({len(report.problems)}):")
@@ -908,7 +912,11 @@ def alerts_status_cmd(config_path: Path | None, as_json: bool, verbose: bool) ->
     from mailer.outbox import local_time
     from mailer.service import status
 
+    from mailer.service import policy_warnings
+
     config = _alerts_config(config_path)
+    for warning in policy_warnings(config):
+        click.echo(f"Cảnh báo: {warning}", err=True)
     assert config.db_path is not None
     if not config.db_path.exists():
         raise Failure(f"chưa có sổ thư cảnh báo «{config.db_path}»: chưa lần nào chạy gửi cảnh báo.")

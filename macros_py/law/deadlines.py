@@ -324,7 +324,7 @@ class _Engine:
             ask_done = ask_left < 0
             self.deadlines.append(Deadline(
                 data.spec.key, data.name, rec.row, case, person, f"{rule.id}_de_nghi_gia_han",
-                f"Đề nghị gia hạn: {rule.title}", start, ask, ask_left,
+                rule.request_title or f"Đề nghị gia hạn: {rule.title}", start, ask, ask_left,
                 status_for(ask_left, ask_done, self.alert_days),
                 f"Đề nghị gia hạn chậm nhất {before} trước khi hết hạn {self.fmt(due)} ({rule.citation})",
                 prosecutor, leader,
