@@ -730,8 +730,11 @@ def templates_check_cmd(templates_dir: Path | None, as_json: bool) -> None:
 
 @cli.command(cmd("statistics").cli_name)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--period", help="Kỳ báo cáo: 2024-M03 (tháng), 2024-Q1 (quý), 2024-H1 (6 tháng), 2024 (năm); "
-                               "mặc định theo «Kỳ thống kê» ở sheet Cấu hình (6 tháng chứa ngày --today).")
+@click.option("--period", help="Kỳ báo cáo: 2026-M03 (tháng 3/2026, cũng là kỳ thống kê tháng của ngành), "
+                               "2026-Q1 (quý I), 2026-H1 / 2026-H2 (6 tháng đầu / cuối năm dương lịch), 2026 (năm "
+                               "dương lịch); kỳ thống kê của ngành: 2026-K6 (6 tháng năm 2026: 01/12/2025 - "
+                               "31/05/2026), 2026-K12 (12 tháng năm 2026: 01/12/2025 - 30/11/2026). Mặc định theo "
+                               "«Kỳ thống kê» ở sheet Cấu hình (6 tháng chứa ngày --today).")
 @click.option("--today", help="Ngày tính thời hạn quá hạn, sắp hết hạn (YYYY-MM-DD); mặc định hôm nay.")
 @click.option("--out", "outs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Ghi báo cáo: .docx (báo cáo Word có bảng và biểu đồ) hoặc .xlsx (sheet Thống kê); "
@@ -754,10 +757,17 @@ def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Pat
     from macros_py.workbook.package import backups_kept
     from macros_py.workbook.safefile import FileBusy
 
+    from macros_py.workbook.safefile import ensure_not_open
+
     day = _parse_day(today)
     bad = [o for o in outs if o.suffix.lower() not in (".docx", ".xlsx")]
     if bad:
         raise Failure(f"--out «{bad[0].name}»: cần đuôi .docx hoặc .xlsx.")
+    try:  # refuse before anything is written or printed: a report of a ledger that is not saved is wrong too
+        for target in ([path] if write else []) + list(outs):
+            ensure_not_open(target)
+    except FileBusy as exc:
+        raise Failure(f"không lập thống kê: {exc}") from None
     try:
         ledger = read_ledger(path)
         chosen = parse_period(period) if period else default_period(day, ledger.settings.get("stats_period"))

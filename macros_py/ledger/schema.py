@@ -728,7 +728,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("extra_work_days", "Ngày làm bù", Kind.DATE_LIST, (), ("ngày đi làm bù", "thứ bảy làm bù"),
             "Thứ bảy, chủ nhật phải đi làm bù; cách nhau bởi dấu ;"),
     Setting("stats_period", "Kỳ thống kê", Kind.TEXT, "6 tháng", ("kỳ báo cáo", "kỳ báo cáo thống kê"),
-            "Kỳ của báo cáo thống kê khi không chọn kỳ: tháng, quý, 6 tháng hoặc năm (kỳ chứa ngày lập); "
+            "Kỳ của báo cáo thống kê khi không chọn kỳ: tháng, quý, 6 tháng, năm, 6 tháng ngành (01/12 năm trước "
+            "- 31/5) hoặc 12 tháng ngành (01/12 năm trước - 30/11) (kỳ chứa ngày lập); "
             "thêm «đã hết» để lấy kỳ đã kết thúc gần nhất, ví dụ «quý đã hết»"),
     # the alert service (mailer/); the values of the choice-like ones are read there
     Setting("ledger_title", "Tên sổ", Kind.TEXT, "Sổ theo dõi vụ án, vụ việc", ("tên sổ theo dõi",),
