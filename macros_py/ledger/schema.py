@@ -727,6 +727,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Ngày nghỉ do Chính phủ cho nghỉ bù, ngoài ngày lễ; cách nhau bởi dấu ;"),
     Setting("extra_work_days", "Ngày làm bù", Kind.DATE_LIST, (), ("ngày đi làm bù", "thứ bảy làm bù"),
             "Thứ bảy, chủ nhật phải đi làm bù; cách nhau bởi dấu ;"),
+    Setting("readings", "Cách tính thời hạn", Kind.TEXT, None, ("cách đọc thời hạn", "cách tính hạn"),
+            "Khi luật có hai cách hiểu, kiemsat báo theo ngày sớm hơn và ghi ngày theo cách kia. Muốn dùng một "
+            "cách cho một thời hạn: «tên thời hạn: cách tính», cách nhau bởi dấu ;, ví dụ «dieu_tra: cộng dồn; "
+            "tin_bao: không tính ngày đầu» (danh sách ở mục thời hạn trong README)"),
     Setting("stats_period", "Kỳ thống kê", Kind.TEXT, "6 tháng", ("kỳ báo cáo", "kỳ báo cáo thống kê"),
             "Kỳ của báo cáo thống kê khi không chọn kỳ: tháng, quý, 6 tháng hoặc năm (kỳ chứa ngày lập); "
             "thêm «đã hết» để lấy kỳ đã kết thúc gần nhất, ví dụ «quý đã hết»"),
