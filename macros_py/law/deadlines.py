@@ -291,6 +291,7 @@ class _Engine:
         self.readings = readings or {}  # rule id -> the reading the unit chose in Cấu hình
         self.now = now
         self._alt_cache: dict[tuple[str, date, tuple[Length, ...]], tuple[date, str] | None] = {}
+        self._holds: dict[str, bool] = {}
         self.deadlines: list[Deadline] = []
         self.problems: list[Problem] = []
         self._due_cache: dict[tuple[date, int, int, str], tuple[date, str]] = {}
@@ -346,7 +347,7 @@ class _Engine:
         self.deadlines.append(Deadline(
             data.spec.key, data.name, rec.row, case, person, rule.id, rule.title, start, due, days_left,
             status, basis, prosecutor, leader, found.computation,
-            found.due_time, liberty=rule.method in LIBERTY_METHODS, actor=rule.actor, rule=rule,
+            found.due_time, liberty=self.holds(rule), actor=rule.actor, rule=rule,
             alternative=found.alternative, alternative_text=found.alternative_text, hours_left=hours_left))
         if rule.request_before is not None and found.may_extend and not done:
             # (a limit already over needs no extension: its request step is not shown at all)
@@ -363,6 +364,15 @@ class _Engine:
                 prosecutor, leader,
                 f"hạn {self.fmt(due)} trừ {before} = {self.fmt(ask)} ({found.computation})",
                 step_of=rule.id, actor=rule.request_actor, rule=rule))
+
+    def holds(self, rule: Rule) -> bool:
+        """A person is held while the limit runs (tạm giữ, tạm giam), not a limit in hours of the procuracy's
+        own (phê chuẩn gia hạn tạm giữ: 12 giờ)."""
+        held = self._holds.get(rule.id)
+        if held is None:
+            held = self._holds[rule.id] = rule.method in LIBERTY_METHODS and not any(
+                v.length is not None and v.length.hours for v in rule.variants.values())
+        return held
 
     def fmt(self, d: date) -> str:
         text = self._fmt_cache.get(d)
