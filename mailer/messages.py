@@ -228,6 +228,8 @@ def _make_block(a: Alert, level: str) -> _Block:
     fields.append(("Hết hạn", f"{fmt_date(d.due)} ({days_text(d.days_left)})"))
     if a.previous is not None:
         fields.append(("Hạn trước đây", f"{fmt_date(a.previous)} (hạn đã thay đổi từ khi có cảnh báo trước)"))
+    if d.alternative is not None:  # the law admits two readings: the other one's date (issue 26)
+        fields.append(("Cách tính khác", d.alternative_text))
     if level == FULL:
         fields.append(("Căn cứ", _clean(d.basis)))
     fields.append(("Việc cần làm", d.action))

@@ -191,3 +191,18 @@ def test_a_tin_bao_extended_more_often_than_the_law_allows_is_reported(tmp_path)
     build_workbook({"tin_bao": [{"receipt_no": "TB9", "receipt_date": D("2026-01-05"), "extensions": 2}]}).save(path)
     report = compute_deadlines(read_ledger(path), TODAY)
     assert any("gia hạn lần thứ 2" in p.message and "Điều 147" in p.message for p in report.problems)
+
+
+def test_the_table_refuses_an_unknown_reading_and_reads_hours_and_dates(tmp_path):
+    from macros_py.law.rules import Length, RulesError, parse_length, parse_rules
+
+    assert parse_length("12 giờ") == Length(0, 0, 12) and str(Length(0, 0, 12)) == "12 giờ"
+    entry = ('[x]\ntitle = "X"\nlaw = "BLTTHS 2015"\narticle = "Điều 1"\nmethod = "criminal"\nstart = "kể từ"\n'
+             'length = "3 ngày"\ntrack = false\n')
+    with pytest.raises(RulesError, match="alternative"):
+        parse_rules(entry + 'alternative = "nửa nọ"\n')
+    dated = parse_rules(entry + 'sheet = "thi_hanh_an"\nfrom = "community_received"\n'
+                        'unless = { community_received = 2026-07-01 }\n')["x"]
+    assert dated.before == (("community_received", D("2026-07-01")),)
+    assert dated.matches({"community_received": D("2026-06-30")})
+    assert not dated.matches({"community_received": D("2026-07-01")})
