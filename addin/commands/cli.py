@@ -453,7 +453,7 @@ def holidays_cmd(year: int, ledger_path: Path | None, as_json: bool) -> None:
     """In các ngày nghỉ (và ngày làm bù) của năm YEAR mà kiemsat dùng để tính hạn, kèm nguồn."""
     from macros_py.law.counting import weekday_name
     from macros_py.law.deadlines import calendar_for
-    from macros_py.law.workcalendar import WorkCalendar
+    from macros_py.law.workcalendar import UNCONFIRMED, WorkCalendar, year_source
     from macros_py.ledger.reader import LedgerError, read_ledger
     from macros_py.ledger.values import fmt_date
 
@@ -464,12 +464,19 @@ def holidays_cmd(year: int, ledger_path: Path | None, as_json: bool) -> None:
         except (LedgerError, ValueError) as exc:
             raise Failure(str(exc)) from None
     days = calendar.year_listing(year)
+    origin = year_source(year)
     if as_json:
-        click.echo(json.dumps([{"date": d.day.isoformat(), "day_off": off, "name": d.name, "source": d.source}
+        click.echo(json.dumps([{"date": d.day.isoformat(), "day_off": off, "name": d.name, "source": d.source,
+                                "confirmed": d.day not in origin.unconfirmed}
                                for d, off in days], ensure_ascii=False, indent=1))
         return
     click.echo(f"Năm {year}: ngoài thứ Bảy, Chủ nhật, kiemsat tính {sum(off for _, off in days)} ngày nghỉ "
-               f"và {sum(not off for _, off in days)} ngày làm bù:")
+               f"và {sum(not off for _, off in days)} ngày làm bù.")
+    click.echo(f"Nguồn: {origin.source}" if origin.confirmed or origin.source.startswith(UNCONFIRMED)
+               else f"Nguồn ({UNCONFIRMED}): {origin.source}")
+    if origin.possible:
+        click.echo("Có thể thành ngày nghỉ (lịch dự kiến khác): "
+                   + ", ".join(fmt_date(d) for d in sorted(origin.possible)))
     for d, off in days:
         kind = "nghỉ   " if off else "làm bù "
         click.echo(f"{fmt_date(d.day)}  {weekday_name(d.day):<8}  {kind}  {d.name}  [{d.source}]")
