@@ -112,25 +112,24 @@ def _shares_again(values: list, shares: frozenset[int]) -> list:
     return out
 
 
-def _line(table: StatsTable) -> list:
-    if table.total is not None:
-        return list(table.total)
-    line = [0] * len(table.columns)
-    for _, values in table.rows:
-        line = _add(line, values)
-    return _shares_again(line, table.shares)
+def is_list_table(table: StatsTable) -> bool:
+    """A table of items (one row per case, with text: the «cơ quan khác chậm» list), not of counts."""
+    return any(isinstance(v, str) for _, values in table.rows for v in values)
 
 
 def sum_statistics(parts: list[tuple[str, Statistics]], period: Period, today: date, alert_days: int) -> Statistics:
-    """The tables of every (unit name, statistics) summed; each followed by a table of the units' lines."""
+    """The tables of every (unit name, statistics) summed, each followed by a table of the units' lines.
+
+    A table of counts is summed row by row (by label; people's rows keep their unit, `PERSON_TABLES`); the
+    units' table then gives each unit's «Cộng», or, for a table without one (a form's rows are different
+    measures, their sum means nothing), each unit's rows. A table of items (`is_list_table`) is the units'
+    rows one after another, each with its unit."""
     tables: list[StatsTable] = []
     first = parts[0][1]
     for table in first.tables:
         key = table.key
         columns = table.columns
-        rows: dict[str, list] = {}
-        unit_lines: list[tuple[str, list]] = []
-        total: list | None = [0] * len(columns) if table.total is not None else None
+        mine_all: list[tuple[str, StatsTable]] = []
         for unit_name, stats in parts:
             try:
                 mine = stats.table(key)
@@ -138,20 +137,31 @@ def sum_statistics(parts: list[tuple[str, Statistics]], period: Period, today: d
                 continue
             if mine.columns != columns and len(mine.columns) != len(columns):  # other columns: by name
                 mine = _aligned(mine, columns)
+            mine_all.append((unit_name, mine))
+        if any(is_list_table(m) for _, m in mine_all):
+            rows = [(f"{label} — {unit_name}", list(values)) for unit_name, m in mine_all for label, values in m.rows]
+            tables.append(replace(table, rows=rows, total=None))
+            continue
+        summed: dict[str, list] = {}
+        total: list | None = [0] * len(columns) if table.total is not None else None
+        unit_lines: list[tuple[str, list]] = []
+        for unit_name, mine in mine_all:
             for label, values in mine.rows:
                 label = f"{label} — {unit_name}" if key in PERSON_TABLES else label
-                rows[label] = _add(rows[label], values) if label in rows else list(values)
+                summed[label] = _add(summed[label], values) if label in summed else list(values)
             if total is not None and mine.total is not None:
                 total = _add(total, mine.total)
-            unit_lines.append((unit_name, _line(mine)))
-        summed_rows = [(label, _shares_again(values, table.shares)) for label, values in rows.items()]
+                unit_lines.append((unit_name, list(mine.total)))
+            else:
+                unit_lines += [(f"{unit_name} — {label}", list(values)) for label, values in mine.rows]
+        summed_rows = [(label, _shares_again(values, table.shares)) for label, values in summed.items()]
         if total is not None:
             total = _shares_again(total, table.shares)
         tables.append(replace(table, rows=summed_rows, total=total))
+        note = (f"Mỗi dòng là dòng «{TOTAL_ROW}» của bảng trên ở từng đơn vị." if total is not None
+                else "Các dòng của bảng trên ở từng đơn vị.")
         tables.append(StatsTable(f"{key}_don_vi", f"{table.title}: từng đơn vị", "Đơn vị", columns, unit_lines,
-                                 total if total is not None else _line(replace(table, rows=summed_rows, total=None)),
-                                 shares=table.shares, note=f"Mỗi dòng là dòng «{TOTAL_ROW}» của bảng trên ở "
-                                 "từng đơn vị."))
+                                 total, shares=table.shares, note=note))
     undated: dict[str, int] = {}
     for _, stats in parts:
         for k, v in stats.undated.items():
