@@ -1,7 +1,7 @@
 """Benchmark: how well intake reads the corpus (tests/intake_corpus), per field and per kind.
 
     .venv/bin/python bench/bench_intake.py            # text documents (.txt, .docx)
-    .venv/bin/python bench/bench_intake.py --ocr      # also the OCR'd texts (tests/intake_corpus/ocr)
+    .venv/bin/python bench/bench_intake.py --ocr      # also the OCR'd texts (tests/intake_corpus/ocr, ocr_coarse)
     .venv/bin/python bench/bench_intake.py --mistakes # list every value read wrong, missed or invented
 
 The expected fields of each document were written by hand (tests/intake_corpus/stories.py); scoring rules in
@@ -40,9 +40,11 @@ def main() -> None:
     ap.add_argument("--ocr", action="store_true")
     ap.add_argument("--mistakes", action="store_true")
     args = ap.parse_args()
-    sets = ["docs", "handwritten"] + (["ocr"] if args.ocr else [])
+    sets = ["docs", "handwritten"] + (["ocr", "ocr_coarse"] if args.ocr else [])
     for folder in sets:
         docs = corpus(folder)
+        if not docs:
+            continue
         kinds = sorted({e["kind"] for _, e in docs})
         t0 = time.perf_counter()
         per_field, per_kind, mistakes = run(folder)
@@ -51,7 +53,8 @@ def main() -> None:
         for doc, _ in docs:
             doc.read_bytes()
         base = time.perf_counter() - t1
-        name = {"docs": "văn bản có lớp chữ (.txt, .docx), theo mẫu", "ocr": "văn bản qua OCR (Tesseract vie)",
+        name = {"docs": "văn bản có lớp chữ (.txt, .docx), theo mẫu", "ocr": "văn bản qua OCR (Tesseract vie), ảnh 200 dpi",
+                "ocr_coarse": "văn bản qua OCR (Tesseract vie), ảnh thô 110 dpi",
                 "handwritten": "văn bản gõ tay, cách viết khác mẫu (giữ riêng, không chỉnh quy tắc theo)"}[folder]
         print(f"== {name}: {len(docs)} văn bản, {len(kinds)} loại ==")
         table("Trường", per_field)

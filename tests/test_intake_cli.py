@@ -218,6 +218,19 @@ def test_pdf_with_a_text_layer_and_a_scan_through_ocr(ledger, tmp_path):
     data = json.loads(p.stdout)
     assert data["format"] == "ocr" and data["reading"]["kind"] == "thu_ly"
     assert data["reading"]["acceptance_date"] == "2026-01-20"
+    assert all(c["confidence"] is None or c["confidence"] < 0.95 for c in data["changes"])  # OCR: less sure
+    from PIL import Image
+
+    scan = tmp_path / "scan.pdf"  # a scanned PDF: one image a page, no text layer
+    Image.open(tmp_path / "scan.png").convert("RGB").save(scan, resolution=200)
+    p = run(str(scan), "--ledger", str(ledger), "--json")
+    assert p.returncode == 0, out(p)
+    data = json.loads(p.stdout)
+    # rasterised twice, the scan is noisier («05/2026» comes back as «65/⁄2026», «tháng 01» as «tháng 61»): what
+    # is read must still be right, what is not is left empty
+    assert data["format"] == "ocr" and data["reading"]["kind"] == "thu_ly"
+    assert data["reading"]["case_type"] == "Kinh doanh, thương mại"
+    assert data["reading"].get("acceptance_date") in (None, "2026-01-20")
 
 
 def test_a_ledger_open_in_excel_is_not_written(ledger):

@@ -22,6 +22,7 @@ from scoring import corpus, run, total  # noqa: E402
 TEXT_ACCURACY_FLOOR = 0.99
 TEXT_KIND_FLOOR = 0.97
 OCR_ACCURACY_FLOOR = 0.97
+OCR_COARSE_FLOOR = 0.95
 HANDWRITTEN_ACCURACY_FLOOR = 0.95  # 8 documents typed by hand in other wordings, kept apart from the rules
 
 
@@ -127,6 +128,8 @@ def test_accuracy_floor_on_ocr_texts():
     assert len(docs) >= 15 and len({e["kind"] for _, e in docs}) >= 6
     per_field, _, mistakes = run("ocr")
     assert total(per_field).accuracy >= OCR_ACCURACY_FLOOR, mistakes[:10]
+    per_field, _, mistakes = run("ocr_coarse")  # a coarse scan (110 dpi)
+    assert total(per_field).accuracy >= OCR_COARSE_FLOOR, mistakes[:10]
 
 
 def test_accuracy_floor_on_documents_typed_in_other_wordings():

@@ -108,7 +108,7 @@ def repair_ocr(text: str) -> str:
     text = re.sub(r"(?<=\d)[Oo](?=\d)|(?<=\d[/.-])[Oo](?=\d)", "0", text)
     text = re.sub(r"\b(Điều|khoản|Khoản)\s+[lLI|](?=[\s.,;:])", r"\1 1", text)
     text = re.sub(r"(?m)^\s*(?:S6|Sô|Sỗ|Sồ|Sổ)\s*[:;.]", "Số:", text)
-    text = text.replace("“", "“").replace("”", "”")
+    text = text.replace("\u2044", "/").replace("\u2215", "/")  # fraction and division slashes
     return text
 
 

@@ -2,7 +2,7 @@
 layouts, with their expected fields; `--ocr` also renders some of them to page images (LibreOffice -> PDF ->
 pdftoppm) and reads them back with Tesseract (vie), keeping the OCR text so the suite needs no Tesseract.
 
-    .venv/bin/python tests/intake_corpus/build_corpus.py [--ocr]
+    .venv/bin/python tests/intake_corpus/build_corpus.py [--ocr]   (--ocr: ocr/ at 200 dpi, ocr_coarse/ at 110 dpi)
 
 Variants, by document number: the header in two columns on one line (as `pdftotext -layout` gives it) or
 stacked; the body as paragraphs or hard-wrapped at 48 or 62 characters; dates long («ngày 05 tháng 8 năm
@@ -480,24 +480,26 @@ def build(ocr: bool = False) -> None:
         (EXPECTED / f"{name}.json").write_text(json.dumps(exp, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if ocr:
         render_ocr()
+        render_ocr(every=4, first=2, dpi=110, folder=HERE / "ocr_coarse")
 
 
-def render_ocr(every: int = 3) -> None:
-    """Every `every`-th document: text -> .docx -> PDF (LibreOffice) -> 300 dpi PNG (pdftoppm) -> Tesseract vie."""
-    OCR.mkdir(exist_ok=True)
+def render_ocr(every: int = 3, first: int = 0, dpi: int = 200, folder: Path = OCR) -> None:
+    """Every `every`-th document from `first`: text -> .docx -> PDF (LibreOffice) -> `dpi` grey PNG (pdftoppm) ->
+    Tesseract vie. 200 dpi gives the `ocr` set; 110 dpi, a coarse scan, the `ocr_coarse` set."""
+    folder.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
-        chosen = [d for k, d in enumerate(documents()) if k % every == 0]
+        chosen = [d for k, d in enumerate(documents()) if k % every == first]
         for name, lines, _, v in chosen:
             write_docx(t / f"{name}.docx", lines, v)
         subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(t),
                         *[str(t / f"{n}.docx") for n, *_ in chosen]], check=True, capture_output=True, timeout=600)
         for name, *_ in chosen:
-            subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", str(t / f"{name}.pdf"), str(t / name)], check=True)
+            subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(t / f"{name}.pdf"), str(t / name)], check=True)
             pages = sorted(t.glob(f"{name}-*.png"))
             text = "\n".join(subprocess.run(["tesseract", str(p), "stdout", "-l", "vie", "--psm", "4"], check=True,
                                             capture_output=True).stdout.decode() for p in pages)
-            (OCR / f"{name}.txt").write_text(text, encoding="utf-8")
+            (folder / f"{name}.txt").write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

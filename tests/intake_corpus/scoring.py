@@ -111,8 +111,10 @@ def score(expected: dict, got: dict) -> dict[str, Counts]:
 
 
 def corpus(folder: str = "docs") -> list[tuple[Path, dict]]:
-    """(document, expected) pairs of `docs` (text layer) or `ocr` (OCR'd texts)."""
+    """(document, expected) pairs of `docs` (text layer), `handwritten`, `ocr` or `ocr_coarse` (OCR'd texts)."""
     out = []
+    if not (HERE / folder).is_dir():
+        return out
     for doc in sorted((HERE / folder).iterdir()):
         exp = HERE / "expected" / f"{doc.stem}.json"
         if exp.is_file():
@@ -130,7 +132,7 @@ def run(folder: str = "docs") -> tuple[dict[str, Counts], dict[str, Counts], lis
     mistakes: list[tuple[str, str, Any, Any]] = []
     for doc, exp in corpus(folder):
         source = read_source(doc)
-        got = as_plain(read_document(source.text, ocr=folder == "ocr"))
+        got = as_plain(read_document(source.text, ocr=folder.startswith("ocr")))
         counts = score(exp, got)
         for key, c in counts.items():
             per_field[key].add(c)
