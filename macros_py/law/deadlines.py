@@ -348,7 +348,7 @@ class _Engine:
         self.deadlines.append(Deadline(
             data.spec.key, data.name, rec.row, case, person, rule.id, rule.title, start, due, days_left,
             status, basis, prosecutor, leader, found.computation,
-            found.due_time, liberty=self.holds(rule), actor=rule.actor, rule=rule,
+            found.due_time, liberty=self._holds.get(rule.id) or self.holds(rule), actor=rule.actor, rule=rule,
             alternative=found.alternative, alternative_text=found.alternative_text, hours_left=hours_left))
         if rule.request_before is not None and found.may_extend and not done:
             # (a limit already over needs no extension: its request step is not shown at all)
@@ -815,7 +815,7 @@ class _Engine:
         conditional = bool(root.when or root.since or root.unless or root.before)
         replaced = bool(self.rules.replacing(root.id))
         behind = SHEETS_BY_KEY.get(root.case_sheet or "")  # a blank cell is read on the row's case there
-        if (root.from_else is None and start_column in data.columns
+        if (root.from_else is None and start_column in data.columns and not data.spec.column(start_column).required
                 and (behind is None or start_column not in behind.keys)):
             # only the rows whose own cell starts the clock (a rule on a column most rows leave blank, as the
             # procuracy's approval limits, costs one pass over the records, not the engine's whole loop)
