@@ -359,7 +359,7 @@ class _Engine:
             ask_done = ask_left < 0
             self.deadlines.append(Deadline(
                 data.spec.key, data.name, rec.row, case, person, f"{rule.id}_de_nghi_gia_han",
-                f"Đề nghị gia hạn: {rule.title}", start, ask, ask_left,
+                rule.request_title or f"Đề nghị gia hạn: {rule.title}", start, ask, ask_left,
                 status_for(ask_left, ask_done, self.alert_days),
                 f"Đề nghị gia hạn chậm nhất {before} trước khi hết hạn {self.fmt(due)} ({rule.citation})",
                 prosecutor, leader,
@@ -1002,4 +1002,7 @@ def compute_deadlines(ledger: Ledger, today: date | None = None, *, rules: Rules
     finally:
         if gc_was_enabled:
             gc.enable()
-    return DeadlineReport(today, alert_days, engine.deadlines, engine.problems, engine.timings)
+    from macros_py.law.own_deadlines import check_own_deadlines  # the unit's own deadline columns
+
+    problems = engine.problems + check_own_deadlines(ledger, engine.deadlines)
+    return DeadlineReport(today, alert_days, engine.deadlines, problems, engine.timings)

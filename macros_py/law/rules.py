@@ -96,7 +96,7 @@ _RULE_KEYS = {"title", "law", "article", "method", "start", "length", "extension
               # v2: the rest of the wiring (no rule has code of its own in the engine)
               *_WIRING, "deduct", "after",
               # who must act and what the procuracy does (one source for mail, lists, statistics)
-              "actor", "action", "overdue_action", "request_actor", "request_action",
+              "actor", "action", "overdue_action", "request_actor", "request_action", "request_title",
               # a second reading the law admits (READINGS)
               "alternative"}
 _VARIANT_KEYS = {"length", "extensions", "maximum"}
@@ -232,6 +232,7 @@ class Rule:
     overdue_action: str = ""  # «Việc cần làm» once the limit is over: what to do now
     request_actor: str = ""  # who must ask for the extension (the `request_before` step)
     request_action: str = ""  # the procuracy's part in that step
+    request_title: str = ""  # that step's short name («Hạn đề nghị gia hạn điều tra»); else «Đề nghị gia hạn: <title>»
     alternative: str = ""  # READINGS key: the other reading the law admits ("" none)
     before: tuple[tuple[str, date], ...] = ()  # (from `unless`) column -> a date the row's value must precede
 
@@ -534,7 +535,7 @@ def _rule(path: Path | None, rule_id: str, data: Any) -> Rule:
     if default_variant is not None and default_variant not in variants:
         raise _fail(path, rule_id, f"«default_variant» = «{default_variant}» không phải loại nào trong «variants»")
 
-    for key in ("action", "overdue_action", "request_action"):
+    for key in ("action", "overdue_action", "request_action", "request_title"):
         if key in data and (not isinstance(data[key], str) or not data[key].strip()):
             raise _fail(path, rule_id, f"«{key}» phải là một câu chữ không rỗng")
     for key in ("actor", "request_actor"):
@@ -558,7 +559,8 @@ def _rule(path: Path | None, rule_id: str, data: Any) -> Rule:
         requires=requires, case_sheet=case_sheet, from_else=from_else, deduct=deduct, after=tuple(after), **wired,
         actor=data.get("actor", ""), action=data.get("action", "").strip(),
         overdue_action=data.get("overdue_action", "").strip(), request_actor=data.get("request_actor", ""),
-        request_action=data.get("request_action", "").strip(), alternative=alternative, before=tuple(before),
+        request_action=data.get("request_action", "").strip(), request_title=data.get("request_title", "").strip(),
+        alternative=alternative, before=tuple(before),
     )
 
 
@@ -607,7 +609,7 @@ def _check_actions(table: Rules, path: Path | None) -> None:
 
 _INHERITED = ("sheet", "start_column", "done_when", "done_if", "done_unless", "superseded_by", "extended_to",
               "extension_count", "extension_date", "until", "hour", "case_sheet", "from_else", "requires",
-              "actor", "action", "overdue_action", "request_actor", "request_action")
+              "actor", "action", "overdue_action", "request_actor", "request_action", "request_title")
 
 
 def _inherit(rules: dict[str, Rule]) -> dict[str, Rule]:

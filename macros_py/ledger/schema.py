@@ -817,7 +817,8 @@ SETTINGS: tuple[Setting, ...] = (
             "cách cho một thời hạn: «tên thời hạn: cách tính», cách nhau bởi dấu ;, ví dụ «dieu_tra: cộng dồn; "
             "tin_bao: không tính ngày đầu» (danh sách ở mục thời hạn trong README)"),
     Setting("stats_period", "Kỳ thống kê", Kind.TEXT, "6 tháng", ("kỳ báo cáo", "kỳ báo cáo thống kê"),
-            "Kỳ của báo cáo thống kê khi không chọn kỳ: tháng, quý, 6 tháng hoặc năm (kỳ chứa ngày lập); "
+            "Kỳ của báo cáo thống kê khi không chọn kỳ: tháng, quý, 6 tháng, năm, 6 tháng ngành (01/12 năm trước "
+            "- 31/5) hoặc 12 tháng ngành (01/12 năm trước - 30/11) (kỳ chứa ngày lập); "
             "thêm «đã hết» để lấy kỳ đã kết thúc gần nhất, ví dụ «quý đã hết»"),
     # the alert service (mailer/); the values of the choice-like ones are read there
     Setting("ledger_title", "Tên sổ", Kind.TEXT, "Sổ theo dõi vụ án, vụ việc", ("tên sổ theo dõi",),
@@ -829,11 +830,14 @@ SETTINGS: tuple[Setting, ...] = (
             "Đầy đủ / Rút gọn (số vụ, loại thời hạn, ngày hết hạn; không có tên người, tội danh) / "
             "Chỉ số lượng (số thời hạn và đường dẫn sổ)"),
     Setting("alert_start", "Bắt đầu cảnh báo từ", Kind.DATE, None, ("ngày bắt đầu cảnh báo", "cảnh báo từ ngày"),
-            "Thời hạn hết trước ngày này không gửi thư cho từng người, chỉ báo một lần trong bản tổng hợp "
-            "của lãnh đạo; để trống thì là ngày chạy cảnh báo lần đầu"),
+            "Việc đã quá hạn trước ngày này được gửi một lần cho từng người thành danh sách «việc quá hạn cần "
+            "cập nhật sổ», rồi nhắc như việc quá hạn khác; để trống thì là ngày chạy cảnh báo lần đầu"),
     Setting("escalate_days", "Báo Viện trưởng khi quá hạn quá (ngày)", Kind.INT, 7, ("báo viện trưởng khi quá hạn",),
             "Thời hạn quá hạn hơn từng này ngày được báo cả Viện trưởng; tạm giữ, tạm giam quá hạn "
             "luôn được báo Viện trưởng"),
+    Setting("overdue_every", "Nhắc lại việc quá hạn sau mỗi (ngày)", Kind.INT, 7, ("nhắc lại việc quá hạn",
+            "nhắc việc quá hạn mỗi"), "Việc của Viện kiểm sát đã quá hạn được gửi lại cho KSV và lãnh đạo phụ trách "
+            "ngày đầu quá hạn, rồi cứ sau từng này ngày, cho đến khi sổ ghi đã xong hoặc đã gia hạn (ít nhất 1)"),
     Setting("leader_digest", "Gửi bản tổng hợp hằng ngày cho", Kind.TEXT, "Viện trưởng", ("bản tổng hợp cho",
             "tổng hợp hằng ngày cho"), "Chức vụ ở sheet Cán bộ, cách nhau bởi dấu ;, ví dụ Viện trưởng; "
             "Phó Viện trưởng; ghi «Không» để không gửi"),
@@ -954,3 +958,21 @@ HEADER_ABBREVIATIONS: dict[str, str] = {
     "tl": "thu ly", "ba": "ban an", "tha": "thi hanh an", "tdc": "tam dinh chi", "stt": "so thu tu",
     "cbxx": "chuan bi xet xu", "dtbs": "dieu tra bo sung", "hs": "hinh su", "ds": "dan su", "sl": "so luong",
 }
+
+# ---------------------------------------------------------------- a unit's own deadline columns
+# Units often keep the deadline itself in a column of their own, typed or as a formula («Hạn giải quyết»
+# = «Ngày tiếp nhận» + 20). kiemsat reads such a column as the unit's own (it never writes there) and
+# compares each date with the deadline it computes (macros_py.law.own_deadlines): (sheet key, the rules
+# whose deadline the column states, latest phase first, the headers it is written under).
+OWN_DEADLINE_COLUMNS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("tin_bao", ("tin_bao",), ("Hạn giải quyết", "Thời hạn giải quyết", "Hạn giải quyết tin báo", "Hạn GQ",
+                               "Hạn xử lý", "Hạn giải quyết nguồn tin")),
+    ("an_hinh_su", ("dieu_tra_bo_sung", "phuc_hoi_dieu_tra", "dieu_tra_rut_gon", "dieu_tra"),
+     ("Hạn điều tra", "Thời hạn điều tra", "Hết hạn điều tra", "Hạn ĐT")),
+    ("an_hinh_su", ("truy_to_rut_gon", "truy_to"), ("Hạn truy tố", "Thời hạn truy tố", "Hạn quyết định truy tố")),
+    ("an_hinh_su", ("chuan_bi_xet_xu_rut_gon", "chuan_bi_xet_xu"), ("Hạn chuẩn bị xét xử", "Hạn CBXX")),
+    ("bi_can", ("tam_giam_xet_xu", "tam_giam_truy_to_rut_gon", "tam_giam_truy_to", "tam_giam_dieu_tra_bo_sung",
+                "tam_giam_phuc_hoi_dieu_tra", "tam_giam_rut_gon", "tam_giam"),
+     ("Hạn tạm giam", "Thời hạn tạm giam", "Hết hạn tạm giam")),
+    ("bi_can", ("tam_giu_rut_gon", "tam_giu"), ("Hạn tạm giữ", "Thời hạn tạm giữ", "Hết hạn tạm giữ")),
+)
