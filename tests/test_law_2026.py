@@ -66,6 +66,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {"name": "KT1", "case_id": "BC", "charge_received": D("2026-03-04")},
         {"name": "LTG1", "case_id": "BC", "detention_order_received": D("2026-04-28")},
         {"name": "RGP1", "case_id": "RG1", "appeal_detention_start": D("2026-03-10")},
+        {"name": "PTP1", "case_id": "PT1", "appeal_detention_start": D("2026-01-10")},
     ],
     "an_dan_su": [
         _civil("DSV", party_received="2026-03-05"),
@@ -109,6 +110,9 @@ CASES_2026 = [
     ("PT4", "mo_phien_toa_sau_quyet_dinh_phuc_tham", "2026-03-30", "2026-03-31"),
     # Đ.459 k3: 22 ngày of detention from 10/03, day 1 = 10/03, never moved (TTLT 04/2018 Đ.17): 31/03
     ("RGP1", "tam_giam_phuc_tham_rut_gon", "2026-03-31", None),
+    # Đ.347 k2: not beyond the Đ.346 k2 period (cấp tỉnh, 45 ngày from thụ lý 05/01), counted as detention
+    # (day 1 = 05/01, never moved): 05/01 + 44 = 18/02/2026 (Tết does not move it)
+    ("PTP1", "tam_giam_phuc_tham", "2026-02-18", None),
     # TTLT 01/2017 Đ.11 k3 đoạn 1: 01 tháng from 31/03: April has no 31st -> 30/04 (holiday), 01/05 holiday,
     # weekend -> Mon 04/05
     ("TBH", "giai_quyet_tin_bao_sau_huy_tam_dinh_chi", "2026-05-04", None),
@@ -206,3 +210,10 @@ def test_the_table_refuses_an_unknown_reading_and_reads_hours_and_dates(tmp_path
     assert dated.before == (("community_received", D("2026-07-01")),)
     assert dated.matches({"community_received": D("2026-06-30")})
     assert not dated.matches({"community_received": D("2026-07-01")})
+
+
+def test_appellate_detention_is_bounded_by_the_appellate_period_and_rut_gon_by_22_days(report):
+    held = _find(report, "PTP1", "tam_giam_phuc_tham")
+    assert held.liberty and "Điều 346" in held.computation
+    assert not [d for d in report.deadlines if d.person == "RGP1" and d.kind == "tam_giam_phuc_tham"]
+    assert _find(report, "RGP1", "tam_giam_phuc_tham_rut_gon").liberty

@@ -73,7 +73,7 @@ from macros_py.law.rules import ACTORS, READINGS, SPLIT_BY, Length, Rule, Rules,
 from macros_py.law.workcalendar import WorkCalendar
 from macros_py.ledger.problems import Problem, column_letter
 from macros_py.ledger.reader import Ledger, Record, SheetData
-from macros_py.ledger.schema import LEDGER_SHEETS, SETTINGS_BY_KEY, SETTINGS_SHEET
+from macros_py.ledger.schema import LEDGER_SHEETS, SETTINGS_BY_KEY, SETTINGS_SHEET, SHEETS_BY_KEY
 from macros_py.ledger.values import fmt_date
 
 __all__ = [
@@ -290,7 +290,8 @@ class _Engine:
         self.alert_days = alert_days
         self.readings = readings or {}  # rule id -> the reading the unit chose in Cấu hình
         self.now = now
-        self._alt_cache: dict[tuple[str, date, tuple[Length, ...]], tuple[date, str] | None] = {}
+        self._alt_cache: dict[tuple[str, str, date, tuple[Length, ...]], tuple[date, str] | None] = {}
+        self._reading_cache: dict[tuple[int, int, date, date, str], tuple[date, str, date | None, str]] = {}
         self._holds: dict[str, bool] = {}
         self.deadlines: list[Deadline] = []
         self.problems: list[Problem] = []
@@ -347,7 +348,7 @@ class _Engine:
         self.deadlines.append(Deadline(
             data.spec.key, data.name, rec.row, case, person, rule.id, rule.title, start, due, days_left,
             status, basis, prosecutor, leader, found.computation,
-            found.due_time, liberty=self.holds(rule), actor=rule.actor, rule=rule,
+            found.due_time, liberty=self._holds.get(rule.id) or self.holds(rule), actor=rule.actor, rule=rule,
             alternative=found.alternative, alternative_text=found.alternative_text, hours_left=hours_left))
         if rule.request_before is not None and found.may_extend and not done:
             # (a limit already over needs no extension: its request step is not shown at all)
@@ -426,6 +427,7 @@ class _Engine:
         if bound is None and prep.length is not None and prep.length.hours:
             return self.in_hours(rule, prep, start, hour)
         label, cite, fmt = prep.label, prep.cite, self.fmt
+        allowed = prep.total or Length()  # the longest the law allows (narrowed below by the extension recorded)
         hours = rule.method == "hours"
         due_time = hour if hours else None
         inferred = ""  # how the extension's number was found from its decision's date
@@ -507,8 +509,8 @@ class _Engine:
         if ext_undated_column:
             # an extension decided (its date recorded) without its end date: the end of that extension
             # as the law's step allows it
-            pieces = self.pieces(prep, ext_count if ext_count is not None else len(prep.extensions), allowed)
-            top_due, comp_top, alt, alt_words = self.reading(rule, start, pieces, top_due, comp_top)
+            k = ext_count if ext_count is not None else len(prep.extensions)
+            top_due, comp_top, alt, alt_words = self.reading(rule, start, prep, k, allowed, top_due, comp_top)
             self.problem(rec, ext_undated_column, rec.get(ext_undated_column),
                          f"đã có quyết định gia hạn nhưng chưa ghi ngày gia hạn đến; kiemsat tạm tính "
                          f"{top_text} theo {cite}, đến {fmt(top_due)}.")
@@ -524,15 +526,14 @@ class _Engine:
             return _Found(until, f"{label}: đến {fmt(until)} theo lệnh, {text} ({cite})",
                           f"đến {fmt(until)} theo lệnh; mức luật định: {comp_base}", may_extend, due_time)
         if ext_count is not None and ext_count > 0:
-            top_due, comp_top, alt, alt_words = self.reading(rule, start, self.pieces(prep, ext_count, allowed), top_due,
-                                                             comp_top)
+            top_due, comp_top, alt, alt_words = self.reading(rule, start, prep, ext_count, allowed, top_due, comp_top)
             return _Found(top_due, f"{label}: gia hạn lần {ext_count}, tính {top_text} đến {fmt(top_due)} ({cite})",
                           comp_top, may_extend, due_time, alt, alt_words)
         if early:
             return _Found(base_due, f"{label}: {text}, chưa ghi giờ nên tính đến hết ngày {fmt(base_due)} ({cite})",
                           comp_base, may_extend, None)
         if rule.alternative and not deduct:
-            base, comp_base, alt, alt_words = self.reading(rule, start, (prep.length,), base, comp_base)
+            base, comp_base, alt, alt_words = self.reading(rule, start, prep, 0, prep.length, base, comp_base)
             if alt is not None:
                 return _Found(base, prep.plain_basis if text is prep.text else f"{label}: {text} ({cite})", comp_base,
                               may_extend, due_time, alt, alt_words)
@@ -548,33 +549,43 @@ class _Engine:
             return (allowed,)
         return (prep.length, *prep.extensions[:extensions])
 
-    def reading(self, rule: Rule, start: date, pieces: tuple[Length, ...], due: date, comp: str,
-                ) -> tuple[date, str, date | None, str]:
+    def reading(self, rule: Rule, start: date, prep: _Prepared, extensions: int, allowed: Length, due: date,
+                comp: str) -> tuple[date, str, date | None, str]:
         """Where the rule declares another reading the law admits: the date to alert on (the unit's choice in
         Cấu hình, else the earlier of the two) with a computation that states the choice and gives the other
-        reading; the other reading's date and its short words (None, "" when both give the same date)."""
+        reading; the other reading's date and its short words (None, "" when both give the same date). The
+        limit is the initial length then `extensions` extensions (`pieces`)."""
         if not rule.alternative or rule.method not in _READABLE:
             return due, comp, None, ""
-        key = (rule.id, start, pieces)
+        seen = (id(prep), extensions, start, due, comp)  # (prep lives the whole run: its id is a cheap key)
+        done = self._reading_cache.get(seen)
+        if done is not None:
+            return done
+        pieces = self.pieces(prep, extensions, allowed)
+        key = (rule.alternative, rule.method, start, pieces)  # the other reading depends on nothing else
         if key in self._alt_cache:
             other = self._alt_cache[key]
         else:
             other = self._alt_cache[key] = self.other_reading(rule, start, pieces)
         if other is None or other[0] == due:
-            return due, comp, None, ""
-        other_due, other_comp = other
-        main_name, other_name = rule.reading_names
-        chosen = self.readings.get(rule.id)
-        if chosen in (main_name, other_name):
-            use_other, why = chosen == other_name, f"đơn vị chọn ở sheet «Cấu hình», mục «{_READINGS_LABEL}»"
+            done = (due, comp, None, "")
         else:
-            use_other = other_due < due
-            why = f"ngày sớm hơn trong hai cách hiểu, vì {READINGS[rule.alternative]}"
-        if use_other:
-            due, other_due, comp, other_comp = other_due, due, other_comp, comp
-            main_name, other_name = other_name, main_name
-        words = f"theo cách tính khác («{other_name}»): {self.fmt(other_due)}"
-        return due, f"{comp}; kiemsat tính theo cách «{main_name}» ({why}); {words} ({other_comp})", other_due, words
+            other_due, other_comp = other
+            main_name, other_name = rule.reading_names
+            chosen = self.readings.get(rule.id)
+            if chosen in (main_name, other_name):
+                use_other, why = chosen == other_name, f"đơn vị chọn ở sheet «Cấu hình», mục «{_READINGS_LABEL}»"
+            else:
+                use_other = other_due < due
+                why = f"ngày sớm hơn trong hai cách hiểu, vì {READINGS[rule.alternative]}"
+            first, second = (other_due, due) if use_other else (due, other_due)
+            first_comp, second_comp = (other_comp, comp) if use_other else (comp, other_comp)
+            first_name, second_name = (other_name, main_name) if use_other else (main_name, other_name)
+            words = f"theo cách tính khác («{second_name}»): {self.fmt(second)}"
+            done = (first, f"{first_comp}; kiemsat tính theo cách «{first_name}» ({why}); {words} ({second_comp})",
+                    second, words)
+        self._reading_cache[seen] = done
+        return done
 
     def other_reading(self, rule: Rule, start: date, pieces: tuple[Length, ...]) -> tuple[date, str] | None:
         """The due date and words of the rule's other reading for a limit made of `pieces` (the initial
@@ -803,6 +814,12 @@ class _Engine:
         start_column = root.start_column or ""
         conditional = bool(root.when or root.since or root.unless or root.before)
         replaced = bool(self.rules.replacing(root.id))
+        behind = SHEETS_BY_KEY.get(root.case_sheet or "")  # a blank cell is read on the row's case there
+        if (root.from_else is None and start_column in data.columns and not data.spec.column(start_column).required
+                and (behind is None or start_column not in behind.keys)):
+            # only the rows whose own cell starts the clock (a rule on a column most rows leave blank, as the
+            # procuracy's approval limits, costs one pass over the records, not the engine's whole loop)
+            rows = [row for row in rows if row[0].values.get(start_column) is not None]
         for rec, v, periods, who in rows:
             start = v.get(start_column)
             computed: tuple[date, str, str] | None = None
