@@ -259,6 +259,8 @@ def _make_block(a: Alert, level: str, ledger_shown: bool) -> _Block:
     fields.append(("Hết hạn", due))
     if not d.procuracy_owned and d.actor_label:
         fields.append(("Cơ quan khác chậm" if d.days_left < 0 else "Cơ quan phải làm", d.actor_label))
+    if d.alternative is not None:  # the law admits two readings: the other one's date (issue 26)
+        fields.append(("Cách tính khác", d.alternative_text))
     if level == FULL:
         fields.append(("Căn cứ", _clean(d.basis)))
     fields.append(("Việc cần làm", d.action))
