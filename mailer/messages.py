@@ -45,7 +45,7 @@ from macros_py.law.deadlines import Deadline
 from macros_py.ledger.values import fmt_date
 
 from .ics import CalendarEvent, calendar_bytes
-from macros_py.law.urgency import BANDS, OVERDUE, Band, band_for, due_text, when_text
+from macros_py.law.urgency import BANDS, DAY, OVERDUE, Band, band_for, due_text, when_text
 
 from .planning import COUNTS, FULL, SHORT, Alert, Recipient, Summary
 
@@ -119,7 +119,11 @@ def _status(d: Deadline) -> str:
     """The card's status, band first: «QUÁ HẠN 3 NGÀY», «HÔM NAY · HẾT HẠN LÚC 10:00», «TRONG 3 NGÀY · CÒN 2 NGÀY»."""
     band = band_for(d)
     if band is OVERDUE:
+        if d.days_left >= 0 and d.due_time is not None:  # a limit in hours, past its hour today
+            return f"QUÁ HẠN · HẾT LÚC {d.due_time.strftime('%H:%M')} HÔM NAY"
         return f"QUÁ HẠN {-d.days_left} NGÀY"
+    if band is DAY and d.days_left > 0:  # a limit in hours ending tomorrow, less than 24 hours away
+        return f"TRONG 24 GIỜ · {when_text(d.days_left, d.due_time).upper()}"
     if d.days_left == 0:
         return f"HÔM NAY · HẾT HẠN LÚC {d.due_time.strftime('%H:%M')}" if d.due_time else "HẾT HẠN HÔM NAY"
     return f"{band.word} · {when_text(d.days_left, d.due_time).upper()}"

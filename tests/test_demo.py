@@ -75,6 +75,16 @@ def test_in_the_demo_every_overdue_duty_of_the_procuracy_reaches_its_prosecutor_
             if heading.startswith("CƠ QUAN KHÁC CHẬM"):
                 assert body.count("   Cơ quan khác chậm: ") == body.count("   Vụ việc: ") > 0
     assert counted >= len(own)
+    # the leaders' digest counts, per person, exactly what that person's own mail lists
+    [digest] = [t for t in mails.values() if "THƯ HÔM NAY GỬI TỪNG NGƯỜI" in t]
+    rows = dict(sections(digest))["THƯ HÔM NAY GỬI TỪNG NGƯỜI (TỪ SỔ NÀY)"]
+    checked = 0
+    for line in rows.strip().splitlines():
+        name, _, count = line[2:].partition(": ")
+        listed = re.findall(r"^\d+\. ", mails[people[" ".join(name.split()).casefold()]], re.M)
+        assert int(count.split()[0]) == len(listed), name
+        checked += 1
+    assert checked >= 5
 
 
 def sections(text: str) -> list[tuple[str, str]]:

@@ -44,7 +44,7 @@ class Band:
 
 
 OVERDUE = Band("overdue", 0, "QUÁ HẠN", "quá hạn", "#b00000", "#f8d7da")
-DAY = Band("day", 1, "HÔM NAY", "hết hạn hôm nay hoặc trong 24 giờ", "#c2410c", "#ffe0cc")
+DAY = Band("day", 1, "HÔM NAY", "hết hạn hôm nay hoặc trong 24 giờ", "#b04400", "#ffe0cc")
 THREE_DAYS = Band("three_days", 2, "TRONG 3 NGÀY", "hết hạn trong 3 ngày", "#8a5300", "#fff3cd")
 WINDOW = Band("window", 3, "SẮP ĐẾN HẠN", "sắp đến hạn", "#1d4ed8", "#dbeafe")
 LATER = Band("later", 4, "CÒN HẠN", "còn hạn", "#444444", "#f2f2f2")
@@ -71,6 +71,13 @@ def band_of(days_left: int, due_time: time | None = None, *, now: datetime | tim
 
 
 def band_for(d: Deadline, *, now: datetime | time | None = None, alert_days: int | None = None) -> Band:
+    """The band of a deadline. A limit in hours that the engine counted from the clock (`hours_left`) is
+    over once its hour has passed, and within 24 hours when fewer than 24 hours are left."""
+    if d.hours_left is not None and not d.done:
+        if d.hours_left < 0:
+            return OVERDUE
+        if d.hours_left < 24:
+            return DAY
     return band_of(d.days_left, d.due_time, now=now, alert_days=alert_days)
 
 
