@@ -55,7 +55,7 @@ from macros_py.stats.standard import (
 )
 
 __all__ = [
-    "CASE_SHEETS", "COUNTED_SHEETS", "NO_STAFF", "NO_VALUE", "PERIOD_DATE", "Chart", "Statistics", "StatsTable",
+    "CASE_SHEETS", "COUNTED_SHEETS", "LISTING_TABLES", "NO_STAFF", "NO_VALUE", "PERIOD_DATE", "Chart", "Statistics", "StatsTable",
     "compute_statistics", "drawn_series", "format_share", "in_period",
 ]
 
@@ -77,6 +77,8 @@ CASES_TOTAL_LABEL = "Tổng số án, vụ việc"
 # a sheet whose cases are split by a choice column in the «by type» and «digitised» tables
 TYPE_COLUMN: dict[str, str] = {"an_dan_su": "case_type"}
 
+# tables with one row per item and text columns (not counts): listed unit after unit, never summed
+LISTING_TABLES = frozenset({"co_quan_khac"})
 NO_STAFF = "(chưa phân công)"
 NO_VALUE = "(chưa ghi)"
 TOTAL_LABEL = "Tổng số"

@@ -20,7 +20,7 @@ from datetime import date, datetime, timezone
 
 from macros_py.law.deadlines import STATUS_OVERDUE, STATUS_SOON, Deadline, DeadlineReport
 from macros_py.stats.periods import Period
-from macros_py.stats.summaries import NO_STAFF, TOTAL_ROW, Statistics, StatsTable, compute_statistics
+from macros_py.stats.summaries import LISTING_TABLES, NO_STAFF, TOTAL_ROW, Statistics, StatsTable, compute_statistics
 from macros_py.store.connect import Store
 from macros_py.store.load import UnitData, load_units
 from macros_py.store.reports import ReportState, report_states
@@ -115,6 +115,8 @@ def _shares_again(values: list, shares: frozenset[int]) -> list:
 def _line(table: StatsTable) -> list:
     if table.total is not None:
         return list(table.total)
+    if table.form:  # a form's lines are not to be summed: its unit's line is the «Tổng số» line
+        return next((list(v) for label, v in table.rows if label.startswith("3.")), [0] * len(table.columns))
     line = [0] * len(table.columns)
     for _, values in table.rows:
         line = _add(line, values)
@@ -128,6 +130,11 @@ def sum_statistics(parts: list[tuple[str, Statistics]], period: Period, today: d
     for table in first.tables:
         key = table.key
         columns = table.columns
+        if key in LISTING_TABLES:  # one row per item (another body's late limit): every unit's rows, named
+            listed = [(f"{label} — {unit_name}", values) for unit_name, stats in parts
+                      for label, values in _rows_of(stats, key)]
+            tables.append(replace(table, rows=listed))
+            continue
         rows: dict[str, list] = {}
         unit_lines: list[tuple[str, list]] = []
         total: list | None = [0] * len(columns) if table.total is not None else None
@@ -157,6 +164,13 @@ def sum_statistics(parts: list[tuple[str, Statistics]], period: Period, today: d
         for k, v in stats.undated.items():
             undated[k] = undated.get(k, 0) + v
     return Statistics(period, today, alert_days, f"{len(parts)} đơn vị", tables, undated, None)
+
+
+def _rows_of(stats: Statistics, key: str) -> list[tuple[str, list]]:
+    try:
+        return list(stats.table(key).rows)
+    except KeyError:
+        return []
 
 
 def _aligned(table: StatsTable, columns: tuple[str, ...]) -> StatsTable:
