@@ -26,7 +26,7 @@ from macros_py.ledger.schema import (
 from macros_py.sample import sample_rows
 from macros_py.stats.collation import name_key, sort_names, text_key
 from macros_py.stats.periods import PeriodError, half_year_of, parse_period
-from macros_py.stats.summaries import NO_STAFF, compute_statistics, decision_type_name, format_share
+from macros_py.stats.summaries import NO_STAFF, compute_statistics, decision_type_names, format_share
 from tests.conftest import SAMPLE_ROWS, SAMPLE_SEED, TODAY
 from workbook_templates.builder import create_ledger
 
@@ -261,7 +261,8 @@ def test_overdue_and_due_soon_as_of_the_reference_day(sample_ledger, stats):
 def test_decisions_per_type_and_month(stats, rows):
     decisions = _rows_in(rows, "so_quyet_dinh")
     assert decisions
-    by_type = Counter(decision_type_name(r["decision_type"]) for r in decisions)
+    names = decision_type_names([r["decision_type"] for r in decisions])
+    by_type = Counter(names[r["decision_type"]] for r in decisions)
     assert {label: v[0] for label, v in stats.table("quyet_dinh_loai").rows} == dict(by_type)
     by_month = Counter(r["date"].month for r in decisions)
     assert stats.table("quyet_dinh_thang").rows == [(f"{m:02d}/2026", [by_month[m]]) for m in (1, 2, 3)]
@@ -349,3 +350,14 @@ def test_kiemsat_stats_takes_its_period_from_cau_hinh(tmp_path):
     build_workbook({}, {"stats_period": "quý đã hết"}).save(path)
     result = CliRunner().invoke(cli, ["stats", str(path), "--today", "2026-12-01", "--json"], catch_exceptions=False)
     assert json.loads(result.stdout)["period"]["code"] == "2026-Q3"
+
+
+def test_one_decision_type_spelled_short_and_long_is_one_row():
+    short = "Phân công Kiểm sát viên thực hành quyền công tố, kiểm sát điều tra"
+    long = "Phân công Kiểm sát viên thực hành quyền công tố, kiểm sát điều tra vụ án hình sự"
+    other = "Gia hạn thời hạn điều tra vụ án hình sự"
+    names = decision_type_names([short, long, long, other, None])
+    assert names == {short: long, long: long, other: other}
+    # the start of two different types stays as written: which one it means is not known
+    names = decision_type_names(["Phân công Kiểm sát viên", short, "Phân công Kiểm sát viên kiểm sát thi hành án"])
+    assert names["Phân công Kiểm sát viên"] == "Phân công Kiểm sát viên"

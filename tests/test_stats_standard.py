@@ -247,3 +247,30 @@ def test_stats_write_refuses_an_open_ledger_before_writing_or_printing(sample_le
     assert ledger.read_bytes() == before
     assert result.stdout == ""  # no summary
     assert "đang được mở" in result.stderr and "~$so.xlsx" in result.stderr
+
+
+# ---------------------------------------------------------------- the report's layout
+
+
+def test_the_report_numbers_pages_at_the_top_from_page_two_and_keeps_tables_together(sample_ledger):
+    from macros_py.ledger.reader import read_ledger
+    from macros_py.stats.report import WHOLE_ROWS, build_report
+    from macros_py.stats.summaries import compute_statistics
+
+    ledger = read_ledger(sample_ledger)
+    stats = compute_statistics(ledger, parse_period("2026-K12"), date(2026, 12, 6))
+    doc = build_report(stats, ledger.settings, date(2026, 12, 6))
+    section = doc.sections[0]
+    assert section.different_first_page_header_footer
+    assert "PAGE" in section.header._element.xml and "PAGE" not in section.first_page_header._element.xml
+    assert "PAGE" not in section.footer._element.xml
+    grids = doc.tables[1:-1]
+    for grid in grids:
+        kept = [any(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs) for row in grid.rows]
+        n = len(kept)
+        if n <= WHOLE_ROWS:
+            assert all(kept[:-1]), n  # a table that fits a page is kept whole
+        else:  # a long one: the header with two rows, and the last three rows, never alone on a page
+            assert all(kept[:3]) and all(kept[n - 3:n - 1]) and not all(kept[3:n - 3])
+    signature = "\n".join(c.text for c in doc.tables[-1]._cells)
+    assert "- Lãnh đạo Viện (để chỉ đạo);" in signature and "(để báo cáo)" not in signature

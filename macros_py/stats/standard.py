@@ -34,7 +34,8 @@ from macros_py.stats.periods import Period
 
 __all__ = [
     "LINE_NEW", "LINE_OLD", "LINE_OVERDUE", "LINE_REMAINING", "LINE_RESOLVED", "LINE_TOTAL", "STREAMS",
-    "StandardTable", "Stream", "add_tables", "check_identities", "standard_tables",
+    "StandardTable", "Stream", "add_tables", "check_identities", "ledger_records", "pending_limits",
+    "standard_tables",
 ]
 
 Record = Mapping[str, Any]
@@ -61,7 +62,7 @@ class Event:
 class Stream:
     key: str  # ASCII id, the JSON key
     title: str  # Vietnamese
-    form: str  # the ngành's form it follows (or approximates)
+    form: str  # the ngành's form it follows (or approximates), shown in brackets after the title
     sheet: str  # the sheet whose rows it counts
     outcomes: tuple[str, ...]  # the lines of «đã giải quyết», in order
     event: Callable[[Record, Mapping[str, Any]], Event | None]
@@ -191,44 +192,44 @@ CIVIL_ADMIN = "Hành chính"
 
 STREAMS: tuple[Stream, ...] = (
     Stream("tk_tin_bao", "Kiểm sát giải quyết tố giác, tin báo về tội phạm, kiến nghị khởi tố",
-           "Biểu 01 (tin báo)", "tin_bao",
+           "theo Biểu 01: tin báo", "tin_bao",
            ("Khởi tố vụ án", "Không khởi tố vụ án", "Tạm đình chỉ", "Chuyển cơ quan có thẩm quyền", NO_OUTCOME),
            _tip, ("Tin báo",), frozenset({"tin_bao"}),
            note="Số cũ, mới theo «Ngày tiếp nhận»; đã giải quyết theo «Ngày giải quyết» và «Kết quả giải quyết»."),
-    Stream("tk_dieu_tra", "Thực hành quyền công tố, kiểm sát khởi tố, điều tra", "Biểu 02 (khởi tố, điều tra)",
+    Stream("tk_dieu_tra", "Thực hành quyền công tố, kiểm sát khởi tố, điều tra", "theo Biểu 02: khởi tố, điều tra",
            "an_hinh_su", ("Kết thúc điều tra, đề nghị truy tố", "Đình chỉ điều tra", "Tạm đình chỉ điều tra"),
            _investigation, ("Vụ", "Bị can"),
            frozenset({"dieu_tra", "dieu_tra_rut_gon", "phuc_hoi_dieu_tra", "dieu_tra_bo_sung",
                       "dieu_tra_chua_thanh_nien"}),
            note="Số mới theo «Ngày khởi tố»; kết thúc điều tra theo ngày nhận hồ sơ, kết luận điều tra; bị can tính "
-                "theo vụ án của mình (sheet «Bị can»)."),
-    Stream("tk_truy_to", "Thực hành quyền công tố, kiểm sát truy tố", "Biểu 02 (truy tố)", "an_hinh_su",
+                "theo vụ án của mình (sổ «Bị can»)."),
+    Stream("tk_truy_to", "Thực hành quyền công tố, kiểm sát truy tố", "theo Biểu 02: truy tố", "an_hinh_su",
            ("Truy tố", "Trả hồ sơ điều tra bổ sung", "Đình chỉ vụ án", "Tạm đình chỉ vụ án"),
            _prosecution, ("Vụ", "Bị can"),
            frozenset({"truy_to", "truy_to_rut_gon", "truy_to_chua_thanh_nien"}),
            note="Số mới theo «Ngày nhận hồ sơ, KLĐT»; truy tố theo «Ngày truy tố»."),
-    Stream("tk_xet_xu", "Thực hành quyền công tố, kiểm sát xét xử sơ thẩm hình sự", "Biểu 03 (xét xử sơ thẩm)",
+    Stream("tk_xet_xu", "Thực hành quyền công tố, kiểm sát xét xử sơ thẩm hình sự", "theo Biểu 03: xét xử sơ thẩm",
            "an_hinh_su", ("Đã xét xử sơ thẩm", "Trả hồ sơ điều tra bổ sung", "Đình chỉ vụ án",
                           "Tạm đình chỉ vụ án"),
            _trial, ("Vụ", "Bị can"),
            frozenset({"chuan_bi_xet_xu", "chuan_bi_xet_xu_rut_gon", "chuan_bi_xet_xu_chua_thanh_nien"}),
            note="Số mới theo «Ngày Tòa thụ lý»; đã xét xử theo «Ngày tuyên án» (hoặc «Ngày xét xử»)."),
-    Stream("tk_tam_giu", "Kiểm sát tạm giữ", "Biểu tạm giữ (như QĐ 758/QĐ-VKSTC-TKTP)", "bi_can",
+    Stream("tk_tam_giu", "Kiểm sát tạm giữ", "chia dòng như biểu tạm giữ của QĐ 758/QĐ-VKSTC-TKTP", "bi_can",
            ("Chuyển tạm giam", "Trả tự do, áp dụng biện pháp khác"), _custody, ("Người",),
            frozenset({"tam_giu", "tam_giu_rut_gon"})),
-    Stream("tk_tam_giam", "Kiểm sát tạm giam", "Biểu tạm giam (như QĐ 758/QĐ-VKSTC-TKTP)", "bi_can",
+    Stream("tk_tam_giam", "Kiểm sát tạm giam", "chia dòng như biểu tạm giam của QĐ 758/QĐ-VKSTC-TKTP", "bi_can",
            ("Trả tự do, thay đổi, hủy bỏ biện pháp",), _detention, ("Người",),
            frozenset({"tam_giam", "tam_giam_rut_gon", "tam_giam_phuc_hoi_dieu_tra", "tam_giam_dieu_tra_bo_sung",
                       "tam_giam_truy_to", "tam_giam_truy_to_rut_gon", "tam_giam_xet_xu", "tam_giam_xet_xu_rut_gon",
                       "tam_giam_chua_thanh_nien"}),
            note="Người còn bị tạm giam khi chưa ghi «Ngày trả tự do, thay đổi BPNC»; chuyển đi, chuyển đến, chết, "
                 "trốn không có cột trong sổ."),
-    Stream("tk_thi_hanh_an", "Kiểm sát thi hành án hình sự", "Biểu thi hành án hình sự", "thi_hanh_an",
+    Stream("tk_thi_hanh_an", "Kiểm sát thi hành án hình sự", "theo biểu thi hành án hình sự", "thi_hanh_an",
            ("Tòa án đã ra quyết định thi hành án",), _enforcement, ("Người",),
            frozenset({"quyet_dinh_thi_hanh_an"}),
            note="Mỗi dòng sổ là một người phải thi hành án; tính theo «Ngày nhận bản án» (hoặc «Ngày bản án»)."),
     Stream("tk_dan_su", "Kiểm sát giải quyết vụ việc dân sự, hôn nhân và gia đình, kinh doanh thương mại, lao "
-           "động, vụ án hành chính (sơ thẩm)", "Biểu dân sự, hành chính", "an_dan_su",
+           "động, vụ án hành chính (sơ thẩm)", "theo biểu dân sự, hành chính", "an_dan_su",
            ("Đã xét xử sơ thẩm (bản án, quyết định)", "Đình chỉ", "Tạm đình chỉ"), _civil,
            ("Dân sự, HNGĐ, KDTM, LĐ", "Hành chính"),
            frozenset({"chuan_bi_xet_xu_dan_su", "chuan_bi_xet_xu_hanh_chinh", "chuan_bi_xet_xu_hanh_chinh_2_thang"}),
@@ -315,6 +316,19 @@ def standard_tables(records: Mapping[str, Sequence[Record]], period: Period, tod
         lines += [(LINE_REMAINING, left), (LINE_OVERDUE, late_n)]
         out.append(StandardTable(stream.key, stream.title, stream.form, stream.units, lines, stream.note))
     return out
+
+
+SHEETS_READ = ("tin_bao", "an_hinh_su", "bi_can", "an_dan_su", "thi_hanh_an", "tam_dinh_chi")
+
+
+def ledger_records(ledger: Any) -> dict[str, list[dict[str, Any]]]:
+    """The records `standard_tables` reads, from a `reader.Ledger`: schema values plus `_row`."""
+    return {key: [{**r.values, "_row": r.row} for r in ledger.records(key)] for key in SHEETS_READ}
+
+
+def pending_limits(report: Any) -> list[tuple[str, int, str, date]]:
+    """The `overdue` argument of `standard_tables` from a `deadlines.DeadlineReport`: every limit not done."""
+    return [(d.sheet, d.row, d.kind, d.due) for d in report.pending()]
 
 
 def _add(into: list[int], weight: Sequence[int]) -> None:

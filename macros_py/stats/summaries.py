@@ -46,10 +46,16 @@ from macros_py.ledger.schema import SHEETS_BY_KEY, STAFF_TITLE, Choices, SheetSp
 from macros_py.ledger.values import fmt_date
 from macros_py.stats.collation import name_key, text_key
 from macros_py.stats.periods import Period
-from macros_py.stats.standard import STREAMS_BY_KEY, StandardTable, standard_tables
+from macros_py.stats.standard import (
+    STREAMS_BY_KEY,
+    StandardTable,
+    ledger_records,
+    pending_limits,
+    standard_tables,
+)
 
 __all__ = [
-    "CASE_SHEETS", "COUNTED_SHEETS", "NO_STAFF", "NO_VALUE", "PERIOD_DATE", "Chart", "Statistics", "StatsTable",
+    "CASE_SHEETS", "COUNTED_SHEETS", "LISTING_TABLES", "NO_STAFF", "NO_VALUE", "PERIOD_DATE", "Chart", "Statistics", "StatsTable",
     "compute_statistics", "drawn_series", "format_share", "in_period",
 ]
 
@@ -71,6 +77,8 @@ CASES_TOTAL_LABEL = "Tổng số án, vụ việc"
 # a sheet whose cases are split by a choice column in the «by type» and «digitised» tables
 TYPE_COLUMN: dict[str, str] = {"an_dan_su": "case_type"}
 
+# tables with one row per item and text columns (not counts): listed unit after unit, never summed
+LISTING_TABLES = frozenset({"co_quan_khac"})
 NO_STAFF = "(chưa phân công)"
 NO_VALUE = "(chưa ghi)"
 TOTAL_LABEL = "Tổng số"
@@ -372,10 +380,7 @@ class _Builder:
 
     def standard(self, today: date) -> tuple[list[StandardTable], list[StatsTable]]:
         """The forms' tables of the period, plain and as report tables."""
-        records = {key: [{**r.values, "_row": r.row} for r in self.ledger.records(key)]
-                   for key in ("tin_bao", "an_hinh_su", "bi_can", "an_dan_su", "thi_hanh_an", "tam_dinh_chi")}
-        overdue = [(d.sheet, d.row, d.kind, d.due) for d in self.deadlines.pending()]
-        plain = standard_tables(records, self.period, today, overdue)
+        plain = standard_tables(ledger_records(self.ledger), self.period, today, pending_limits(self.deadlines))
         shown = [StatsTable(t.key, f"{t.title} ({t.form})", "Chỉ tiêu", t.units,
                             [(label, list(values)) for label, values in t.lines],
                             note=t.note or STREAMS_BY_KEY[t.key].note, form=True) for t in plain]
@@ -383,7 +388,9 @@ class _Builder:
 
     def decisions(self) -> list[StatsTable]:
         df = self.current["so_quyet_dinh"]
-        types = df["decision_type"].map(decision_type_name).fillna(NO_VALUE)
+        names = decision_type_names(list(df["decision_type"]))
+        types = df["decision_type"].map(lambda v: names.get(str(v).strip()) if isinstance(v, str) else None)
+        types = types.fillna(NO_VALUE)
         by_type = sorted(_counts(types, NO_VALUE).items(), key=lambda kv: (-kv[1], text_key(kv[0])))
         type_rows: list[tuple[str, list[float | int]]] = [(k, [v]) for k, v in by_type]
         months = pd.Series([(d.year, d.month) for d in df["_date"]], dtype=object)
@@ -401,20 +408,20 @@ class _Builder:
         ]
 
 
-def decision_type_name(text: Any) -> str | None:
-    """The decision type as the decisions name it: a register's shorter or longer spelling of one type
-    («Phân công ... kiểm sát điều tra» and «... kiểm sát điều tra vụ án hình sự») is one row."""
-    if text is None or (isinstance(text, float) and text != text):
-        return None
-    from macros_py.decisions.decision_types import DECISION_TYPES
-
+def decision_type_names(values: Sequence[Any]) -> dict[str, str]:
+    """One name per decision type: a register's shorter spelling of a type that is the start of exactly one longer
+    spelling in the same register («Phân công ... kiểm sát điều tra» and «... kiểm sát điều tra vụ án hình sự»)
+    is read as that longer one. Values that are the start of several others stay as written."""
     def norm(t: str) -> str:
         return " ".join(unicodedata.normalize("NFC", t).lower().replace(",", " ").split())
 
-    value = str(text).strip()
-    key = norm(value)
-    found = {t.title for t in DECISION_TYPES if norm(t.title).startswith(key) or key.startswith(norm(t.title))}
-    return found.pop() if len(found) == 1 else value
+    seen = sorted({str(v).strip() for v in values if isinstance(v, str) and v.strip()}, key=len)
+    out: dict[str, str] = {}
+    for v in seen:
+        longer = [w for w in seen if len(w) > len(v) and norm(w).startswith(norm(v)) and norm(w) != norm(v)]
+        maximal = [w for w in longer if not any(norm(x).startswith(norm(w)) and len(x) > len(w) for x in longer)]
+        out[v] = maximal[0] if len(maximal) == 1 else v
+    return out
 
 
 def compute_statistics(ledger: Ledger, period: Period, today: date,
