@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from macros_py.law.urgency import DAY, OVERDUE, THREE_DAYS, WINDOW, Band
 from macros_py.ledger.schema import (
     ALL_CHOICES,
     DATE_FORMAT,
@@ -62,8 +63,12 @@ _HEADER_FONT = Font(name="Times New Roman", size=11, bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 _COMPUTED_FILL = PatternFill("solid", fgColor="5B7F9E")
 _BODY_FONT = Font(name="Times New Roman", size=11)
-_OVERDUE_FILL = PatternFill("solid", fgColor="F4B6B6", bgColor="F4B6B6")
-_SOON_FILL = PatternFill("solid", fgColor="FCE4B6", bgColor="FCE4B6")
+
+
+
+def _band_fill(band: Band) -> PatternFill:
+    colour = band.fill.lstrip("#").upper()
+    return PatternFill("solid", fgColor=colour, bgColor=colour)
 
 
 def _serial(d: date) -> int:
@@ -185,10 +190,11 @@ def _write_sheet(wb: Workbook, spec: SheetSpec, rows: list[Mapping[str, Any]]) -
         due = get_column_letter(spec.keys.index("next_deadline") + 1)
         area = f"A{FIRST_DATA_ROW}:{last}{formatted_end}"
         ref = f"${due}{FIRST_DATA_ROW}"
-        ws.conditional_formatting.add(area, FormulaRule(
-            formula=[f"AND(ISNUMBER({ref}),{ref}<TODAY())"], fill=_OVERDUE_FILL, stopIfTrue=True))
-        ws.conditional_formatting.add(area, FormulaRule(
-            formula=[f"AND(ISNUMBER({ref}),{ref}-TODAY()<={ALERT_DAYS_NAME})"], fill=_SOON_FILL, stopIfTrue=True))
+        # the urgency bands (macros_py/law/urgency.py), the first that holds wins: overdue, today, 3 days, window
+        for band, test in ((OVERDUE, f"{ref}<TODAY()"), (DAY, f"{ref}-TODAY()<1"), (THREE_DAYS, f"{ref}-TODAY()<=3"),
+                           (WINDOW, f"{ref}-TODAY()<={ALERT_DAYS_NAME}")):
+            ws.conditional_formatting.add(area, FormulaRule(
+                formula=[f"AND(ISNUMBER({ref}),{test})"], fill=_band_fill(band), stopIfTrue=True))
 
 
 

@@ -1,5 +1,6 @@
-"""Builds the decision templates (.docx for docxtpl) from macros_py.decisions.decision_types, the way
-builder.py builds the ledger workbook from the schema.
+"""Builds the decision templates (.docx for docxtpl) from the [text] of each built-in type's
+manifest (workbook_templates/decisions/<key>/manifest.toml), the way builder.py builds the ledger
+workbook from the schema.
 
 Layout after Decree 30/2020/NĐ-CP: A4; margins top/bottom 20 mm, left 30 mm, right 15 mm; Times
 New Roman 14 (header blocks 13, «Nơi nhận» 12/11); the parent and issuing procuracy at top left
@@ -10,7 +11,7 @@ trích yếu. Unit names, place, number and signer are fields from the ledger, s
 a unit renamed in a reorganisation edits Cấu hình, not the templates. Clerks may edit the
 output in Word: kiemsat reads any docxtpl template (`kiemsat templates check`).
 
-`python -m workbook_templates.decisions` rewrites workbook_templates/decisions/*.docx.
+`python -m workbook_templates.decisions` rewrites workbook_templates/decisions/<key>/*.docx.
 """
 
 from __future__ import annotations
@@ -255,10 +256,11 @@ def build_template(dtype: DecisionType) -> DocumentObject:
 
 
 def build_all(folder: Path = TEMPLATES_DIR) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
+    """Each built-in type's template, into its folder under `folder` (beside its manifest)."""
     written = []
     for dtype in DECISION_TYPES:
-        path = folder / dtype.template
+        path = folder / dtype.key / dtype.template
+        path.parent.mkdir(parents=True, exist_ok=True)
         build_template(dtype).save(path)
         written.append(path)
     return written

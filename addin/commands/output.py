@@ -15,19 +15,17 @@ from __future__ import annotations
 
 import errno
 import json
-import os
 import sqlite3
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from addin.commands import click_vi
+from macros_py.ledger.oserrors import ERRNO_VI
 from macros_py.ledger.oserrors import os_reason as _os_reason
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAIL, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -53,6 +51,11 @@ class Failure(click.ClickException):
 
 
 # ---- messages for the OS's and SQLite's errors ---------------------------------------------------------
+
+def known_os_reason(exc: OSError) -> str | None:
+    """`os_reason` when kiemsat has Vietnamese words for it, else None (never the system's English)."""
+    return ERRNO_VI.get(exc.errno or 0)
+
 
 def os_reason(exc: OSError) -> str:
     """What went wrong, in Vietnamese, without the path (`macros_py.ledger.oserrors`, shared with the core)."""
@@ -82,29 +85,16 @@ def describe_sqlite_error(exc: sqlite3.Error, path: Path | str | None) -> str:
 # ---- the crash log -------------------------------------------------------------------------------------
 
 def crash_log_path() -> Path:
-    """KIEMSAT_LOG_DIR, else %LOCALAPPDATA%\\kiemsat (Windows) or $XDG_STATE_HOME/kiemsat."""
-    env = os.environ.get("KIEMSAT_LOG_DIR")
-    if env:
-        return Path(env) / CRASH_LOG_NAME
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    else:
-        base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
-    return base / "kiemsat" / CRASH_LOG_NAME
+    """KIEMSAT_LOG_DIR, else %LOCALAPPDATA%\\kiemsat (Windows) or $XDG_STATE_HOME/kiemsat (`logs.log_folder`)."""
+    from addin.commands.logs import log_folder
+
+    return log_folder() / CRASH_LOG_NAME
 
 
 def write_crash_log(exc: BaseException) -> Path | None:
-    text = (f"==== {datetime.now().isoformat(timespec='seconds')} kiemsat {' '.join(sys.argv[1:])}\n"
-            + "".join(traceback.format_exception(exc)))
-    for path in (crash_log_path(), Path(tempfile.gettempdir()) / CRASH_LOG_NAME):
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("a", encoding="utf-8") as log:
-                log.write(text)
-            return path
-        except OSError:
-            continue
-    return None
+    from addin.commands.logs import append_log
+
+    return append_log(CRASH_LOG_NAME, f"kiemsat {' '.join(sys.argv[1:])}\n" + "".join(traceback.format_exception(exc)))
 
 
 # ---- the command classes: Vietnamese help, one error line ----------------------------------------------

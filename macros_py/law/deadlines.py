@@ -63,7 +63,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from macros_py.law.counting import CUSTODY_DAYS_PER_MONTH, LIBERTY_METHODS, add_months, explain_due
-from macros_py.law.rules import SPLIT_BY, Length, Rule, Rules, Variant, default_rules
+from macros_py.law.rules import ACTORS, SPLIT_BY, Length, Rule, Rules, Variant, default_rules
 from macros_py.law.workcalendar import WorkCalendar
 from macros_py.ledger.problems import Problem, column_letter
 from macros_py.ledger.reader import Ledger, Record, SheetData
@@ -129,6 +129,33 @@ class Deadline:
     due_time: time | None = None  # tạm giữ: the hour the 24-hour periods end
     step_of: str | None = None  # an extension-request step: the rule id of the limit it belongs to
     liberty: bool = False  # a person is held under it (tạm giữ, tạm giam in every variant): from the rule's method
+    actor: str = ""  # who must act (rules.ACTORS key), from the rule (`request_actor` for a request step)
+    rule: Rule | None = field(default=None, repr=False, compare=False)  # the entry it was computed from
+
+    def __post_init__(self) -> None:
+        if self.rule is None:  # made elsewhere (a stored alert, a test): the packaged table's entry
+            self.rule = default_rules().get(self.step_of or self.kind)
+            if self.rule is not None and not self.actor:
+                self.actor = self.rule.request_actor if self.step_of else self.rule.actor
+
+    @property
+    def actor_label(self) -> str:
+        """«Kiểm sát viên», «Tòa án», ... ("" when unknown)."""
+        actor = ACTORS.get(self.actor)
+        return actor.label if actor else ""
+
+    @property
+    def procuracy_owned(self) -> bool:
+        """The procuracy's own duty: when late, it counts against the unit's prosecutors. A limit of
+        another body (investigating body, court, enforcement body) is «cơ quan khác chậm» instead."""
+        actor = ACTORS.get(self.actor)
+        return actor.procuracy if actor else True
+
+    @property
+    def action(self) -> str:
+        """«Việc cần làm», from the rules table (before the due date, or what to do now once over)."""
+        from macros_py.law.actions import action_text  # actions imports this module
+        return action_text(self)
 
     @property
     def held_overdue(self) -> bool:
@@ -147,6 +174,8 @@ class Deadline:
             "due_time": self.due_time.strftime("%H:%M") if self.due_time else None,
             "days_left": self.days_left, "status": self.status, "basis": self.basis,
             "computation": self.computation, "prosecutor": self.prosecutor, "leader": self.leader,
+            "actor": self.actor, "actor_label": self.actor_label, "procuracy_owned": self.procuracy_owned,
+            "action": self.action,
         }
 
 
@@ -290,7 +319,7 @@ class _Engine:
         self.deadlines.append(Deadline(
             data.spec.key, data.name, rec.row, case, person, rule.id, rule.title, start, due, days_left,
             status_for(days_left, done, self.alert_days), basis, prosecutor, leader, found.computation,
-            found.due_time, liberty=rule.method in LIBERTY_METHODS))
+            found.due_time, liberty=rule.method in LIBERTY_METHODS, actor=rule.actor, rule=rule))
         if rule.request_before is not None and found.may_extend and not done:
             # (a limit already over needs no extension: its request step is not shown at all)
             # the extension must be requested this long before the limit ends (Đ.147 k2, Đ.172 k2, ...)
@@ -300,12 +329,12 @@ class _Engine:
             ask_done = ask_left < 0
             self.deadlines.append(Deadline(
                 data.spec.key, data.name, rec.row, case, person, f"{rule.id}_de_nghi_gia_han",
-                f"Đề nghị gia hạn: {rule.title}", start, ask, ask_left,
+                rule.request_title or f"Đề nghị gia hạn: {rule.title}", start, ask, ask_left,
                 status_for(ask_left, ask_done, self.alert_days),
                 f"Đề nghị gia hạn chậm nhất {before} trước khi hết hạn {self.fmt(due)} ({rule.citation})",
                 prosecutor, leader,
                 f"hạn {self.fmt(due)} trừ {before} = {self.fmt(ask)} ({found.computation})",
-                step_of=rule.id))
+                step_of=rule.id, actor=rule.request_actor, rule=rule))
 
     def fmt(self, d: date) -> str:
         text = self._fmt_cache.get(d)

@@ -740,11 +740,14 @@ SETTINGS: tuple[Setting, ...] = (
             "Đầy đủ / Rút gọn (số vụ, loại thời hạn, ngày hết hạn; không có tên người, tội danh) / "
             "Chỉ số lượng (số thời hạn và đường dẫn sổ)"),
     Setting("alert_start", "Bắt đầu cảnh báo từ", Kind.DATE, None, ("ngày bắt đầu cảnh báo", "cảnh báo từ ngày"),
-            "Thời hạn hết trước ngày này không gửi thư cho từng người, chỉ báo một lần trong bản tổng hợp "
-            "của lãnh đạo; để trống thì là ngày chạy cảnh báo lần đầu"),
+            "Việc đã quá hạn trước ngày này được gửi một lần cho từng người thành danh sách «việc quá hạn cần "
+            "cập nhật sổ», rồi nhắc như việc quá hạn khác; để trống thì là ngày chạy cảnh báo lần đầu"),
     Setting("escalate_days", "Báo Viện trưởng khi quá hạn quá (ngày)", Kind.INT, 7, ("báo viện trưởng khi quá hạn",),
             "Thời hạn quá hạn hơn từng này ngày được báo cả Viện trưởng; tạm giữ, tạm giam quá hạn "
             "luôn được báo Viện trưởng"),
+    Setting("overdue_every", "Nhắc lại việc quá hạn sau mỗi (ngày)", Kind.INT, 7, ("nhắc lại việc quá hạn",
+            "nhắc việc quá hạn mỗi"), "Việc của Viện kiểm sát đã quá hạn được gửi lại cho KSV và lãnh đạo phụ trách "
+            "ngày đầu quá hạn, rồi cứ sau từng này ngày, cho đến khi sổ ghi đã xong hoặc đã gia hạn (ít nhất 1)"),
     Setting("leader_digest", "Gửi bản tổng hợp hằng ngày cho", Kind.TEXT, "Viện trưởng", ("bản tổng hợp cho",
             "tổng hợp hằng ngày cho"), "Chức vụ ở sheet Cán bộ, cách nhau bởi dấu ;, ví dụ Viện trưởng; "
             "Phó Viện trưởng; ghi «Không» để không gửi"),
