@@ -96,14 +96,15 @@ def national(path: Path, rows: Sequence[dict[str, Any]], *, one_cell: bool = Fal
 def grouped(path: Path, rows: Sequence[dict[str, Any]], detention: Callable[[int], tuple[date, date]] | None = None
             ) -> Path:
     """Three merged title rows, then a header of two rows: single headers merged down over both, and groups
-    merged across their sub-headers: «Khởi tố» over «Số QĐ | Ngày», «Điều tra» over «Gia hạn đến | Ngày nhận
-    hồ sơ, KLĐT», «Tạm giam» over «Ngày bắt đầu | Gia hạn đến» (the unit's own: not a column of this ledger),
+    merged across their sub-headers: «Khởi tố» over «Số QĐ | Ngày», «Tạm giam» over «Ngày bắt đầu | Gia hạn đến»
+    (the unit's own: not a column of this ledger; before the other «Gia hạn đến», so order cannot decide),
+    «Điều tra» over «Gia hạn đến | Ngày nhận hồ sơ, KLĐT»,
     «Xét xử» over «Ngày Tòa thụ lý | Ngày xét xử | Ngày tuyên án | Ngày VKS nhận bản án»."""
     detention = detention or (lambda i: (date(2026, 1, 1 + i % 27), date(2026, 5, 1 + i % 27)))
-    top = ["Vụ án", "Tội danh", "Loại tội phạm", "Giai đoạn", "Khởi tố", None, "Điều tra", None, "Ngày truy tố",
-           "Tạm giam", None, "Xét xử", None, None, None, "KSV thụ lý"]
-    sub = [None, None, None, None, "Số QĐ", "Ngày", "Gia hạn đến", "Ngày nhận hồ sơ, KLĐT", None,
-           "Ngày bắt đầu", "Gia hạn đến", "Ngày Tòa thụ lý", "Ngày xét xử", "Ngày tuyên án", "Ngày VKS nhận bản án",
+    top = ["Vụ án", "Tội danh", "Loại tội phạm", "Giai đoạn", "Khởi tố", None, "Tạm giam", None, "Điều tra", None,
+           "Ngày truy tố", "Xét xử", None, None, None, "KSV thụ lý"]
+    sub = [None, None, None, None, "Số QĐ", "Ngày", "Ngày bắt đầu", "Gia hạn đến", "Gia hạn đến",
+           "Ngày nhận hồ sơ, KLĐT", None, "Ngày Tòa thụ lý", "Ngày xét xử", "Ngày tuyên án", "Ngày VKS nhận bản án",
            None]
     wb = Workbook()
     ws = wb.active
@@ -118,14 +119,14 @@ def grouped(path: Path, rows: Sequence[dict[str, Any]], detention: Callable[[int
     for c, (a, b) in enumerate(zip(top, sub), start=1):
         if a and not b:
             ws.merge_cells(start_row=4, start_column=c, end_row=5, end_column=c)
-    for first, width in ((5, 2), (7, 2), (10, 2), (12, 4)):
+    for first, width in ((5, 2), (7, 2), (9, 2), (12, 4)):
         ws.merge_cells(start_row=4, start_column=first, end_row=4, end_column=first + width - 1)
     for i, row in enumerate(rows):
         start, until = detention(i)
         _put(ws, 6 + i, [row["case_id"], row["offence"], row["category"], row["stage"], row["opening_no"],
-                         row["opening_date"], row["investigation_extended_to"], row["file_received"],
-                         row["indictment_date"], start, until, row["court_accepted"], row["hearing_date"],
-                         row["judgment_date"], row["judgment_received"], row["prosecutor"]])
+                         row["opening_date"], start, until, row["investigation_extended_to"], row["file_received"],
+                         row["indictment_date"], row["court_accepted"], row["hearing_date"], row["judgment_date"],
+                         row["judgment_received"], row["prosecutor"]])
     wb.save(path)
     return path
 
@@ -191,3 +192,29 @@ def tip_template(path: Path, rows: Sequence[dict[str, Any]]) -> Path:
 
     build_workbook({"tin_bao": list(rows)}).save(path)
     return path
+
+
+# ---------------------------------------------------------------- one sheet per prosecutor
+
+PROSECUTORS = ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường")
+
+
+def per_prosecutor(path: Path, rows: Sequence[dict[str, Any]]) -> Path:
+    """Tin báo kept one sheet per prosecutor («KSV Nguyễn Văn An», ...), the same columns on each, no
+    «Kiểm sát viên» column: row i goes to PROSECUTORS[i % 3] (`with_prosecutors` gives the same rows)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    headers = [h for h, k in zip(TIP_HEADERS, TIP_KEYS) if k != "prosecutor"]
+    sheets = {p: wb.create_sheet(f"KSV {p}") for p in PROSECUTORS}
+    for ws in sheets.values():
+        ws["A1"] = "SỔ THEO DÕI GIẢI QUYẾT TIN BÁO"
+        _put(ws, 3, headers)
+    for i, row in enumerate(with_prosecutors(rows)):
+        ws = sheets[row["prosecutor"]]
+        _put(ws, ws.max_row + 1, [row[k] for k in TIP_KEYS if k != "prosecutor"])
+    wb.save(path)
+    return path
+
+
+def with_prosecutors(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**row, "prosecutor": PROSECUTORS[i % len(PROSECUTORS)]} for i, row in enumerate(rows)]

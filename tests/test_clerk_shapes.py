@@ -111,6 +111,8 @@ def test_grouped_headers_are_read_with_their_group(tmp_path, expected):
     assert heads["Khởi tố › Ngày"] == ["Ngày khởi tố"]
     first = ledger.records("an_hinh_su")[0]
     assert set(first.extra) == {"Tạm giam › Ngày bắt đầu", "Tạm giam › Gia hạn đến"}  # kept, with the group
+    (said,) = ledger.warnings  # and said: no detention deadline is computed from them on this sheet
+    assert "«Tạm giam › Gia hạn đến»" in said.message and "Bị can" in said.message
 
 
 def test_grouped_headers_saved_by_libreoffice(tmp_path, expected, libreoffice):  # noqa: F811
@@ -228,3 +230,101 @@ def test_own_deadline_header_is_never_read_as_an_extension_column(tmp_path):
     # 3 months from 06/06/2026 end on Sunday 06/09/2026: the last day is Monday 07/09/2026 (Điều 134 BLTTHS)
     (p,) = [p for p in compute_deadlines(ledger, date(2026, 6, 10)).problems if "Hạn điều tra" in p.message]
     assert "sổ ghi 06/09/2026" in p.message and "là 07/09/2026" in p.message and "Điều 172" in p.message
+
+
+# ---------------------------------------------------------------- 4. many sheets, one kind
+
+def test_a_sheet_per_prosecutor_is_one_ledger_with_the_prosecutor_from_the_name(tmp_path):
+    rows = shapes.tips(33)
+    path = shapes.per_prosecutor(tmp_path / "ksv.xlsx", rows)
+    ledger = read_ledger(path)
+    assert [(d.name, d.spec.key, len(d.records)) for d in ledger.all_sheets()] == [
+        (f"KSV {p}", "tin_bao", 11) for p in shapes.PROSECUTORS]
+    assert ledger.problems == [] and ledger.unknown_sheets == []
+    from macros_py.law.deadlines import compute_deadlines
+
+    found = {(d.case, d.kind, d.due, d.prosecutor) for d in compute_deadlines(ledger, shapes.TODAY).deadlines}
+    template = shapes.tip_template(tmp_path / "tpl.xlsx", shapes.with_prosecutors(rows))
+    expected = {(d.case, d.kind, d.due, d.prosecutor)
+                for d in compute_deadlines(read_ledger(template), shapes.TODAY).deadlines}
+    assert found == expected and None not in {p for *_, p in found}
+    result = run("check", str(path), "--mapping")
+    assert "«Kiểm sát viên» của mọi dòng: «Trần Thị Bình», lấy từ tên sheet" in result.stdout
+
+
+def test_pinning_every_sheet_keeps_every_row(tmp_path):
+    path = shapes.per_prosecutor(tmp_path / "ksv.xlsx", shapes.tips(33))
+    (tmp_path / "ksv.ghim-cot.toml").write_text(
+        "".join(f'["KSV {p}"]\n"sổ" = "Tin báo"\n' for p in shapes.PROSECUTORS), encoding="utf-8")
+    ledger = read_ledger(path)
+    assert sum(len(d.records) for d in ledger.all_sheets()) == 33
+    assert ledger.problems == []
+
+
+def test_deadlines_write_into_each_sheet_of_a_kind_at_its_own_rows(tmp_path):
+    """Two sheets in kiemsat's own columns (2025 and 2026): each row's «Hạn tiếp theo» goes to its own sheet."""
+    from openpyxl import load_workbook
+
+    from macros_py.law.deadlines import compute_deadlines
+    from macros_py.law.writeback import write_deadlines
+    from macros_py.ledger.schema import TIP_OFFS
+
+    rows = shapes.tips(12)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, part in (("Tin báo 2025", rows[:5]), ("Tin báo 2026", rows[5:])):
+        ws = wb.create_sheet(title)
+        ws.append([c.label for c in TIP_OFFS.columns])
+        for row in part:
+            ws.append([row.get(c.key) for c in TIP_OFFS.columns])
+    wb.save(tmp_path / "hai.xlsx")
+    ledger = read_ledger(tmp_path / "hai.xlsx")
+    assert [d.name for d in ledger.sheets_of("tin_bao")] == ["Tin báo 2025", "Tin báo 2026"]
+    report = compute_deadlines(ledger, shapes.TODAY)
+    expected = {(k[0], k[1]): d.due for k, d in report.next_by_sheet_row().items()}
+    assert {s for s, _ in expected} == {"Tin báo 2025", "Tin báo 2026"}
+    write_deadlines(tmp_path / "hai.xlsx", lambda led: compute_deadlines(led, shapes.TODAY))
+    book = load_workbook(tmp_path / "hai.xlsx")
+    col = [c.key for c in TIP_OFFS.columns].index("next_deadline") + 1
+    written = {(ws.title, r): ws.cell(r, col).value.date() for ws in book.worksheets
+               for r in range(2, ws.max_row + 1) if ws.cell(r, col).value}
+    assert written == expected
+
+
+# ---------------------------------------------------------------- the figures for the closing note
+
+def test_figures(tmp_path):
+    """Every shape against the same rows in kiemsat's template: deadlines found / expected, errors,
+    headers waiting for a pin. Printed with `-s`; asserted all the same."""
+    from macros_py.law.deadlines import compute_deadlines
+
+    def deadlines(path: Path, keys=("case", "kind", "due")) -> tuple[set, int, int]:
+        ledger = read_ledger(path)
+        report = compute_deadlines(ledger, shapes.TODAY)
+        unsure = [p for p in ledger.problems if p.confirm]
+        return {tuple(getattr(d, k) for k in keys) for d in report.deadlines}, len(ledger.errors), len(unsure)
+
+    cases, tips = shapes.cases(), shapes.tips(33)
+    template_cases = deadlines(shapes.template(tmp_path / "t1.xlsx", cases))[0]
+    template_tips = deadlines(shapes.tip_template(tmp_path / "t2.xlsx", shapes.with_prosecutors(tips)),
+                              ("case", "kind", "due", "prosecutor"))[0]
+    (tmp_path / "g").mkdir()
+    rows = [
+        ("national, number and date columns", shapes.national(tmp_path / "n.xlsx", cases), template_cases, None),
+        ("national, «101/QĐ-CSĐT ngày 6/6/2026» in one cell",
+         shapes.national(tmp_path / "n1.xlsx", cases, one_cell=True), template_cases, None),
+        ("legacy .xls (LibreOffice-made)", XLS, template_cases, None),
+        ("3-row title, grouped two-row headers", shapes.grouped(tmp_path / "g" / "g.xlsx", cases),
+         template_cases, None),
+        ("a sheet per prosecutor", shapes.per_prosecutor(tmp_path / "k.xlsx", tips), template_tips,
+         ("case", "kind", "due", "prosecutor")),
+        ("the clerk's own deadline formula", shapes.own_formula(tmp_path / "f.xlsx", tips),
+         deadlines(shapes.tip_template(tmp_path / "t3.xlsx", tips))[0], None),
+    ]
+    lines = []
+    for name, path, expected, keys in rows:
+        found, errors, unsure = deadlines(path, keys or ("case", "kind", "due"))
+        lines.append(f"{name:<55} {len(found & expected):>4} / {len(expected):<4} false errors {errors}, "
+                     f"unconfirmed {unsure}, extra {len(found - expected)}")
+        assert found == expected and errors == 0 and unsure == 0, lines[-1]
+    print("\n" + "\n".join(lines))  # shown with -s

@@ -116,7 +116,7 @@ def check_cmd(path: Path, as_json: bool, show_mapping: bool, verbose: bool) -> N
     elif as_json:
         click.echo(json.dumps([p.as_dict() for p in ledger.problems], ensure_ascii=False, indent=1))
     else:
-        counts = (", ".join(f"{len(d.records)} dòng «{d.name}»" for d in ledger.sheets.values())
+        counts = (", ".join(f"{len(d.records)} dòng «{d.name}»" for d in ledger.all_sheets())
                   or "không đọc được sheet nào")
         errors, warnings = len(ledger.errors), len(ledger.warnings)
         if ledger.problems:
@@ -147,6 +147,8 @@ def _echo_mapping(ledger, as_json: bool) -> None:  # noqa: ANN001 - a reader.Led
         for h in sheet["headers"]:
             how, note = header_words(h)
             click.echo(f"  {column_letter(h['column'])} «{h['header']}» -> {how}" + (f" ({note})" if note else ""))
+        for field_label, value in sheet.get("from_sheet_name", {}).items():
+            click.echo(f"  «{field_label}» của mọi dòng: «{value}», lấy từ tên sheet (sheet không có cột này)")
         for m in sheet["missing"]:
             what, near = missing_words(m)
             click.echo(f"  {what[0].upper()}{what[1:]}; {near}.")

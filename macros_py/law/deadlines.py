@@ -206,11 +206,16 @@ class DeadlineReport:
 
     def next_by_row(self) -> dict[tuple[str, int], Deadline]:
         """(sheet key, row) -> the row's earliest limit not done, on the sheets that show it (those with
-        the computed columns); extension-request steps are left out."""
+        the computed columns); extension-request steps are left out. With several sheets of one kind,
+        use `next_by_sheet_row`."""
+        return {(d.sheet, row): d for (_, row), d in reversed(self.next_by_sheet_row().items())}
+
+    def next_by_sheet_row(self) -> dict[tuple[str, int], Deadline]:
+        """(sheet name in the file, row) -> the row's earliest limit not done, as `next_by_row`."""
         out: dict[tuple[str, int], Deadline] = {}
         for d in self.deadlines:  # sorted by due date: the first seen is the earliest
             if not d.done and d.step_of is None and d.sheet in _SHOWN:
-                out.setdefault((d.sheet, d.row), d)
+                out.setdefault((d.sheet_name, d.row), d)
         return out
 
 
@@ -674,23 +679,21 @@ class _Engine:
     def run(self) -> None:
         """Every rule of the table that starts a clock on a sheet (`Rules.roots`), sheet by sheet:
         the sheets whose rows are others' cases (`case_sheet`) first, so their steps can bound them."""
-        sheets = self.ledger.sheets
         case_sheets = {r.case_sheet for r in self.rules if r.case_sheet}
         by_sheet: dict[str, list[Rule]] = {}
         for rule in self.rules.roots():
             by_sheet.setdefault(rule.sheet or "", []).append(rule)
         for key in sorted(by_sheet, key=lambda k: (k not in case_sheets, _SHEET_ORDER.get(k, len(_SHEET_ORDER)))):
-            data = sheets.get(key)
-            if data is None:
-                continue
-            self._data = data
-            rows = self.rows(data, key in case_sheets, by_sheet[key])
-            for rule in by_sheet[key]:
-                if not self.wired(rule, data):
-                    continue  # an older ledger without the rule's columns: the rule does not apply
-                t0 = _time.perf_counter()
-                self.compute(rule, data, rows)
-                self.timings[f"rule {rule.id}"] = self.timings.get(f"rule {rule.id}", 0.0) + _time.perf_counter() - t0
+            for data in self.ledger.sheets_of(key):  # several sheets of one kind: one per prosecutor, ...
+                self._data = data
+                rows = self.rows(data, key in case_sheets, by_sheet[key])
+                for rule in by_sheet[key]:
+                    if not self.wired(rule, data):
+                        continue  # an older ledger without the rule's columns: the rule does not apply
+                    t0 = _time.perf_counter()
+                    self.compute(rule, data, rows)
+                    self.timings[f"rule {rule.id}"] = (self.timings.get(f"rule {rule.id}", 0.0)
+                                                       + _time.perf_counter() - t0)
         self.deadlines.sort(key=lambda d: (d.due, _SHEET_ORDER[d.sheet], d.row, d.start))
 
     @staticmethod
@@ -741,16 +744,16 @@ class _Engine:
 
     def youngest(self) -> dict[str, date]:
         """Case id (lower case) -> the latest «Ngày sinh» among its defendants (the youngest)."""
-        data = self.ledger.sheets.get("bi_can")
         out: dict[str, date] = {}
-        if data is None or "birth_date" not in data.columns:
-            return out
-        for rec in data.records:
-            born, case_id = rec.values.get("birth_date"), rec.values.get("case_id")
-            if isinstance(born, date) and case_id is not None:
-                key = str(case_id).lower()
-                if key not in out or born > out[key]:
-                    out[key] = born
+        for data in self.ledger.sheets_of("bi_can"):
+            if "birth_date" not in data.columns:
+                continue
+            for rec in data.records:
+                born, case_id = rec.values.get("birth_date"), rec.values.get("case_id")
+                if isinstance(born, date) and case_id is not None:
+                    key = str(case_id).lower()
+                    if key not in out or born > out[key]:
+                        out[key] = born
         return out
 
     def resolve(self, rule: Rule, v: Any, start: date, periods: dict[str, _Period]) -> list[Rule]:

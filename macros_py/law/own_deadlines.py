@@ -12,22 +12,20 @@ from typing import Any
 
 from macros_py.ledger.headers import tokens
 from macros_py.ledger.problems import WARNING, Problem, column_letter
-from macros_py.ledger.reader import GROUP_MARK, Ledger
+from macros_py.ledger.reader import GROUP_MARK, Ledger, SheetData
 from macros_py.ledger.schema import OWN_DEADLINE_COLUMNS
 from macros_py.ledger.values import BadValue, fmt_date, parse_date
 
 _HEADERS = [(sheet, rules, {tokens(h) for h in headers}) for sheet, rules, headers in OWN_DEADLINE_COLUMNS]
 
 
-def _own_columns(ledger: Ledger) -> Iterable[tuple[str, tuple[str, ...], int, str]]:
-    """(sheet key, rules, column index, header as written) of each own deadline column found."""
+def _own_columns(ledger: Ledger) -> Iterable[tuple[SheetData, tuple[str, ...], int, str]]:
+    """(sheet, rules, column index, header as written) of each own deadline column found."""
     for sheet, rules, known in _HEADERS:
-        data = ledger.sheets.get(sheet)
-        if data is None:
-            continue
-        for c, label in data.extra_columns.items():
-            if tokens(label.rsplit(GROUP_MARK, 1)[-1]) in known or tokens(label) in known:
-                yield sheet, rules, c, label
+        for data in ledger.sheets_of(sheet):
+            for c, label in data.extra_columns.items():
+                if tokens(label.rsplit(GROUP_MARK, 1)[-1]) in known or tokens(label) in known:
+                    yield data, rules, c, label
 
 
 def check_own_deadlines(ledger: Ledger, deadlines: Iterable[Any]) -> list[Problem]:
@@ -40,15 +38,14 @@ def check_own_deadlines(ledger: Ledger, deadlines: Iterable[Any]) -> list[Proble
     by_row: dict[tuple[str, int, str], Any] = {}
     for d in deadlines:
         if d.step_of is None:
-            by_row.setdefault((d.sheet, d.row, d.kind), d)
+            by_row.setdefault((d.sheet_name, d.row, d.kind), d)
     out: list[Problem] = []
-    for sheet, rules, c, label in found:
-        data = ledger.sheets[sheet]
+    for data, rules, c, label in found:
         for rec in data.records:
             raw = rec.extra.get(label)
             if raw is None or raw == "":
                 continue
-            ours = [by_row[(sheet, rec.row, k)] for k in rules if (sheet, rec.row, k) in by_row]
+            ours = [by_row[(data.name, rec.row, k)] for k in rules if (data.name, rec.row, k) in by_row]
             if not ours:
                 continue
             d = max(ours, key=lambda x: (x.start, -rules.index(x.kind)))

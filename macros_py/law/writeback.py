@@ -124,9 +124,10 @@ def deadline_cells(ledger: Ledger, report: DeadlineReport) -> DeadlineCells:
     """
     schema_computed = computed_columns()
     assert set(COMPUTED) == {k for keys in schema_computed.values() for k in keys}, "schema changed"
-    nexts = report.next_by_row()
+    nexts = report.next_by_sheet_row()
     out = DeadlineCells()
-    for key, data in ledger.sheets.items():
+    for data in ledger.all_sheets():
+        key = data.spec.key
         if key not in schema_computed:
             continue
         cols = {k: data.columns[k] + 1 for k in COMPUTED if k in data.columns}
@@ -138,7 +139,7 @@ def deadline_cells(ledger: Ledger, report: DeadlineReport) -> DeadlineCells:
             continue
         out.columns[data.name] = cols
         for rec in data.records:
-            d = nexts.get((key, rec.row))
+            d = nexts.get((data.name, rec.row))
             if d is None:
                 row_values: tuple[CellValue, ...] = (None, None, None)
             else:
@@ -188,7 +189,7 @@ def deadline_patch(ledger: Ledger, report: DeadlineReport) -> tuple[Patch, Write
     ledger holds (pure)."""
     cells = deadline_cells(ledger, report)
     result = WriteResult(ledger.path, None, notes=list(cells.notes), moved=list(cells.moved))
-    records = {data.name: {r.row: r for r in data.records} for data in ledger.sheets.values()}
+    records = {data.name: {r.row: r for r in data.records} for data in ledger.all_sheets()}
     patch = Patch()
     for sheet_name, row, row_values in cells.by_row():
         record = records[sheet_name].get(row)

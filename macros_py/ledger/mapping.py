@@ -322,7 +322,7 @@ def mapping_report(ledger: Any) -> list[dict[str, Any]]:
     """For each sheet read: each header as read (columns filled, or the unit's own) and, for each
     required column not found, the closest headers with their scores."""
     out = []
-    for data in ledger.sheets.values():
+    for data in ledger.all_sheets():
         spec = data.spec
         labels = {c.key: c.label for c in spec.columns}
         headers = [{"column": h.column, "header": h.text, "fields": [labels[k] for k in h.keys],
@@ -335,7 +335,8 @@ def mapping_report(ledger: Any) -> list[dict[str, Any]]:
                 missing.append({"field": col.label, "closest": [{"header": t, "score": round(s, 2)}
                                                                 for s, t in ranked if s > 0]})
         out.append({"sheet": data.name, "ledger": spec.title, "header_row": data.header_row,
-                    "headers": headers, "missing": missing})
+                    "headers": headers, "missing": missing,
+                    "from_sheet_name": {labels[k]: v for k, v in data.from_name.items()}})
     return out
 
 
@@ -376,6 +377,8 @@ def mapping_table(report: list[dict[str, Any]]) -> list[list[Any]]:
             how, note = header_words(h)
             rows.append([*where, column_letter(h["column"]), h["header"], how,
                          f"{h['score']:.0%}" if h["fields"] else "", note])
+        for label, value in s.get("from_sheet_name", {}).items():
+            rows.append([*where, "", "", label, "", f"«{value}» cho mọi dòng, lấy từ tên sheet"])
         for m in s["missing"]:
             what, near = missing_words(m)
             rows.append([*where, "", "", what, "", near])

@@ -98,6 +98,7 @@ class SheetData:
     # key -> (0-based column index, pick). Not in `columns`: nothing writes back into such a cell
     picked: dict[str, tuple[int, str]] = field(default_factory=dict)
     mapping: list[HeaderRead] = field(default_factory=list)  # how each header was read (check --mapping)
+    from_name: dict[str, str] = field(default_factory=dict)  # key -> value every row takes from the sheet's name
 
     def column_of(self, key: str) -> int | None:
         if key in self.columns:
@@ -112,6 +113,17 @@ class Ledger:
     settings: dict[str, Any]
     problems: list[Problem]  # errors and warnings (Problem.level)
     unknown_sheets: list[str]
+    # further sheets of a kind already in `sheets` (one per prosecutor, per year, per team), in file order
+    more: list[SheetData] = field(default_factory=list)
+
+    def all_sheets(self) -> list[SheetData]:
+        """Every sheet read, in ledger order, several of one kind together."""
+        return [d for data in self.sheets.values() for d in self.sheets_of(data.spec.key)]
+
+    def sheets_of(self, key: str) -> list[SheetData]:
+        """The sheets read as ledger `key`: the first (`sheets[key]`) and the others of its kind."""
+        first = self.sheets.get(key)
+        return [first, *(d for d in self.more if d.spec.key == key)] if first else []
 
     @property
     def errors(self) -> list[Problem]:
@@ -383,6 +395,9 @@ def _is_numbering(row: list[Any]) -> bool:
     return len(numbers) >= 2 and numbers == sorted(numbers)
 
 
+# a sheet per prosecutor: «KSV Nguyễn Văn An», «Kiểm sát viên: Trần Thị Bình», «KSV - Lê Văn Cường»
+_STAFF_SHEET = re.compile(r"^\s*(?:KSV|Kiểm sát viên|Kiem sat vien)\b[\s:.\-–]*(\S.*?)\s*$", re.IGNORECASE)
+_HELD = {frozenset(("tam", "giam")), frozenset(("tam", "giu"))}
 CONTENT_SAMPLE_ROWS = 500  # rows looked at to tell which of two headers holds a column's values
 
 
@@ -469,7 +484,36 @@ class _SheetReader:
                              level=_required_level(col))
         data = SheetData(spec, self.name, header0 + 1, columns, extra, picked=picked, mapping=mapping)
         data.records = self._records(header0, {**columns, **{k: c for k, (c, _) in picked.items()}}, extra, picked)
+        self._named_by_sheet(data)
+        self._held_elsewhere(data)
         return data
+
+    def _held_elsewhere(self, data: SheetData) -> None:
+        """Custody or detention dates in a sheet that is not the defendants' (a group «Tạm giam» in the
+        criminal cases): kept as the unit's own columns, and said once, since no deadline is computed from them."""
+        if data.spec.key == "bi_can" or not data.extra_columns:
+            return
+        held = [label for c, label in sorted(data.extra_columns.items())
+                if any(h <= tokens(label) for h in _HELD) and any(isinstance(r.extra.get(label), date) for r in data.records)]
+        if held:
+            self.problem(data.header_row - 1, None, "", "các cột " + ", ".join(f"«{h}»" for h in held)
+                         + f" ghi ngày tạm giữ, tạm giam, nhưng sổ «{data.spec.title}» không tính thời hạn đó: "
+                         "kiemsat giữ nguyên các cột này (cột riêng của đơn vị) và không cảnh báo hạn tạm giữ, "
+                         f"tạm giam của chúng; hãy ghi ở sheet «{SHEETS_BY_KEY['bi_can'].title}» để được theo dõi.",
+                         level=WARNING)
+
+    def _named_by_sheet(self, data: SheetData) -> None:
+        """«KSV Nguyễn Văn An» as the sheet's name, and no «Kiểm sát viên» column: that prosecutor for every row."""
+        key = "prosecutor"
+        if key not in data.spec.keys or data.column_of(key) is not None:
+            return
+        m = _STAFF_SHEET.match(self.name)
+        if not m:
+            return
+        name = squash(m.group(1))
+        data.from_name[key] = name
+        for rec in data.records:
+            rec.values[key] = name
 
     def _by_content(self, key: str, cands: list[tuple[int, str]], header0: int,
                     reads: dict[int, HeaderRead]) -> tuple[int, str]:
@@ -738,25 +782,24 @@ class SheetUnreadable(Exception):
 
 
 def _assign_sheets(wb: WorkbookLike, problems: list[Problem], pins: Pins | None = None
-                   ) -> tuple[dict[str, tuple[SheetSpec, str]], list[str]]:
-    """Which file sheet holds which ledger: by a unit's pin, by name, then by its headers."""
-    assigned: dict[str, tuple[SheetSpec, str]] = {}
+                   ) -> tuple[list[tuple[SheetSpec, str]], list[str]]:
+    """Which file sheets hold which ledger: by a unit's pin, by name, then by their headers. Several sheets
+    may hold one ledger (one per prosecutor, per year): sheets with the same columns get the same kind."""
+    assigned: list[tuple[SheetSpec, str]] = []
     settings_sheet = settings_sheet_name(wb.sheet_names)
     unknown: list[str] = []
     pinned = pins.sheets if pins else {}
-    for name, key in pinned.items():
-        if name in wb.sheet_names and key not in assigned:
-            assigned[key] = (SHEETS_BY_KEY[key], name)
     for name in wb.sheet_names:
         key = fold(name)
-        spec = _SHEET_NAMES.get(key)
-        if name in pinned or name == settings_sheet:
+        spec = SHEETS_BY_KEY[pinned[name]] if name in pinned else _SHEET_NAMES.get(key)
+        if name == settings_sheet:
             continue
-        if spec is not None and spec.key not in assigned:
-            assigned[spec.key] = (spec, name)
+        if spec is not None and (name in pinned or spec.key not in {s.key for s, _ in assigned}):
+            assigned.append((spec, name))
         elif key not in _OWN_SHEETS:
             unknown.append(name)
     still_unknown: list[str] = []
+    by_columns: dict[tuple[str, ...], SheetSpec | None] = {}
     for name in unknown:
         try:
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=HEADER_SEARCH_ROWS)
@@ -767,8 +810,6 @@ def _assign_sheets(wb: WorkbookLike, problems: list[Problem], pins: Pins | None 
             continue
         best, best_score, near = None, 2, (None, 0)  # at least three known headers to claim a sheet
         for spec in LEDGER_SHEETS:
-            if spec.key in assigned:
-                continue
             found = find_header(rows, [], spec, pins.headers.get(name) if pins else None)
             score = (len({k for e, _ in found.entries.values() for k, _ in e.fills})
                      + sum(1 for e, _ in found.entries.values() if e.source)) if found else 0
@@ -777,14 +818,24 @@ def _assign_sheets(wb: WorkbookLike, problems: list[Problem], pins: Pins | None 
             if score > near[1]:
                 near = (spec, score)
         if best is not None:
-            assigned[best.key] = (best, name)
+            # the same header row as a sheet seen before: the same kind, whatever the scores say
+            heads = _header_signature(rows, best, pins.headers.get(name) if pins else None)
+            best = by_columns.setdefault(heads, best) or best
+            assigned.append((best, name))
         else:
             still_unknown.append(name)
             if near[0] is not None and near[1] >= MIN_HEADER_MATCHES:
                 problems.append(Problem(name, None, "", "", f"sheet giống sổ «{near[0].title}» nhưng chỉ nhận ra "
                                         f"{near[1]} cột trong {HEADER_SEARCH_ROWS} dòng đầu; kiemsat bỏ qua sheet "
                                         "này (đặt tên sheet như sổ của kiemsat hoặc sửa tiêu đề cột).", WARNING))
+    order = {name: i for i, name in enumerate(wb.sheet_names)}
+    assigned.sort(key=lambda a: order[a[1]])
     return assigned, still_unknown
+
+
+def _header_signature(rows: list[list[Any]], spec: SheetSpec, pins: dict[str, str] | None) -> tuple[str, ...]:
+    found = find_header(rows, [], spec, pins)
+    return tuple(fold(t) for _, t in sorted(found.labels.items())) if found else ()
 
 
 @dataclass
@@ -823,13 +874,13 @@ def read_workbook(source: Path, wb: WorkbookLike, load: Callable[[list[str]], di
     assigned, unknown = _assign_sheets(wb, problems, pins)
     if pins is not None:
         before = len(pins.problems)
-        check_pins(pins, {name: spec for spec, name in assigned.values()})
+        check_pins(pins, {name: spec for spec, name in assigned})
         problems += pins.problems[before:]
-    loaded.update(load([name for _, name in assigned.values()]))
+    loaded.update(load([name for _, name in assigned]))
     sheets: dict[str, SheetData] = {}
+    more: list[SheetData] = []
     order = {spec.key: i for i, spec in enumerate(LEDGER_SHEETS)}
-    for key in sorted(assigned, key=order.__getitem__):
-        spec, name = assigned[key]
+    for spec, name in sorted(assigned, key=lambda a: order[a[0].key]):  # stable: file order within a kind
         got = loaded[name]
         if isinstance(got, SheetUnreadable):
             problems.append(Problem(name, None, "", "", f"không đọc được sheet này: {got}."))
@@ -837,7 +888,10 @@ def read_workbook(source: Path, wb: WorkbookLike, load: Callable[[list[str]], di
         data = _SheetReader(spec, name, got.rows, got.merged, got.errors, problems, got.notes,
                             pins.headers.get(name) if pins else None).read()
         if data is not None:
-            sheets[key] = data
+            if spec.key in sheets:
+                more.append(data)
+            else:
+                sheets[spec.key] = data
             if pins is not None:
                 problems += unused_pins(pins, data)
     if isinstance(settings_rows, SheetUnreadable):
@@ -849,7 +903,7 @@ def read_workbook(source: Path, wb: WorkbookLike, load: Callable[[list[str]], di
     if not assigned:
         problems.append(Problem(source.name, None, "", "", "không tìm thấy sổ nào của kiemsat trong tệp (cần "
                                 "các sheet như: " + ", ".join(s.title for s in LEDGER_SHEETS) + ")."))
-    ledger = Ledger(source, sheets, settings, problems, unknown)
+    ledger = Ledger(source, sheets, settings, problems, unknown, more)
     _cross_check(ledger)
     return ledger
 
@@ -970,7 +1024,7 @@ def _cross_check(ledger: Ledger) -> None:
         ledger.problems.append(Problem(data.name, rec.row, column_letter(data.column_of(col.key) or 0),
                                        display(value), message, WARNING))
 
-    for data in ledger.sheets.values():
+    for data in ledger.all_sheets():
         for col in data.spec.columns:
             if data.column_of(col.key) is None:
                 continue
@@ -1009,12 +1063,12 @@ def _cross_check(ledger: Ledger) -> None:
 
 
 def _sheet_order(ledger: Ledger, name: str) -> int:
-    for i, data in enumerate(ledger.sheets.values()):
+    for i, data in enumerate(ledger.all_sheets()):
         if data.name == name:
             return i
-    return len(ledger.sheets)
+    return len(ledger.sheets) + len(ledger.more)
 
 
 def iter_records(ledger: Ledger) -> Iterator[Record]:
-    for data in ledger.sheets.values():
+    for data in ledger.all_sheets():
         yield from data.records

@@ -28,6 +28,7 @@ from lxml import etree
 
 from macros_py.ledger.schema import DATE_FORMAT
 from macros_py.workbook import zipcopy
+from macros_py.workbook.dependents import drop_caches
 from macros_py.workbook.graft import (
     _M,
     PKG_REL_NS,
@@ -313,6 +314,23 @@ def _full_calc_on_load(workbook_xml: bytes) -> bytes | None:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def _drop_dependent_caches(pkg: Package, parts: Parts, patch: Patch, kept: set[tuple[str, int, int]]) -> None:
+    """The clerk's formulas over written cells lose their cached values (`dependents`): LibreOffice, which
+    ignores fullCalcOnLoad, then computes them as Excel does, instead of showing a stale result. `kept`:
+    (sheet, row, col) of the cells left alone because they hold a formula (not written)."""
+    written = {sheet: {rc for rc in cells if (sheet, *rc) not in kept} for sheet, cells in patch.cells.items()}
+    if not written:
+        return
+    texts = {}
+    for sheet, part in pkg.sheets.items():
+        if part in parts.names:
+            data = parts.get(part)
+            if re.search(rb"<(?:[\w.-]+:)?f[\s>/]", data):
+                texts[sheet] = data.decode("utf-8")
+    for sheet, text in drop_caches(texts, written).items():
+        parts.put(pkg.sheets[sheet], text.encode("utf-8"))
+
+
 def backups_kept(settings: Mapping[str, Any]) -> int:
     """How many backups of a ledger to keep: its Cấu hình «Số bản sao lưu giữ lại» (at least 1)."""
     value = settings.get("backups_kept")
@@ -366,6 +384,7 @@ def write_cells(path: str | Path, patch: Patch, *, backup: bool = True, keep: in
             calc = _full_calc_on_load(parts.get(pkg.workbook_part))
             if calc is not None:
                 parts.put(pkg.workbook_part, calc)
+            _drop_dependent_caches(pkg, parts, patch, set(report.formulas_kept))
         report.parts = sorted([*parts.changed, *parts.added, *parts.removed])
         with path.open("rb") as source:
             report.backup = replace_file(path, lambda out: zipcopy.rewrite(
