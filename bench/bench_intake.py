@@ -40,7 +40,7 @@ def main() -> None:
     ap.add_argument("--ocr", action="store_true")
     ap.add_argument("--mistakes", action="store_true")
     args = ap.parse_args()
-    sets = ["docs"] + (["ocr"] if args.ocr else [])
+    sets = ["docs", "handwritten"] + (["ocr"] if args.ocr else [])
     for folder in sets:
         docs = corpus(folder)
         kinds = sorted({e["kind"] for _, e in docs})
@@ -51,7 +51,8 @@ def main() -> None:
         for doc, _ in docs:
             doc.read_bytes()
         base = time.perf_counter() - t1
-        name = "văn bản có lớp chữ (.txt, .docx)" if folder == "docs" else "văn bản qua OCR (Tesseract vie)"
+        name = {"docs": "văn bản có lớp chữ (.txt, .docx), theo mẫu", "ocr": "văn bản qua OCR (Tesseract vie)",
+                "handwritten": "văn bản gõ tay, cách viết khác mẫu (giữ riêng, không chỉnh quy tắc theo)"}[folder]
         print(f"== {name}: {len(docs)} văn bản, {len(kinds)} loại ==")
         table("Trường", per_field)
         table("Loại văn bản", per_kind)

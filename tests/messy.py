@@ -27,6 +27,12 @@ EXPECTED_PROBLEMS = {
     (CASE_SHEET, 1, "Loại tội phạm"),  # required column missing
     (CASE_SHEET, 3, "A"),  # formula error #REF! in the case id
 }
+# what `kiemsat check` adds: cảnh báo that the decisions due cannot be issued without these columns
+DECISION_WARNINGS = {
+    (TIP_SHEET, 5, "Cơ quan giải quyết"),
+    (CASE_SHEET, 1, "Cơ quan điều tra"),
+    (CASE_SHEET, 1, "Số QĐ khởi tố"),
+}
 
 # receipt number -> the receipt date kiemsat must read for the good rows
 GOOD_TIPS = {

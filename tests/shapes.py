@@ -128,3 +128,66 @@ def grouped(path: Path, rows: Sequence[dict[str, Any]], detention: Callable[[int
                          row["judgment_date"], row["judgment_received"], row["prosecutor"]])
     wb.save(path)
     return path
+
+
+# ---------------------------------------------------------------- the clerk's own deadline formula
+
+TIP_KEYS = ("receipt_no", "receipt_date", "summary", "category", "prosecutor", "outcome", "outcome_date",
+            "extension_date", "extended_to")
+TIP_HEADERS = ["Số thụ lý", "Ngày tiếp nhận", "Nội dung", "Loại tội phạm", "Kiểm sát viên", "Kết quả giải quyết",
+               "Ngày giải quyết", "Ngày QĐ gia hạn", "Gia hạn đến ngày", "Hạn giải quyết"]
+
+
+def tips(n: int = 32, seed: int = 5, receipts: Sequence[date] = ()) -> list[dict[str, Any]]:
+    """n tin báo rows (the first receipt dates replaced by `receipts`), only the columns written below."""
+    rows = [{k: row.get(k) for k in TIP_KEYS} for row in sample_rows(n, seed=seed, today=TODAY)["tin_bao"]]
+    for row, day in zip(rows, receipts):
+        row.update(receipt_date=day, outcome=None, outcome_date=None, extension_date=None, extended_to=None)
+    return rows
+
+
+def naive_deadline(receipt: date) -> date:
+    """What the clerk's formula «=B+19» gives: 20 days counting the first, never moved off a day off."""
+    from datetime import timedelta
+
+    return receipt + timedelta(days=19)
+
+
+def own_formula(path: Path, rows: Sequence[dict[str, Any]]) -> Path:
+    """A tin báo ledger whose last column «Hạn giải quyết» is the clerk's formula =B{r}+19, with the
+    cached values Excel would store (the 1900 date system)."""
+    import re
+    import zipfile
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sổ TB"
+    _put(ws, 1, TIP_HEADERS)
+    for i, row in enumerate(rows, start=2):
+        _put(ws, i, [row[k] for k in TIP_KEYS])
+        ws.cell(i, len(TIP_HEADERS), f"=B{i}+19").number_format = "dd/mm/yyyy"
+    wb.save(path)
+    epoch = date(1899, 12, 30)
+    values = {i: (naive_deadline(row["receipt_date"]) - epoch).days for i, row in enumerate(rows, start=2)}
+    col = get_column_letter(len(TIP_HEADERS))
+
+    def cached(m: re.Match[str]) -> str:
+        return f"{m.group(1)}<v>{values[int(m.group(2))]}</v></c>"
+
+    with zipfile.ZipFile(path) as z:
+        parts = {i: z.read(i) for i in z.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in parts.items():
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = re.sub(rf'(<c r="{col}(\d+)"[^>]*><f>[^<]*</f>)(?:<v\s*/>|<v>\s*</v>)?</c>', cached,
+                              data.decode())
+                data = text.encode()
+            z.writestr(info, data)
+    return path
+
+
+def tip_template(path: Path, rows: Sequence[dict[str, Any]]) -> Path:
+    from workbook_templates.builder import build_workbook
+
+    build_workbook({"tin_bao": list(rows)}).save(path)
+    return path

@@ -474,7 +474,8 @@ def test_deadlines_on_the_remote_engine_writes_what_the_file_writer_writes(remot
     assert f"Đã ghi hạn tiếp theo vào {result.written} dòng, xóa hạn ở {result.cleared} dòng đã xong" in message
     assert result.cleared == 1
     first = next(d for d in pending if d.status == STATUS_OVERDUE)
-    assert f"- {first.due:%d/%m/%Y} (quá {-first.days_left} ngày): «{first.sheet_name}» dòng {first.row}" in message
+    assert (f"- QUÁ HẠN {first.due:%d/%m/%Y} (quá hạn {-first.days_left} ngày): «{first.sheet_name}» dòng {first.row}"
+            in message)
     [alert] = _actions(book, "alert")
     assert alert["args"][:2] == [message, "Kiểm sát"]
 

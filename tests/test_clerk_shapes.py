@@ -180,3 +180,51 @@ def test_partial_match_of_a_free_text_column_stays_silent(tmp_path):
     ws.append(["1/2026/HS", "Trộm cắp tài sản", "Nghiêm trọng", date(2026, 1, 5), "x"])
     wb.save(tmp_path / "note.xlsx")
     assert not [p for p in read_ledger(tmp_path / "note.xlsx").problems if p.confirm]
+
+
+# ---------------------------------------------------------------- 5. the clerk's own deadline formula
+
+def test_own_deadline_formula_is_checked_against_the_law(tmp_path):
+    """«Hạn giải quyết» = «Ngày tiếp nhận» + 19 (20 days, the first counted, never moved off a day off).
+    By hand, Điều 147 khoản 1 and Điều 134 BLTTHS: received 28/01/2026, day 20 is 16/02/2026, the eve of
+    Tết (days off 14-22/02/2026, QĐ of the Prime Minister; holidays.VN), so the last day is Monday 23/02/2026."""
+    rows = shapes.tips(receipts=[date(2026, 1, 28)])
+    path = shapes.own_formula(tmp_path / "own.xlsx", rows)
+    from macros_py.law.deadlines import compute_deadlines
+
+    ledger = read_ledger(path)
+    assert ledger.errors == [] and ledger.problems == []  # the column is the unit's own, read as written
+    report = compute_deadlines(ledger, shapes.TODAY)
+    own = [p for p in report.problems if "«Hạn giải quyết»" in p.message]
+    first = next(p for p in own if p.row == 2)
+    assert first.level == "cảnh báo" and first.confirm and first.column == "J"
+    assert "sổ ghi 16/02/2026" in first.message and "là 23/02/2026" in first.message
+    assert "Điều 147" in first.message and "Tết" in first.message
+    # every row where the formula and the law part, and none where they agree
+    tip = {d.row: d.due for d in report.deadlines if d.kind == "tin_bao"}
+    differ = {r for r, due in tip.items() if due != shapes.naive_deadline(rows[r - 2]["receipt_date"])}
+    assert {p.row for p in own} == differ and 0 < len(differ) < len(rows)
+    # the same rows in kiemsat's template give the same deadlines
+    template = shapes.tip_template(tmp_path / "tpl.xlsx", rows)
+    found = {(d.case, d.kind, d.due) for d in compute_deadlines(read_ledger(template), shapes.TODAY).deadlines}
+    assert found == {(d.case, d.kind, d.due) for d in report.deadlines}
+    result = run("deadlines", str(path), "--today", "2026-06-01")
+    assert result.returncode == 1 and "sổ ghi 16/02/2026" in result.stdout
+
+
+def test_own_deadline_header_is_never_read_as_an_extension_column(tmp_path):
+    """«Hạn điều tra» is 75% like «Gia hạn điều tra»: it stays the unit's own, checked, never written into."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Án hình sự"
+    ws.append(["Mã vụ án", "Ngày khởi tố", "Tội danh", "Loại tội phạm", "Hạn điều tra"])
+    ws.append(["1/2026/HS", date(2026, 6, 6), "Trộm cắp tài sản", "Nghiêm trọng", date(2026, 9, 6)])
+    wb.save(tmp_path / "dt.xlsx")
+    from macros_py.law.deadlines import compute_deadlines
+
+    ledger = read_ledger(tmp_path / "dt.xlsx")
+    (rec,) = ledger.records("an_hinh_su")
+    assert rec.get("investigation_extended_to") is None and rec.extra == {"Hạn điều tra": date(2026, 9, 6)}
+    # 3 months from 06/06/2026 end on Sunday 06/09/2026: the last day is Monday 07/09/2026 (Điều 134 BLTTHS)
+    (p,) = [p for p in compute_deadlines(ledger, date(2026, 6, 10)).problems if "Hạn điều tra" in p.message]
+    assert "sổ ghi 06/09/2026" in p.message and "là 07/09/2026" in p.message and "Điều 172" in p.message

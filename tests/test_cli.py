@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.messy import EXPECTED_PROBLEMS, build_messy_ledger
+from tests.messy import DECISION_WARNINGS, EXPECTED_PROBLEMS, build_messy_ledger
 
 KIEMSAT = str(Path(sys.executable).with_name("kiemsat"))
 
@@ -64,7 +64,7 @@ def test_check_reports_hand_typed_faults_as_json(tmp_path):
     assert result.returncode == 1
     problems = json.loads(result.stdout)
     assert all(set(p) == {"sheet", "row", "column", "value", "message", "level", "confirm"} for p in problems)
-    assert {(p["sheet"], p["row"], p["column"]) for p in problems} == EXPECTED_PROBLEMS
+    assert {(p["sheet"], p["row"], p["column"]) for p in problems} == EXPECTED_PROBLEMS | DECISION_WARNINGS
 
 
 def test_check_text_output_lists_each_problem(tmp_path):
@@ -72,7 +72,8 @@ def test_check_text_output_lists_each_problem(tmp_path):
     result = run("check", str(path))
     assert result.returncode == 1
     errors = sum(1 for p in json.loads(run("check", str(path), "--json").stdout) if p["level"] == "lỗi")
-    assert f"có {errors} lỗi và {len(EXPECTED_PROBLEMS) - errors} cảnh báo" in result.stdout
+    warnings = len(EXPECTED_PROBLEMS) + len(DECISION_WARNINGS) - errors
+    assert f"có {errors} lỗi và {warnings} cảnh báo" in result.stdout
     assert "dòng 14, cột B: «Ngày tiếp nhận»: không có ngày «32/13/2024»" in result.stdout
 
 

@@ -263,7 +263,7 @@ def test_unknown_template_field_is_reported(tmp_path, ledger):
     checked = subprocess.run([KIEMSAT, "templates", "check", "--templates", str(own), "--json"],
                              capture_output=True, text=True, timeout=120)
     assert checked.returncode == 1
-    report = {i["type"]: i for i in json.loads(checked.stdout)}
+    report = {i["type"]: i for i in json.loads(checked.stdout)["types"]}
     assert report["tin-bao"]["unknown"] == ["so_dien_thoai"]
     assert report["hinh-su"]["unknown"] == [] and "prosecutor" in report["hinh-su"]["fields"]
     clean = subprocess.run([KIEMSAT, "templates", "check"], capture_output=True, text=True, timeout=120)

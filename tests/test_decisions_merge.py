@@ -66,9 +66,11 @@ def _contexts(dtype, n: int = 3, overrides: dict | None = None) -> list[dict]:
 
 def test_committed_templates_are_what_the_builder_makes(tmp_path):
     rebuilt = build_all(tmp_path)
-    assert sorted(p.name for p in rebuilt) == sorted(p.name for p in TEMPLATES_DIR.glob("*.docx"))
+    committed = sorted(p.relative_to(TEMPLATES_DIR) for p in TEMPLATES_DIR.glob("*/*.docx"))
+    assert sorted(p.relative_to(tmp_path) for p in rebuilt) == committed
     for path in rebuilt:
-        assert _parts(path) == _parts(TEMPLATES_DIR / path.name), "run: python -m workbook_templates.decisions"
+        assert _parts(path) == _parts(TEMPLATES_DIR / path.relative_to(tmp_path)), \
+            "run: python -m workbook_templates.decisions"
 
 
 def test_each_type_is_defined_once_and_has_its_template():

@@ -266,7 +266,7 @@ def test_several_offences_and_their_articles(rendered):
 
 def test_enforcement_decision_uses_the_row_dates_and_cites_the_law_with_year_and_article(rendered):
     flat = _flat(rendered[2]["thi-hanh-an"])
-    assert "bị xử phạt 1 năm tù" in flat and "(hình phạt:" not in flat
+    assert "bị xử phạt 01 năm tù" in flat and "(hình phạt:" not in flat  # «1 năm tù» written as the ngành does
     assert "có hiệu lực pháp luật từ ngày 20/02/2026" in flat
     assert "Quyết định thi hành án hình sự số 12/2026/QĐ-CA ngày 27/02/2026" in flat
     assert "Căn cứ Điều 167 Luật Thi hành án hình sự năm 2019" in flat

@@ -387,8 +387,14 @@ def test_commands_publish_province_report_on_the_demo_split(demo_units, tmp_path
     assert {d["unit"] for d in data["deadlines"] if d["status"] == STATUS_OVERDUE} == {
         unit_code(i) for i in range(1, UNITS + 1)}
     assert out.exists()
-    text = kiemsat("province", "--store", url, "--out", str(out), "--today", TODAY.isoformat())
+    report = tmp_path / "TINH.docx"
+    text = kiemsat("province", "--store", url, "--out", str(out), "--today", TODAY.isoformat(), "--report",
+                   str(report))
     assert "Tổng hợp 3 đơn vị" in text.stdout and "bị trả lại báo cáo: Số liệu chưa khớp" in text.stdout
+    import docx
+
+    words = "\n".join(p.text for p in docx.Document(str(report)).paragraphs)
+    assert "VIỆN KIỂM SÁT NHÂN DÂN THÀNH PHỐ HẢI PHÒNG" in words.upper()
     plan = kiemsat("store", "alerts", "--store", url, "--today", TODAY.isoformat(), "--dry-run",
                    "--outbox", str(tmp_path / "thu"))
     assert plan.returncode in (0, 1), plan.stderr

@@ -1,5 +1,6 @@
-"""Builds the decision templates (.docx for docxtpl) from macros_py.decisions.decision_types, the way
-builder.py builds the ledger workbook from the schema.
+"""Builds the decision templates (.docx for docxtpl) from the [text] of each built-in type's
+manifest (workbook_templates/decisions/<key>/manifest.toml), the way builder.py builds the ledger
+workbook from the schema.
 
 Layout after Decree 30/2020/NĐ-CP: A4; margins top/bottom 20 mm, left 30 mm, right 15 mm; Times
 New Roman 14 (header blocks 13, «Nơi nhận» 12/11); the parent and issuing procuracy at top left
@@ -10,7 +11,7 @@ trích yếu. Unit names, place, number and signer are fields from the ledger, s
 a unit renamed in a reorganisation edits Cấu hình, not the templates. Clerks may edit the
 output in Word: kiemsat reads any docxtpl template (`kiemsat templates check`).
 
-`python -m workbook_templates.decisions` rewrites workbook_templates/decisions/*.docx.
+`python -m workbook_templates.decisions` rewrites workbook_templates/decisions/<key>/*.docx.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from macros_py.decisions.decision_types import DECISION_TYPES, DecisionType
-from macros_py.documents.docxparts import first_para, fixed_table, para
+from macros_py.documents.docxparts import decree30_page_numbers, first_para, fixed_table, para
 from macros_py.resources import DECISIONS_FOLDER
 
 TEMPLATES_DIR = Path(__file__).with_name(DECISIONS_FOLDER)
@@ -89,34 +90,7 @@ def _page(doc: DocumentObject) -> None:
         later.addprevious(pg)
     else:
         sect.append(pg)
-    # Decree 30: page numbers at the top centre, none on the first page (its own, empty, header)
-    section.different_first_page_header_footer = True
-    section.first_page_header.paragraphs[0].text = ""
-    header = section.header.paragraphs[0]
-    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _field(header, "PAGE", "2", BODY_PT)
-
-
-def _field(paragraph: Paragraph, instruction: str, shown: str, size: int) -> None:
-    def run_with(child: OxmlElement) -> None:
-        run = paragraph.add_run()
-        run.font.size = Pt(size)
-        run._r.append(child)
-
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    run_with(begin)
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    run_with(instr)
-    sep = OxmlElement("w:fldChar")
-    sep.set(qn("w:fldCharType"), "separate")
-    run_with(sep)
-    paragraph.add_run(shown).font.size = Pt(size)
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run_with(end)
+    decree30_page_numbers(section, BODY_PT)
 
 
 APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -255,10 +229,11 @@ def build_template(dtype: DecisionType) -> DocumentObject:
 
 
 def build_all(folder: Path = TEMPLATES_DIR) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
+    """Each built-in type's template, into its folder under `folder` (beside its manifest)."""
     written = []
     for dtype in DECISION_TYPES:
-        path = folder / dtype.template
+        path = folder / dtype.key / dtype.template
+        path.parent.mkdir(parents=True, exist_ok=True)
         build_template(dtype).save(path)
         written.append(path)
     return written

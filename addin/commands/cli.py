@@ -103,10 +103,14 @@ def check_cmd(path: Path, as_json: bool, show_mapping: bool, verbose: bool) -> N
     """Kiểm tra sổ PATH: in từng lỗi với sheet, dòng, cột, giá trị."""
     from macros_py.ledger.reader import LedgerError, read_ledger
 
+    from macros_py.decisions.readiness import decision_problems
+
     try:
         ledger = read_ledger(path)
     except LedgerError as exc:
         raise Failure(str(exc)) from None
+    # rows due for a decision that lack a fact it requires (cảnh báo: the rest of the ledger is fine)
+    ledger.problems.extend(decision_problems(ledger))
     if show_mapping:
         _echo_mapping(ledger, as_json)
     elif as_json:
@@ -403,15 +407,19 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
             scope = f" còn không quá {within} ngày hoặc đã quá hạn" if within is not None else ""
         click.echo(f"Sổ «{path.name}», tính đến ngày {fmt_date(day)}: {len(shown)} thời hạn{scope} ({counts}).")
         if shown:
-            click.echo(f"{'Hạn':<10}  {'Còn':>5}  {'Tình trạng':<11}  {'Sổ, dòng':<30}  {'Vụ việc':<28}  KSV / PVT")
+            from macros_py.law.urgency import band_for, due_text
+
+            click.echo(f"{'Hạn':<10}  {'Còn':>5}  {'Mức':<12}  {'Sổ, dòng':<30}  {'Vụ việc':<28}  KSV / PVT")
 
             def rows():
                 for d in shown:
                     where = f"{d.sheet_name}, dòng {d.row}"
                     case = " - ".join(x for x in (d.case, d.person) if x)
                     staff = " / ".join(x or "?" for x in (d.prosecutor, d.leader))
-                    yield (f"{fmt_date(d.due):<10}  {d.days_left:>5}  {d.status:<11}  {where:<30}  {case:<28}  "
-                           f"{staff}\n{'':<10}  {'':>5}  {d.basis}")
+                    level = "ĐÃ XONG" if d.done else band_for(d, alert_days=report.alert_days).word
+                    hour = f"{'':<10}  {'':>5}  hết hạn {due_text(d.due, d.due_time)}\n" if d.due_time else ""
+                    yield (f"{fmt_date(d.due):<10}  {d.days_left:>5}  {level:<12}  {where:<30}  {case:<28}  "
+                           f"{staff}\n{hour}{'':<10}  {'':>5}  {d.basis}\n{'':<10}  {'':>5}  Việc cần làm: {d.action}")
             echo_details(rows(), verbose, indent="")
     if report.problems:
         echo_note(f"Cần kiểm tra ({len(report.problems)}):")
@@ -445,7 +453,7 @@ def holidays_cmd(year: int, ledger_path: Path | None, as_json: bool) -> None:
     """In các ngày nghỉ (và ngày làm bù) của năm YEAR mà kiemsat dùng để tính hạn, kèm nguồn."""
     from macros_py.law.counting import weekday_name
     from macros_py.law.deadlines import calendar_for
-    from macros_py.law.workcalendar import WorkCalendar
+    from macros_py.law.workcalendar import UNCONFIRMED, WorkCalendar, year_source
     from macros_py.ledger.reader import LedgerError, read_ledger
     from macros_py.ledger.values import fmt_date
 
@@ -456,12 +464,19 @@ def holidays_cmd(year: int, ledger_path: Path | None, as_json: bool) -> None:
         except (LedgerError, ValueError) as exc:
             raise Failure(str(exc)) from None
     days = calendar.year_listing(year)
+    origin = year_source(year)
     if as_json:
-        click.echo(json.dumps([{"date": d.day.isoformat(), "day_off": off, "name": d.name, "source": d.source}
+        click.echo(json.dumps([{"date": d.day.isoformat(), "day_off": off, "name": d.name, "source": d.source,
+                                "confirmed": d.day not in origin.unconfirmed}
                                for d, off in days], ensure_ascii=False, indent=1))
         return
     click.echo(f"Năm {year}: ngoài thứ Bảy, Chủ nhật, kiemsat tính {sum(off for _, off in days)} ngày nghỉ "
-               f"và {sum(not off for _, off in days)} ngày làm bù:")
+               f"và {sum(not off for _, off in days)} ngày làm bù.")
+    click.echo(f"Nguồn: {origin.source}" if origin.confirmed or origin.source.startswith(UNCONFIRMED)
+               else f"Nguồn ({UNCONFIRMED}): {origin.source}")
+    if origin.possible:
+        click.echo("Có thể thành ngày nghỉ (lịch dự kiến khác): "
+                   + ", ".join(fmt_date(d) for d in sorted(origin.possible)))
     for d, off in days:
         kind = "nghỉ   " if off else "làm bù "
         click.echo(f"{fmt_date(d.day)}  {weekday_name(d.day):<8}  {kind}  {d.name}  [{d.source}]")
@@ -487,10 +502,11 @@ for _command in (publish_cmd, province_cmd, report_group, store_group):
     cli.add_command(_command)
 
 
-def _decision_type_keys() -> list[str]:
+def _decision_types_help() -> str:
     from macros_py.decisions.decision_types import DECISION_TYPES
 
-    return [t.key for t in DECISION_TYPES]
+    return ("Loại quyết định: " + ", ".join(t.key for t in DECISION_TYPES) + "; và các loại đơn vị tự thêm "
+            "trong thư mục --templates (kiemsat templates check --templates THƯ_MỤC liệt kê tất cả).")
 
 
 def _parse_decision_day(value: str | None) -> date:
@@ -509,8 +525,7 @@ def _parse_decision_day(value: str | None) -> date:
 
 @cli.command(cmd("decisions").cli_name)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--type", "type_key", required=True, type=click.Choice(_decision_type_keys()),
-              help="Loại quyết định (phân công, gia hạn, thay đổi KSV).")
+@click.option("--type", "type_key", required=True, help=_decision_types_help())
 @click.option("--rows", help="Các dòng Excel cần ra quyết định, ví dụ 5,7-9.")
 @click.option("--case", "case_id", help="Mã vụ án (hoặc số thụ lý tin báo, số bản án).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
@@ -519,10 +534,12 @@ def _parse_decision_day(value: str | None) -> date:
 @click.option("--until", "until", help="Quyết định gia hạn: gia hạn đến hết ngày (dd/mm/yyyy).")
 @click.option("--signer", help="Họ tên người ký (Viện trưởng hoặc Phó Viện trưởng); mặc định PVT phụ trách của dòng.")
 @click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Thư mục chứa mẫu quyết định đơn vị đã sửa (tệp cùng tên thay mẫu gốc).")
+              help="Thư mục mẫu của đơn vị: tệp .docx cùng tên thay mẫu gốc; mỗi thư mục con có manifest.toml "
+                   "là một loại quyết định riêng.")
 @click.option("--reissue", is_flag=True, help="Dòng đã có số quyết định loại này: ra số mới thay thế (số cũ được "
                                                "đánh dấu «đã được thay thế» trong Sổ quyết định).")
-@click.option("--force", is_flag=True, help="Vẫn ra cho dòng đã qua giai đoạn (tin báo đã giải quyết, vụ án đã xét xử).")
+@click.option("--force", is_flag=True, help="Vẫn ra cho dòng đã qua giai đoạn (tin báo đã giải quyết, vụ án đã xét xử); "
+                                            "dòng thiếu thông tin bắt buộc thì chỉ soạn DỰ THẢO có đánh dấu chỗ thiếu.")
 @click.option("--all-or-nothing", "all_or_nothing", is_flag=True,
               help="Một dòng không ra được thì không ra quyết định nào.")
 @click.option("--preview", is_flag=True, help="Xem trước: bản DỰ THẢO không số, không ghi sổ.")
@@ -535,12 +552,19 @@ def decide_cmd(path: Path, type_key: str, rows: str | None, case_id: str | None,
                all_or_nothing: bool, preview: bool, pdf: bool, combined: bool, as_json: bool,
                verbose: bool) -> None:
     """Ra quyết định hàng loạt từ các dòng của sổ PATH: cấp số, ghi sổ, ghi tệp."""
-    from macros_py.decisions.issuing import DecisionError, Options, issue_decisions, parse_rows
+    from macros_py.decisions.issuing import AllRefused, DecisionError, Options, issue_decisions, parse_rows
     from macros_py.decisions.register import RegisterError
     from macros_py.documents.pdf import PdfError
     from macros_py.ledger.reader import LedgerError
     from macros_py.workbook.safefile import FileBusy
 
+    from macros_py.decisions.manifest import load_types
+
+    known = load_types(templates_dir if templates_dir is not None and templates_dir.is_dir() else None).types
+    if type_key not in known:  # a mistyped --type is a usage error, like a wrong choice
+        raise click.UsageError(f"--type «{type_key}» không phải loại quyết định nào (chọn một trong: "
+                               f"{', '.join(sorted(known))}; danh sách đầy đủ: kiemsat templates check)",
+                               ctx=click.get_current_context())
     if bool(rows) == bool(case_id):
         raise Failure("cần đúng một trong hai: --rows (ví dụ 5,7-9) hoặc --case MÃ_VỤ_ÁN.")
     if rows and not all(c in "0123456789,- " for c in rows):
@@ -555,6 +579,14 @@ def decide_cmd(path: Path, type_key: str, rows: str | None, case_id: str | None,
         batch = issue_decisions(path, type_key, out_dir=out_dir, rows=row_numbers, case=case_id,
                                 day=_parse_decision_day(day), signer=signer, templates_dir=templates_dir,
                                 pdf=pdf, combined=combined, options=options)
+    except AllRefused as exc:  # every row refused with its reason: 1, as when some rows are (README)
+        if as_json:
+            click.echo(json.dumps({"issued": [], "rejected": exc.messages, "drafts": [], "voided": [],
+                                   "preview": preview}, ensure_ascii=False, indent=1))
+        else:
+            click.echo(f"Chưa ra quyết định nào: cả {len(exc.messages)} dòng không ra được:", err=True)
+            echo_details((f"- {m}" for m in exc.messages), verbose, err=True)
+        sys.exit(EXIT_PROBLEMS)
     except DecisionError as exc:
         if as_json:
             click.echo(json.dumps({"errors": exc.messages}, ensure_ascii=False, indent=1))
@@ -569,10 +601,12 @@ def decide_cmd(path: Path, type_key: str, rows: str | None, case_id: str | None,
         raise Failure(describe_os_error(exc, out_dir)) from None
     if as_json:
         click.echo(json.dumps({"issued": [i.as_dict() for i in batch.issued], "rejected": batch.rejected,
+                               "drafts": [d.as_dict() for d in batch.drafts],
+                               "voided": [v.as_dict() for v in batch.recovered],
                                "preview": batch.preview}, ensure_ascii=False, indent=1))
     else:
         _print_batch(batch, verbose)
-    sys.exit(EXIT_PROBLEMS if batch.rejected else EXIT_OK)
+    sys.exit(EXIT_PROBLEMS if batch.rejected or batch.drafts else EXIT_OK)
 
 
 def _print_batch(batch, verbose: bool) -> None:  # noqa: ANN001 - issuing.Batch is imported lazily
@@ -585,10 +619,14 @@ def _print_batch(batch, verbose: bool) -> None:  # noqa: ANN001 - issuing.Batch 
                   f"{item.pdf or item.file}" for item in batch.issued), verbose)
     if batch.combined:
         click.echo(f"Tệp gộp để in: {batch.combined_pdf or batch.combined}")
+    if batch.drafts:
+        click.echo(f"Thiếu thông tin bắt buộc, chỉ soạn {len(batch.drafts)} bản DỰ THẢO (không cấp số, không ghi sổ; "
+                   "chỗ thiếu ghi «[THIẾU: ...]»):")
+        echo_details((f"- dòng {d.row}: -> {d.pdf or d.file}" for d in batch.drafts), verbose)
     if batch.rejected:
         click.echo(f"Không ra cho {len(batch.rejected)} dòng:")
         echo_details((f"- {m}" for m in batch.rejected), verbose)
-    for warning in [*batch.recovered, *batch.warnings]:
+    for warning in [*map(str, batch.recovered), *batch.warnings]:
         click.echo(f"Lưu ý: {warning}")
     click.echo(f"Tổng cộng: {len(batch.issued)}/{total} dòng "
                f"{'đã soạn dự thảo' if batch.preview else 'đã ra quyết định'}, {len(batch.rejected)} dòng không ra.")
@@ -643,17 +681,22 @@ def templates_group() -> None:
               help="Thư mục chứa mẫu đơn vị đã sửa.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 def templates_check_cmd(templates_dir: Path | None, as_json: bool) -> None:
-    """Liệt kê các trường của từng mẫu và các trường sổ không cung cấp được."""
-    from macros_py.decisions.decision_types import DECISION_TYPES, template_path
+    """Kiểm tra các loại quyết định (thư mục mẫu: manifest.toml và tệp .docx): trường của từng mẫu,
+    thông tin bắt buộc, và các trường sổ không cung cấp được."""
+    from macros_py.decisions.decision_types import template_path
     from macros_py.decisions.issuing import unknown_fields
+    from macros_py.decisions.manifest import load_types
     from macros_py.decisions.merge import CompiledTemplate, MergeError
 
     if templates_dir is not None and not templates_dir.is_dir():
         raise Failure(f"không có thư mục mẫu «{templates_dir}» (--templates).")
+    typeset = load_types(templates_dir)
     report = []
-    for dtype in DECISION_TYPES:
+    for dtype in sorted(typeset.types.values(), key=lambda t: (t.key in typeset.own, t.key)):
         path = template_path(dtype, templates_dir)
-        item: dict = {"type": dtype.key, "title": dtype.title, "sheet": dtype.spec.title, "template": str(path)}
+        item: dict = {"type": dtype.key, "title": dtype.title, "sheet": dtype.spec.title, "template": str(path),
+                      "own": dtype.key in typeset.own, "form": dtype.form,
+                      "required_facts": [{"field": f.field, "reason": f.reason} for f in dtype.required]}
         try:
             compiled = CompiledTemplate(path)
         except (OSError, MergeError) as exc:
@@ -665,11 +708,14 @@ def templates_check_cmd(templates_dir: Path | None, as_json: bool) -> None:
         report.append(item)
     bad = [i for i in report if i.get("error") or i.get("unknown")]
     if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        click.echo(json.dumps({"types": report, "problems": typeset.problems}, ensure_ascii=False, indent=1))
     else:
         for item in report:
-            click.echo(f"{item['type']}: {item['title']} (sheet «{item['sheet']}»)")
+            own = " [của đơn vị]" if item["own"] else ""
+            click.echo(f"{item['type']}: {item['title']} (sheet «{item['sheet']}»){own}")
             click.echo(f"  mẫu: {item['template']}")
+            if item["form"]:
+                click.echo(f"  theo mẫu: {item['form']}")
             if item.get("error"):
                 click.echo(f"  LỖI: {item['error']}")
                 continue
@@ -677,17 +723,25 @@ def templates_check_cmd(templates_dir: Path | None, as_json: bool) -> None:
             optional = sorted(set(item["fields"]) - set(item["required"]))
             if optional:
                 click.echo(f"  được để trống: {', '.join(optional)}")
+            if item["required_facts"]:
+                click.echo("  bắt buộc: " + ", ".join(f["field"] for f in item["required_facts"]))
             if item["unknown"]:
                 click.echo(f"  SỔ KHÔNG CÓ: {', '.join(item['unknown'])}")
-        click.echo(f"{len(report) - len(bad)}/{len(report)} mẫu dùng được." if bad else
+        for problem in typeset.problems:
+            click.echo(f"LỖI: {problem}")
+        total = len(report) + len(typeset.problems)
+        click.echo(f"{len(report) - len(bad)}/{total} mẫu dùng được." if bad or typeset.problems else
                    f"Cả {len(report)} mẫu dùng được.")
-    sys.exit(EXIT_PROBLEMS if bad else EXIT_OK)
+    sys.exit(EXIT_PROBLEMS if bad or typeset.problems else EXIT_OK)
 
 
 @cli.command(cmd("statistics").cli_name)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--period", help="Kỳ báo cáo: 2024-M03 (tháng), 2024-Q1 (quý), 2024-H1 (6 tháng), 2024 (năm); "
-                               "mặc định theo «Kỳ thống kê» ở sheet Cấu hình (6 tháng chứa ngày --today).")
+@click.option("--period", help="Kỳ báo cáo: 2026-M03 (tháng 3/2026, cũng là kỳ thống kê tháng của ngành), "
+                               "2026-Q1 (quý I), 2026-H1 / 2026-H2 (6 tháng đầu / cuối năm dương lịch), 2026 (năm "
+                               "dương lịch); kỳ thống kê của ngành: 2026-K6 (6 tháng năm 2026: 01/12/2025 - "
+                               "31/05/2026), 2026-K12 (12 tháng năm 2026: 01/12/2025 - 30/11/2026). Mặc định theo "
+                               "«Kỳ thống kê» ở sheet Cấu hình (6 tháng chứa ngày --today).")
 @click.option("--today", help="Ngày tính thời hạn quá hạn, sắp hết hạn (YYYY-MM-DD); mặc định hôm nay.")
 @click.option("--out", "outs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Ghi báo cáo: .docx (báo cáo Word có bảng và biểu đồ) hoặc .xlsx (sheet Thống kê); "
@@ -710,10 +764,17 @@ def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Pat
     from macros_py.workbook.package import backups_kept
     from macros_py.workbook.safefile import FileBusy
 
+    from macros_py.workbook.safefile import ensure_not_open
+
     day = _parse_day(today)
     bad = [o for o in outs if o.suffix.lower() not in (".docx", ".xlsx")]
     if bad:
         raise Failure(f"--out «{bad[0].name}»: cần đuôi .docx hoặc .xlsx.")
+    try:  # refuse before anything is written or printed: a report of a ledger that is not saved is wrong too
+        for target in ([path] if write else []) + list(outs):
+            ensure_not_open(target)
+    except FileBusy as exc:
+        raise Failure(f"không lập thống kê: {exc}") from None
     try:
         ledger = read_ledger(path)
         chosen = parse_period(period) if period else default_period(day, ledger.settings.get("stats_period"))
@@ -868,7 +929,11 @@ def alerts_status_cmd(config_path: Path | None, as_json: bool, verbose: bool) ->
     from mailer.outbox import local_time
     from mailer.service import status
 
+    from mailer.service import policy_warnings
+
     config = _alerts_config(config_path)
+    for warning in policy_warnings(config):
+        click.echo(f"Cảnh báo: {warning}", err=True)
     assert config.db_path is not None
     if not config.db_path.exists():
         raise Failure(f"chưa có sổ thư cảnh báo «{config.db_path}»: chưa lần nào chạy gửi cảnh báo.")

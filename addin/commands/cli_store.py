@@ -114,14 +114,16 @@ def publish_cmd(path: Path, store_url: str, today: str | None, rules_path: Path 
 @store_option
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Tệp .xlsx ghi bảng tổng hợp (ghi đè tệp cũ, có sao lưu).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Ghi thêm báo cáo thống kê của cả tỉnh (.docx; các bảng cộng lại và dòng của từng đơn vị).")
 @click.option("--period", help="Kỳ báo cáo: 2026-M03, 2026-Q1, 2026-H1, 2026; mặc định 6 tháng chứa ngày --today.")
 @click.option("--today", help="Ngày tính thời hạn (YYYY-MM-DD); mặc định hôm nay.")
 @click.option("--stale-days", type=click.IntRange(1, 3650), default=7, show_default=True,
               help="Nêu tên các đơn vị không gửi số liệu mới trong chừng ấy ngày.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @verbose_option
-def province_cmd(store_url: str, out: Path, period: str | None, today: str | None, stale_days: int, as_json: bool,
-                 verbose: bool) -> None:
+def province_cmd(store_url: str, out: Path, report_path: Path | None, period: str | None, today: str | None,
+                 stale_days: int, as_json: bool, verbose: bool) -> None:
     """Tổng hợp mọi đơn vị từ kho số liệu: thời hạn quá hạn, sắp hết hạn; thống kê cộng lại; báo cáo kỳ."""
     from macros_py.ledger.values import fmt_date
     from macros_py.stats.periods import PeriodError, half_year_of, parse_period
@@ -132,6 +134,8 @@ def province_cmd(store_url: str, out: Path, period: str | None, today: str | Non
 
     if out.suffix.lower() != ".xlsx":
         raise Failure(f"--out «{out.name}»: cần đuôi .xlsx.")
+    if report_path is not None and report_path.suffix.lower() != ".docx":
+        raise Failure(f"--report «{report_path.name}»: cần đuôi .docx.")
     day = _day(today)
     try:
         chosen = parse_period(period) if period else half_year_of(day)
@@ -146,6 +150,11 @@ def province_cmd(store_url: str, out: Path, period: str | None, today: str | Non
         store.dispose()
     try:
         save_province_workbook(out, view)
+        if report_path is not None and view.summed is not None:
+            from macros_py.stats.report import save_report
+            from macros_py.store.province import province_settings
+
+            save_report(report_path, view.summed, province_settings(view), day)
     except FileBusy as exc:
         raise Failure(str(exc)) from None
     except OSError as exc:
@@ -185,7 +194,7 @@ def province_cmd(store_url: str, out: Path, period: str | None, today: str | Non
                           f"{x.deadline.person or ''}".rstrip() + f", hạn {fmt_date(x.deadline.due)} (quá "
                           f"{-x.deadline.days_left} ngày), KSV {x.deadline.prosecutor or '?'}" for x in overdue),
                          verbose)
-        click.echo(f"Đã ghi: {out}")
+        click.echo(f"Đã ghi: {out}" + (f", {report_path}" if report_path is not None and view.summed else ""))
     sys.exit(EXIT_PROBLEMS if overdue or view.stale or view.refused else EXIT_OK)
 
 

@@ -75,6 +75,7 @@ class Loader:
                     _log(f"không nạp được {name}:\n{self.failed[name]}")
         finally:
             self.seconds = time.perf_counter() - t0
+            # logged before `done` is set: whoever waits on it finds the line in the log
             _log(f"đã nạp {len(self.modules) - len(self.failed)}/{len(self.modules)} mô-đun trong {self.seconds:.2f} s")
             self.done.set()
 

@@ -35,7 +35,6 @@ from macros_py.decisions.decision_types import (
     ADDRESS_SUFFIX,
     DECISION_FIELDS,
     DECISION_TYPES,
-    DECISION_TYPES_BY_KEY,
     DEPUTY,
     HEAD,
     PERSON_SUFFIXES,
@@ -43,6 +42,8 @@ from macros_py.decisions.decision_types import (
     DecisionType,
     template_path,
 )
+from macros_py.decisions.legal_bases import bases_context
+from macros_py.decisions.manifest import load_types
 from macros_py.decisions.merge import (
     FILTERS,
     CompiledTemplate,
@@ -98,6 +99,10 @@ class DecisionError(Exception):
         super().__init__("\n".join(self.messages))
 
 
+class AllRefused(DecisionError):
+    """Every chosen row was refused, each for its reason (a refusal, not a mistake in the command)."""
+
+
 @dataclass
 class Issued:
     row: int
@@ -120,11 +125,13 @@ class Batch:
     issued: list[Issued]
     backup: Path | None  # None for a preview (the ledger is not touched)
     warnings: list[str] = field(default_factory=list)
-    recovered: list[str] = field(default_factory=list)  # Vietnamese: numbers an interrupted run left unused
+    recovered: list[Voided] = field(default_factory=list)  # numbers an interrupted run left unused, now voided
     combined: Path | None = None
     combined_pdf: Path | None = None
     rejected: list[str] = field(default_factory=list)  # rows not issued, each with its reason
     preview: bool = False
+    # --force on a row lacking a fact its type requires: an unnumbered DỰ THẢO with the gap marked
+    drafts: list[Issued] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- arguments
@@ -394,6 +401,8 @@ class DecisionPlan:
     updates: list[CaseUpdate]  # the decision number and date on each case row (and replaced numbers)
     rejected: list[str] = field(default_factory=list)  # rows not issued, each with its reason
     preview: bool = False
+    drafts: list[Issued] = field(default_factory=list)  # gaps marked, never numbered (--force)
+    draft_documents: list[bytes] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -510,6 +519,11 @@ def beyond_the_law(ledger: Ledger, dtype: DecisionType, record: Record, until: d
     return None
 
 
+def missing_facts(dtype: DecisionType, values: Mapping[str, Any], settings: Mapping[str, Any]) -> list[Any]:
+    """The facts `dtype` requires (its manifest's `required`) that the row, or Cấu hình, leaves empty."""
+    return [f for f in dtype.required if is_empty(values.get(f.field, settings.get(f.field)))]
+
+
 def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
                    templates: Mapping[str, CompiledTemplate], *, out_dir: Path, day: date,
                    signer: str | None = None, ledger_path: Path | None = None,
@@ -536,6 +550,12 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
         if problem is None:
             values["extended_until"] = options.until
             problem = _check_row(dtype, values, staff, options, day)
+        gaps: list[Any] = []
+        if problem is None:
+            gaps = missing_facts(dtype, values, ledger.settings)
+            if gaps and not options.force:
+                problem = "; ".join(f"thiếu «{_label(dtype, g.field)}»: {g.reason}" for g in gaps) + \
+                    " (--force: soạn bản DỰ THẢO có đánh dấu chỗ thiếu, không cấp số)."
         if problem is None and dtype.extension and options.until is not None and not options.force:
             replaces = options.reissue and values.get(dtype.writeback[0]) not in (None, "")
             beyond = beyond_the_law(ledger, dtype, record, options.until, day, replaces)
@@ -561,7 +581,11 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
         context.update(title=dtype.title, decision_date=VnDate.of(day), **_signer_fields(name, title),
                        duty_article=dtype.duties.get(assignee_title, ""),
                        extended_until=context_value(options.until), draft=DRAFT if options.preview else "")
+        context.update(bases_context(day))
         context.update(number=0, symbol=symbol, decision_no=symbol)  # numbered below, once all rows are checked
+        for gap in gaps:  # --force: the gap shows where the fact would stand, and the document is a draft
+            context[gap.field] = f"[THIẾU: {_label(dtype, gap.field)}]"
+            context["draft"] = DRAFT
         compiled = templates[dtype.key]
         missing = [k for k in sorted(compiled.required) if is_empty(context.get(k))]
         # a person's title and address, and the duties' article, go with the person: name them once
@@ -572,13 +596,19 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
             plan.rejected.append(f"{where}: thiếu " + ", ".join(f"«{_label(dtype, k)}»" for k in missing)
                                  + f"; mẫu «{compiled.path.name}» cần các trường này.")
             continue
-        accepted.append((dtype, record, context, name, values))
+        accepted.append((dtype, record, context, name, values, bool(gaps)))
     if plan.rejected and options.all_or_nothing:
         raise DecisionError(plan.rejected)
     register_rows = ledger.records(REGISTER.key)
-    for dtype, record, context, who, values in accepted:
+    for dtype, record, context, who, values, gapped in accepted:
         compiled = templates[dtype.key]
         case_name = _row_id(dtype, record)
+        if gapped:  # never numbered, never recorded: a draft for the clerk to complete the row
+            context.update(number="", symbol=symbol, decision_no=f"{_BLANK_NUMBER}/{symbol}")
+            path = case_folder(plan.out_dir, case_name) / f"DU-THAO_THIEU_{dtype.slug}_{safe_name(case_name)}.docx"
+            plan.drafts.append(Issued(record.row, dtype.key, 0, "", day, case_name, path))
+            plan.draft_documents.append(compiled.render_bytes(context))
+            continue
         if options.preview:
             context.update(number="", symbol=symbol, decision_no=f"{_BLANK_NUMBER}/{symbol}")
             path = case_folder(plan.out_dir, case_name) / f"DU-THAO_{dtype.slug}_{safe_name(case_name)}.docx"
@@ -643,10 +673,28 @@ def _temp_for(path: Path) -> Path:
     return path.with_name(f"{TEMP_PREFIX}{path.name}")
 
 
-def recover_interrupted(ledger: Ledger, ledger_path: Path, day: date) -> list[str]:
+@dataclass(frozen=True)
+class Voided:
+    """A number marked «Không sử dụng», and why (listed by `decide --json`)."""
+
+    number: Any
+    year: Any
+    symbol: Any
+    reason: str
+    file: str | None  # the document removed, as the register named it
+
+    def __str__(self) -> str:
+        return f"số {self.number}/{self.symbol}: {UNUSED} ({self.reason})."
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"decision_no": f"{self.number}/{self.symbol}", "number": self.number, "year": self.year,
+                "status": UNUSED, "reason": self.reason, "file_removed": self.file}
+
+
+def recover_interrupted(ledger: Ledger, ledger_path: Path, day: date) -> list[Voided]:
     """Mark the register rows an interrupted run left «Đang cấp số» as «Không sử dụng», with the
     reason, and remove their documents (published or not): they were never recorded as issued.
-    Call it holding the lock. Returns one Vietnamese line per number."""
+    Call it holding the lock. Returns each number voided (its str() is a Vietnamese line)."""
     rows = reserved_rows(ledger)
     if not rows:
         return []
@@ -663,7 +711,8 @@ def recover_interrupted(ledger: Ledger, ledger_path: Path, day: date) -> list[st
                 _temp_for(final).unlink(missing_ok=True)
         note = rec.values.get("note")
         values.append({"status": UNUSED, "note": f"{note}; {reason}" if note else reason})
-        lines.append(f"số {rec.values.get('number')}/{rec.values.get('symbol')}: {UNUSED} ({reason}).")
+        lines.append(Voided(rec.values.get("number"), rec.values.get("year"), rec.values.get("symbol"), reason,
+                            str(name) if name else None))
     dummy = plan_write_back(ledger, [], [])
     mark(ledger_path, dummy, [r.row for r in rows], values, [], ledger)
     return lines
@@ -699,6 +748,16 @@ def _publish(plan: DecisionPlan) -> None:
         tmp.unlink(missing_ok=True)
         item.file = path
         entry.file = _relative(path, plan.ledger_path)
+
+
+def _publish_drafts(plan: DecisionPlan) -> None:
+    """The --force drafts of rows lacking a required fact: each under a free name, nothing recorded."""
+    for item, content in zip(plan.drafts, plan.draft_documents):
+        item.file.parent.mkdir(parents=True, exist_ok=True)
+        path, fh = _exclusive(item.file)
+        with fh:
+            fh.write(content)
+        item.file = path
 
 
 def _record(ledger: Ledger, ledger_path: Path, plan: DecisionPlan) -> tuple[Path | None, list[str]]:
@@ -741,10 +800,11 @@ def issue_decisions(ledger_path: str | Path, type_key: str, *, out_dir: str | Pa
     Excel), RegisterError; PdfError only after the decisions are done."""
     ledger_path = Path(ledger_path)
     out_dir = Path(out_dir)
-    dtype = DECISION_TYPES_BY_KEY.get(type_key)
+    typeset = load_types(templates_dir)
+    dtype = typeset.types.get(type_key)
     if dtype is None:
         raise DecisionError([f"không có loại quyết định «{type_key}»; chọn một trong: "
-                             f"{', '.join(DECISION_TYPES_BY_KEY)}."])
+                             f"{', '.join(sorted(typeset.types))}.", *typeset.problems])
     if dtype.extension and options.until is None:
         raise DecisionError([f"quyết định «{dtype.title}» cần ngày hết thời hạn được gia hạn: --until dd/mm/yyyy."])
     compiled = load_template(dtype, templates_dir)
@@ -761,16 +821,22 @@ def issue_decisions(ledger_path: str | Path, type_key: str, *, out_dir: str | Pa
         records = select_rows(ledger, dtype, rows, case)
         plan = plan_decisions(ledger, [(dtype, r) for r in records], {dtype.key: compiled}, out_dir=out_dir,
                               day=day, signer=signer, ledger_path=ledger_path, options=options)
+        _publish_drafts(plan)
+        if not plan.issued and not plan.drafts:
+            if plan.rejected:
+                raise AllRefused(plan.rejected)
+            raise DecisionError(["không có dòng nào để ra quyết định."])
         if not plan.issued:
-            raise DecisionError(plan.rejected or ["không có dòng nào để ra quyết định."])
-        if options.preview:
+            backup, warnings = None, []
+        elif options.preview:
             backup, warnings = None, []
             _publish(plan)
         else:
             backup, warnings = _record(ledger, ledger_path, plan)
 
     issued = plan.issued
-    batch = Batch(issued, backup, warnings, recovered, rejected=plan.rejected, preview=options.preview)
+    batch = Batch(issued, backup, warnings, recovered, rejected=plan.rejected, preview=options.preview,
+                  drafts=plan.drafts)
     if combined and issued:
         prefix = "du-thao" if options.preview else "in-gop"
         name = f"{prefix}_{dtype.slug}_{datetime.now():%Y%m%d-%H%M%S}.docx"
@@ -779,12 +845,12 @@ def issue_decisions(ledger_path: str | Path, type_key: str, *, out_dir: str | Pa
         with fh:
             compiled.write_combined(plan.contexts, fh)
         batch.combined = path
-    if pdf and issued:
+    if pdf and (issued or batch.drafts):
         from macros_py.documents.pdf import to_pdf
 
-        files = [i.file for i in issued] + ([batch.combined] if batch.combined else [])
+        files = [i.file for i in issued] + [d.file for d in batch.drafts] + ([batch.combined] if batch.combined else [])
         pdfs = to_pdf(files)
-        for item, made in zip(issued, pdfs):
+        for item, made in zip([*issued, *batch.drafts], pdfs):
             item.pdf = made
         if batch.combined:
             batch.combined_pdf = pdfs[-1]

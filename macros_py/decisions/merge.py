@@ -138,7 +138,16 @@ def unit_inline(value: Any) -> str:
     return _unbreakable(m.group(1)) + " " + _unbreakable(m.group(2)) if m else _unbreakable(text)
 
 
-FILTERS = {"long_date": long_date, "short_date": short_date, "offences": offences, "articles": articles,
+_LONE_DIGIT = re.compile(r"(?<![\d.,/])(\d)(\s+(?:năm|tháng|ngày|giờ)\b)")
+
+
+def padded(value: Any) -> str:
+    """«2 năm tù» -> «02 năm tù»: a one-digit count of years, months, days or hours takes a leading
+    zero, as the ngành writes it («02 năm», «09 tháng»); other numbers stay as typed."""
+    return _LONE_DIGIT.sub(r"0\1\2", "" if value is None else str(value))
+
+
+FILTERS = {"padded": padded, "long_date": long_date, "short_date": short_date, "offences": offences, "articles": articles,
            "unit_lines": unit_lines, "unit_inline": unit_inline}
 
 

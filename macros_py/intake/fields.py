@@ -168,7 +168,7 @@ def header_pieces(text: str) -> list[str]:
         f = fold(line)
         if re.match(r"^(?:quyet dinh|lenh|thong bao|ban an|phieu|nhan danh|can cu|kinh gui)\b", f):
             break
-        line = re.split(r"\s(?=S[ốôo6]\s*[:.])|^(?=S[ốôo6]\s*[:.])", line)[0]
+        line = re.split(r"(?:^|\s)(?=S[ốôo6]\s*(?:[:.]|\d))", line)[0]
         line = re.split(r"C[ỘO]NG\s+H[ÒO]A", line)[0]
         for piece in re.split(r"\s{3,}|\t+", line.strip()):
             pf = fold(piece)
@@ -336,7 +336,8 @@ def read_offences(flat: str, reading: Reading) -> None:
 _PERSON_LABEL = re.compile(
     r"(?i)(?<!\w)(?:Họ\s+(?:và\s+)?tên(?:\s+(?:bị can|bị cáo|người bị (?:tạm giữ|kết án)|"
     r"người phải thi hành án))?|Bị cáo|Người bị kết án)\s*:\s*")
-_STOP_NAME = re.compile(r"(?i)\s{2,}|[,;(\n]|\s+(?:Giới tính|Tên gọi khác|Sinh|sinh|SN)\b")
+_STOP_NAME = re.compile(r"(?i)\s{2,}|[,;(\n]|\s+(?:Giới tính|Tên gọi khác|Sinh|SN|Ngày|Năm sinh|Nơi|Quốc tịch|Dân tộc|"
+                        r"Nghề nghiệp|Trú)\b")
 _BIRTH_DATE = re.compile(r"(?i)(?:sinh\s+ngày|ngày\s*,?\s*tháng\s*,?\s*năm\s+sinh|ngày\s+sinh)\s*:?\s*")
 _BIRTH_YEAR = re.compile(r"(?i)(?:sinh\s+năm|năm\s+sinh|\bSN)\s*:?\s*(\d{4})\b")
 _RESIDENCE = re.compile(
@@ -531,7 +532,7 @@ def _date_near(flat: str, start: int, end: int, before: int = 220, after: int = 
     window = window[cut + 1:] if cut >= 0 else window
     dates = find_dates(window)
     if dates:
-        return dates[-1][0], (window + flat[start:end]).strip()
+        return dates[-1][0], (window[dates[-1][1]:] + flat[start:end]).strip()
     tail = flat[end: end + after]
     stop = re.search(r"\.\s|;", tail)
     tail = tail[: stop.start()] if stop else tail

@@ -130,14 +130,18 @@ class _Builder:
 
     primary = ""
 
-    def offences(self) -> tuple[str | None, str | None, str, float | None]:
+    def offences(self, sheet: str, row: int) -> None:
+        """«Tội danh» and «Điều luật» of a new row: every offence the document names, «; » between them."""
         items = self.reading.offences
         if not items:
-            return None, None, "", None
+            return
         names = "; ".join(o["offence"].value for o in items)
-        arts = [o["article"].value for o in items if "article" in o]
-        conf = min(o["offence"].confidence for o in items)
-        return names, ("; ".join(arts) or None), items[0]["offence"].source, conf
+        self.put(sheet, row, None, "offence", names, " / ".join(o["offence"].source for o in items),
+                 min(o["offence"].confidence for o in items))
+        arts = [o["article"] for o in items if "article" in o]
+        if arts:
+            self.put(sheet, row, None, "article", "; ".join(a.value for a in arts), " / ".join(a.source for a in arts),
+                     min(a.confidence for a in arts))
 
 
 def _duplicate(what: str) -> IntakeError:
@@ -169,9 +173,7 @@ def _case_opening(b: _Builder, case_id: str | None) -> None:
           "kiemsat đề xuất theo cách đánh mã của sổ", 1.0 if case_id else PROPOSED)
     for key, src in (("opening_no", "doc_no"), ("opening_date", "doc_date"), ("investigating_body", "issuer")):
         b.put(CRIMINAL_CASES.key, row, None, key, *b.field(src))
-    names, arts, source, conf = b.offences()
-    b.put(CRIMINAL_CASES.key, row, None, "offence", names, source, conf)
-    b.put(CRIMINAL_CASES.key, row, None, "article", arts, source, conf)
+    b.offences(CRIMINAL_CASES.key, row)
     b.put(CRIMINAL_CASES.key, row, None, "stage", "Điều tra", "vụ án mới khởi tố", PROPOSED)
     if "category" not in b.overrides:
         b.plan.notes.append("«Loại tội phạm» không đọc được từ văn bản (cần cho thời hạn điều tra): hãy điền vào sổ "
@@ -224,9 +226,7 @@ def _tip(b: _Builder) -> None:
     for key, src in (("receipt_date", "received_date"), ("source", "source"), ("summary", "summary"),
                      ("reporter", "reporter"), ("investigating_body", "issuer")):
         b.put(TIP_OFFS.key, row, None, key, *b.field(src))
-    names, arts, source, conf = b.offences()
-    b.put(TIP_OFFS.key, row, None, "offence", names, source, conf)
-    b.put(TIP_OFFS.key, row, None, "article", arts, source, conf)
+    b.offences(TIP_OFFS.key, row)
 
 
 def _acceptance(b: _Builder, case_id: str | None) -> None:

@@ -29,7 +29,8 @@ def action_text(d: Deadline) -> str:
     before = _days(rule.request_before) if rule.request_before is not None else 0
     if d.step_of is not None:  # an extension-request step: its own due is the last day to ask
         return _format(rule.request_action, d.due + timedelta(days=before), None, d.due)
-    text = rule.overdue_action if d.days_left < 0 else rule.action
+    over = d.days_left < 0 or (d.hours_left is not None and d.hours_left < 0)  # a limit in hours: past its hour
+    text = rule.overdue_action if over else rule.action
     return _format(text, d.due, d.due_time, d.due - timedelta(days=before))
 
 

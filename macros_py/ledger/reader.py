@@ -23,11 +23,12 @@ from typing import Any, Protocol
 from python_calamine import CalamineWorkbook
 
 from macros_py.ledger.guard import KIND_SUFFIX, KIND_WORDS, NO_CACHED_VALUE, Preflight, Refused, misnamed, preflight
-from macros_py.ledger.headers import MATCH_SCORE, Entry, best_entries, vocabulary
+from macros_py.ledger.headers import MATCH_SCORE, Entry, best_entries, tokens, vocabulary
 from macros_py.ledger.mapping import Pins, check_pins, load_pins, merge_pins, pins_row, settings_pins, unused_pins
 from macros_py.ledger.problems import ERROR, WARNING, Problem, column_index, column_letter
 from macros_py.ledger.schema import (
     LEDGER_SHEETS,
+    OWN_DEADLINE_COLUMNS,
     PIN_OWN_COLUMN,
     PIN_SECTION,
     SETTINGS_SHEET,
@@ -176,6 +177,9 @@ _LAYOUT_EXACT = {key: [_exact_index([e for e in v if e.source == code])
 LAYOUT_MIN_HEADERS = 3
 
 
+_OWN_DEADLINES: dict[str, set[frozenset[str]]] = {}  # sheet key -> the unit's own deadline headers, as tokens
+for _sheet, _rules, _headers in OWN_DEADLINE_COLUMNS:
+    _OWN_DEADLINES.setdefault(_sheet, set()).update(tokens(h) for h in _headers)
 _SHEET_NAMES = {fold(name): spec for spec in LEDGER_SHEETS for name in (spec.title, *spec.synonyms)}
 _SETTINGS_NAMES = {fold(n) for n in (SETTINGS_SHEET, *SETTINGS_SHEET_SYNONYMS)}
 _OWN_SHEETS = {fold(n) for n in OWN_SHEETS}
@@ -290,8 +294,8 @@ def find_header(rows: list[list[Any]], merged: list, spec: SheetSpec,
     for c, text in texts.items():
         if text and c not in entries and not _NUMBERING.match(text) and fold(text) not in pinned:
             whole = f"{groups[c]} {text}" if c in groups else text  # never the child alone under its group
-            if fold(whole) in pinned:
-                continue
+            if fold(whole) in pinned or tokens(text) in _OWN_DEADLINES.get(spec.key, ()):
+                continue  # pinned, or the unit's own deadline column: kept as the unit's, checked, never written
             (found_score, entry), = best_entries(whole, vocab) or [(0.0, None)]
             if entry is not None and found_score >= MATCH_SCORE:
                 entries[c] = (entry, found_score)

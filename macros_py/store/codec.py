@@ -21,8 +21,15 @@ class CodecError(ValueError):
     pass
 
 
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+# one encoder for every call: json.dumps builds a new one each time it is given options
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
+
+
 def encode(value: Any) -> Any:
-    if value is None or isinstance(value, (str, bool, int, float)):
+    if type(value) in _PLAIN:
+        return value
+    if isinstance(value, (str, bool, int, float)):
         return value
     if isinstance(value, datetime):
         return ["dt", value.isoformat()]
@@ -56,10 +63,18 @@ def decode(value: Any) -> Any:
     raise CodecError(f"giá trị có kiểu «{tag}» chưa biết")
 
 
+def encode_all(mapping: dict[str, Any]) -> dict[str, Any]:
+    return {k: v if type(v) in _PLAIN else encode(v) for k, v in mapping.items()}
+
+
+def dumps_encoded(mapping: dict[str, Any]) -> str:
+    """JSON text of a mapping already through `encode_all`."""
+    return _JSON.encode(mapping)
+
+
 def dumps(mapping: dict[str, Any]) -> str:
     """A mapping of values as compact JSON text, keys in order (so equal content gives equal text)."""
-    return json.dumps({k: encode(v) for k, v in mapping.items()}, ensure_ascii=False, separators=(",", ":"),
-                      sort_keys=True, allow_nan=False)
+    return _JSON.encode(encode_all(mapping))
 
 
 def loads(text: str | None) -> dict[str, Any]:

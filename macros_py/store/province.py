@@ -83,6 +83,16 @@ class ProvinceView:
         return sorted(rows, key=lambda r: (-r[2], -r[3], r[0], r[1]))
 
 
+def province_settings(view: ProvinceView) -> dict[str, str]:
+    """The heading of the province's Word report: the units' «Đơn vị cấp trên» is the province, its own parent
+    the Supreme People's Procuracy; the place as most units write it."""
+    parents = Counter(u.info.parent_unit for u in view.read if u.info.parent_unit)
+    places = Counter(str(u.ledger.settings.get("place") or "") for u in view.read if u.ledger is not None)
+    return {"unit_name": parents.most_common(1)[0][0] if parents else "VIỆN KIỂM SÁT NHÂN DÂN CẤP TỈNH",
+            "parent_unit": "VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO",
+            "place": places.most_common(1)[0][0] if places else "", "doc_symbol": "VKS"}
+
+
 def urgency_key(x: UnitDeadline) -> tuple:
     d = x.deadline
     return (not d.held_overdue, d.status != STATUS_OVERDUE, d.days_left, x.unit_name, d.sheet_name, d.row)

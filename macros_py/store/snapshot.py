@@ -8,17 +8,20 @@ the file. The deadlines keep every field the engine gives (`dataclasses.fields(D
 later is published without a change here).
 
 A unit is known by «Mã sổ» (sheet Cấu hình): a ledger without one is refused, since a unit renamed would
-otherwise start a new history. The content hash covers rows, settings, sheets, problems and the
-deadlines' due dates (not the days left, which change every day): publishing the same ledger twice finds
-the same hash and writes nothing.
+otherwise start a new history. The content hash covers rows, settings, sheets and problems, and
+what the deadlines are computed with (kiemsat's version, the rules table's text): the deadlines follow from
+them (their days left, which change every day, are counted again by the reader). Publishing the same ledger
+twice finds the same hash and writes nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
+from pathlib import Path
 from typing import Any
 
 from macros_py import __version__
@@ -29,8 +32,15 @@ from macros_py.ledger.schema import SETTINGS_BY_KEY, SETTINGS_SHEET
 from macros_py.store.codec import FORMAT, content_hash, dumps
 from macros_py.store.errors import StoreError
 
-# the Deadline fields whose value changes with the day the report was computed, not with the ledger
-_DAILY = ("days_left", "status")
+
+
+def _rules_print(rules: Rules) -> str:
+    """What the deadlines were computed with: the rules table's text (its hash)."""
+    path = getattr(rules, "path", None)
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else "?"
+    except OSError:
+        return "?"
 
 
 @dataclass
@@ -95,8 +105,18 @@ def unit_code_of(ledger: Ledger) -> str:
     return code
 
 
+_STORABLE = (str, int, float, bool, type(None), date, time)
+
+
 def deadline_fields(d: Deadline) -> dict[str, Any]:
-    return {f.name: getattr(d, f.name) for f in dataclasses.fields(d)}
+    """The deadline's values (its link to the rules table entry is not one: the reader finds the entry by
+    kind), and what the rule made of it for people (who acts, what to do), kept as the unit saw them."""
+    out = {f.name: getattr(d, f.name) for f in dataclasses.fields(d) if isinstance(getattr(d, f.name), _STORABLE)}
+    for name in ("actor_label", "action"):
+        value = getattr(d, name, None)
+        if isinstance(value, str):
+            out[f"_{name}"] = value
+    return out
 
 
 def build_snapshot(ledger: Ledger, report: DeadlineReport, *, rules: Rules | None = None) -> Snapshot:
@@ -111,17 +131,14 @@ def build_snapshot(ledger: Ledger, report: DeadlineReport, *, rules: Rules | Non
     rows = [RowOut(key, rec.row, dumps(rec.values), dumps(rec.extra) if rec.extra else None)
             for key, data in ledger.sheets.items() for rec in data.records]
     out: list[DeadlineOut] = []
-    stable: list[str] = []
     for seq, d in enumerate(report.deadlines):
         rule = rules.get(d.step_of or d.kind)
         lapses = d.step_of is not None or bool(rule is not None and rule.expires)
-        fields = deadline_fields(d)
-        data = dumps(fields)
+        data = dumps(deadline_fields(d))
         out.append(DeadlineOut(seq, d.sheet, d.row, d.kind, d.case, d.person, d.due,
                                d.done and not (lapses and d.days_left < 0), lapses, d.prosecutor, d.leader, data))
-        stable.append(dumps({k: v for k, v in fields.items() if k not in _DAILY}))
-    digest = content_hash([str(FORMAT), code, ledger.path.name, settings, sheets, problems,
-                           *(f"{r.sheet}\x1f{r.row}\x1f{r.data}\x1f{r.extra or ''}" for r in rows), *stable])
+    digest = content_hash([str(FORMAT), __version__, _rules_print(rules), code, ledger.path.name, settings, sheets,
+                           problems, *(f"{r.sheet}\x1f{r.row}\x1f{r.data}\x1f{r.extra or ''}" for r in rows)])
     parent = _text(ledger.settings, "parent_unit") or None
     return Snapshot(code, _text(ledger.settings, "unit_name"), _text(ledger.settings, "ledger_title"), parent,
                     ledger.path.name, report.today, settings, sheets, problems, rows, out, len(ledger.errors), digest)

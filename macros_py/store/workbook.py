@@ -27,6 +27,30 @@ def local_time(when: datetime | None) -> str:
     return when.astimezone().strftime("%d/%m/%Y %H:%M") if when else ""
 
 
+def _styles(wb: Any) -> None:
+    """The named styles of the body cells, made once: a style set on each cell would cost openpyxl seconds."""
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+
+    thin = Side(style="thin", color="8EA9DB")
+    for red in (False, True):
+        for kind, fmt in (("text", "General"), ("wrap", "General"), ("date", "dd/mm/yyyy"),
+                          ("time", "dd/mm/yyyy hh:mm")):
+            style = NamedStyle(f"ks_{kind}{'_red' if red else ''}", font=Font(name=FONT, size=11),
+                               border=Border(left=thin, right=thin, top=thin, bottom=thin), number_format=fmt,
+                               alignment=Alignment(wrap_text=kind == "wrap", vertical="top"))
+            if red:
+                style.fill = PatternFill("solid", fgColor="F8CBAD")
+            wb.add_named_style(style)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, datetime):
+        return "time"
+    if hasattr(value, "isoformat"):
+        return "date"
+    return "wrap" if isinstance(value, str) and len(value) > 30 else "text"
+
+
 def _sheet(wb: Any, title: str, heading: str, subtitle: str, columns: list[tuple[str, float]],
            rows: list[list[Any]], red: set[int] | None = None) -> Any:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -38,24 +62,17 @@ def _sheet(wb: Any, title: str, heading: str, subtitle: str, columns: list[tuple
     thin = Side(style="thin", color="8EA9DB")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     head_fill = PatternFill("solid", fgColor="D9E1F2")
-    red_fill = PatternFill("solid", fgColor="F8CBAD")
     for j, (name, width) in enumerate(columns, start=1):
         c = ws.cell(4, j, name)
         c.font, c.fill, c.border = Font(name=FONT, bold=True, size=11), head_fill, box
         c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         ws.column_dimensions[get_column_letter(j)].width = width
-    body = Font(name=FONT, size=11)
+    red = red or set()
     for i, values in enumerate(rows):
+        tail = "_red" if i in red else ""
         for j, value in enumerate(values, start=1):
             c = literal_cell(ws.cell(5 + i, j, value))
-            c.font, c.border = body, box
-            c.alignment = Alignment(wrap_text=isinstance(value, str) and len(value) > 30, vertical="top")
-            if isinstance(value, datetime):
-                c.number_format = "dd/mm/yyyy hh:mm"
-            elif hasattr(value, "isoformat") and not isinstance(value, datetime):
-                c.number_format = "dd/mm/yyyy"
-            if red and i in red:
-                c.fill = red_fill
+            c.style = f"ks_{_kind(value)}{tail}"
     ws.freeze_panes = "A5"
     if rows:
         ws.auto_filter.ref = f"A4:{get_column_letter(len(columns))}{4 + len(rows)}"
@@ -70,6 +87,7 @@ def build_workbook(view: ProvinceView) -> Any:
 
     wb = Workbook()
     default = wb.active
+    _styles(wb)
     day = fmt_date(view.today)
     sub = f"Kỳ {view.period.label}; thời hạn tính đến ngày {day}; kho số liệu {view.store}."
     counts = {code: (a, b) for _, code, a, b in view.by_unit()}
@@ -94,7 +112,9 @@ def build_workbook(view: ProvinceView) -> Any:
            [("Đơn vị", 40), ("Mã sổ", 12), ("Gửi số liệu lúc", 17), ("Số dòng", 9), ("Đã quá hạn", 10),
             ("Sắp hết hạn", 10), ("Báo cáo kỳ", 12), ("Cần xem", 50)], rows, red)
 
-    extra = [name for name in ("actor",) if any(hasattr(x.deadline, name) for x in view.urgent)]
+    # what a newer Deadline says of who acts and what to do (absent from an older one)
+    extra = [(name, head) for name, head in (("actor_label", "Ai phải làm"), ("action", "Việc cần làm"))
+             if view.urgent and hasattr(view.urgent[0].deadline, name)]
     rows, red = [], set()
     for i, x in enumerate(view.urgent):
         d = x.deadline
@@ -103,12 +123,12 @@ def build_workbook(view: ProvinceView) -> Any:
         left = f"quá {-d.days_left} ngày" if d.days_left < 0 else ("hôm nay" if d.days_left == 0 else d.days_left)
         rows.append([d.status + (" (đang giữ người)" if d.held_overdue else ""), d.due, left, x.unit_name,
                      d.prosecutor or "", d.leader or "", d.title, d.case or "", d.person or "",
-                     *(getattr(d, name) or "" for name in extra), d.sheet_name, d.row, d.basis, d.computation])
+                     *(getattr(d, name) or "" for name, _ in extra), d.sheet_name, d.row, d.basis, d.computation])
     _sheet(wb, SHEETS[1], f"THỜI HẠN ĐÃ QUÁ HẠN, SẮP HẾT HẠN CỦA CÁC ĐƠN VỊ ({len(view.urgent)})",
            sub + " Quá hạn trước, gấp nhất trước.",
            [("Tình trạng", 14), ("Hạn", 11), ("Còn (ngày)", 10), ("Đơn vị", 30), ("Kiểm sát viên", 20),
             ("Phó Viện trưởng", 20), ("Thời hạn", 30), ("Vụ việc", 16), ("Người", 18),
-            *((("Ai phải làm", 18),) if extra else ()), ("Sheet", 16), ("Dòng", 6), ("Căn cứ", 50),
+            *((head, 30) for _, head in extra), ("Sheet", 16), ("Dòng", 6), ("Căn cứ", 50),
             ("Cách tính", 50)], rows, red)
 
     by_unit = view.by_unit()

@@ -3,6 +3,7 @@
 --   that unit_roles gives its login (by «Mã sổ»).
 -- kiemsat_province: reads every row; sends a period report back (state 'returned') and nothing else.
 -- The store's owner (who runs the migrations) is neither and is not bound by the policies.
+-- (SELECT kiemsat_my_units())::text[] in the policies: evaluated once per statement, not once per row.
 
 DO $$
 BEGIN
@@ -43,17 +44,17 @@ ALTER TABLE deadlines ENABLE ROW LEVEL SECURITY;
 ALTER TABLE period_reports ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY unit_own ON units TO kiemsat_unit
-    USING (code = ANY (kiemsat_my_units())) WITH CHECK (code = ANY (kiemsat_my_units()));
+    USING (code = ANY ((SELECT kiemsat_my_units())::text[])) WITH CHECK (code = ANY ((SELECT kiemsat_my_units())::text[]));
 CREATE POLICY unit_own ON snapshots TO kiemsat_unit
-    USING (unit_code = ANY (kiemsat_my_units())) WITH CHECK (unit_code = ANY (kiemsat_my_units()));
+    USING (unit_code = ANY ((SELECT kiemsat_my_units())::text[])) WITH CHECK (unit_code = ANY ((SELECT kiemsat_my_units())::text[]));
 CREATE POLICY unit_own ON ledger_rows TO kiemsat_unit
-    USING (unit_code = ANY (kiemsat_my_units())) WITH CHECK (unit_code = ANY (kiemsat_my_units()));
+    USING (unit_code = ANY ((SELECT kiemsat_my_units())::text[])) WITH CHECK (unit_code = ANY ((SELECT kiemsat_my_units())::text[]));
 CREATE POLICY unit_own ON deadlines TO kiemsat_unit
-    USING (unit_code = ANY (kiemsat_my_units())) WITH CHECK (unit_code = ANY (kiemsat_my_units()));
+    USING (unit_code = ANY ((SELECT kiemsat_my_units())::text[])) WITH CHECK (unit_code = ANY ((SELECT kiemsat_my_units())::text[]));
 -- a unit sends its report up (state 'sent'); only the province sends it back
 CREATE POLICY unit_own ON period_reports TO kiemsat_unit
-    USING (unit_code = ANY (kiemsat_my_units()))
-    WITH CHECK (unit_code = ANY (kiemsat_my_units()) AND state = 'sent');
+    USING (unit_code = ANY ((SELECT kiemsat_my_units())::text[]))
+    WITH CHECK (unit_code = ANY ((SELECT kiemsat_my_units())::text[]) AND state = 'sent');
 
 CREATE POLICY province_reads ON units FOR SELECT TO kiemsat_province USING (true);
 CREATE POLICY province_reads ON snapshots FOR SELECT TO kiemsat_province USING (true);

@@ -1,0 +1,50 @@
+"""Which rows cannot get the decision they are due for, and why: `kiemsat check`'s cảnh báo.
+
+A row due for its sheet's decision (the default assignment: not past its stage, no number of
+that type yet) that leaves empty a fact the type's manifest requires gets one cảnh báo per fact,
+at the cell to fill: «thiếu «Cơ quan điều tra»: chưa ra được quyết định phân công ...».
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from macros_py.decisions.decision_types import DecisionType
+from macros_py.decisions.issuing import due_rows, missing_facts
+from macros_py.decisions.manifest import builtin_types
+from macros_py.ledger.problems import WARNING, Problem, column_letter
+from macros_py.ledger.reader import Ledger
+from macros_py.ledger.schema import SETTINGS_BY_KEY, SETTINGS_SHEET
+
+
+def _label(dtype: DecisionType, key: str) -> str:
+    if key in dtype.spec.keys:
+        return dtype.spec.column(key).label
+    return SETTINGS_BY_KEY[key].label if key in SETTINGS_BY_KEY else key
+
+
+def decision_problems(ledger: Ledger, types: Iterable[DecisionType] | None = None) -> list[Problem]:
+    """A cảnh báo per missing required fact, for each row due for a type's decision (types issued on
+    request, such as extensions, are checked when they are asked for)."""
+    out: list[Problem] = []
+    for dtype in types if types is not None else builtin_types():
+        data = ledger.sheets.get(dtype.sheet)
+        if data is None or dtype.on_request or not dtype.required:
+            continue
+        due = [r for r in data.records if r.row in set(due_rows(ledger, dtype))]
+        for fact in dtype.required:
+            label = _label(dtype, fact.field)
+            lacking = [r.row for r in due if missing_facts(dtype, r.values, ledger.settings)
+                       and fact in missing_facts(dtype, r.values, ledger.settings)]
+            if not lacking:
+                continue
+            index = data.column_of(fact.field) if fact.field in dtype.spec.keys else None
+            message = f"«{dtype.title}» ({dtype.key}): thiếu «{label}»: {fact.reason}"
+            if fact.field in dtype.spec.keys and index is None:  # the sheet has no such column: say it once
+                out.append(Problem(data.name, data.header_row, label, "", f"{message} (sheet không có cột này; "
+                                   f"{len(lacking)} dòng cần quyết định đang thiếu)", WARNING))
+            elif index is None:
+                out.append(Problem(SETTINGS_SHEET, None, label, "", message, WARNING))
+            else:
+                out += [Problem(data.name, row, column_letter(index), "", message, WARNING) for row in lacking]
+    return out
