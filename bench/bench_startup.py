@@ -149,7 +149,7 @@ def main() -> None:
                   f"(of which start-up, imports and building the test book: {setup:.3f} s)")
             target = " (target < 0.300 s: " + ("ok)" if warm < 0.3 else "OVER)") if command == "decisions" else ""
             print(f"one «{label}» press, warm (the same process again, as the COM server's next presses): "
-                  f"{warm:.3f} s{target}; cold/warm ratio {total / warm:.1f}")
+                  f"{warm:.3f} s{target}" + (f"; cold/warm ratio {total / warm:.1f}" if warm >= 0.005 else ""))
 
 
 if __name__ == "__main__":

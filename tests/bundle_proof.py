@@ -2,7 +2,7 @@
 installs then run with the index unreachable. Too slow and too network-bound for the suite
 (`tests/test_bundle.py` checks the pieces offline); run it when the bundle or a dependency changes:
 
-    .venv/bin/python -m tests.bundle_proof OUT_DIR [--python 3.11 ...]
+    .venv/bin/python -m tests.bundle_proof OUT_DIR [--python 3.11 ...] [--reuse]
 
 1. `kiemsat addin bundle --out OUT_DIR/windows` (win_amd64 and win32 wheels);
 2. for each Windows platform and Python: `pip install --dry-run --no-index --find-links wheels --platform P
@@ -49,15 +49,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=Path)
     parser.add_argument("--python", action="append", dest="pythons")
+    parser.add_argument("--reuse", action="store_true", help="check the Windows wheels of an earlier run again")
     args = parser.parse_args()
     pythons = tuple(args.pythons or support.PYTHON_VERSIONS)
     out = args.out.resolve()
 
     t0 = time.monotonic()
-    win = build_bundle(out / "windows", pythons)
-    print(f"windows bundle: {win.folder} ({win.wheels} wheels, {win.zip_path.stat().st_size / 1e6:.0f} MB zip) "
-          f"in {time.monotonic() - t0:.0f} s")
-    wheels = [Wheel.read(p) for p in (win.folder / WHEELS).glob("*.whl")]
+    folder = out / "windows" / "kiemsat-cai-dat"
+    if args.reuse and folder.is_dir():  # the wheels of an earlier run: check again without downloading
+        print(f"windows bundle: {folder} (reused)")
+    else:
+        win = build_bundle(out / "windows", pythons)
+        folder = win.folder
+        print(f"windows bundle: {folder} ({win.wheels} wheels, {win.zip_path.stat().st_size / 1e6:.0f} MB zip) "
+              f"in {time.monotonic() - t0:.0f} s")
+    wheels = [Wheel.read(p) for p in (folder / WHEELS).glob("*.whl")]
     from macros_py import __version__
 
     for platform in support.WHEEL_PLATFORMS:
@@ -67,9 +73,13 @@ def main() -> None:
             # pip evaluates markers for this machine, whatever --platform says: name every distribution
             # Windows would install (pywin32, pywin32-ctypes, colorama...), so the dry run resolves them too
             done = run([sys.executable, "-m", "pip", "install", "--dry-run", "--no-index", "--find-links",
-                        str(win.folder / WHEELS), "--platform", platform, "--python-version", python,
+                        str(folder / WHEELS), "--platform", platform, "--python-version", python,
                         "--implementation", "cp", "--only-binary=:all:", "--target", str(out / f"t-{platform}-{python}"),
-                        "--ignore-installed", f"kiemsat=={__version__}", *reached], env=offline_env())
+                        # pip checks a local wheel's Requires-Python against the Python running it, not
+                        # --python-version (contourpy 1.4 for 3.12: "3.11.7 not in '>=3.12'"): walk() checks it
+                        # for the target instead
+                        "--ignore-requires-python", "--ignore-installed", f"kiemsat=={__version__}", *reached],
+                       env=offline_env())
             line = next(ln for ln in done.stdout.splitlines() if ln.startswith("Would install"))
             assert "pywin32-" in line, line
             print(f"  {platform} Python {python}: resolves offline, closed under Windows markers "

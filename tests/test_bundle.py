@@ -16,11 +16,13 @@ import pytest
 from addin.xlam import bundle, support
 
 
-def fake_wheel(folder: Path, name: str, version: str, requires: list[str] = (), tag: str = "py3-none-any") -> Path:
+def fake_wheel(folder: Path, name: str, version: str, requires: list[str] = (), tag: str = "py3-none-any",
+               requires_python: str = "") -> Path:
     dist = f"{name.replace('-', '_')}-{version}"
     path = folder / f"{dist}-{tag}.whl"
-    meta = "Metadata-Version: 2.1\nName: {}\nVersion: {}\n{}".format(
-        name, version, "".join(f"Requires-Dist: {r}\n" for r in requires))
+    meta = "Metadata-Version: 2.1\nName: {}\nVersion: {}\n{}{}".format(
+        name, version, f"Requires-Python: {requires_python}\n" if requires_python else "",
+        "".join(f"Requires-Dist: {r}\n" for r in requires))
     with zipfile.ZipFile(path, "w") as z:
         z.writestr(f"{dist}.dist-info/METADATA", meta)
         z.writestr(f"{dist}.dist-info/WHEEL", "Wheel-Version: 1.0\n")
@@ -128,3 +130,16 @@ def test_the_cli_refuses_a_python_outside_the_matrix(tmp_path):
 def test_the_readme_states_the_support_matrix_from_its_one_source():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert support.summary_vi() in " ".join(readme.split())  # as written, wrapped at any space
+
+
+def test_requires_python_is_checked_for_the_target_python(wheels):
+    """pip, given local wheels, checks Requires-Python against the Python running it; the closure checks the
+    bundle's target (a pure wheel for 3.12+ only does not serve 3.11)."""
+    fake_wheel(wheels, "pywin32", "308", tag="cp311-cp311-win_amd64")
+    fake_wheel(wheels, "pywin32-ctypes", "0.2.3")
+    fake_wheel(wheels, "colorama", "0.4.6")
+    (wheels / "tzdata-2024.1-py3-none-any.whl").unlink()
+    fake_wheel(wheels, "tzdata", "2030.1", requires_python=">=3.12")
+    assert bundle.plan_closure(_read(wheels), ["kiemsat"], "3.11", "win_amd64") == ["tzdata>=2022.7"]
+    fake_wheel(wheels, "tzdata", "2024.1", requires_python=">=3.9")
+    assert bundle.plan_closure(_read(wheels), ["kiemsat"], "3.11", "win_amd64") == []

@@ -70,6 +70,7 @@ class Wheel:
     version: object  # packaging Version
     tags: frozenset
     requires: list[str] = field(default_factory=list)
+    requires_python: str = ""
 
     @classmethod
     def read(cls, path: Path) -> Wheel:
@@ -79,7 +80,8 @@ class Wheel:
         with zipfile.ZipFile(path) as z:
             meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA") and n.count("/") == 1)
             message = email.parser.Parser().parsestr(z.read(meta).decode("utf-8"))
-        return cls(path, name, version, frozenset(tags), message.get_all("Requires-Dist") or [])
+        return cls(path, name, version, frozenset(tags), message.get_all("Requires-Dist") or [],
+                   message.get("Requires-Python") or "")
 
 
 def plan_closure(wheels: Iterable[Wheel], roots: Sequence[str], python: str, platform: str) -> list[str]:
@@ -92,13 +94,14 @@ def walk(wheels: Iterable[Wheel], roots: Sequence[str], python: str,
          platform: str) -> tuple[list[str], list[str]]:
     """(the distributions Windows would install, by name; the requirements no wheel satisfies)."""
     from packaging.requirements import Requirement
+    from packaging.specifiers import SpecifierSet
     from packaging.utils import canonicalize_name
 
     env = windows_environment(python, platform)
     fits = _tags(python, platform)
     by_name: dict[str, list[Wheel]] = {}
-    for w in wheels:
-        if w.tags & fits:
+    for w in wheels:  # a wheel counts when its tags and its Requires-Python admit this Python
+        if w.tags & fits and SpecifierSet(w.requires_python).contains(f"{python}.0", prereleases=True):
             by_name.setdefault(w.name, []).append(w)
     missing: list[str] = []
     reached: list[str] = []
