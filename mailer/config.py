@@ -206,3 +206,20 @@ def load_config(path: Path | None = None) -> AlertConfig:
         send_time=send_time, retry_minutes=_int(raw.get("retry_minutes", 30), "retry_minutes", 1),
         max_tries=_int(raw.get("max_tries", 5), "max_tries", 1), sender=str(sender).strip(),
         sender_name=str(raw.get("sender_name", DEFAULT_SENDER_NAME)), smtp=smtp)
+
+
+# Public mail services the ngành's documents rule out for official mail (VPCP 5598/VPCP-TTĐT names Gmail and
+# Yahoo; Outlook.com/Hotmail is the same kind of service): host suffix -> the provider's name
+PUBLIC_PROVIDERS = (("gmail.com", "Gmail"), ("googlemail.com", "Gmail"), ("yahoo.com", "Yahoo"),
+                    ("yahoo.com.vn", "Yahoo"), ("ymail.com", "Yahoo"), ("outlook.com", "Outlook.com"),
+                    ("hotmail.com", "Outlook.com (Hotmail)"), ("live.com", "Outlook.com"))
+
+
+def public_provider(host: str | None) -> str | None:
+    """The public provider's name when `host` (an SMTP server) belongs to one, else None."""
+    name = (host or "").strip().lower().rstrip(".")
+    for suffix, provider in PUBLIC_PROVIDERS:
+        if name == suffix or name.endswith("." + suffix):
+            return provider
+    return None
+

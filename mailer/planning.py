@@ -15,11 +15,21 @@ Recipients are the row's prosecutor (KSV) and supervising leader, looked up by n
 Cán bộ sheet. Staff with "Nhận cảnh báo" = Không are skipped; a blank cell counts as Có when the
 person has an e-mail address. Names that cannot be reached are reported as notes (Vietnamese).
 
+Overdue until done: a step not done whose due date has passed is reminded on the day it falls overdue
+and then every «Nhắc lại việc quá hạn sau mỗi (ngày)» days (7 by default) until the ledger shows it
+done or extended (a new due date, so new alerts). The reminder's day in the outbox key is minus the
+days overdue on the day it falls due (-1, -8, -15...), so each goes out once, and a service that was
+off sends only the latest. A step that fell overdue before «Bắt đầu cảnh báo từ» (default: the first
+run, kept by the outbox) is backlog: on the start day it goes once to its prosecutor and leader as
+their list «việc quá hạn cần cập nhật sổ», then at the same cadence counted from the start day.
+A limit another body must keep (Cơ quan điều tra, Tòa án, ...: `Deadline.procuracy_owned` False) is
+reminded the same way, shown as «cơ quan khác chậm» with the procuracy's action, and never counted
+against a prosecutor.
+
 Escalation: an overdue custody or detention step, and any step overdue by more than «Báo Viện
 trưởng khi quá hạn quá (ngày)», also goes to the Viện trưởng (Chức vụ in Cán bộ). The leaders
-named by «Gửi bản tổng hợp hằng ngày cho» get a `Summary` each day there is something to report.
-Steps due before «Bắt đầu cảnh báo từ» (default: the first run, kept by the outbox) are not
-mailed to each person: they go once, as backlog, to the leaders' digest.
+named by «Gửi bản tổng hợp hằng ngày cho» get a `Summary` each day there is something to report: it
+opens with the overdue steps by person and counts, per person, what that person's own mail lists.
 
 A ledger is identified by «Mã sổ», else by its unit and title (`Source.identity`), never by its
 file path: renaming or moving the file sends nothing again.
@@ -31,24 +41,26 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from macros_py.law.deadlines import Deadline, DeadlineReport, compute_deadlines
 from macros_py.ledger.reader import Ledger, Record
 from macros_py.ledger.schema import SETTINGS_BY_KEY, STAFF_TITLE
-from macros_py.ledger.values import fmt_date, fold
+from macros_py.ledger.values import fold
+
+from .facts import case_facts
 
 __all__ = ["CONTENT_LEVELS", "COUNTS", "FULL", "OVERDUE", "SHORT", "Alert", "Plan", "Recipient", "Source", "Summary",
-           "active_day", "ledger_id", "plan_alerts", "plan_ledger", "reminder_days", "source_for", "staff_directory",
+           "active_day", "ledger_id", "overdue_day", "plan_alerts", "plan_ledger", "reminder_days", "source_for", "staff_directory",
            "step_key"]
 
 OVERDUE = -1  # the "quá hạn" reminder: due the day after the due date
 ROLE_PROSECUTOR = "Kiểm sát viên"
 ROLE_LEADER = "Lãnh đạo phụ trách"
 ROLE_HEAD = "Viện trưởng (quá hạn)"
-ROLE_BACKLOG = "Quá hạn từ trước ngày bắt đầu cảnh báo"
+ROLE_BACKLOG = "Quá hạn từ trước ngày bắt đầu cảnh báo"  # kept to read old outboxes; see Alert.backlog
 HEAD_TITLE = STAFF_TITLE.canonical[0]  # "Viện trưởng"
 # custody and detention: overdue means a person may be held without a valid order
 # «Nội dung thư cảnh báo»
@@ -81,6 +93,7 @@ class Source:
     escalate_days: int = 7
     digest_titles: tuple[str, ...] = (HEAD_TITLE,)
     start: date | None = None  # «Bắt đầu cảnh báo từ»
+    overdue_every: int = 7  # «Nhắc lại việc quá hạn sau mỗi (ngày)»
 
 
 def _setting_text(settings: dict[str, Any], key: str) -> str:
@@ -124,10 +137,16 @@ def source_for(settings: dict[str, Any], path: Path | str = "", *,
                              "chức vụ ở sheet Cán bộ; đã bỏ qua.")
             elif found not in titles:
                 titles.append(found)
+    every = settings.get("overdue_every")
+    if every not in (None, "") and (not isinstance(every, int) or isinstance(every, bool) or every < 1):
+        notes.append(f"Cấu hình «{SETTINGS_BY_KEY['overdue_every'].label}»: «{every}» không phải số ngày từ 1 trở "
+                     "lên; tạm dùng 7.")
+    if not isinstance(every, int) or isinstance(every, bool) or every < 1:
+        every = int(SETTINGS_BY_KEY["overdue_every"].default)  # type: ignore[call-overload]
     configured = settings.get("alert_start")
     name = f"{title} - {unit}" if unit else title
     return Source(identity, name, str(path), content, alarm, n, tuple(titles),
-                  configured if isinstance(configured, date) else start), notes
+                  configured if isinstance(configured, date) else start, every), notes
 
 
 def step_key(ledger: str, d: Deadline) -> str:
@@ -143,9 +162,11 @@ class Alert:
     deadline: Deadline
     day: int  # the reminder day: N days before the due date, OVERDUE after it
     recipient: Recipient
-    roles: tuple[str, ...]  # ROLE_PROSECUTOR, ROLE_LEADER, ROLE_HEAD, ROLE_BACKLOG
+    roles: tuple[str, ...]  # ROLE_PROSECUTOR, ROLE_LEADER, ROLE_HEAD
     source: Source | None = None
     previous: date | None = None  # the step's due date before it moved (not part of the alert's key)
+    backlog: bool = False  # overdue before «Bắt đầu cảnh báo từ», sent once as «việc quá hạn cần cập nhật sổ»
+    facts: str = ""  # «Bị can: ...; tội ...» («Đầy đủ» only; not part of the key)
     _keys: tuple[str, str] = field(init=False, repr=False, compare=False, default=("", ""))
 
     @property
@@ -153,8 +174,13 @@ class Alert:
         return self.source.content if self.source else FULL
 
     @property
-    def backlog(self) -> bool:
-        return ROLE_BACKLOG in self.roles
+    def overdue(self) -> bool:
+        return self.deadline.days_left < 0
+
+    @property
+    def other_body(self) -> bool:
+        """Another body's limit («cơ quan khác chậm» once over): never counted against a prosecutor."""
+        return not self.deadline.procuracy_owned
 
     def record(self) -> tuple[Any, ...]:
         """The outbox row: key, ledger, ledger_name, case_ref, person, kind, due, day, recipient, name."""
@@ -192,8 +218,12 @@ class Summary:
     source: Source
     today: date
     recipient: Recipient
-    deadlines: tuple[Deadline, ...]  # not done, overdue or within the alert window, due on or after start
-    backlog: int  # not done and due before the start date (listed once, as backlog alerts)
+    deadlines: tuple[Deadline, ...]  # not done, overdue or within the alert window
+    backlog: int  # of them, overdue since before the start date
+    # each person's own mail from this ledger today: (name, the steps it lists), so that the digest's
+    # counts per person are what each person reads
+    people: tuple[tuple[str, tuple[Deadline, ...]], ...] = ()
+    facts: dict[tuple[str, int], str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def ledger(self) -> str:
@@ -308,17 +338,32 @@ def _head(d: Deadline, source: Source) -> bool:
     return d.held_overdue or (d.days_left < 0 and -d.days_left > source.escalate_days)
 
 
+def overdue_day(d: Deadline, today: date, every: int, start: date | None) -> tuple[int, bool]:
+    """An overdue step's reminder on `today`: (its day in the outbox key, backlog). The first falls on the
+    day the step falls overdue (day -1), or for backlog on the start day; then one every `every` days.
+    The day is minus the days overdue on the reminder's date, so it names that reminder for good."""
+    fell = d.due + timedelta(days=1)
+    backlog = start is not None and fell < start
+    anchor = start if backlog and start is not None else fell
+    reminder = anchor + timedelta(days=(today - anchor).days // max(every, 1) * max(every, 1))
+    return -(reminder - d.due).days, backlog and reminder == anchor
+
+
 def plan_alerts(report: DeadlineReport, staff: Iterable[Record], *, ledger: str, ledger_name: str,
-                days: Sequence[int], source: Source | None = None) -> Plan:
-    """The alerts due on `report.today` for one ledger."""
+                days: Sequence[int], source: Source | None = None,
+                facts: dict[tuple[str, int], str] | None = None) -> Plan:
+    """The alerts due on `report.today` for one ledger. `facts` (the case in human terms, by sheet and
+    row) is shown at the «Đầy đủ» level only."""
     staff = list(staff)
     directory = staff_directory(staff)
     source = source or Source(ledger, ledger_name, content=FULL, digest_titles=())
+    facts = facts if facts is not None and source.content == FULL else {}
     plan = Plan(report.today)
     missing: dict[str, int] = {}  # name -> how many deadlines could not reach them
     unreachable: dict[str, str] = {}
     unassigned = 0
     top = max(days)
+    upcoming = tuple(n for n in days if n >= 0) or (0,)
     by_title: dict[str, list[Recipient]] = {}
     unreachable_leaders: dict[str, str] = {}
     for rec in staff:
@@ -336,19 +381,23 @@ def plan_alerts(report: DeadlineReport, staff: Iterable[Record], *, ledger: str,
     leaders = [r for t in source.digest_titles for r in by_title.get(t, [])]
     leaders = list(dict.fromkeys(leaders))
     listed: list[Deadline] = []
-    backlog: list[Deadline] = []
+    backlog_count = 0
+    own: dict[str, tuple[str, list[Deadline]]] = {}  # address -> (name, the steps of their own mail)
     for d in report.deadlines:
         if d.done:
             continue
         plan.steps[step_key(ledger, d)] = d
-        if d.days_left > top:
-            continue
-        day = active_day(d.days_left, days)
-        if day is None:
-            continue
-        if source.start is not None and d.due < source.start:
-            backlog.append(d)
-            continue
+        backlog = False
+        if d.days_left < 0:
+            day, backlog = overdue_day(d, report.today, source.overdue_every, source.start)
+            backlog_count += source.start is not None and d.due + timedelta(days=1) < source.start
+        else:
+            if d.days_left > top:
+                continue
+            found = active_day(d.days_left, upcoming)
+            if found is None:
+                continue
+            day = found
         listed.append(d)
         people: dict[str, tuple[Recipient, list[str]]] = {}
         for role, name in ((ROLE_PROSECUTOR, d.prosecutor), (ROLE_LEADER, d.leader)):
@@ -366,31 +415,28 @@ def plan_alerts(report: DeadlineReport, staff: Iterable[Record], *, ledger: str,
             people.setdefault(recipient.address, (recipient, []))[1].append(role)
         if not d.prosecutor and not d.leader:
             unassigned += 1
+        fact = facts.get((d.sheet, d.row), "")
         for recipient, roles in people.values():
-            plan.alerts.append(Alert(ledger, ledger_name, d, day, recipient, tuple(roles), source))
+            plan.alerts.append(Alert(ledger, ledger_name, d, day, recipient, tuple(roles), source, backlog=backlog,
+                                     facts=fact))
+            own.setdefault(recipient.address, (recipient.name, []))[1].append(d)
         if _head(d, source):
             for head in heads:
                 if head.address not in people:
-                    plan.alerts.append(Alert(ledger, ledger_name, d, OVERDUE, head, (ROLE_HEAD,), source))
-    backlog_to = leaders or heads
-    for d in backlog:
-        for leader in backlog_to:
-            plan.alerts.append(Alert(ledger, ledger_name, d, OVERDUE, leader, (ROLE_BACKLOG,), source))
-    if backlog and not backlog_to:
-        plan.notes.append(f"Sổ «{ledger_name}»: {len(backlog)} thời hạn hết trước ngày bắt đầu cảnh báo "
-                          f"{fmt_date(source.start)} nhưng không có lãnh đạo nào nhận bản tổng hợp.")
-    if listed or backlog:
+                    plan.alerts.append(Alert(ledger, ledger_name, d, day, head, (ROLE_HEAD,), source, facts=fact))
+    if listed:
         unreachable.update(unreachable_leaders)
+        mails = tuple((name, tuple(steps)) for name, steps in own.values())
         for leader in leaders:
-            plan.alerts.append(Summary(source, report.today, leader, tuple(listed), len(backlog)))
+            plan.alerts.append(Summary(source, report.today, leader, tuple(listed), backlog_count, mails, facts))
     for name, n in sorted(missing.items()):
         plan.notes.append(f"Sổ «{ledger_name}»: «{name}» ({n} thời hạn) không có trong sheet Cán bộ; "
                           "chưa gửi được cảnh báo cho người này.")
     for name, why in sorted(unreachable.items()):
         plan.notes.append(f"Sổ «{ledger_name}»: «{name}» {why}; chưa gửi được cảnh báo cho người này.")
     if unassigned:
-        plan.notes.append(f"Sổ «{ledger_name}»: {unassigned} thời hạn sắp đến chưa ghi KSV hay lãnh đạo phụ trách; "
-                          "không có ai nhận cảnh báo.")
+        plan.notes.append(f"Sổ «{ledger_name}»: {unassigned} thời hạn sắp đến hoặc quá hạn chưa ghi KSV hay lãnh đạo "
+                          "phụ trách; không có ai nhận cảnh báo.")
     return plan
 
 
@@ -402,8 +448,9 @@ def plan_ledger(ledger: Ledger, today: date, *, start: date | None = None, ident
     if identity is not None:
         source = replace(source, identity=identity)
     report = compute_deadlines(ledger, today)
+    facts = case_facts(ledger) if source.content == FULL else None
     plan = plan_alerts(report, ledger.records("can_bo"), ledger=source.identity, ledger_name=source.name,
-                       days=days, source=source)
+                       days=days, source=source, facts=facts)
     plan.warnings[:0] = [f"Sổ «{source.name}»: {n}" for n in notes + more]
     errors = len(ledger.errors)
     if errors:  # a date or category not read: that row's deadlines, and so its alerts, are missing

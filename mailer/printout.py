@@ -17,7 +17,8 @@ from macros_py.law.deadlines import Deadline, compute_deadlines
 from macros_py.ledger.reader import Ledger
 from macros_py.ledger.values import fmt_date
 
-from .actions import action_for
+from macros_py.law.urgency import DAY, OVERDUE, THREE_DAYS, band_for, due_text
+
 from .messages import days_text
 from .planning import source_for
 
@@ -34,14 +35,22 @@ class Entry:
 
 @dataclass
 class PersonList:
+    """One prosecutor's page, by urgency band (`macros_py.law.urgency`): the procuracy's own overdue work,
+    other bodies' delays (never counted against the prosecutor), today or within 24 hours, within 3 days,
+    and the rest of the week."""
+
     prosecutor: str
     overdue: list[Entry] = field(default_factory=list)
+    other: list[Entry] = field(default_factory=list)
     today: list[Entry] = field(default_factory=list)
+    three_days: list[Entry] = field(default_factory=list)
     week: list[Entry] = field(default_factory=list)
 
     def sections(self) -> list[tuple[str, list[Entry]]]:
-        return [(title, entries) for title, entries in (("Đã quá hạn", self.overdue), ("Hết hạn hôm nay", self.today),
-                                                         ("Hết hạn trong tuần này", self.week)) if entries]
+        return [(title, entries) for title, entries in (
+            ("Quá hạn — việc của Viện kiểm sát", self.overdue), ("Cơ quan khác chậm — yêu cầu, kiến nghị", self.other),
+            ("Hôm nay hoặc trong 24 giờ", self.today), ("Trong 3 ngày", self.three_days),
+            ("Hết hạn trong tuần này", self.week)) if entries]
 
 
 def _key(e: Entry) -> tuple:
@@ -60,10 +69,12 @@ def build_lists(ledgers: Sequence[Ledger], today: date) -> list[PersonList]:
                 continue
             who = d.prosecutor or UNASSIGNED
             person = people.setdefault(who, PersonList(who))
-            group = person.overdue if d.days_left < 0 else person.today if d.days_left == 0 else person.week
+            band = band_for(d)
+            group = ((person.overdue if d.procuracy_owned else person.other) if band is OVERDUE
+                     else person.today if band is DAY else person.three_days if band is THREE_DAYS else person.week)
             group.append(Entry(d, name))
     for person in people.values():
-        for group in (person.overdue, person.today, person.week):
+        for group in (person.overdue, person.other, person.today, person.three_days, person.week):
             group.sort(key=_key)
     return [people[k] for k in sorted(people, key=lambda n: (n == UNASSIGNED, n))]
 
@@ -71,9 +82,10 @@ def build_lists(ledgers: Sequence[Ledger], today: date) -> list[PersonList]:
 def _entry_lines(e: Entry) -> list[str]:
     d = e.deadline
     who = f" - {d.person}" if d.person else ""
-    return [f"{fmt_date(d.due)} ({days_text(d.days_left)}): {d.title} - {d.case or '(chưa ghi số)'}{who}",
-            f"   Việc cần làm: {action_for(d)}",
-            f"   Sổ: {e.ledger_name}, sheet «{d.sheet_name}», dòng {d.row}"]
+    return [f"{due_text(d.due, d.due_time)} ({days_text(d.days_left, d.due_time)}): {d.title} - "
+            f"{d.case or '(chưa ghi số)'}{who}",
+            f"   Việc cần làm: {d.action}",
+            f"   Sổ: {e.ledger_name}, «{d.sheet_name}» dòng {d.row}"]
 
 
 def lines_for(lists: Sequence[PersonList], today: date) -> list[str]:
@@ -86,6 +98,19 @@ def lines_for(lists: Sequence[PersonList], today: date) -> list[str]:
             for e in entries:
                 out += [f" - {line}" if i == 0 else line for i, line in enumerate(_entry_lines(e))]
     return out
+
+
+def _shade(cell: object, fill: str) -> None:
+    """The band's light colour as the cell's background (w:shd), as Word writes it."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    props = cell._tc.get_or_add_tcPr()  # type: ignore[attr-defined]
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill.lstrip("#").upper())
+    props.append(shd)
 
 
 def write_docx(lists: Sequence[PersonList], today: date, path: Path) -> Path:
@@ -120,11 +145,12 @@ def write_docx(lists: Sequence[PersonList], today: date, path: Path) -> Path:
             for row, e in zip(table.rows[1:], entries):
                 d = e.deadline
                 who = f" - {d.person}" if d.person else ""
-                first_para(row.cells[0], f"{fmt_date(d.due)}\n{days_text(d.days_left)}", size=11, align=None,
-                           bold=d.days_left < 0)
+                first_para(row.cells[0], f"{due_text(d.due, d.due_time)}\n{days_text(d.days_left, d.due_time)}",
+                           size=11, align=None, bold=d.days_left < 0)
+                _shade(row.cells[0], band_for(d).fill)
                 first_para(row.cells[1], f"{d.title}: {d.case or '(chưa ghi số)'}{who}\n{e.ledger_name}, "
                            f"sheet «{d.sheet_name}», dòng {d.row}", size=11, align=None)
-                first_para(row.cells[2], action_for(d), size=11, align=None)
+                first_para(row.cells[2], d.action, size=11, align=None)
             table.style = doc.styles["Table Grid"]
     doc.save(path)
     return path

@@ -63,7 +63,7 @@ from .outbox import Delivery, Outbox, OutboxStatus, SendReport
 from .planning import _SEP, Alert, Plan, plan_ledger, source_for
 from .transports import EmlFolderTransport, SendError, SmtpTransport, Transport
 
-__all__ = ["RunResult", "make_transport", "resend", "run_ledgers", "run_once", "send_pending", "serve",
+__all__ = ["RunResult", "make_transport", "policy_warnings", "resend", "run_ledgers", "run_once", "send_pending", "serve",
            "setup_logging", "status", "summary_lines"]
 
 if TYPE_CHECKING:
@@ -275,6 +275,32 @@ def send_pending(config: AlertConfig, now: datetime | None = None) -> SendReport
     with Outbox(config.db_path, max_tries=config.max_tries) as outbox:
         clock = (lambda: now) if now is not None else None
         return outbox.send_due(make_transport(config), config.sender, owner=_owner(), clock=clock)
+
+
+def policy_warnings(config: AlertConfig) -> list[str]:
+    """Vietnamese warnings when case content would go through a public mail service: the SMTP server is
+    Gmail, Yahoo or Outlook.com and a ledger's «Nội dung thư cảnh báo» is above «Chỉ số lượng»."""
+    from macros_py.ledger.reader import LedgerError, read_ledger
+
+    from .config import public_provider
+    from .planning import COUNTS
+
+    provider = public_provider(config.smtp.host) if config.transport == "smtp" and config.smtp else None
+    if provider is None:
+        return []
+    out = []
+    for path in config.ledgers:
+        try:
+            source = source_for(read_ledger(path).settings, path)[0]
+        except (LedgerError, OSError):
+            continue
+        if source.content != COUNTS:
+            level = "Đầy đủ" if source.content == "full" else "Rút gọn"
+            out.append(f"Máy chủ thư {config.smtp.host} là dịch vụ thư công cộng ({provider}) mà sổ «{path.name}» "  # type: ignore[union-attr]
+                       f"gửi nội dung «{level}»: thư công vụ không dùng Gmail, Yahoo (Văn phòng Chính phủ, "
+                       "5598/VPCP-TTĐT); hãy đặt «Nội dung thư cảnh báo» là «Chỉ số lượng» hoặc dùng máy chủ thư "
+                       "của ngành.")
+    return out
 
 
 def status(db_path: Path) -> OutboxStatus:

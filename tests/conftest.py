@@ -19,3 +19,6 @@ def sample_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sample") / "so_mau.xlsx"
     create_ledger(path, sample=SAMPLE_ROWS, seed=SAMPLE_SEED, today=TODAY)
     return path
+
+
+from tests.pgserver import postgres_server  # noqa: E402,F401 - the session's PostgreSQL server (skips when absent)

@@ -38,7 +38,7 @@ from tests.xlremote import actions, apply_actions, grid, remote_book  # noqa: E4
 # the commands whose core is not built yet: their buttons must be shown disabled
 UNAVAILABLE: set[str] = set()
 REQUIRED_LABELS = {"Tạo quyết định", "QĐ phân công KTV", "Kiểm tra thời hạn", "Thống kê", "Cấp số", "Mở hồ sơ",
-                   "Gửi cảnh báo ngay", "Kiểm tra sổ", "Cài đặt", "Kiểm tra cài đặt"}
+                   "Gửi cảnh báo ngay", "Kiểm tra sổ", "Cài đặt", "Kiểm tra cài đặt", "Nạp văn bản"}
 
 
 # ---------------------------------------------------------------- registry
@@ -170,8 +170,8 @@ def test_dispatcher_source():
     assert "Public Sub KiemsatGetEnabled(control As IRibbonControl, ByRef returnedVal)" in src
     # Python is reached through kiemsat's COM server, created by Windows, never through a shell
     assert 'Set server = CreateObject(KIEMSAT_PROGID)' in src
-    assert "CallServer = server.Press(id, KIEMSAT_VERSION, Application, ActiveWorkbook)" in src
-    for word in ("RunPython", "WScript", "Shell", "Environ", "Open ", "Kill", "Declare"):
+    assert "    server.Press id, KIEMSAT_VERSION, Application, ActiveWorkbook" in src
+    for word in ("RunPython", "WScript", "Shell", "Environ", "Open ", "Kill", "Declare", "MsgBox", "InputBox"):
         assert word not in src, word
     disabled = re.search(r"Case (.*)\r\n\s+returnedVal = False", src)
     assert set(re.findall(r'"(\w+)"', disabled.group(1) if disabled else "")) == UNAVAILABLE
@@ -228,7 +228,7 @@ def test_olevba_reads_the_dispatcher_and_nothing_that_starts_a_process(built):
         parser.close()
     dispatcher = next(code for name, code in modules.items() if name.startswith(vba.MODULE_NAME))
     assert "Sub KiemsatOnAction(control As IRibbonControl)" in dispatcher
-    assert "server.Press(id, KIEMSAT_VERSION, Application, ActiveWorkbook)" in dispatcher
+    assert "server.Press id, KIEMSAT_VERSION, Application, ActiveWorkbook" in dispatcher
     assert not any(name.startswith(("RibbonMyAddin", "xlwings", "Dictionary")) for name in modules)
     # what antivirus heuristics and olevba flag in xlwings' module (WScript.Shell, Run, Shell, Kill,
     # Declare, Environ, Open...) is gone. Left: CreateObject (the COM server), ChrW (Vietnamese text),
@@ -375,10 +375,10 @@ def test_an_unexpected_failure_is_a_message_not_a_traceback(remote, sample_ledge
         raise RuntimeError("hỏng")
 
     monkeypatch.setattr(check, "run", boom)
-    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path))
+    monkeypatch.setenv("KIEMSAT_LOG_DIR", str(tmp_path / "kiemsat"))
     ui = dispatch.run("check", book=remote(sample_ledger))
     [error] = ui.messages("error")
-    assert "Lỗi không mong muốn khi chạy «Kiểm tra sổ»: RuntimeError: hỏng" in error
+    assert error.startswith("Lỗi không mong muốn khi chạy «Kiểm tra sổ»: kiemsat chưa xử lý được") and "hỏng" not in error
     log = tmp_path / "kiemsat" / "loi.log"
     assert str(log) in error and "RuntimeError: hỏng" in log.read_text(encoding="utf-8")
 
@@ -474,7 +474,8 @@ def test_deadlines_on_the_remote_engine_writes_what_the_file_writer_writes(remot
     assert f"Đã ghi hạn tiếp theo vào {result.written} dòng, xóa hạn ở {result.cleared} dòng đã xong" in message
     assert result.cleared == 1
     first = next(d for d in pending if d.status == STATUS_OVERDUE)
-    assert f"- {first.due:%d/%m/%Y} (quá {-first.days_left} ngày): «{first.sheet_name}» dòng {first.row}" in message
+    assert (f"- QUÁ HẠN {first.due:%d/%m/%Y} (quá hạn {-first.days_left} ngày): «{first.sheet_name}» dòng {first.row}"
+            in message)
     [alert] = _actions(book, "alert")
     assert alert["args"][:2] == [message, "Kiểm sát"]
 

@@ -3,9 +3,9 @@
 The add-in is saved as an .xlsm (only the workbook's content type changes) with three test modules
 added: a ribbon-control class (`FakeControl`, what Excel passes to a callback), a stub of kiemsat's
 COM server (`FakeServer`, records each `Press`) and `Stubs`. The dispatcher's two boundaries with
-the outside world are renamed in its source, `CreateObject(` -> `StubCreateObject(` and `MsgBox ` ->
-`StubMsgBox ` (LibreOffice Basic does not let a module shadow a built-in); nothing else of the
-generated module changes. `Workbook_Open` presses every button of the built ribbon XML, plus the
+the outside world are renamed in its source, `CreateObject(` -> `StubCreateObject(` and
+`Application.StatusBar = ` -> `StubStatus ` (LibreOffice Basic does not let a module shadow a built-in);
+nothing else of the generated module changes (it has no message box to stub: the server shows them). `Workbook_Open` presses every button of the built ribbon XML, plus the
 failure paths (server not registered, server gone), and writes what happened to a file. Each
 captured press is then run against an xlwings remote-engine book.
 """
@@ -42,7 +42,7 @@ FAKE_SERVER = """Public Function Press(id, version, app, book) As Variant
         Err.Raise e, "FakeServer", "server gone"
     End If
     Captured = Captured & "PRESS|" & id & "|" & version & "|" & (Not book Is Nothing) & vbLf
-    Press = Array("warning", "w " & id, "info", "ok " & id)
+    Press = 2
 End Function
 """
 
@@ -56,10 +56,9 @@ Public Function StubCreateObject(ByVal progid As String) As Object
     Set StubCreateObject = New FakeServer
 End Function
 
-Public Function StubMsgBox(prompt, Optional buttons = 0, Optional title = "") As Integer
-    Captured = Captured & "MSGBOX|" & buttons & "|" & Replace(prompt, vbLf, " ") & vbLf
-    StubMsgBox = 1
-End Function
+Public Sub StubStatus(text)
+    Captured = Captured & "STATUS|" & Replace(text, vbLf, " ") & vbLf
+End Sub
 """
 
 
@@ -86,9 +85,9 @@ def make_test_workbook(addin: Path, target: Path, out: Path) -> list[str]:
                 if item.filename == "xl/vbaProject.bin":
                     project = VBAProject.read(data)
                     module = project.module(vba.MODULE_NAME)
-                    assert module.source.count("CreateObject(") == 2 and "MsgBox " in module.source
+                    assert module.source.count("CreateObject(") == 2 and "MsgBox" not in module.source
                     module.source = module.source.replace("CreateObject(", "StubCreateObject(").replace(
-                        "MsgBox ", "StubMsgBox ")
+                        "Application.StatusBar = ", "StubStatus ")
                     this = project.module("ThisWorkbook")
                     this.source += crlf(workbook_open(ids, out))
                     for name, body in (("FakeControl", "Public Id As String\n"), ("FakeServer", FAKE_SERVER)):
@@ -154,19 +153,19 @@ def test_every_ribbon_callback_runs_in_a_vba_host(captured):
     assert all(e[3] == "True" for e in events if e[0] == "PRESS")  # the open workbook reached the server
 
 
-def test_messages_come_back_as_message_boxes(captured):
+def test_the_vba_shows_no_box_and_names_each_press_on_the_status_bar(captured):
     _, events = captured
-    boxes = [e for e in events if e[0] == "MSGBOX"]
-    # each press: the warning box (vbExclamation 48), then the result (vbInformation 64)
-    pairs = [(b[1], b[2]) for b in boxes[1:]]
-    assert pairs[0::2] == [("48", f"w {i}") for i in [e[1] for e in events if e[0] == "PRESS"][:len(pairs) // 2]]
-    assert {p[0] for p in pairs[1::2]} == {"64"}
+    assert not any(e[0] == "MSGBOX" for e in events)
+    for i, e in enumerate(events):
+        if e[0] == "PRESS":
+            status = next(x for x in reversed(events[:i]) if x[0] == "STATUS")
+            assert status[1] == f"Kiểm sát: {get(e[1]).label_vi} - đang chạy...", status
 
 
 def test_a_server_not_registered_is_explained(captured):
     _, events = captured
-    first = events[0]
-    assert first[:2] == ["MSGBOX", "16"] and "kiemsat addin install" in first[2], first
+    status = [e for e in events[:3] if e[0] == "STATUS"]
+    assert status[-1][1].startswith("Kiểm sát: máy này chưa đăng ký") and "kiemsat addin install" in status[-1][1]
 
 
 def test_the_server_is_created_once_and_again_only_when_it_has_gone(captured):
@@ -175,7 +174,7 @@ def test_the_server_is_created_once_and_again_only_when_it_has_gone(captured):
     assert len(creates) == 2  # the first press, then after RPC_S_SERVER_UNAVAILABLE
     last_presses = [e for e in events[creates[1]:] if e[0] == "PRESS"]
     assert [e[1] for e in last_presses] == ["check"]  # made again on the new server, once
-    assert events[-1][1] == "64" and events[-1][2] == "ok check"
+    assert events[-1][0] == "PRESS"  # and nothing after it: no failure reported on the status bar
 
 
 def test_each_captured_press_runs_against_a_remote_engine_book(captured, sample_ledger, tmp_path, monkeypatch):
@@ -184,7 +183,7 @@ def test_each_captured_press_runs_against_a_remote_engine_book(captured, sample_
     _, events = captured
     sample_ledger = Path(shutil.copy(sample_ledger, tmp_path / "so.xlsx"))
     monkeypatch.setenv("KIEMSAT_ALERTS_CONFIG", str(tmp_path / "none.toml"))
-    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path))
+    monkeypatch.setenv("KIEMSAT_LOG_DIR", str(tmp_path))
     for _, command_id, version, _ in [e for e in events if e[0] == "PRESS"]:
         book = remote_book(sample_ledger, name=str(sample_ledger))
         ui = dispatch.run(command_id, version, book=book, app=FileApp(), deferred=True)

@@ -63,7 +63,7 @@ def test_check_reports_hand_typed_faults_as_json(tmp_path):
     result = run("check", str(path), "--json")
     assert result.returncode == 1
     problems = json.loads(result.stdout)
-    assert all(set(p) == {"sheet", "row", "column", "value", "message", "level"} for p in problems)
+    assert all(set(p) == {"sheet", "row", "column", "value", "message", "level", "confirm"} for p in problems)
     assert {(p["sheet"], p["row"], p["column"]) for p in problems} == EXPECTED_PROBLEMS | DECISION_WARNINGS
 
 

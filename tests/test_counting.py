@@ -191,7 +191,7 @@ def test_calendar_is_hashable_and_comparable():
 
 
 def test_compute_due_methods_and_errors():
-    assert METHODS == ("criminal", "custody", "civil", "hours", "plain")
+    assert METHODS == ("criminal", "custody", "civil", "hours", "plain", "working")
     # Civil via the entry point: 03/03 + 15 = 18/03.
     assert compute_due(date(2025, 3, 3), days=15, method="civil",
                        calendar=CAL) == date(2025, 3, 18)

@@ -451,7 +451,8 @@ def test_a_unit_amends_the_table_and_the_limit_follows(ledger_path, tmp_path):
 
 KIEMSAT = str(Path(sys.executable).with_name("kiemsat"))
 JSON_KEYS = {"sheet", "row", "case", "person", "kind", "title", "start", "due", "due_time", "days_left", "status",
-             "basis", "computation", "prosecutor", "leader"}
+             "basis", "computation", "prosecutor", "leader", "actor", "actor_label", "procuracy_owned", "action",
+             "alternative", "alternative_text", "hours_left"}
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:

@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 
 from macros_py.law.deadlines import STATUS_DONE, Deadline, DeadlineReport, compute_deadlines
-from macros_py.law.rules import DEFAULT_RULES_PATH, load_rules
+from macros_py.law.rules import DEFAULT_RULES_PATH, RulesError, load_rules
 from macros_py.ledger.reader import read_ledger
 from workbook_templates.builder import build_workbook
 
@@ -444,7 +444,9 @@ def test_there_are_enough_cases_and_every_tracked_rule_has_one():
     # (khang_cao_* are kept for reference only, track = false: no row gets them)
     assert len(CASES) >= 60
     rules = load_rules(DEFAULT_RULES_PATH)
-    covered = {k for _, k, _ in CASES}
+    from tests.test_law_2026 import CASES_2026  # the limits added for the law in force in 2026
+
+    covered = {k for _, k, _ in CASES} | {k for _, k, _, _ in CASES_2026}
     untested = {r.id for r in rules if r.track} - covered
     # the rules without a hand case are only those whose sheet columns the cases above do not fill
     assert not untested, untested
@@ -538,11 +540,15 @@ def test_done_and_lapsing_steps(report):
     assert _find(report, "TB0", "tin_bao_de_nghi_gia_han").status == STATUS_DONE
 
 
-def _with_entry(tmp_path: Path, rule_id: str, title: str, article: str, start: str, more: str):
+_WHO = ('actor = "kiem_sat_vien"\naction = "Thông báo kết quả trước ngày {due}."\n'
+        'overdue_action = "Đã quá hạn: thông báo ngay."\n')
+
+
+def _with_entry(tmp_path: Path, rule_id: str, title: str, article: str, start: str, more: str, who: str = _WHO):
     """The packaged table plus one entry (a unit's own limit, `more` its other fields in TOML), loaded
     from a temporary file."""
     entry = (f'\n[{rule_id}]\ntitle = "{title}"\nlaw = "BLTTHS 2015"\narticle = "{article}"\n'
-             f'checked = "thử nghiệm"\nmethod = "criminal"\nstart = "{start}"\n{more}')
+             f'checked = "thử nghiệm"\nmethod = "criminal"\nstart = "{start}"\n{who}{more}')
     path = tmp_path / "bang.toml"
     path.write_text(DEFAULT_RULES_PATH.read_text(encoding="utf-8") + entry, encoding="utf-8")
     return load_rules(path)
@@ -559,6 +565,43 @@ def test_a_rule_added_to_a_temporary_table_is_computed_and_alerted(tmp_path):
     # 3 days from Fri 06/03: 06, 07, 08 -> Sunday 08/03 -> Mon 09/03, one day overdue on 10/03
     assert d.due == D("2026-03-09") and d in report.pending(within=7)
     assert "Điều 158" in d.basis and "08/03/2026" in d.computation
+    # who acts and what to do come from the entry: overdue on 10/03, so the overdue text
+    assert d.actor == "kiem_sat_vien" and d.procuracy_owned and d.action == "Đã quá hạn: thông báo ngay."
+
+
+@pytest.mark.parametrize("missing", ["actor", "action", "overdue_action"])
+def test_a_limit_without_who_acts_or_its_action_is_refused(tmp_path, missing):
+    who = "".join(line + "\n" for line in _WHO.splitlines() if not line.startswith(missing + " "))
+    with pytest.raises(RulesError, match=f"mục \\[thong_bao_ket_qua\\]: thiếu «{missing}»"):
+        _with_entry(tmp_path, "thong_bao_ket_qua", "Thông báo", "Điều 158", "kể từ ngày ra quyết định",
+                    'length = "3 ngày"\nsheet = "tin_bao"\nfrom = "outcome_date"\n', who=who)
+
+
+def test_an_unknown_actor_is_refused(tmp_path):
+    with pytest.raises(RulesError, match="«actor» = «toa» không hợp lệ"):
+        _with_entry(tmp_path, "thong_bao_ket_qua", "Thông báo", "Điều 158", "kể từ ngày ra quyết định",
+                    'length = "3 ngày"\nsheet = "tin_bao"\nfrom = "outcome_date"\n',
+                    who=_WHO.replace("kiem_sat_vien", "toa"))
+
+
+def test_every_tracked_rule_of_the_packaged_table_says_who_acts_and_what_to_do():
+    from macros_py.law.rules import ACTORS, default_rules
+    for rule in default_rules():
+        if rule.track and not rule.after:
+            assert rule.actor in ACTORS and rule.action and rule.overdue_action, rule.id
+            assert "Kiểm tra bước tố tụng này" not in rule.action, rule.id  # no generic filler
+        if rule.request_before is not None:
+            assert rule.request_actor in ACTORS and "{request_by}" in rule.request_action, rule.id
+
+
+def test_another_bodys_limit_is_not_the_procuracys(report):
+    # the court's duty to deliver the judgment (Đ.262) and the investigating body's investigation (Đ.172)
+    # are other bodies' limits; the procuracy's own decision on prosecution (Đ.240) is its own
+    kinds = {d.kind: d for d in report.deadlines}
+    assert kinds["giao_ban_an"].actor == "toa_an" and not kinds["giao_ban_an"].procuracy_owned
+    assert kinds["dieu_tra"].actor == "co_quan_dieu_tra" and not kinds["dieu_tra"].procuracy_owned
+    assert kinds["truy_to"].actor == "kiem_sat_vien" and kinds["truy_to"].procuracy_owned
+    assert "Tòa án" in kinds["giao_ban_an"].actor_label
 
 
 def test_a_limit_wired_like_the_older_steps_is_computed_from_the_table_alone_and_alerted(tmp_path):
@@ -575,6 +618,8 @@ done_if = { stage = ["Truy tố", "Đình chỉ"] }
 extended_to = "investigation_extended_to"
 extension_date = "investigation_extension_date"
 request_before = "3 ngày"
+request_actor = "co_quan_dieu_tra"
+request_action = "Đề nghị chậm nhất ngày {request_by}, hạn {due}."
 
 [ket_thuc_thu.variants."Nghiêm trọng"]
 length = "1 tháng"
@@ -595,7 +640,9 @@ extensions = ["10 ngày", "10 ngày"]
     # 05/03 + 10 days = 15/03 (Sun) -> Mon 16/03; the 2nd may still be asked 3 days before: 13/03
     k1 = mine[("K1", "ket_thuc_thu")]
     assert k1.due == D("2026-03-16") and not k1.done and "Điều 232" in k1.basis
-    assert mine[("K1", "ket_thuc_thu_de_nghi_gia_han")].due == D("2026-03-13")
+    step = mine[("K1", "ket_thuc_thu_de_nghi_gia_han")]
+    assert step.due == D("2026-03-13") and step.actor == "co_quan_dieu_tra"
+    assert step.action == "Đề nghị chậm nhất ngày 13/03/2026, hạn 16/03/2026."
     assert mine[("K2", "ket_thuc_thu")].done  # the stage is past it
     assert ("K3", "ket_thuc_thu") not in mine  # no length for that category: not this rule's rows
     assert any("chưa ghi ngày gia hạn đến" in p.message and "Điều 232" in p.message for p in report.problems)

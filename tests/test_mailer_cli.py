@@ -130,3 +130,23 @@ def test_the_scheduler_catches_up_once_after_a_sleep(config: Path, sample_ledger
         scheduler.shutdown(wait=True)
     assert runs == [EVENT_JOB_EXECUTED]
     assert len(list((config.parent / "thu-canh-bao").glob("*.eml"))) > 0  # today's alerts went out
+
+
+def test_status_warns_when_a_public_mail_service_would_carry_more_than_counts(tmp_path: Path):
+    from tests.test_mailer_policy import ledger_with
+
+    def status_for(host: str, level: str) -> str:
+        ledger = ledger_with(tmp_path / f"so-{len(level)}.xlsx", alert_content=level)
+        cfg = tmp_path / f"{host}-{len(level)}.toml"
+        cfg.write_text(f'ledgers = ["{ledger.as_posix()}"]\ntransport = "smtp"\n\n[smtp]\nhost = "{host}"\n',
+                       encoding="utf-8")
+        return CliRunner().invoke(cli, ["alerts", "status", "--config", str(cfg)]).stderr
+
+    for host, provider in (("smtp.gmail.com", "Gmail"), ("smtp.mail.yahoo.com", "Yahoo"),
+                           ("smtp-mail.outlook.com", "Outlook.com")):
+        warned = status_for(host, "Rút gọn")
+        assert f"dịch vụ thư công cộng ({provider})" in warned and "5598/VPCP-TTĐT" in warned, host
+    assert "dịch vụ thư công cộng" in status_for("smtp.gmail.com", "Đầy đủ")
+    assert "dịch vụ thư công cộng" not in status_for("smtp.gmail.com", "Chỉ số lượng")
+    assert "dịch vụ thư công cộng" not in status_for("mail.vks.gov.vn", "Đầy đủ")
+    assert "dịch vụ thư công cộng" not in status_for("notgmail.com.example", "Đầy đủ")

@@ -10,7 +10,7 @@ from pathlib import Path
 from macros_py.law.deadlines import DeadlineReport
 from macros_py.ledger.reader import Record
 from mailer.messages import Sender, compose_digest
-from mailer.planning import FULL, ROLE_BACKLOG, ROLE_HEAD, Alert, Source, Summary, plan_alerts
+from mailer.planning import FULL, ROLE_HEAD, Alert, Source, Summary, overdue_day, plan_alerts
 from mailer.service import run_once
 from tests.conftest import TODAY
 from tests.test_mailer_planning import DAY, deadline
@@ -52,34 +52,59 @@ def test_overdue_custody_and_long_overdue_steps_also_go_to_the_vien_truong():
         "an@vks.example", "binh@vks.example", HEAD}
 
 
-def test_the_leaders_daily_summary_counts_by_status_and_prosecutor_then_lists():
-    p = plan(deadline(-2, case="1/2026/HS"), deadline(3, case="2/2026/HS"), deadline(5, case="3/2026/HS",
-             prosecutor="Trần Thị Bình"), titles=("Viện trưởng", "Phó Viện trưởng"))
+def _text(items) -> str:
+    c = compose_digest(items, DAY, Sender("canhbao@vks.example"), NOW)
+    return message_from_bytes(c.raw, policy=default).get_body(("plain",)).get_content()
+
+
+def test_the_leaders_digest_opens_with_overdue_by_person_and_counts_what_each_persons_mail_lists():
+    late = deadline(-2, case="1/2026/HS", kind="truy_to")  # the procuracy's own duty
+    court = deadline(-5, case="5/2026/HS", kind="giao_ban_an")  # the court's: «cơ quan khác chậm»
+    p = plan(late, court, deadline(3, case="2/2026/HS"), deadline(5, case="3/2026/HS", prosecutor="Trần Thị Bình"),
+             titles=("Viện trưởng", "Phó Viện trưởng"))
     summaries = [a for a in p.alerts if isinstance(a, Summary)]
     assert sorted(s.recipient.address for s in summaries) == ["binh@vks.example", HEAD]
     mine = [a for a in p.alerts if a.recipient.address == HEAD]
     c = compose_digest(mine, DAY, Sender("canhbao@vks.example"), NOW)
     text = message_from_bytes(c.raw, policy=default).get_body(("plain",)).get_content()
-    assert c.subject == "Tổng hợp thời hạn ngày 16/03/2026: 3 thời hạn (1 đã quá hạn, 2 sắp hết hạn)"
-    assert "- Tổng số: 3 thời hạn: 1 đã quá hạn, 2 sắp hết hạn" in text
-    assert "- Lê Văn An: 1 đã quá hạn, 1 sắp hết hạn" in text and "- Trần Thị Bình: 1 sắp hết hạn" in text
-    assert text.index("Lê Văn An: 1 đã quá hạn") < text.index("* Hạn 14/03/2026") < text.index("* Hạn 19/03/2026")
+    assert c.subject == ("Tổng hợp thời hạn ngày 16/03/2026: 1 việc quá hạn của Viện kiểm sát, 1 cơ quan khác chậm, "
+                         "2 sắp đến hạn")
+    # overdue first, named by person; the court's delay apart and not counted against the prosecutor
+    assert "- Quá hạn — việc của Viện kiểm sát: 1 thời hạn" in text
+    assert "- Cơ quan khác chậm: 1 thời hạn (không tính cho Kiểm sát viên)" in text
+    assert text.index("QUÁ HẠN — KSV LÊ VĂN AN: 1 VIỆC") < text.index("CƠ QUAN KHÁC CHẬM: 1 VIỆC") < text.index(
+        "SẮP ĐẾN HẠN: 2 THỜI HẠN")
+    assert "KSV TRẦN THỊ BÌNH" not in text.upper().split("CƠ QUAN KHÁC CHẬM")[0]
+    assert "Cơ quan khác chậm: Tòa án" in text and "Tòa án chậm giao bản án" in text
+    # each person's count in the digest is what that person's own mail lists
+    for name, address in (("Lê Văn An", "an@vks.example"), ("Trần Thị Bình", "binh@vks.example")):
+        own = _text([a for a in p.alerts if a.recipient.address == address])
+        listed = len([line for line in own.splitlines() if line[:1].isdigit() and ". " in line[:4]])
+        assert f"- {name}: {listed} việc: " in text, (name, listed)
+        assert listed == sum(1 for a in p.alerts if isinstance(a, Alert) and a.recipient.address == address)
     assert not [a for a in plan(deadline(3), titles=()).alerts if isinstance(a, Summary)]  # «Không»
 
 
-def test_steps_due_before_the_start_date_go_once_to_the_leaders_not_to_each_person():
-    old = deadline(-40, case="1/2025/HS")
+def test_overdue_before_the_start_date_goes_once_to_each_person_as_backlog_then_at_the_cadence():
+    old = deadline(-40, case="1/2025/HS", kind="truy_to")
     new = deadline(2, case="2/2026/HS")
     p = plan(old, new, start=DAY)
-    own = [a for a in p.alerts if isinstance(a, Alert) and a.recipient.address != HEAD]
-    assert [a.deadline.case for a in own] == ["2/2026/HS", "2/2026/HS"]  # the prosecutor and the leader
-    [backlog] = [a for a in p.alerts if isinstance(a, Alert) and a.backlog]
-    assert backlog.recipient.address == HEAD and backlog.roles == (ROLE_BACKLOG,)
+    backlog = [a for a in p.alerts if isinstance(a, Alert) and a.backlog]
+    assert sorted((a.recipient.address, a.roles, a.day) for a in backlog) == [
+        ("an@vks.example", ("Kiểm sát viên",), -40), ("binh@vks.example", ("Lãnh đạo phụ trách",), -40)]
     [summary] = [a for a in p.alerts if isinstance(a, Summary)]
-    assert summary.backlog == 1 and [d.case for d in summary.deadlines] == ["2/2026/HS"]
+    assert summary.backlog == 1 and sorted(d.case for d in summary.deadlines) == ["1/2025/HS", "2/2026/HS"]
+    text = _text([a for a in p.alerts if a.recipient.address == "an@vks.example"])
+    assert text.index("VIỆC QUÁ HẠN CẦN CẬP NHẬT SỔ: 1 VIỆC (QUÁ HẠN TỪ TRƯỚC NGÀY 16/03/2026)") < text.index(
+        "SẮP ĐẾN HẠN")
+    # a week later it is an overdue reminder like any other; the days between carry the start day's key
+    assert overdue_day(old, DAY + timedelta(days=3), 7, DAY) == (-40, True)  # the same key: sent once
+    assert overdue_day(old, DAY + timedelta(days=7), 7, DAY) == (-47, False)
+    fresh = deadline(-1, kind="truy_to")  # fell overdue today: day -1, then -8, -15
+    assert [overdue_day(fresh, DAY + timedelta(days=n), 7, DAY)[0] for n in (0, 6, 7, 13, 14)] == [-1, -1, -8, -8, -15]
 
 
-def test_first_run_does_not_mail_old_overdue_steps_and_the_leader_hears_of_them_once(tmp_path: Path):
+def test_first_run_sends_each_prosecutor_their_backlog_once_and_the_digest_counts_it(tmp_path: Path):
     path = ledger_with(tmp_path / "so.xlsx", alert_content="Đầy đủ")
     folder, db = tmp_path / "thu", tmp_path / "o.sqlite3"
 
@@ -89,22 +114,21 @@ def test_first_run_does_not_mail_old_overdue_steps_and_the_leader_hears_of_them_
 
     first = texts(run_once([path], TODAY, outbox_dir=folder, db_path=db, now=NOW))
     head = "hoangcongbinh@vks-haiphong.example"  # the sample's Viện trưởng
-    assert "QUÁ HẠN TỪ TRƯỚC NGÀY BẮT ĐẦU CẢNH BÁO (16/03/2026)" in first[head]
-    for address, text in first.items():
-        if address != head:  # nobody else hears of a step that ran out before alerts began
-            assert "QUÁ HẠN" not in text.split("Mốc nhắc:")[0], address
-    n_backlog = first[head].count("Vai trò: Quá hạn từ trước ngày bắt đầu cảnh báo")
+    backlog = {a for a, t in first.items() if "VIỆC QUÁ HẠN CẦN CẬP NHẬT SỔ" in t}
+    assert backlog - {head}, "the backlog reaches the prosecutors themselves"
+    n_backlog = int(first[head].split("- Trong đó quá hạn từ trước ngày bắt đầu cảnh báo: ")[1].split()[0])
     assert n_backlog > 3
-    # the next day: the detention that ran out on 14/03 is not news; the summary only counts the backlog
+    # the next day the backlog is not sent again; the digest still counts it
     second = texts(run_once([path], TODAY + timedelta(days=1), outbox_dir=folder, db_path=db,
                             now=NOW + timedelta(days=1)))
-    assert "QUÁ HẠN TỪ TRƯỚC NGÀY BẮT ĐẦU CẢNH BÁO" not in second[head]
-    assert f"- Quá hạn từ trước ngày bắt đầu cảnh báo: {n_backlog} thời hạn" in second[head]
-    # a unit that wants every old step mailed sets «Bắt đầu cảnh báo từ» back
+    assert not any("VIỆC QUÁ HẠN CẦN CẬP NHẬT SỔ" in t for t in second.values())
+    assert f"- Trong đó quá hạn từ trước ngày bắt đầu cảnh báo: {n_backlog} thời hạn" in second[head]
+    # a unit that sets «Bắt đầu cảnh báo từ» back has no backlog: every overdue step is plain overdue work
     again = ledger_with(tmp_path / "so2.xlsx", alert_content="Đầy đủ", alert_start=date(2000, 1, 1))
     everyone = texts(run_once([again], TODAY, outbox_dir=tmp_path / "thu2", db_path=tmp_path / "o2.sqlite3", now=NOW))
     assert any(DETAINED in t for a, t in everyone.items() if a != head)
-    assert sum("QUÁ HẠN" in t for t in everyone.values()) > 2
+    assert not any("VIỆC QUÁ HẠN CẦN CẬP NHẬT SỔ" in t for t in everyone.values())
+    assert sum("VIỆC QUÁ HẠN — CẦN LÀM NGAY" in t for t in everyone.values()) >= 2
 
 
 def test_overdue_detention_of_every_kind_goes_to_the_vien_truong():

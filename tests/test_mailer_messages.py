@@ -47,7 +47,8 @@ def test_days_text_and_subject_most_urgent_first_with_status_and_case():
 def test_digest_headers_body_blocks_and_one_calendar():
     c = digest(deadline(7), deadline(2, case="8/2026/HS", kind="truy_to"), deadline(-1, case="7/2026/HS"))
     msg = parse(c.raw)
-    assert msg["Subject"] == c.subject and c.subject.startswith("QUÁ HẠN: Thời hạn điều tra (7/2026/HS)")
+    # the investigation limit is the investigating body's: «cơ quan khác chậm», not the prosecutor's own delay
+    assert msg["Subject"] == c.subject and c.subject.startswith("CƠ QUAN KHÁC CHẬM: Thời hạn điều tra (7/2026/HS)")
     assert msg["To"].addresses[0].display_name == "Lê Văn An" and msg["To"].addresses[0].addr_spec == "an@vks.example"
     assert msg["From"].addresses[0].display_name == "VKS khu vực 1"
     assert msg["Message-ID"] == c.message_id
@@ -56,14 +57,16 @@ def test_digest_headers_body_blocks_and_one_calendar():
     assert "Kính gửi đồng chí Lê Văn An," in text and "<" not in text
     # the most urgent first: overdue, then by days left
     assert text.index("7/2026/HS") < text.index("8/2026/HS") < text.index("12/2026/HS")
-    assert "1. Hạn 15/03/2026 (QUÁ HẠN 1 NGÀY)" in text and "Điều 172 BLTTHS 2015" in text
-    assert "Việc cần làm: Đã quá hạn: kiểm tra ngay" in text
-    assert "Việc cần làm: Xem đề nghị gia hạn điều tra: Cơ quan điều tra phải đề nghị chậm nhất ngày 13/03/2026" in text
+    assert "1. QUÁ HẠN 1 NGÀY — Thời hạn điều tra\n   Vụ việc: 7/2026/HS\n   Hết hạn: 15/03/2026\n" in text
+    assert "Điều 172 BLTTHS 2015" in text
+    assert "Việc cần làm: Thời hạn điều tra đã hết: yêu cầu ngay Cơ quan điều tra" in text
+    assert "đề nghị gia hạn chậm nhất ngày 13/03/2026 (Điều 172 BLTTHS)" in text
     assert "Mốc nhắc:" in text  # explained
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     assert "<table" not in html and 'style="' in html and "<style" not in html  # inline styles only
-    assert "a.xlsx, sheet «Án hình sự», dòng 7" in html
-    assert html.count("border-left:4px solid") == 3  # one block per deadline
+    assert "Sổ: a.xlsx" in html and "Sổ:</span> «Án hình sự» dòng 7" in html  # the ledger once, the row per card
+    assert html.count("data-band=") == 3  # one card per deadline
+    assert 'data-band="overdue" style="border-left:6px solid #b00000' in html
     [ics] = [p for p in msg.iter_attachments() if p.get_content_type() == "text/calendar"]
     assert ics.get_content_disposition() == "attachment" and ics.get_filename() == "thoi-han-2026-03-16.ics"
     events = Calendar.from_ical(ics.get_content()).walk("VEVENT")

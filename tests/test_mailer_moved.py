@@ -65,7 +65,7 @@ def _dues(server: Server) -> list[str]:
     out = []
     for r in server.received:
         text = r.message.get_body(("plain",)).get_content()
-        out += [line.split(". Hạn ", 1)[1][:10] for line in text.splitlines() if ". Hạn " in line]
+        out += [line.split("Hết hạn: ", 1)[1][:10] for line in text.splitlines() if line.startswith("   Hết hạn: ")]
     return out
 
 
@@ -93,8 +93,8 @@ def test_a_corrected_receipt_date_is_reported_and_the_new_date_alerted_once(serv
     assert _run(ledger, db, "2026-03-21", server.port, hour=6).sent == []
     assert _dues(server) == ["18/03/2026", "23/03/2026", "26/03/2026", "31/03/2026"]
     # the new mail says each step's earlier due date; the first one had nothing to say
-    assert "Hạn trước đây" not in _text(server.received[0])
-    before = [line for line in _text(server.received[1]).splitlines() if "Hạn trước đây" in line]
+    assert "hạn trước đây" not in _text(server.received[0])
+    before = [line for line in _text(server.received[1]).splitlines() if "hạn trước đây" in line]
     assert len(before) == 2 and "18/03/2026" in before[0] + before[1] and "23/03/2026" in before[0] + before[1]
 
 

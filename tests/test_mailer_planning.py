@@ -108,7 +108,7 @@ def test_unreachable_people_are_reported():
         "Sổ «a.xlsx»: «Trần Thị Bình» (1 thời hạn) không có trong sheet Cán bộ; chưa gửi được cảnh báo cho người này.",
         "Sổ «a.xlsx»: «Lê Văn An» chưa có địa chỉ thư điện tử trong sheet Cán bộ; chưa gửi được cảnh báo cho người "
         "này.",
-        "Sổ «a.xlsx»: 1 thời hạn sắp đến chưa ghi KSV hay lãnh đạo phụ trách; không có ai nhận cảnh báo."]
+        "Sổ «a.xlsx»: 1 thời hạn sắp đến hoặc quá hạn chưa ghi KSV hay lãnh đạo phụ trách; không có ai nhận cảnh báo."]
 
 
 def test_the_key_names_ledger_case_person_kind_due_day_and_recipient():

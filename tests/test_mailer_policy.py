@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from macros_py.law.rules import default_rules
 from macros_py.ledger.reader import read_ledger
 from macros_py.sample import sample_rows
 from mailer.service import run_once
@@ -93,6 +94,8 @@ def test_full_content_names_the_people(ledgers, tmp_path: Path):
     assert DETAINED in private_values(path) and DETAINED in text  # what the other levels must leave out
     assert f"QUÁ HẠN: Tạm giam để điều tra {DETAINED} (90/2026/HS) hết hạn 14/03/2026" in text
     assert "Căn cứ:" in text and "BEGIN:VEVENT" in text
+    # the case in human terms: the accused and the offence, from the ledger's rows
+    assert f"Bị can: {DETAINED}; tội Cướp giật tài sản (Điều 171)" in text
 
 
 def test_short_content_has_case_kind_and_due_date_and_no_names_offences_or_summaries(ledgers, tmp_path: Path):
@@ -103,7 +106,7 @@ def test_short_content_has_case_kind_and_due_date_and_no_names_offences_or_summa
     for msg in got:
         text = everything(msg)
         assert [v for v in forbidden if v in text] == [], msg["Subject"]
-        assert "Căn cứ:" not in text and "Người bị áp dụng" not in text
+        assert "Căn cứ:" not in text and "Bị can:" not in text and "Đương sự:" not in text
     text = "\n".join(everything(m) for m in got)
     assert any(c in text for c in case_ids(path)) and "Hết hạn:" in text and "BEGIN:VEVENT" in text
 
@@ -112,14 +115,18 @@ def test_counts_only_says_how_many_and_where_the_ledger_is(ledgers, tmp_path: Pa
     path = ledgers("Chỉ số lượng")
     got = mails(path, tmp_path)
     forbidden = private_values(path) | case_ids(path)
+    steps = {r.title for r in default_rules()} | {r.request_title for r in default_rules() if r.request_title} | {
+        "Đề nghị gia hạn", "Việc cần làm", "Căn cứ", "Điều "}
+    assert len(got) > 3
     for msg in got:
         text = everything(msg)
-        assert [v for v in forbidden if v in text] == [], msg["Subject"]
+        assert [v for v in forbidden if v in text] == [], msg["Subject"]  # no name, no offence, no case code
         assert not re.search(r"\d+/20\d\d/", text.replace(str(path), ""))  # no case number of any form
-        assert "Thời hạn điều tra" not in text and "Tạm giam" not in text  # no kinds either
+        assert [t for t in steps if t in text] == [], msg["Subject"]  # no step, no action, no article
         assert [p for p in msg.iter_attachments()] == []  # no calendar: it would list the steps
-        assert f"Mở sổ để xem chi tiết: {path}" in text
-        assert re.search(r"\d+ thời hạn", msg["Subject"])
+        assert f"Mở sổ để xem chi tiết: {path}" in text and "«Kiểm tra thời hạn»" in text and "alerts list" in text
+        assert re.search(r"\d+ (thời hạn|việc)", msg["Subject"])
+        assert re.search(r"- (Quá hạn|Hôm nay|Trong 3 ngày|Sắp đến hạn): \d+ thời hạn", text)  # counts per band
 
 
 def test_the_strictest_ledger_decides_for_a_digest_that_mixes_two(tmp_path: Path):

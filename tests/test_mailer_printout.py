@@ -32,7 +32,11 @@ def test_the_lists_hold_overdue_today_and_this_week_per_prosecutor(tmp_path: Pat
     vinh = next(p for p in lists if p.prosecutor == "Ngô Văn Vinh")
     assert vinh.overdue[0].deadline.person == DETAINED  # overdue detention first
     assert all(e.deadline.days_left == 0 for e in vinh.today)
-    assert all(0 < e.deadline.days_left <= 6 for e in vinh.week)
+    assert all(1 <= e.deadline.days_left <= 3 for e in vinh.three_days)
+    assert all(3 < e.deadline.days_left <= 6 for e in vinh.week)
+    # another body's delay is listed apart, never as the prosecutor's own overdue work
+    assert all(e.deadline.days_left < 0 and e.deadline.procuracy_owned for p in lists for e in p.overdue)
+    assert all(e.deadline.days_left < 0 and not e.deadline.procuracy_owned for p in lists for e in p.other)
     assert build_lists([ledger], TODAY + timedelta(days=6))  # Sunday: the week is that day only
 
 
@@ -52,5 +56,5 @@ def test_alerts_list_pdf_has_one_page_per_prosecutor(tmp_path: Path):
     assert [next(p.prosecutor for p in lists if f"Kiểm sát viên: {p.prosecutor}" in pages[i]) for i in starts] == [
         p.prosecutor for p in lists]  # each list starts a page, in order
     for i, person in zip(starts, lists):
-        first = (person.overdue or person.today or person.week)[0].deadline
+        first = person.sections()[0][1][0].deadline
         assert first.due.strftime("%d/%m/%Y") in pages[i]

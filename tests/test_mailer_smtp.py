@@ -150,10 +150,9 @@ def alert_lines(received: list[Received]) -> Counter:
     seen: Counter = Counter()
     for r in received:
         text = r.message.get_body(("plain",)).get_content()
-        for line in text.splitlines():
-            head, dot, rest = line.partition(". Hạn ")
-            if dot and head.isdigit():
-                seen[(r.rcpt_tos[0], rest)] += 1
+        # a numbered card: «3. QUÁ HẠN 2 NGÀY — title» and its indented lines (case, due date, action, row)
+        for head, rest in re.findall(r"^(\d+)\. ([^\n]*\n(?:   [^\n]*\n)*)", text, re.M):
+            seen[(r.rcpt_tos[0], rest)] += 1
     return seen
 
 
@@ -184,7 +183,8 @@ def test_digests_arrive_with_vietnamese_headers_bodies_and_attachments(server: S
     for r in server.received:
         msg = r.message
         assert r.mail_from == "canhbao@vks.example" and len(r.rcpt_tos) == 1
-        assert msg["Subject"].split(":")[0] in ("QUÁ HẠN", "HẾT HẠN HÔM NAY", "Tổng hợp thời hạn ngày 16/03/2026") or \
+        assert msg["Subject"].split(":")[0] in ("QUÁ HẠN", "CƠ QUAN KHÁC CHẬM", "HẾT HẠN HÔM NAY",
+                                                  "Tổng hợp thời hạn ngày 16/03/2026") or \
             msg["Subject"].split(":")[0].startswith("CÒN ")
         assert msg["To"].addresses[0].display_name == names[r.rcpt_tos[0]]  # e.g. "Đinh Minh Bình", decoded
         assert msg["Message-ID"].startswith("<kiemsat.")
@@ -255,7 +255,7 @@ def test_server_down_for_two_runs_every_alert_arrives_once_on_the_third(sample_l
         finally:
             if i == 2:
                 srv.stop()
-        planned |= {a.key for a in plan_ledger(read_ledger(sample_ledger), day).alerts}
+        planned |= {a.key for a in plan_ledger(read_ledger(sample_ledger), day, start=TODAY).alerts}
         if i < 2:
             assert result.sent == [] and result.report.stopped.startswith("không kết nối được máy chủ thư")
             assert len(result.failed) == 1  # the run stops at the first refused connection
@@ -277,7 +277,9 @@ def test_server_down_for_two_runs_every_alert_arrives_once_on_the_third(sample_l
     for r in srv.received:
         text = r.message.get_body(("plain",)).get_content()
         assert "Tình hình thời hạn tố tụng ngày 18/03/2026." in text
-        for due, n in re.findall(r"Hạn (\d\d/\d\d/\d{4}) \(CÒN (\d+) NGÀY\)", text):
+        found = re.findall(r"CÒN (\d+) NGÀY — [^\n]*\n(?:   [^\n]*\n)*?   Hết hạn: (\d\d/\d\d/\d{4})", text)
+        assert found or "SẮP ĐẾN HẠN" not in text
+        for n, due in found:
             assert (datetime.strptime(due, "%d/%m/%Y").date() - sent_on).days == int(n)
 
 

@@ -26,7 +26,7 @@ from macros_py.ledger.schema import (
 from macros_py.sample import sample_rows
 from macros_py.stats.collation import name_key, sort_names, text_key
 from macros_py.stats.periods import PeriodError, half_year_of, parse_period
-from macros_py.stats.summaries import NO_STAFF, compute_statistics, format_share
+from macros_py.stats.summaries import NO_STAFF, compute_statistics, decision_type_name, format_share
 from tests.conftest import SAMPLE_ROWS, SAMPLE_SEED, TODAY
 from workbook_templates.builder import create_ledger
 
@@ -233,11 +233,15 @@ def test_digitised_share_per_case_type(stats, rows):
 
 
 def test_overdue_and_due_soon_as_of_the_reference_day(sample_ledger, stats):
+    """The prosecutor and deputy tables count the procuracy's own limits only; every overdue limit of another
+    body (court, investigating body...) is one row of its own table, with how many days late."""
     report = compute_deadlines(read_ledger(sample_ledger), TODAY)
     pending = [d for d in report.deadlines if not d.done]
-    overdue = [d for d in pending if d.status == STATUS_OVERDUE]
-    soon = [d for d in pending if d.status == STATUS_SOON]
-    assert overdue and soon
+    overdue = [d for d in pending if d.status == STATUS_OVERDUE and d.procuracy_owned]
+    soon = [d for d in pending if d.status == STATUS_SOON and d.procuracy_owned]
+    others = [d for d in pending if d.status == STATUS_OVERDUE and not d.procuracy_owned]
+    assert overdue and soon and others
+    assert {d.actor for d in others} <= {"co_quan_dieu_tra", "toa_an", "co_quan_thi_hanh_an", "duong_su"}
     assert stats.table("thoi_han").total == [len(overdue), len(soon)]
     by_prosecutor = Counter((d.prosecutor or NO_STAFF, d.status) for d in overdue + soon)
     got = {label: v for label, v in stats.table("thoi_han_ksv").rows}
@@ -245,13 +249,19 @@ def test_overdue_and_due_soon_as_of_the_reference_day(sample_ledger, stats):
                    for name, _ in by_prosecutor}
     by_leader = Counter(d.leader or NO_STAFF for d in overdue + soon)
     assert {label: sum(v) for label, v in stats.table("thoi_han_pvt").rows} == dict(by_leader)
+    listed = stats.table("co_quan_khac")
+    assert len(listed.rows) == len(others)
+    assert sorted(v[3] for _, v in listed.rows) == sorted((TODAY - d.due).days for d in others)
+    assert {v[1] for _, v in listed.rows} == {d.title for d in others}
+    assert all(v[0].startswith(("Tòa án", "Cơ quan điều tra", "Cơ quan thi hành án", "Người tham gia"))
+               for _, v in listed.rows)
     assert stats.alert_days == report.alert_days == 10
 
 
 def test_decisions_per_type_and_month(stats, rows):
     decisions = _rows_in(rows, "so_quyet_dinh")
     assert decisions
-    by_type = Counter(r["decision_type"] for r in decisions)
+    by_type = Counter(decision_type_name(r["decision_type"]) for r in decisions)
     assert {label: v[0] for label, v in stats.table("quyet_dinh_loai").rows} == dict(by_type)
     by_month = Counter(r["date"].month for r in decisions)
     assert stats.table("quyet_dinh_thang").rows == [(f"{m:02d}/2026", [by_month[m]]) for m in (1, 2, 3)]

@@ -2,10 +2,12 @@
 clerks rely on: tables, frozen headers, date formats, dropdowns, deadline colours, A4 printing."""
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
+from macros_py.law.urgency import DAY, OVERDUE, THREE_DAYS, WINDOW
 from macros_py.ledger.schema import LEDGER_SHEETS, LISTS_SHEET, SETTINGS_SHEET, Kind
 from tests.fingerprint import workbook_fingerprint
-from workbook_templates.builder import ALERT_DAYS_NAME, TEMPLATE_PATH, build_workbook
+from workbook_templates.builder import ALERT_DAYS_NAME, FIRST_DATA_ROW, TEMPLATE_PATH, build_workbook
 
 
 def test_committed_template_is_what_the_builder_makes(tmp_path):
@@ -41,9 +43,14 @@ def test_template_sheets_follow_the_schema():
             if col.kind is Kind.STAFF:
                 assert dv is not None and dv.formula1 == "=DS_CanBo"
         if spec.has_deadlines:
-            rules = [r.formula[0] for cf in ws.conditional_formatting for r in cf.rules]
-            assert any("<TODAY()" in f for f in rules)
-            assert any(ALERT_DAYS_NAME in f for f in rules)
+            rules = sorted(((r.priority, r.formula[0], r.dxf.fill.fgColor.rgb) for cf in ws.conditional_formatting
+                            for r in cf.rules), key=lambda r: r[0])
+            ref = f"${get_column_letter(spec.keys.index('next_deadline') + 1)}{FIRST_DATA_ROW}"
+            # the four urgency bands, most urgent first, each in its colour (macros_py/law/urgency.py)
+            assert [(f.split(",", 1)[1], "#" + rgb[-6:].lower()) for _, f, rgb in rules] == [
+                (f"{test})", band.fill) for band, test in (
+                    (OVERDUE, f"{ref}<TODAY()"), (DAY, f"{ref}-TODAY()<1"), (THREE_DAYS, f"{ref}-TODAY()<=3"),
+                    (WINDOW, f"{ref}-TODAY()<={ALERT_DAYS_NAME}"))]
 
 
 def test_dropdown_lists_hold_the_schema_choices():

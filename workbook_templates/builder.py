@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from macros_py.law.urgency import DAY, OVERDUE, THREE_DAYS, WINDOW, Band
 from macros_py.ledger.schema import (
     ALL_CHOICES,
     DATE_FORMAT,
@@ -32,6 +33,7 @@ from macros_py.ledger.schema import (
     PIN_HINT,
     PIN_SECTION,
     SETTINGS,
+    SETTINGS_BY_KEY,
     SETTINGS_SHEET,
     STAFF,
     Column,
@@ -41,6 +43,7 @@ from macros_py.ledger.schema import (
 from macros_py.ledger.values import EXCEL_EPOCH, MAX_DATE, MIN_DATE
 from macros_py.resources import LEDGER_TEMPLATE
 from macros_py.workbook.literal import literal_cell
+from workbook_templates.print_layout import column_groups, set_print_layout, wrapped_height
 
 TEMPLATE_PATH = Path(__file__).with_name(LEDGER_TEMPLATE)
 
@@ -62,8 +65,12 @@ _HEADER_FONT = Font(name="Times New Roman", size=11, bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 _COMPUTED_FILL = PatternFill("solid", fgColor="5B7F9E")
 _BODY_FONT = Font(name="Times New Roman", size=11)
-_OVERDUE_FILL = PatternFill("solid", fgColor="F4B6B6", bgColor="F4B6B6")
-_SOON_FILL = PatternFill("solid", fgColor="FCE4B6", bgColor="FCE4B6")
+
+
+
+def _band_fill(band: Band) -> PatternFill:
+    colour = band.fill.lstrip("#").upper()
+    return PatternFill("solid", fgColor=colour, bgColor=colour)
 
 
 def _serial(d: date) -> int:
@@ -132,7 +139,7 @@ def _cell(ws: Any, value: Any, *, font: Font | None = None, fill: PatternFill | 
     return cell
 
 
-def _write_sheet(wb: Workbook, spec: SheetSpec, rows: list[Mapping[str, Any]]) -> None:
+def _write_sheet(wb: Workbook, spec: SheetSpec, rows: list[Mapping[str, Any]], unit: str = "") -> None:
     ws = wb.create_sheet(spec.title)
     ncols = len(spec.columns)
     last = get_column_letter(ncols)
@@ -143,25 +150,27 @@ def _write_sheet(wb: Workbook, spec: SheetSpec, rows: list[Mapping[str, Any]]) -
     # a write-only sheet takes everything that precedes its cells before the first row
     for j, col in enumerate(spec.columns, start=1):
         ws.column_dimensions[get_column_letter(j)].width = col.width
+    widths = [col.width for col in spec.columns]
     ws.row_dimensions[1].height = 30
-    ws.row_dimensions[HEADER_ROW].height = 48
+    ws.row_dimensions[HEADER_ROW].height = max(48, wrapped_height([c.label for c in spec.columns], widths) or 0)
     ws.freeze_panes = f"B{FIRST_DATA_ROW}"
-    page_setup(ws, spec.heading, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", title_cols="A:A")
+    # A4 landscape at 8 pt or more: printed groups of columns, the key column and the header on every page
+    scale = set_print_layout(ws, widths, spec.heading, unit, keys=1, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    first_group = (column_groups(widths, 1, scale) or [ncols])[0]  # the title is centred over the first page
 
     ws.append([_cell(ws, spec.heading, font=_TITLE_FONT,
                      alignment=Alignment(horizontal="center", vertical="center"))])
-    ws.merged_cells.add(f"A1:{last}1")
+    ws.merged_cells.add(f"A1:{get_column_letter(first_group)}1")
     header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.append([_cell(ws, col.label, font=_HEADER_FONT, fill=_COMPUTED_FILL if col.computed else _HEADER_FILL,
                      alignment=header_alignment, border=_BORDER) for col in spec.columns])
-    wrap = Alignment(wrap_text=True, vertical="top")
-    layout = [(col, DATE_FORMAT if col.kind is Kind.DATE else None, wrap if col.width >= 28 else None)
-              for col in spec.columns]
+    wrap = Alignment(wrap_text=True, vertical="top")  # every cell: a long value wraps, never runs into the next
+    layout = [(col, DATE_FORMAT if col.kind is Kind.DATE else None, wrap) for col in spec.columns]
     for r, row in enumerate(rows or [{}], start=FIRST_DATA_ROW):
         values = [_cell_value(col, row.get(col.key)) for col in spec.columns]
-        lines = max((_lines(v, col.width) for v, (col, _, align) in zip(values, layout) if align), default=1)
-        if lines > 1:  # wrapped text gets the height it needs, or other applications draw it over the next rows
-            ws.row_dimensions[r].height = _LINE_HEIGHT * lines
+        height = wrapped_height(values, widths)
+        if height:  # wrapped text gets the height it needs, or other applications draw it over the next rows
+            ws.row_dimensions[r].height = height
         ws.append([_cell(ws, v, font=_BODY_FONT, number_format=fmt, alignment=align)
                    for v, (col, fmt, align) in zip(values, layout)])
 
@@ -185,23 +194,15 @@ def _write_sheet(wb: Workbook, spec: SheetSpec, rows: list[Mapping[str, Any]]) -
         due = get_column_letter(spec.keys.index("next_deadline") + 1)
         area = f"A{FIRST_DATA_ROW}:{last}{formatted_end}"
         ref = f"${due}{FIRST_DATA_ROW}"
-        ws.conditional_formatting.add(area, FormulaRule(
-            formula=[f"AND(ISNUMBER({ref}),{ref}<TODAY())"], fill=_OVERDUE_FILL, stopIfTrue=True))
-        ws.conditional_formatting.add(area, FormulaRule(
-            formula=[f"AND(ISNUMBER({ref}),{ref}-TODAY()<={ALERT_DAYS_NAME})"], fill=_SOON_FILL, stopIfTrue=True))
+        # the urgency bands (macros_py/law/urgency.py), the first that holds wins: overdue, today, 3 days, window
+        for band, test in ((OVERDUE, f"{ref}<TODAY()"), (DAY, f"{ref}-TODAY()<1"), (THREE_DAYS, f"{ref}-TODAY()<=3"),
+                           (WINDOW, f"{ref}-TODAY()<={ALERT_DAYS_NAME}")):
+            ws.conditional_formatting.add(area, FormulaRule(
+                formula=[f"AND(ISNUMBER({ref}),{test})"], fill=_band_fill(band), stopIfTrue=True))
 
 
 
-_LINE_HEIGHT = 15  # points per line of 11 pt Times New Roman
-_CHARS_PER_WIDTH = 1.15  # Vietnamese text in 11 pt Times New Roman: characters per unit of column width
-
-
-def _lines(value: Any, width: float) -> int:
-    """Lines a wrapped cell needs: its text laid out over the column's width, new lines kept."""
-    if not isinstance(value, str) or not value:
-        return 1
-    per_line = max(int(width * _CHARS_PER_WIDTH) - 1, 1)
-    return sum(max(1, -(-len(part) // per_line)) for part in value.split("\n"))
+_UNIT_DEFAULT = SETTINGS_BY_KEY["unit_name"].default
 
 
 def page_setup(ws: Any, title: str, *, title_rows: str | None = None, title_cols: str | None = None,
@@ -233,8 +234,9 @@ def _write_settings(wb: Workbook, settings: Mapping[str, Any]) -> None:
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
     pin_hint_row = FIRST_DATA_ROW + len(SETTINGS) + 1  # after one blank row
-    ws.row_dimensions[pin_hint_row].height = _LINE_HEIGHT * _lines(PIN_HINT, 60)
-    page_setup(ws, "CẤU HÌNH ĐƠN VỊ", title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    ws.row_dimensions[pin_hint_row].height = wrapped_height([PIN_HINT], [60])
+    set_print_layout(ws, (28, 52, 60), "CẤU HÌNH ĐƠN VỊ", str(settings.get("unit_name") or _UNIT_DEFAULT), keys=0,
+                     title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     ws.append([_cell(ws, "CẤU HÌNH ĐƠN VỊ", font=_TITLE_FONT)])
     ws.append([_cell(ws, label, font=_HEADER_FONT, fill=_HEADER_FILL, border=_BORDER)
                for label in ("Tham số", "Giá trị", "Hướng dẫn")])
@@ -245,10 +247,15 @@ def _write_settings(wb: Workbook, settings: Mapping[str, Any]) -> None:
             value = time(int(hour), int(minute))
         if setting.kind is Kind.DATE_LIST:
             value = "; ".join(d.strftime("%d/%m/%Y") for d in value) or None
+        height = wrapped_height([setting.label, value, setting.hint], (28, 52, 60))
+        if height:
+            ws.row_dimensions[FIRST_DATA_ROW + i].height = height
+        top = Alignment(wrap_text=True, vertical="top")
         ws.append([
-            _cell(ws, setting.label, font=Font(name="Times New Roman", size=11, bold=True)),
-            _cell(ws, value, font=_BODY_FONT, number_format="hh:mm" if setting.kind is Kind.TIME else None),
-            _cell(ws, setting.hint, font=Font(name="Times New Roman", size=10, italic=True)),
+            _cell(ws, setting.label, font=Font(name="Times New Roman", size=11, bold=True), alignment=top),
+            _cell(ws, value, font=_BODY_FONT, number_format="hh:mm" if setting.kind is Kind.TIME else None,
+                  alignment=top),
+            _cell(ws, setting.hint, font=Font(name="Times New Roman", size=10, italic=True), alignment=top),
         ])
         if setting.key == "alert_days":
             wb.defined_names[ALERT_DAYS_NAME] = DefinedName(
@@ -261,12 +268,12 @@ def _write_settings(wb: Workbook, settings: Mapping[str, Any]) -> None:
     ws.append([_cell(ws, label, font=_HEADER_FONT, fill=_HEADER_FILL, border=_BORDER) for label in PIN_COLUMNS])
 
 
-def _write_lists(wb: Workbook) -> None:
+def _write_lists(wb: Workbook, unit: str) -> None:
     ws = wb.create_sheet(LISTS_SHEET)
     ws.sheet_state = "hidden"
     for j in range(1, len(ALL_CHOICES) + 1):
         ws.column_dimensions[get_column_letter(j)].width = 26
-    page_setup(ws, "DANH MỤC", title_rows="1:1")
+    set_print_layout(ws, [26] * len(ALL_CHOICES), "DANH MỤC", unit, keys=0, title_rows="1:1")
     ws.append([_cell(ws, choices.label, font=Font(bold=True)) for choices in ALL_CHOICES])
     for i in range(max(len(c.canonical) for c in ALL_CHOICES)):
         ws.append([c.canonical[i] if i < len(c.canonical) else None for c in ALL_CHOICES])
@@ -291,10 +298,11 @@ def build_workbook(rows: Mapping[str, Iterable[Mapping[str, Any]]] | None = None
     wb = Workbook(write_only=write_only)
     if not write_only:
         wb.remove(wb.active)
+    unit = str((settings or {}).get("unit_name") or _UNIT_DEFAULT)  # printed at the top left of every page
     for spec in LEDGER_SHEETS:
-        _write_sheet(wb, spec, list(rows.get(spec.key, ())))
+        _write_sheet(wb, spec, list(rows.get(spec.key, ())), unit)
     _write_settings(wb, settings or {})
-    _write_lists(wb)
+    _write_lists(wb, unit)
     wb.properties.creator = "kiemsat"
     wb.properties.title = "Sổ theo dõi vụ án, vụ việc"
     wb.properties.created = wb.properties.modified = FIXED_TIMESTAMP

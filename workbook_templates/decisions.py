@@ -29,7 +29,7 @@ from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from macros_py.decisions.decision_types import DECISION_TYPES, DecisionType
-from macros_py.documents.docxparts import first_para, fixed_table, para
+from macros_py.documents.docxparts import decree30_page_numbers, first_para, fixed_table, para
 from macros_py.resources import DECISIONS_FOLDER
 
 TEMPLATES_DIR = Path(__file__).with_name(DECISIONS_FOLDER)
@@ -90,34 +90,7 @@ def _page(doc: DocumentObject) -> None:
         later.addprevious(pg)
     else:
         sect.append(pg)
-    # Decree 30: page numbers at the top centre, none on the first page (its own, empty, header)
-    section.different_first_page_header_footer = True
-    section.first_page_header.paragraphs[0].text = ""
-    header = section.header.paragraphs[0]
-    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _field(header, "PAGE", "2", BODY_PT)
-
-
-def _field(paragraph: Paragraph, instruction: str, shown: str, size: int) -> None:
-    def run_with(child: OxmlElement) -> None:
-        run = paragraph.add_run()
-        run.font.size = Pt(size)
-        run._r.append(child)
-
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    run_with(begin)
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    run_with(instr)
-    sep = OxmlElement("w:fldChar")
-    sep.set(qn("w:fldCharType"), "separate")
-    run_with(sep)
-    paragraph.add_run(shown).font.size = Pt(size)
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run_with(end)
+    decree30_page_numbers(section, BODY_PT)
 
 
 APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

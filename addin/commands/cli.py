@@ -116,7 +116,8 @@ def check_cmd(path: Path, as_json: bool, show_mapping: bool, verbose: bool) -> N
     elif as_json:
         click.echo(json.dumps([p.as_dict() for p in ledger.problems], ensure_ascii=False, indent=1))
     else:
-        counts = ", ".join(f"{len(d.records)} dòng «{d.name}»" for d in ledger.sheets.values())
+        counts = (", ".join(f"{len(d.records)} dòng «{d.name}»" for d in ledger.sheets.values())
+                  or "không đọc được sheet nào")
         errors, warnings = len(ledger.errors), len(ledger.warnings)
         if ledger.problems:
             found = " và ".join(x for x in (f"{errors} lỗi" if errors else "", f"{warnings} cảnh báo" if warnings
@@ -313,7 +314,7 @@ def import_cmd(path: Path, out: Path) -> None:
 
     if out.suffix.lower() != ".xlsx":
         raise Failure(f"tên tệp «{out.name}» cần đuôi .xlsx.")
-    if out.exists() or out.resolve() == path.resolve():
+    if out.exists() or _same_file(out, path):
         raise Failure(f"tệp «{out}» đã có; hãy chọn tên khác (sổ cũ không bao giờ bị ghi đè).")
     try:
         ledger = read_ledger(path)
@@ -331,6 +332,14 @@ def import_cmd(path: Path, out: Path) -> None:
     click.echo(f"Xem sheet «{RESULT_SHEET}» trong sổ mới: cột nào đọc thành gì, {len(ledger.errors)} lỗi, "
                f"{len(ledger.warnings)} cảnh báo.")
     sys.exit(exit_for(ledger.problems))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """The same file by two names; a path that cannot be resolved (links pointing in a loop) is nobody's."""
+    try:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):
+        return False
 
 
 @cli.command(cmd("deadlines").cli_name)
@@ -358,9 +367,11 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
     day = _parse_day(today)
     result = None
     ledger_errors: list = []  # the ledger's own input errors (not the ledger: --write frees it before writing)
+    ledger_unsure: list = []  # headers read by a partial match, for columns deadlines are computed from
 
     def compute(led):  # noqa: ANN001, ANN202 - a reader.Ledger, a DeadlineReport
         ledger_errors[:] = [p for p in led.problems if p.is_error]
+        ledger_unsure[:] = [p for p in led.problems if p.confirm]
         return compute_deadlines(led, day, rules=rules)
 
     try:
@@ -396,21 +407,27 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
             scope = f" còn không quá {within} ngày hoặc đã quá hạn" if within is not None else ""
         click.echo(f"Sổ «{path.name}», tính đến ngày {fmt_date(day)}: {len(shown)} thời hạn{scope} ({counts}).")
         if shown:
-            click.echo(f"{'Hạn':<10}  {'Còn':>5}  {'Tình trạng':<11}  {'Sổ, dòng':<30}  {'Vụ việc':<28}  KSV / PVT")
+            from macros_py.law.urgency import band_for, due_text
+
+            click.echo(f"{'Hạn':<10}  {'Còn':>5}  {'Mức':<12}  {'Sổ, dòng':<30}  {'Vụ việc':<28}  KSV / PVT")
 
             def rows():
                 for d in shown:
                     where = f"{d.sheet_name}, dòng {d.row}"
                     case = " - ".join(x for x in (d.case, d.person) if x)
                     staff = " / ".join(x or "?" for x in (d.prosecutor, d.leader))
-                    yield (f"{fmt_date(d.due):<10}  {d.days_left:>5}  {d.status:<11}  {where:<30}  {case:<28}  "
-                           f"{staff}\n{'':<10}  {'':>5}  {d.basis}")
+                    level = "ĐÃ XONG" if d.done else band_for(d, alert_days=report.alert_days).word
+                    hour = f"{'':<10}  {'':>5}  hết hạn {due_text(d.due, d.due_time)}\n" if d.due_time else ""
+                    yield (f"{fmt_date(d.due):<10}  {d.days_left:>5}  {level:<12}  {where:<30}  {case:<28}  "
+                           f"{staff}\n{hour}{'':<10}  {'':>5}  {d.basis}\n{'':<10}  {'':>5}  Việc cần làm: {d.action}")
             echo_details(rows(), verbose, indent="")
     if report.problems:
         echo_note(f"Cần kiểm tra ({len(report.problems)}):")
         echo_details((f"- {p}" for p in report.problems), verbose, err=as_json)
     if ledger_errors:
         echo_note(f"Lưu ý: sổ có {len(ledger_errors)} lỗi nhập liệu (kiemsat check); ô lỗi không được tính thời hạn.")
+    for p in ledger_unsure:
+        echo_note(f"Cần xác nhận: {p}")
 
     if result is not None:
         if result.backup is None:
@@ -424,7 +441,7 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
             echo_note(f"Hạn đã thay đổi so với sổ trước khi ghi ({len(result.moved)}):")
             for moved in result.moved:
                 echo_note(f"  - {moved}")
-    sys.exit(exit_for(report.problems + ledger_errors))
+    sys.exit(exit_for(report.problems + ledger_errors + ledger_unsure))
 
 
 @cli.command("holidays")
@@ -436,7 +453,7 @@ def holidays_cmd(year: int, ledger_path: Path | None, as_json: bool) -> None:
     """In các ngày nghỉ (và ngày làm bù) của năm YEAR mà kiemsat dùng để tính hạn, kèm nguồn."""
     from macros_py.law.counting import weekday_name
     from macros_py.law.deadlines import calendar_for
-    from macros_py.law.workcalendar import WorkCalendar
+    from macros_py.law.workcalendar import UNCONFIRMED, WorkCalendar, year_source
     from macros_py.ledger.reader import LedgerError, read_ledger
     from macros_py.ledger.values import fmt_date
 
@@ -447,12 +464,19 @@ def holidays_cmd(year: int, ledger_path: Path | None, as_json: bool) -> None:
         except (LedgerError, ValueError) as exc:
             raise Failure(str(exc)) from None
     days = calendar.year_listing(year)
+    origin = year_source(year)
     if as_json:
-        click.echo(json.dumps([{"date": d.day.isoformat(), "day_off": off, "name": d.name, "source": d.source}
+        click.echo(json.dumps([{"date": d.day.isoformat(), "day_off": off, "name": d.name, "source": d.source,
+                                "confirmed": d.day not in origin.unconfirmed}
                                for d, off in days], ensure_ascii=False, indent=1))
         return
     click.echo(f"Năm {year}: ngoài thứ Bảy, Chủ nhật, kiemsat tính {sum(off for _, off in days)} ngày nghỉ "
-               f"và {sum(not off for _, off in days)} ngày làm bù:")
+               f"và {sum(not off for _, off in days)} ngày làm bù.")
+    click.echo(f"Nguồn: {origin.source}" if origin.confirmed or origin.source.startswith(UNCONFIRMED)
+               else f"Nguồn ({UNCONFIRMED}): {origin.source}")
+    if origin.possible:
+        click.echo("Có thể thành ngày nghỉ (lịch dự kiến khác): "
+                   + ", ".join(fmt_date(d) for d in sorted(origin.possible)))
     for d, off in days:
         kind = "nghỉ   " if off else "làm bù "
         click.echo(f"{fmt_date(d.day)}  {weekday_name(d.day):<8}  {kind}  {d.name}  [{d.source}]")
@@ -462,6 +486,20 @@ from addin.commands.cli_addin import addin_group, doctor_cmd  # noqa: E402 - the
 
 cli.add_command(addin_group)
 cli.add_command(doctor_cmd)
+
+from addin.commands.cli_intake import intake_cmd  # noqa: E402 - kiemsat intake (macros_py/intake)
+
+cli.add_command(intake_cmd)
+
+from addin.commands.cli_store import (  # noqa: E402 - the shared store's sub-commands
+    province_cmd,
+    publish_cmd,
+    report_group,
+    store_group,
+)
+
+for _command in (publish_cmd, province_cmd, report_group, store_group):
+    cli.add_command(_command)
 
 
 def _decision_types_help() -> str:
@@ -699,8 +737,11 @@ def templates_check_cmd(templates_dir: Path | None, as_json: bool) -> None:
 
 @cli.command(cmd("statistics").cli_name)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--period", help="Kỳ báo cáo: 2024-M03 (tháng), 2024-Q1 (quý), 2024-H1 (6 tháng), 2024 (năm); "
-                               "mặc định theo «Kỳ thống kê» ở sheet Cấu hình (6 tháng chứa ngày --today).")
+@click.option("--period", help="Kỳ báo cáo: 2026-M03 (tháng 3/2026, cũng là kỳ thống kê tháng của ngành), "
+                               "2026-Q1 (quý I), 2026-H1 / 2026-H2 (6 tháng đầu / cuối năm dương lịch), 2026 (năm "
+                               "dương lịch); kỳ thống kê của ngành: 2026-K6 (6 tháng năm 2026: 01/12/2025 - "
+                               "31/05/2026), 2026-K12 (12 tháng năm 2026: 01/12/2025 - 30/11/2026). Mặc định theo "
+                               "«Kỳ thống kê» ở sheet Cấu hình (6 tháng chứa ngày --today).")
 @click.option("--today", help="Ngày tính thời hạn quá hạn, sắp hết hạn (YYYY-MM-DD); mặc định hôm nay.")
 @click.option("--out", "outs", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Ghi báo cáo: .docx (báo cáo Word có bảng và biểu đồ) hoặc .xlsx (sheet Thống kê); "
@@ -723,10 +764,17 @@ def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Pat
     from macros_py.workbook.package import backups_kept
     from macros_py.workbook.safefile import FileBusy
 
+    from macros_py.workbook.safefile import ensure_not_open
+
     day = _parse_day(today)
     bad = [o for o in outs if o.suffix.lower() not in (".docx", ".xlsx")]
     if bad:
         raise Failure(f"--out «{bad[0].name}»: cần đuôi .docx hoặc .xlsx.")
+    try:  # refuse before anything is written or printed: a report of a ledger that is not saved is wrong too
+        for target in ([path] if write else []) + list(outs):
+            ensure_not_open(target)
+    except FileBusy as exc:
+        raise Failure(f"không lập thống kê: {exc}") from None
     try:
         ledger = read_ledger(path)
         chosen = parse_period(period) if period else default_period(day, ledger.settings.get("stats_period"))
@@ -881,7 +929,11 @@ def alerts_status_cmd(config_path: Path | None, as_json: bool, verbose: bool) ->
     from mailer.outbox import local_time
     from mailer.service import status
 
+    from mailer.service import policy_warnings
+
     config = _alerts_config(config_path)
+    for warning in policy_warnings(config):
+        click.echo(f"Cảnh báo: {warning}", err=True)
     assert config.db_path is not None
     if not config.db_path.exists():
         raise Failure(f"chưa có sổ thư cảnh báo «{config.db_path}»: chưa lần nào chạy gửi cảnh báo.")
@@ -981,7 +1033,7 @@ def alerts_list_cmd(paths: tuple[Path, ...], today: str | None, out: Path | None
         try:
             write_docx(lists, day, target)
         except OSError as exc:
-            raise Failure(f"không ghi được «{target}»: {exc.strerror or exc}.") from None
+            raise Failure(f"không ghi được «{target}»: {os_reason(exc)}.") from None
         click.echo(f"Đã ghi {target}: {len(lists)} Kiểm sát viên, mỗi người từ một trang mới.")
         if pdf:
             from macros_py.documents.pdf import PdfError, to_pdf

@@ -37,6 +37,34 @@ def build_cmd(out_dir: Path) -> None:
     click.echo(f"(kiemsat {result.kiemsat_version}, xlwings {result.xlwings_version})")
 
 
+@addin_group.command("bundle")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Thư mục ghi bộ cài (thư mục kiemsat-cai-dat và tệp kiemsat-cai-dat.zip).")
+@click.option("--python", "pythons", multiple=True, metavar="3.X",
+              help="Chỉ gom gói cho bản Python này (lặp lại được); mặc định: mọi bản kiemsat hỗ trợ.")
+def bundle_cmd(out_dir: Path, pythons: tuple[str, ...]) -> None:
+    """Tạo bộ cài cho máy Windows không có Internet (cần mạng tới kho gói Python khi tạo)."""
+    from addin.xlam import support
+    from addin.xlam.build import BuildError
+    from addin.xlam.bundle import BundleError, build_bundle
+
+    wrong = [p for p in pythons if p not in support.PYTHON_VERSIONS]
+    if wrong:
+        raise _Failure(f"kiemsat không hỗ trợ Python {', '.join(wrong)}; "
+                       f"chọn trong {', '.join(support.PYTHON_VERSIONS)}.")
+    click.echo("Đang tải các gói cho Windows (có thể mất vài phút)…", err=True)
+    try:
+        result = build_bundle(out_dir, pythons or support.PYTHON_VERSIONS)
+    except (BundleError, BuildError) as exc:
+        raise _Failure(str(exc)) from None
+    except OSError as exc:
+        raise _Failure(describe_os_error(exc, out_dir)) from None
+    click.echo(f"Đã tạo bộ cài: {result.folder} ({result.wheels} gói; Python {', '.join(result.pythons)}; "
+               f"{', '.join(result.platforms)})")
+    click.echo(f"Tệp zip: {result.zip_path}")
+    click.echo("Chép tệp zip sang máy cần cài, giải nén, đóng Excel rồi bấm đúp cai-dat.bat.")
+
+
 @addin_group.command("install")
 @click.option("--dry-run", is_flag=True, help="Chỉ in kế hoạch cài đặt và kết quả kiểm tra, không ghi gì.")
 def install_cmd(dry_run: bool) -> None:
@@ -90,12 +118,29 @@ def commands_cmd() -> None:
 @click.option("--ledger", help="Kiểm tra thêm một sổ (đường dẫn hoặc địa chỉ OneDrive/SharePoint của nó).")
 @click.option("--addin", "addin_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Kiểm tra tệp kiemsat.xlam này thay cho tệp trong XLSTART.")
-def doctor_cmd(ledger: str | None, addin_path: Path | None) -> None:
+@click.option("--report", "report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Ghi thêm báo cáo (tệp .zip, không có dữ liệu vụ án) để gửi người hỗ trợ.")
+def doctor_cmd(ledger: str | None, addin_path: Path | None, report: Path | None) -> None:
     """Kiểm tra máy này có chạy được thanh Kiểm sát không (mỗi mục một dòng, kèm cách sửa)."""
     import sys
 
     from addin.doctor.checks import blocking, run_checks
 
+    if report is not None:
+        from addin.doctor.report import write_report
+        from workbook_templates.builder import create_ledger
+
+        click.echo("Đang kiểm tra và thử từng nút trên một sổ mẫu (có thể mất một phút)…", err=True)
+        try:
+            facts = write_report(report, create_ledger, ledger=ledger, addin=addin_path)
+        except OSError as exc:
+            raise _Failure(describe_os_error(exc, report)) from None
+        for item in facts["doctor"]:
+            click.echo(f"[{item['trang_thai']}] {item['noi_dung']}")
+        click.echo(f"Đã ghi báo cáo: {report} (không có dữ liệu vụ án). Gửi tệp này cho người hỗ trợ kiemsat.")
+        if any(item["trang_thai"] == "CHẶN" for item in facts["doctor"]):
+            sys.exit(1)
+        return
     lines = run_checks(ledger=ledger, addin=addin_path)
     for line in lines:
         click.echo(line.render())

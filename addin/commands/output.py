@@ -15,19 +15,18 @@ from __future__ import annotations
 
 import errno
 import json
-import os
 import sqlite3
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from addin.commands import click_vi
+from macros_py.ledger.oserrors import ERRNO_VI
+from macros_py.ledger.oserrors import os_reason as _os_reason
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_FAIL, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 CRASH_LOG_NAME = "kiemsat-loi.log"
@@ -37,9 +36,9 @@ click_vi.install()
 
 
 def exit_for(problems: Iterable[Any]) -> int:
-    """1 when a problem is a lỗi (a value kiemsat needs and cannot read), else 0: cảnh báo alone
-    never fail a command (`macros_py.ledger.problems.Problem.is_error`)."""
-    return EXIT_PROBLEMS if any(p.is_error for p in problems) else EXIT_OK
+    """1 when a problem is a lỗi (a value kiemsat needs and cannot read), or a cảnh báo the unit must
+    answer (a header read by a partial match, until pinned: `Problem.confirm`), else 0."""
+    return EXIT_PROBLEMS if any(p.is_error or getattr(p, "confirm", False) for p in problems) else EXIT_OK
 
 
 class Failure(click.ClickException):
@@ -53,24 +52,14 @@ class Failure(click.ClickException):
 
 # ---- messages for the OS's and SQLite's errors ---------------------------------------------------------
 
-_ERRNO_VI = {
-    errno.ENOENT: "không có thư mục hoặc tệp này",
-    errno.EACCES: "không có quyền truy cập",
-    errno.EPERM: "không được phép",
-    errno.EISDIR: "đây là một thư mục, cần một tệp",
-    errno.ENOTDIR: "một phần của đường dẫn không phải là thư mục",
-    errno.ENOSPC: "ổ đĩa đã đầy",
-    errno.EROFS: "ổ đĩa chỉ cho đọc",
-    errno.EEXIST: "đã có tệp hoặc thư mục cùng tên",
-    errno.ENAMETOOLONG: "tên quá dài",
-    errno.EINVAL: "tên hoặc đường dẫn không hợp lệ",
-    errno.EBUSY: "tệp đang bị chương trình khác dùng",
-}
+def known_os_reason(exc: OSError) -> str | None:
+    """`os_reason` when kiemsat has Vietnamese words for it, else None (never the system's English)."""
+    return ERRNO_VI.get(exc.errno or 0)
 
 
 def os_reason(exc: OSError) -> str:
-    """What went wrong, in Vietnamese, without the path."""
-    return _ERRNO_VI.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    """What went wrong, in Vietnamese, without the path (`macros_py.ledger.oserrors`, shared with the core)."""
+    return _os_reason(exc)
 
 
 def describe_os_error(exc: OSError, path: Path | str | None = None, doing: str = "ghi") -> str:
@@ -96,29 +85,16 @@ def describe_sqlite_error(exc: sqlite3.Error, path: Path | str | None) -> str:
 # ---- the crash log -------------------------------------------------------------------------------------
 
 def crash_log_path() -> Path:
-    """KIEMSAT_LOG_DIR, else %LOCALAPPDATA%\\kiemsat (Windows) or $XDG_STATE_HOME/kiemsat."""
-    env = os.environ.get("KIEMSAT_LOG_DIR")
-    if env:
-        return Path(env) / CRASH_LOG_NAME
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    else:
-        base = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
-    return base / "kiemsat" / CRASH_LOG_NAME
+    """KIEMSAT_LOG_DIR, else %LOCALAPPDATA%\\kiemsat (Windows) or $XDG_STATE_HOME/kiemsat (`logs.log_folder`)."""
+    from addin.commands.logs import log_folder
+
+    return log_folder() / CRASH_LOG_NAME
 
 
 def write_crash_log(exc: BaseException) -> Path | None:
-    text = (f"==== {datetime.now().isoformat(timespec='seconds')} kiemsat {' '.join(sys.argv[1:])}\n"
-            + "".join(traceback.format_exception(exc)))
-    for path in (crash_log_path(), Path(tempfile.gettempdir()) / CRASH_LOG_NAME):
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("a", encoding="utf-8") as log:
-                log.write(text)
-            return path
-        except OSError:
-            continue
-    return None
+    from addin.commands.logs import append_log
+
+    return append_log(CRASH_LOG_NAME, f"kiemsat {' '.join(sys.argv[1:])}\n" + "".join(traceback.format_exception(exc)))
 
 
 # ---- the command classes: Vietnamese help, one error line ----------------------------------------------

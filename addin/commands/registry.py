@@ -84,6 +84,13 @@ COMMANDS: tuple[Command, ...] = (
         image_mso="FileOpen", handler="addin.excel.handlers.folder:run", cli_name=None,
         group="grp_cases"),
     Command(
+        id="intake", label_vi="Nạp văn bản",
+        tooltip_vi="Đọc một văn bản đến (quyết định khởi tố, lệnh tạm giữ, tạm giam, thông báo tin báo, thông báo thụ "
+                   "lý, bản án, quyết định thi hành án; .docx, .pdf, ảnh quét) thành dòng của sổ: xem trước từng giá "
+                   "trị đọc được ở sheet «Nạp văn bản», xác nhận rồi ghi (trên dòng lệnh: kiemsat intake).",
+        image_mso="ImportTextFile", handler="addin.excel.handlers.intake:run", cli_name="intake",
+        group="grp_cases"),
+    Command(
         id="deadlines", label_vi="Kiểm tra thời hạn",
         tooltip_vi="Tính thời hạn tố tụng của mọi dòng, ghi vào các cột thời hạn và tô màu "
                    "dòng sắp hết hạn (vàng) và quá hạn (đỏ).",
@@ -123,6 +130,46 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 _BY_ID: dict[str, Command] = {c.id: c for c in COMMANDS}
+
+
+@dataclass(frozen=True)
+class CliCommand:
+    """A command with no button: only a sub-command of `kiemsat` (the shared store is not a clerk's click)."""
+
+    id: str
+    cli_name: str
+    help_vi: str
+
+
+CLI_ONLY: tuple[CliCommand, ...] = (
+    CliCommand("publish", "publish", "Gửi số liệu của sổ (các dòng, thời hạn, cách tính) lên kho số liệu chung."),
+    CliCommand("province", "province", "Tổng hợp các đơn vị từ kho số liệu chung: thời hạn, thống kê, báo cáo kỳ."),
+    CliCommand("period_report", "report", "Gửi báo cáo kỳ lên Viện tỉnh; Viện tỉnh trả lại báo cáo kèm lý do."),
+    CliCommand("store", "store", "Kho số liệu chung: nâng cấp, tài khoản đơn vị, cảnh báo từ kho."),
+)
+_CLI_ONLY_BY_ID: dict[str, CliCommand] = {c.id: c for c in CLI_ONLY}
+
+
+def cli_only(command_id: str) -> CliCommand:
+    """The CLI-only entry `command_id` (its sub-command name under `kiemsat`)."""
+    try:
+        return _CLI_ONLY_BY_ID[command_id]
+    except KeyError:
+        raise UnknownCommand(command_id) from None
+
+
+def check_cli_only() -> list[str]:
+    """The CLI-only entries: well-formed names, none used twice, none taken by a button's command."""
+    errors: list[str] = []
+    taken = {c.cli_name for c in COMMANDS if c.cli_name} | {c.id for c in COMMANDS}
+    seen: set[str] = set()
+    for c in CLI_ONLY:
+        if not ID_PATTERN.match(c.id) or not CLI_NAME_PATTERN.match(c.cli_name):
+            errors.append(f"{c.id}: id or cli name malformed")
+        if c.cli_name in taken or c.id in taken or c.cli_name in seen:
+            errors.append(f"{c.id}: cli name {c.cli_name} used twice")
+        seen.add(c.cli_name)
+    return errors
 
 
 class UnknownCommand(KeyError):

@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 
-from addin.xlam import comreg
+from addin.doctor.roundtrip import RoundTrip, round_trip
+from addin.xlam import comreg, support
 from addin.xlam.install import Finding, Registry, WindowsLayout, environment_findings, in_onedrive
 
 OK, WARN, BLOCK, SKIP = "OK", "LƯU Ý", "CHẶN", "—"
@@ -43,6 +44,8 @@ class Machine:
     has_pywin32: bool = True
     task_query: Callable[[str], bool | None] = lambda name: None  # True/False, None: cannot tell
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    # the call to the COM server (`roundtrip.round_trip`); None: this check runs inside a press, which is one
+    call_server: Callable[[], RoundTrip] | None = round_trip
 
     @classmethod
     def current(cls) -> Machine:
@@ -149,6 +152,37 @@ def check_server(m: Machine) -> list[Line]:
     else:
         out.append(Line("server", OK, f"Máy chủ Python «Kiemsat.Dispatcher» đã đăng ký: {exe}."))
     return out
+
+
+def check_round_trip(m: Machine) -> list[Line]:
+    """A real call: Dispatch("Kiemsat.Dispatcher").Version(), with a timeout (`roundtrip.py`)."""
+    from macros_py import __version__
+
+    if m.call_server is None:
+        return [Line("com", OK, "Excel đã gọi được máy chủ Python qua COM: chính lần bấm này.")]
+    if m.windows and m.registered_command is None:
+        return []  # check_server already says it is not registered
+    result = m.call_server()
+    how = "qua COM" if result.via_com else "trong tiến trình này (máy không chạy Windows, không qua COM)"
+    if not result.ok:
+        return [Line("com", BLOCK, f"Gọi thử máy chủ Python «{comreg.PROGID}» {how}: không được sau "
+                                   f"{result.seconds:.1f} giây: {result.problem}.")]
+    if result.version != __version__:
+        return [Line("com", WARN, f"Máy chủ Python «{comreg.PROGID}» trả lời sau {result.seconds:.2f} giây nhưng là "
+                                  f"kiemsat {result.version}, khác bản đang chạy lệnh này ({__version__}): hãy đóng "
+                                  "Excel và gõ «kiemsat addin install».")]
+    return [Line("com", OK, f"Gọi thử máy chủ Python «{comreg.PROGID}» {how}: trả lời sau {result.seconds:.2f} giây "
+                            f"(kiemsat {result.version}).")]
+
+
+def check_support(m: Machine) -> list[Line]:
+    """Python's version and bitness against the support matrix (`addin/xlam/support.py`)."""
+    version = sys.version_info[:2]
+    bits = 64 if sys.maxsize > 2**32 else 32
+    where = f"Python {version[0]}.{version[1]} {bits}-bit"
+    if not support.python_supported(version) or (m.windows and bits != 64):
+        return [Line("support", WARN, f"{where} nằm ngoài bảng hỗ trợ của kiemsat ({support.summary_vi()}).")]
+    return [Line("support", OK, f"{where}: trong bảng hỗ trợ.")]
 
 
 def _addin_version(path: Path) -> str | None:
@@ -275,12 +309,19 @@ def check_alerts(m: Machine) -> list[Line]:
 def run_checks(m: Machine | None = None, *, ledger: str | None = None, addin: Path | None = None) -> list[Line]:
     m = m or Machine.current()
     lines: list[Line] = []
-    for check in (lambda: check_server(m), lambda: check_addin(m, addin), lambda: check_excel(m),
-                  lambda: check_paths(m), lambda: check_ledger(m, ledger), lambda: check_alerts(m)):
+    for check in (lambda: check_support(m), lambda: check_server(m), lambda: check_round_trip(m),
+                  lambda: check_addin(m, addin), lambda: check_excel(m), lambda: check_paths(m),
+                  lambda: check_ledger(m, ledger), lambda: check_alerts(m)):
         try:
             lines += check()
-        except Exception as exc:  # one broken check must not hide the others
-            lines.append(Line("internal", WARN, f"Một bước kiểm tra bị lỗi: {type(exc).__name__}: {exc}"))
+        except Exception:  # one broken check must not hide the others
+            import traceback
+
+            from addin.commands.logs import PRESS_LOG, append_log
+
+            where = append_log(PRESS_LOG, "kiemsat doctor\n" + traceback.format_exc())
+            lines.append(Line("internal", WARN, "Một bước kiểm tra bị lỗi" + (f"; chi tiết trong «{where}»." if where
+                                                                              else ".")))
     return lines
 
 

@@ -95,10 +95,10 @@ def _sidecar_pins(book: Any, sheets: dict[str, Any]) -> Any:
     the pins in its Cấu hình are read with the rest of the workbook."""
     from macros_py.ledger.mapping import load_pins
 
-    full = str(getattr(book, "fullname", "") or "")
-    if "://" in full or not Path(full).is_absolute() or not Path(full).is_file():
-        return None
-    return load_pins(Path(full), list(sheets))
+    from addin.excel.bookpath import local_file
+
+    path = local_file(book)  # OneDrive's web address: its synced copy, if any
+    return load_pins(path, list(sheets)) if path is not None else None
 
 
 def read_book_cells(book: Any, progress: Any = None) -> tuple[Any, LiveCells]:

@@ -2,8 +2,9 @@
 results, warnings and errors. Messages are Vietnamese. Every message is also kept in `log`, so
 tests (and the remote engine, which has no status bar) can see what the clerk would have seen.
 
-`deferred`: message boxes are not opened from Python but collected (`alerts`) and returned to the
-add-in's VBA, which shows them in front of Excel (the COM server's way, `comserver.py`)."""
+`deferred`: message boxes are not opened during the press but collected (`alerts`); the COM server
+(`comserver.py`) shows them when the press ends, through `presenter` (`messages.py`: Unicode boxes
+owned by Excel), which also asks the press's questions (`ask`) while it runs."""
 
 from __future__ import annotations
 
@@ -19,10 +20,11 @@ class HandlerError(Exception):
 
 
 class ExcelUI:
-    def __init__(self, book: Any, app: Any = None, deferred: bool = False):
+    def __init__(self, book: Any, app: Any = None, deferred: bool = False, presenter: Any = None):
         self.book = book
         self._app = app
         self.deferred = deferred
+        self.presenter = presenter  # messages.Presenter: how questions are asked (None: xlwings' alert)
         self.log: list[tuple[str, str]] = []  # (kind, text): kind is status, info, warning or error
 
     @property
@@ -68,6 +70,23 @@ class ExcelUI:
         if app is None:
             return  # nothing to show it on (a press without a workbook): kept in the log
         app.alert(text, title=TITLE, mode="critical" if kind != "info" else "info")
+
+    def ask(self, text: str) -> bool:
+        """Ask the clerk Có / Không. False where nobody can answer at once: no presenter and no Excel,
+        or the remote engine of Excel on the web (it sends the box but not the answer back)."""
+        self.log.append(("confirm", text))
+        if self.presenter is not None:
+            return bool(self.presenter.ask(text))
+        try:
+            app = self.app
+        except Exception:
+            return False
+        if app is None or "_xlremote" in type(getattr(app, "impl", None)).__module__:
+            return False
+        try:
+            return app.alert(text, title=TITLE, buttons="yes_no", mode="info") == "yes"
+        except Exception:  # a shell without message boxes: answer no
+            return False
 
     def messages(self, kind: str | None = None) -> list[str]:
         return [t for k, t in self.log if kind is None or k == kind]

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 from typing import Protocol
 
-from addin.xlam import comreg
+from addin.xlam import comreg, support
 from addin.xlam.build import ADDIN_FILENAME
 
-OFFICE_VERSIONS = ("16.0", "15.0", "14.0")  # Office 2016-2024 / 365, 2013, 2010
+# the Office versions whose settings are read: the supported ones (support.py), then older ones, to say so
+OFFICE_VERSIONS = (*support.OFFICE_VERSIONS, *support.UNSUPPORTED_OFFICE)
 HKCU, HKLM = "HKCU", "HKLM"
 
 
@@ -266,11 +267,16 @@ def environment_findings(layout: WindowsLayout, reg: Registry) -> list[Finding]:
         out.append(Finding("store_python", True, f"Python: {layout.python} (không phải bản Microsoft Store)."))
     excel = reg.value("HKCR", r"Excel.Application\CurVer", "")
     if excel is None:
-        out.append(Finding("excel", False, "Không tìm thấy Microsoft Excel trên máy này. Hãy cài Microsoft Office "
-                           "2010 trở lên (có Excel) rồi chạy lại «kiemsat addin install».", blocking=True))
+        out.append(Finding("excel", False, f"Không tìm thấy Microsoft Excel trên máy này. Hãy cài Microsoft "
+                           f"{support.OFFICE_NAMES} (có Excel) rồi chạy lại «kiemsat addin install».", blocking=True))
     else:
         out.append(Finding("excel", True, f"Excel: {excel}."))
-    out += macro_findings(trust_center(reg, layout), layout)
+    tc = trust_center(reg, layout)
+    if tc.version in support.UNSUPPORTED_OFFICE:
+        out.append(Finding("office_version", False, f"Máy dùng {support.UNSUPPORTED_OFFICE[tc.version]} ({tc.version}): "
+                           f"kiemsat chỉ hỗ trợ {support.OFFICE_NAMES}; thanh Kiểm sát có thể vẫn chạy nhưng chưa "
+                           "được thử."))
+    out += macro_findings(tc, layout)
     where = in_onedrive(layout, PureWindowsPath(layout.xlstart))
     if where is not None:
         out.append(Finding("xlstart_onedrive", False, f"Thư mục XLSTART nằm trong OneDrive ({where}): Excel có thể "

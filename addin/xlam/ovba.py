@@ -44,6 +44,9 @@ MODULETYPE_PROCEDURAL = 0x0021
 MODULETYPE_OTHER = 0x0022  # document and class modules
 MODULE_TERMINATOR = 0x002B
 MODULES_TERMINATOR = 0x0010
+REFERENCENAME = 0x0016
+REFERENCECONTROL = 0x002F
+COOKIE_ON_WRITE = b"\xff\xff"  # PROJECTCOOKIE and MODULECOOKIE: "MUST be 0xFFFF on write" (2.3.4.2.3, 2.3.4.2.3.2.9)
 
 
 class VBAProjectError(Exception):
@@ -159,6 +162,54 @@ class VBAProject:
             raise ValueError("the source must start with its Attribute VB_Name line")
         source.encode(self.codepage)  # VBA source holds only the project's code page
         self.modules.append(Module(name, source, True, [], f"Module={name}"))
+
+    def references(self) -> list[tuple[str, list[Record]]]:
+        """The project's references (2.3.4.2.2), each as (its name, its records in the dir stream). A
+        REFERENCECONTROL's own extended name record (0x0016 after 0x002F) does not start a new one."""
+        out: list[tuple[str, list[Record]]] = []
+        previous = None
+        for rid, payload in self.head:
+            if rid == REFERENCENAME and previous != REFERENCECONTROL:
+                out.append((payload.decode(self.codepage), []))
+            if out and rid not in (PROJECTMODULES,):
+                out[-1][1].append((rid, payload))
+            previous = rid
+        return out
+
+    def remove_reference(self, name: str) -> None:
+        """Drop the reference `name` (its name, libid and, for a control library, its extended records)."""
+        found = [recs for n, recs in self.references() if n.lower() == name.lower()]
+        if not found:
+            raise KeyError(name)
+        first = self.head.index(found[0][0])
+        del self.head[first:first + len(found[0])]
+
+    def reset_cookies(self) -> None:
+        """PROJECTCOOKIE and every MODULECOOKIE as [MS-OVBA] says a writer sets them (0xFFFF)."""
+        self.cookie = COOKIE_ON_WRITE
+        for m in self.modules:
+            m.records = [(r, COOKIE_ON_WRITE if r == MODULECOOKIE else p) for r, p in m.records]
+
+    def set_id(self, project_id: str, seeds: tuple[int, int, int] = (0x3B, 0x5D, 0x7E)) -> None:
+        """Give the project the ID `project_id` ("{GUID}") and write CMG, DPB and GC again for it: their
+        data (protection, password, visibility) is kept, their encryption is keyed by the ID (2.4.3)."""
+        import re
+
+        from addin.xlam.ovba_crypt import decrypt, encrypt
+
+        old = re.search(r'^ID="(\{[0-9A-Fa-f-]{36}\})"', self.project_text, re.M)
+        if old is None or not re.fullmatch(r"\{[0-9A-F-]{36}\}", project_id):
+            raise VBAProjectError(f"project ID {project_id!r}")
+        lines = []
+        for line in self.project_text.split("\r\n"):
+            key, _, value = line.partition("=")
+            if key == "ID":
+                line = f'ID="{project_id}"'
+            elif key in ("CMG", "DPB", "GC") and value.startswith('"'):
+                seed = seeds[("CMG", "DPB", "GC").index(key)]
+                line = f'{key}="{encrypt(decrypt(value.strip(chr(34)), old.group(1)), project_id, seed)}"'
+            lines.append(line)
+        self.project_text = "\r\n".join(lines)
 
     def set_name(self, name: str) -> None:
         if not name.isidentifier() or not name.isascii():

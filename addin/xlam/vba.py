@@ -1,16 +1,20 @@
 """The VBA dispatcher module, generated from the command registry.
 
-One Sub per ribbon callback, each taking the pressed control. `KiemsatOnAction` checks that a
-workbook is open (none, or the ledger in Protected View: a message box, not run-time error 91),
-shows the command on Excel's status bar, and passes the control's id, the add-in's version,
-Excel and the workbook to kiemsat's COM server (`addin/excel/comserver.py`), created once per
-Excel session with `CreateObject` and kept (warm). The server answers with the message boxes
-to show; an error handler always resets the status bar and says what happened and what to do.
+One Sub per ribbon callback, each taking the pressed control. `KiemsatOnAction` shows the command on
+Excel's status bar and passes the control's id, the add-in's version, Excel and the active workbook
+(Nothing when none is open or it is in Protected View) to kiemsat's COM server
+(`addin/excel/comserver.py`), created once per Excel session with `CreateObject` and kept (warm).
+
+The VBA shows no message box: `MsgBox` and `InputBox` convert their text to the PC's ANSI code page,
+which loses Vietnamese letters. Every result, error and question is shown by the server in Unicode
+(`addin/excel/messages.py`). When the server cannot be reached at all (not registered: error 429; any
+other automation error), the VBA says so on the status bar, which is Unicode, and leaves it there.
 `KiemsatGetEnabled` answers the ribbon's getEnabled with the registry's `available` flag.
 
-No path, no file, no shell: VBA's ANSI strings never meet the interpreter's or the user's path,
-and Excel starts no child process. VBA source is stored in the project's code page
-(Windows-1252), so Vietnamese text is written as `ChrW(...)` expressions.
+No path, no file, no shell, no `Declare`: VBA's ANSI strings never meet the interpreter's or the
+user's path, Excel starts no child process, and Defender's "Win32 API calls from Office macros" rule
+has nothing to see. VBA source is stored in the project's code page (Windows-1252), so Vietnamese
+text is written as `ChrW(...)` expressions.
 """
 
 from __future__ import annotations
@@ -27,14 +31,11 @@ RPC_DISCONNECTED = "&H80010108"  # the object was disconnected from its clients
 TEXTS = {
     "Title": "Kiểm sát",
     "Busy": "đang chạy...",
-    "NoWorkbook": "Chưa có sổ nào đang mở. Hãy mở sổ theo dõi (tệp .xlsx) rồi bấm lại nút.",
-    "ProtectedView": "Sổ đang mở ở chế độ Protected View (chỉ xem). Hãy bấm «Enable Editing» trên thanh vàng "
-                     "phía trên sổ, rồi bấm lại nút.",
-    "NotRegistered": "Máy này chưa đăng ký phần Python của thanh Kiểm sát (Kiemsat.Dispatcher). Hãy đóng Excel, "
-                     "mở Command Prompt, gõ «kiemsat addin install», rồi mở lại Excel. Gõ «kiemsat doctor» để "
-                     "xem máy còn thiếu gì.",
-    "Failed": "Không chạy được lệnh. Hãy mở Command Prompt và gõ «kiemsat doctor» để xem nguyên nhân và cách "
-              "sửa. Lỗi:",
+    "NotRegistered": "máy này chưa đăng ký phần Python của thanh Kiểm sát (Kiemsat.Dispatcher). Hãy đóng Excel, "
+                     "mở Command Prompt, gõ «kiemsat addin install» (hoặc chạy lại cai-dat.bat), rồi mở lại Excel; "
+                     "«kiemsat doctor» cho biết máy còn thiếu gì.",
+    "Failed": "không gọi được phần Python của kiemsat. Hãy mở Command Prompt và gõ «kiemsat doctor» để xem "
+              "nguyên nhân và cách sửa (nhật ký trong thư mục %LOCALAPPDATA%\\kiemsat). Mã lỗi",
 }
 
 
@@ -87,48 +88,36 @@ def dispatcher_source(version: str) -> str:
         "Private server As Object",
         "",
         "Public Sub KiemsatOnAction(control As IRibbonControl)",
-        "    Dim label As String, needsBook As Boolean, answer As Variant",
+        "    Dim label As String",
         "    On Error GoTo Failed",
-        "    needsBook = True",
         "    Select Case control.Id",
     ]
     for c in COMMANDS:
         lines.append(f'        Case "{c.id}"')
         lines.append(f"            label = {vba_literal(c.label_vi)}")
-        if not c.needs_workbook:
-            lines.append("            needsBook = False")
     lines += [
         "        Case Else",
         "            label = control.Id",
         "    End Select",
-        "    If needsBook And ActiveWorkbook Is Nothing Then",
-        "        If Application.ActiveProtectedViewWindow Is Nothing Then",
-        "            MsgBox TextNoWorkbook(), vbExclamation, TextTitle()",
-        "        Else",
-        "            MsgBox TextProtectedView(), vbExclamation, TextTitle()",
-        "        End If",
-        "        Exit Sub",
-        "    End If",
         '    Application.StatusBar = TextTitle() & ": " & label & " - " & TextBusy()',
-        "    answer = CallServer(control.Id)",
-        "    Application.StatusBar = False",
-        "    ShowAnswer answer",
+        "    ' the server shows every message itself (Unicode, in front of Excel) and resets the status bar",
+        "    CallServer control.Id",
         "    Exit Sub",
         "Failed:",
-        "    Application.StatusBar = False",
+        "    ' Python could not be reached: the status bar (Unicode) says what to do, and stays until the next press",
         "    If Err.Number = 429 Then",
-        "        MsgBox TextNotRegistered(), vbCritical, TextTitle()",
+        '        Application.StatusBar = TextTitle() & ": " & TextNotRegistered()',
         "    Else",
-        '        MsgBox TextFailed() & " " & Err.Description & " (" & Err.Number & ")", vbCritical, '
-        'TextTitle() & ": " & label',
+        '        Application.StatusBar = TextTitle() & ": " & label & " - " & TextFailed() & " " & Hex(Err.Number) & "."',
         "    End If",
+        "    Beep",
         "End Sub",
         "",
-        "Private Function CallServer(id As String) As Variant",
+        "Private Sub CallServer(id As String)",
         "    On Error GoTo Stale",
         "    If server Is Nothing Then Set server = CreateObject(KIEMSAT_PROGID)",
-        "    CallServer = server.Press(id, KIEMSAT_VERSION, Application, ActiveWorkbook)",
-        "    Exit Function",
+        "    server.Press id, KIEMSAT_VERSION, Application, ActiveWorkbook",
+        "    Exit Sub",
         "Stale:",
         "    ' the server has gone since the last press (Excel kept a dead reference): start a new one, once;",
         "    ' any other error (429: not registered) goes to the caller: a press is never made twice",
@@ -136,23 +125,7 @@ def dispatcher_source(version: str) -> str:
         "Then Err.Raise Err.Number, Err.Source, Err.Description",
         "    Set server = Nothing",
         "    Set server = CreateObject(KIEMSAT_PROGID)",
-        "    CallServer = server.Press(id, KIEMSAT_VERSION, Application, ActiveWorkbook)",
-        "End Function",
-        "",
-        "Private Sub ShowAnswer(answer As Variant)",
-        "    Dim i As Long, style As Long",
-        "    If Not IsArray(answer) Then Exit Sub",
-        "    For i = LBound(answer) To UBound(answer) - 1 Step 2",
-        "        Select Case answer(i)",
-        '            Case "error"',
-        "                style = vbCritical",
-        '            Case "warning"',
-        "                style = vbExclamation",
-        "            Case Else",
-        "                style = vbInformation",
-        "        End Select",
-        "        MsgBox answer(i + 1), style, TextTitle()",
-        "    Next i",
+        "    server.Press id, KIEMSAT_VERSION, Application, ActiveWorkbook",
         "End Sub",
         "",
         "Public Sub KiemsatGetEnabled(control As IRibbonControl, ByRef returnedVal)",

@@ -8,6 +8,8 @@ from typing import Any
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
@@ -49,3 +51,35 @@ def fixed_table(doc: Any, widths_cm: Sequence[float], rows: int = 1) -> Any:
     for col, width in zip(table.columns, widths_cm):
         col.width = Cm(width)
     return table
+
+
+def field(paragraph: Paragraph, instruction: str, shown: str, size: float) -> None:
+    """A Word field (e.g. PAGE) at the end of `paragraph`, showing `shown` until it is updated."""
+    def run_with(child: Any) -> None:
+        run = paragraph.add_run()
+        run.font.size = Pt(size)
+        run._r.append(child)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run_with(sep)
+    paragraph.add_run(shown).font.size = Pt(size)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def decree30_page_numbers(section: Any, size: float) -> None:
+    """Decree 30/2020/NĐ-CP: page numbers at the top centre, none on the first page (its own, empty, header)."""
+    section.different_first_page_header_footer = True
+    section.first_page_header.paragraphs[0].text = ""
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field(header, "PAGE", "2", size)

@@ -49,6 +49,13 @@ refer to them:
     there is none), and a limit whose last day is a weekend day or holiday
     ends at the end of the next working day.
 
+``"working"`` -- a limit in working days («ngày làm việc»: BLTTDS Đ.319, Đ.323 k2; Luật Thi hành án
+    hình sự 127/2025/QH15 and its decrees): only working days are counted -- not Saturdays, Sundays,
+    public holidays and the days off the government decides, but the Saturdays it makes working days
+    (make-up days) -- and the start day is not counted (BLDS 2015 Đ.147 k1, as for "civil"): 3 working
+    days from a decision received on Friday 06/03/2026 are Mon 09, Tue 10, Wed 11/03. A rule may
+    declare the other reading (`alternative = "first_day"`: a start on a working day is day 1).
+
 When both ``months`` and ``days`` are given (rare: most rules use one unit and
 model an extension as a separate step), the months are applied first with
 the same-date rule and the days are then counted on from that date.
@@ -72,13 +79,16 @@ __all__ = [
     "criminal_due",
     "custody_end",
     "custody_extension_end",
+    "chained_due",
     "days_left",
+    "explain_chained",
     "explain_due",
     "hours_end",
     "weekday_name",
+    "working_due",
 ]
 
-Method = Literal["criminal", "custody", "civil", "hours", "plain"]
+Method = Literal["criminal", "custody", "civil", "hours", "plain", "working"]
 METHODS: tuple[str, ...] = get_args(Method)
 LIBERTY_METHODS = frozenset(("hours", "custody"))  # tạm giữ and tạm giam: a person is held while they run
 
@@ -168,12 +178,29 @@ def civil_due(
     days: int = 0,
     months: int = 0,
     calendar: WorkCalendar | None = None,
+    first_day_counts: bool = False,
 ) -> date:
     """Last day of a BLTTDS / TTHC limit counted as Bộ luật Dân sự 2015 Điều 147-148."""
     _check_length(days, months)
     # Day 1 is the day after ``start`` (Điều 147 khoản 1), so day N is start + N.
-    end = add_months(start, months) + timedelta(days=days)
+    end = add_months(start, months) + timedelta(days=days - (1 if first_day_counts and days and not months else 0))
     return _calendar_or_default(calendar).next_working_day(end)
+
+
+def working_due(start: date, *, days: int, calendar: WorkCalendar | None = None,
+                first_day_counts: bool = False) -> date:
+    """The Nth working day from ``start`` (not counted, unless ``first_day_counts`` and it is a working day)."""
+    _check_length(days, 0)
+    cal = _calendar_or_default(calendar)
+    d = start if first_day_counts else start + timedelta(days=1)
+    counted = 0
+    for _ in range(days * 8 + 400):
+        if cal.is_working_day(d):
+            counted += 1
+            if counted == days:
+                return d
+        d += timedelta(days=1)
+    raise ValueError(f"Không tìm được {days} ngày làm việc kể từ {start.strftime('%d/%m/%Y')}: kiểm tra lịch ngày nghỉ.")
 
 
 def compute_due(
@@ -183,15 +210,21 @@ def compute_due(
     months: int = 0,
     method: Method | str,
     calendar: WorkCalendar | None = None,
+    first_day: bool | None = None,
 ) -> date:
     """Common entry point for the rules table.
 
-    ``method`` is one of ``"criminal"``, ``"custody"``, ``"civil"``.
-    ``calendar`` is ignored for ``"custody"``; when omitted for the other
-    methods, ``WorkCalendar.default()`` (public holidays only) is used.
+    ``method`` is one of ``METHODS``. ``calendar`` is ignored for ``"custody"``; when omitted for the
+    other methods, ``WorkCalendar.default()`` (public holidays only) is used. ``first_day``: whether the
+    start day is day 1 (None: the method's own reading; used for a rule's other reading).
     """
     if method == "criminal":
-        return criminal_due(start, days=days, months=months, calendar=calendar)
+        return criminal_due(start, days=days, months=months, calendar=calendar,
+                            first_day_counts=True if first_day is None else first_day)
+    if method == "working":
+        if months:
+            raise ValueError("Thời hạn tính theo ngày làm việc chỉ ghi bằng ngày, không bằng tháng.")
+        return working_due(start, days=days, calendar=calendar, first_day_counts=bool(first_day))
     if method == "custody":
         return custody_end(start, months=months, days=days)
     if method == "plain":
@@ -201,7 +234,7 @@ def compute_due(
             raise ValueError("Thời hạn tính theo giờ (tạm giữ) chỉ ghi bằng ngày, không bằng tháng.")
         return hours_end(datetime.combine(start, time()), days=days).date()
     if method == "civil":
-        return civil_due(start, days=days, months=months, calendar=calendar)
+        return civil_due(start, days=days, months=months, calendar=calendar, first_day_counts=bool(first_day))
     raise ValueError(
         f"Cách tính thời hạn không hợp lệ: {method!r} "
         f"(chỉ chấp nhận: {', '.join(METHODS)})."
@@ -233,12 +266,41 @@ def _length_words(months: int, days: int) -> str:
 
 def _shift_words(end: date, due: date, cal: WorkCalendar) -> str:
     if due == end:
-        return f"ngày cuối là {weekday_name(end)} {_d(end)}"
+        return f"ngày cuối là {weekday_name(end)} {_d(end)}{cal.unconfirmed_note(end, due)}"
     reason = cal.day_off_reason(end)
     if reason == weekday_name(end) or reason.lower() == weekday_name(end).lower():
         reason = ""
     return (f"ngày cuối là {weekday_name(end)} {_d(end)}{f' ({reason})' if reason else ''} là ngày nghỉ "
-            f"nên lùi sang ngày làm việc tiếp theo là {weekday_name(due)} {_d(due)}")
+            f"nên lùi sang ngày làm việc tiếp theo là {weekday_name(due)} {_d(due)}{cal.unconfirmed_note(end, due)}")
+
+
+def _unshifted_end(start: date, months: int, days: int, method: str, first_day: bool | None) -> date:
+    """The last day of a month/day limit before any move off a day off (criminal, civil, plain)."""
+    if months:
+        return add_months(start, months) + timedelta(days=days)
+    counted = (method == "criminal") if first_day is None else first_day
+    return start + timedelta(days=days - 1 if counted else days)
+
+
+def chained_due(start: date, parts: list[tuple[int, int]], *, method: str, calendar: WorkCalendar | None = None,
+                first_day: bool | None = None) -> date:
+    """The end of a limit extended period by period: each extension (months, days) runs on from the
+    previous period's last day (3 months from 30/11/2023 end 29/02/2024, 3 more 29/05, 2 more 29/07)."""
+    return explain_chained(start, parts, method=method, calendar=calendar, first_day=first_day)[0]
+
+
+def explain_chained(start: date, parts: list[tuple[int, int]], *, method: str, calendar: WorkCalendar | None = None,
+                    first_day: bool | None = None) -> tuple[date, str]:
+    """`chained_due` and its computation in words."""
+    cal = _calendar_or_default(calendar)
+    (months, days), rest = parts[0], parts[1:]
+    end = _unshifted_end(start, months, days, method, first_day)
+    words = [f"{_length_words(months, days)} kể từ {_d(start)} hết {_d(end)}"]
+    for m, d in rest:
+        end = add_months(end, m) + timedelta(days=d)
+        words.append(f"gia hạn {_length_words(m, d)} nối tiếp hết {_d(end)}")
+    due = end if method == "plain" else cal.next_working_day(end)
+    return due, "tính nối tiếp từng lần: " + ", ".join(words) + f"; {_shift_words(end, due, cal)}"
 
 
 def explain_due(
@@ -248,6 +310,7 @@ def explain_due(
     months: int = 0,
     method: Method | str,
     calendar: WorkCalendar | None = None,
+    first_day: bool | None = None,
 ) -> tuple[date, str]:
     """The due date of `compute_due` and its computation in words (Vietnamese), for checking by hand.
 
@@ -255,8 +318,23 @@ def explain_due(
     nghỉ nên lùi sang ngày làm việc tiếp theo là thứ Hai 05/10/2026".
     """
     cal = _calendar_or_default(calendar)
-    due = compute_due(start, days=days, months=months, method=method, calendar=cal)
+    due = compute_due(start, days=days, months=months, method=method, calendar=cal, first_day=first_day)
     length = _length_words(months, days)
+    if method == "working":
+        first = start if first_day and cal.is_working_day(start) else start + timedelta(days=1)
+        which = ("ngày đầu là ngày thứ nhất nếu là ngày làm việc" if first_day
+                 else f"không tính ngày đầu, bắt đầu từ {_d(start + timedelta(days=1))}")
+        skipped = len(cal.days_off_between(first, due))
+        return due, (f"{days} ngày làm việc kể từ {_d(start)} ({which}; không tính thứ Bảy, Chủ nhật, ngày lễ, "
+                     f"ngày nghỉ; tính ngày làm bù): bỏ qua {skipped} ngày nghỉ, ngày làm việc thứ {days} là "
+                     f"{weekday_name(due)} {_d(due)}{cal.unconfirmed_note(first, due)}")
+    if method == "criminal" and first_day is False and not months:
+        end = start + timedelta(days=days)
+        head = f"{length} kể từ {_d(start)} (không tính ngày đầu, ngày thứ nhất là {_d(start + timedelta(days=1))})"
+        return due, f"{head}; {_shift_words(end, due, cal)}"
+    if method == "civil" and first_day and days and not months:
+        end = start + timedelta(days=days - 1)
+        return due, f"{length} kể từ {_d(start)} (ngày đầu là ngày thứ nhất); {_shift_words(end, due, cal)}"
     if method == "criminal":
         if months:
             same = add_months(start, months)

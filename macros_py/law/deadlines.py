@@ -59,15 +59,21 @@ import gc
 import time as _time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from macros_py.law.counting import CUSTODY_DAYS_PER_MONTH, LIBERTY_METHODS, add_months, explain_due
-from macros_py.law.rules import SPLIT_BY, Length, Rule, Rules, Variant, default_rules
+from macros_py.law.counting import (
+    CUSTODY_DAYS_PER_MONTH,
+    LIBERTY_METHODS,
+    add_months,
+    explain_chained,
+    explain_due,
+)
+from macros_py.law.rules import ACTORS, READINGS, SPLIT_BY, Length, Rule, Rules, Variant, default_rules
 from macros_py.law.workcalendar import WorkCalendar
 from macros_py.ledger.problems import Problem, column_letter
 from macros_py.ledger.reader import Ledger, Record, SheetData
-from macros_py.ledger.schema import LEDGER_SHEETS, SETTINGS_BY_KEY
+from macros_py.ledger.schema import LEDGER_SHEETS, SETTINGS_BY_KEY, SETTINGS_SHEET
 from macros_py.ledger.values import fmt_date
 
 __all__ = [
@@ -129,6 +135,38 @@ class Deadline:
     due_time: time | None = None  # tạm giữ: the hour the 24-hour periods end
     step_of: str | None = None  # an extension-request step: the rule id of the limit it belongs to
     liberty: bool = False  # a person is held under it (tạm giữ, tạm giam in every variant): from the rule's method
+    actor: str = ""  # who must act (rules.ACTORS key), from the rule (`request_actor` for a request step)
+    rule: Rule | None = field(default=None, repr=False, compare=False)  # the entry it was computed from
+    # where the law admits two readings (rule `alternative`): the other reading's date, and its words
+    # («theo cách tính khác (nối tiếp): 29/07/2024»); None when both readings give the same date
+    alternative: date | None = None
+    alternative_text: str = ""
+    hours_left: int | None = None  # a limit that ends at an hour, counted from `now` (whole hours, negative when over)
+
+    def __post_init__(self) -> None:
+        if self.rule is None:  # made elsewhere (a stored alert, a test): the packaged table's entry
+            self.rule = default_rules().get(self.step_of or self.kind)
+            if self.rule is not None and not self.actor:
+                self.actor = self.rule.request_actor if self.step_of else self.rule.actor
+
+    @property
+    def actor_label(self) -> str:
+        """«Kiểm sát viên», «Tòa án», ... ("" when unknown)."""
+        actor = ACTORS.get(self.actor)
+        return actor.label if actor else ""
+
+    @property
+    def procuracy_owned(self) -> bool:
+        """The procuracy's own duty: when late, it counts against the unit's prosecutors. A limit of
+        another body (investigating body, court, enforcement body) is «cơ quan khác chậm» instead."""
+        actor = ACTORS.get(self.actor)
+        return actor.procuracy if actor else True
+
+    @property
+    def action(self) -> str:
+        """«Việc cần làm», from the rules table (before the due date, or what to do now once over)."""
+        from macros_py.law.actions import action_text  # actions imports this module
+        return action_text(self)
 
     @property
     def held_overdue(self) -> bool:
@@ -147,6 +185,10 @@ class Deadline:
             "due_time": self.due_time.strftime("%H:%M") if self.due_time else None,
             "days_left": self.days_left, "status": self.status, "basis": self.basis,
             "computation": self.computation, "prosecutor": self.prosecutor, "leader": self.leader,
+            "actor": self.actor, "actor_label": self.actor_label, "procuracy_owned": self.procuracy_owned,
+            "action": self.action,
+            "alternative": self.alternative.isoformat() if self.alternative else None,
+            "alternative_text": self.alternative_text, "hours_left": self.hours_left,
         }
 
 
@@ -200,6 +242,8 @@ class _Found:
     computation: str
     may_extend: bool = False  # an extension is still possible (the request step is shown)
     due_time: time | None = None
+    alternative: date | None = None  # the other reading's date (rule `alternative`), when it differs
+    alternative_text: str = ""
 
 
 def _days(length: Length) -> int:
@@ -235,10 +279,19 @@ _Period = tuple[date, Length, date]
 _Row = tuple[Record, Any, dict[str, _Period], tuple[Any, Any, Any, Any]]
 
 
+# the methods a rule's other reading (`alternative`) is computed for
+_READABLE = frozenset(("criminal", "civil", "working", "plain"))
+
+
 class _Engine:
-    def __init__(self, ledger: Ledger, today: date, rules: Rules, calendar: WorkCalendar, alert_days: int):
+    def __init__(self, ledger: Ledger, today: date, rules: Rules, calendar: WorkCalendar, alert_days: int,
+                 readings: dict[str, str] | None = None, now: datetime | None = None):
         self.ledger, self.today, self.rules, self.calendar = ledger, today, rules, calendar
         self.alert_days = alert_days
+        self.readings = readings or {}  # rule id -> the reading the unit chose in Cấu hình
+        self.now = now
+        self._alt_cache: dict[tuple[str, date, tuple[Length, ...]], tuple[date, str] | None] = {}
+        self._holds: dict[str, bool] = {}
         self.deadlines: list[Deadline] = []
         self.problems: list[Problem] = []
         self._due_cache: dict[tuple[date, int, int, str], tuple[date, str]] = {}
@@ -280,12 +333,22 @@ class _Engine:
         data = self._data
         assert data is not None
         basis = found.basis + (f"; {rule.basis_note}" if rule.basis_note else "")
+        hours_left = None
+        status = status_for(days_left, done, self.alert_days)
         if found.due_time is not None:
             basis += f"; hết lúc {found.due_time.strftime('%H:%M')} ngày {self.fmt(due)}"
+            if self.now is not None:
+                left = datetime.combine(due, found.due_time) - self.now
+                hours_left = int(left.total_seconds() // 3600)
+                if not done and left.total_seconds() < 0:
+                    status = STATUS_OVERDUE  # past the hour, though the day is not over
+        if found.alternative is not None:
+            basis += f"; {found.alternative_text}"
         self.deadlines.append(Deadline(
             data.spec.key, data.name, rec.row, case, person, rule.id, rule.title, start, due, days_left,
-            status_for(days_left, done, self.alert_days), basis, prosecutor, leader, found.computation,
-            found.due_time, liberty=rule.method in LIBERTY_METHODS))
+            status, basis, prosecutor, leader, found.computation,
+            found.due_time, liberty=self.holds(rule), actor=rule.actor, rule=rule,
+            alternative=found.alternative, alternative_text=found.alternative_text, hours_left=hours_left))
         if rule.request_before is not None and found.may_extend and not done:
             # (a limit already over needs no extension: its request step is not shown at all)
             # the extension must be requested this long before the limit ends (Đ.147 k2, Đ.172 k2, ...)
@@ -295,12 +358,21 @@ class _Engine:
             ask_done = ask_left < 0
             self.deadlines.append(Deadline(
                 data.spec.key, data.name, rec.row, case, person, f"{rule.id}_de_nghi_gia_han",
-                f"Đề nghị gia hạn: {rule.title}", start, ask, ask_left,
+                rule.request_title or f"Đề nghị gia hạn: {rule.title}", start, ask, ask_left,
                 status_for(ask_left, ask_done, self.alert_days),
                 f"Đề nghị gia hạn chậm nhất {before} trước khi hết hạn {self.fmt(due)} ({rule.citation})",
                 prosecutor, leader,
                 f"hạn {self.fmt(due)} trừ {before} = {self.fmt(ask)} ({found.computation})",
-                step_of=rule.id))
+                step_of=rule.id, actor=rule.request_actor, rule=rule))
+
+    def holds(self, rule: Rule) -> bool:
+        """A person is held while the limit runs (tạm giữ, tạm giam), not a limit in hours of the procuracy's
+        own (phê chuẩn gia hạn tạm giữ: 12 giờ)."""
+        held = self._holds.get(rule.id)
+        if held is None:
+            held = self._holds[rule.id] = rule.method in LIBERTY_METHODS and not any(
+                v.length is not None and v.length.hours for v in rule.variants.values())
+        return held
 
     def fmt(self, d: date) -> str:
         text = self._fmt_cache.get(d)
@@ -351,6 +423,8 @@ class _Engine:
         `hour`: tạm giữ's starting hour. Returns None when no limit can be computed.
         """
         prep = self.prepared(rule, variant_key)
+        if bound is None and prep.length is not None and prep.length.hours:
+            return self.in_hours(rule, prep, start, hour)
         label, cite, fmt = prep.label, prep.cite, self.fmt
         hours = rule.method == "hours"
         due_time = hour if hours else None
@@ -433,11 +507,13 @@ class _Engine:
         if ext_undated_column:
             # an extension decided (its date recorded) without its end date: the end of that extension
             # as the law's step allows it
+            pieces = self.pieces(prep, ext_count if ext_count is not None else len(prep.extensions), allowed)
+            top_due, comp_top, alt, alt_words = self.reading(rule, start, pieces, top_due, comp_top)
             self.problem(rec, ext_undated_column, rec.get(ext_undated_column),
                          f"đã có quyết định gia hạn nhưng chưa ghi ngày gia hạn đến; kiemsat tạm tính "
                          f"{top_text} theo {cite}, đến {fmt(top_due)}.")
             return _Found(top_due, f"{label}: đã gia hạn, tạm tính {top_text} đến {fmt(top_due)} ({cite})",
-                          comp_top, may_extend and ext_count is not None, due_time)
+                          comp_top, may_extend and ext_count is not None, due_time, alt, alt_words)
         if until is not None:
             if until > base:
                 self.problem(rec, until_column, until, f"ngày {fmt(until)} ghi trong lệnh vượt thời hạn "
@@ -448,13 +524,86 @@ class _Engine:
             return _Found(until, f"{label}: đến {fmt(until)} theo lệnh, {text} ({cite})",
                           f"đến {fmt(until)} theo lệnh; mức luật định: {comp_base}", may_extend, due_time)
         if ext_count is not None and ext_count > 0:
+            top_due, comp_top, alt, alt_words = self.reading(rule, start, self.pieces(prep, ext_count, allowed), top_due,
+                                                             comp_top)
             return _Found(top_due, f"{label}: gia hạn lần {ext_count}, tính {top_text} đến {fmt(top_due)} ({cite})",
-                          comp_top, may_extend, due_time)
+                          comp_top, may_extend, due_time, alt, alt_words)
         if early:
             return _Found(base_due, f"{label}: {text}, chưa ghi giờ nên tính đến hết ngày {fmt(base_due)} ({cite})",
                           comp_base, may_extend, None)
+        if rule.alternative and not deduct:
+            base, comp_base, alt, alt_words = self.reading(rule, start, (prep.length,), base, comp_base)
+            if alt is not None:
+                return _Found(base, prep.plain_basis if text is prep.text else f"{label}: {text} ({cite})", comp_base,
+                              may_extend, due_time, alt, alt_words)
         return _Found(base, prep.plain_basis if text is prep.text else f"{label}: {text} ({cite})", comp_base,
                       may_extend, due_time)
+
+    @staticmethod
+    def pieces(prep: _Prepared, extensions: int, allowed: Length) -> tuple[Length, ...]:
+        """The initial length then the first `extensions` extensions; `allowed` alone when the table gives a
+        total (tin báo: prolonged to 2 months then extended, at most 4 months from receipt)."""
+        assert prep.length is not None
+        if prep.has_maximum or not extensions:
+            return (allowed,)
+        return (prep.length, *prep.extensions[:extensions])
+
+    def reading(self, rule: Rule, start: date, pieces: tuple[Length, ...], due: date, comp: str,
+                ) -> tuple[date, str, date | None, str]:
+        """Where the rule declares another reading the law admits: the date to alert on (the unit's choice in
+        Cấu hình, else the earlier of the two) with a computation that states the choice and gives the other
+        reading; the other reading's date and its short words (None, "" when both give the same date)."""
+        if not rule.alternative or rule.method not in _READABLE:
+            return due, comp, None, ""
+        key = (rule.id, start, pieces)
+        if key in self._alt_cache:
+            other = self._alt_cache[key]
+        else:
+            other = self._alt_cache[key] = self.other_reading(rule, start, pieces)
+        if other is None or other[0] == due:
+            return due, comp, None, ""
+        other_due, other_comp = other
+        main_name, other_name = rule.reading_names
+        chosen = self.readings.get(rule.id)
+        if chosen in (main_name, other_name):
+            use_other, why = chosen == other_name, f"đơn vị chọn ở sheet «Cấu hình», mục «{_READINGS_LABEL}»"
+        else:
+            use_other = other_due < due
+            why = f"ngày sớm hơn trong hai cách hiểu, vì {READINGS[rule.alternative]}"
+        if use_other:
+            due, other_due, comp, other_comp = other_due, due, other_comp, comp
+            main_name, other_name = other_name, main_name
+        words = f"theo cách tính khác («{other_name}»): {self.fmt(other_due)}"
+        return due, f"{comp}; kiemsat tính theo cách «{main_name}» ({why}); {words} ({other_comp})", other_due, words
+
+    def other_reading(self, rule: Rule, start: date, pieces: tuple[Length, ...]) -> tuple[date, str] | None:
+        """The due date and words of the rule's other reading for a limit made of `pieces` (the initial
+        length, then each extension)."""
+        total = _sum(pieces)
+        if rule.alternative == "first_day":
+            counted = rule.method == "criminal"  # the method's own reading; the other one flips it
+            if total.months and not total.days:
+                return None  # a month ends on the same date either way (Đ.134 k1, BLDS Đ.147 k2)
+            return explain_due(start, months=total.months, days=total.days, method=rule.method,
+                               calendar=self.calendar, first_day=not counted)
+        if rule.alternative == "chained" and len(pieces) > 1 and rule.method != "working":
+            return explain_chained(start, [(p.months, p.days) for p in pieces], method=rule.method,
+                                   calendar=self.calendar)
+        return None
+
+    def in_hours(self, rule: Rule, prep: _Prepared, start: date, hour: time | None) -> _Found:
+        """A limit counted in hours from the hour a request was received (phê chuẩn gia hạn tạm giữ: 12 giờ,
+        Đ.118 k2): it ends at that hour; without the hour, kiemsat assumes 00:00 (the earliest end) and says so."""
+        assert prep.length is not None
+        length = prep.length
+        at = datetime.combine(start, hour or time(0, 0))
+        end = at + timedelta(days=_days(length), hours=length.hours)
+        total = 24 * _days(length) + length.hours
+        known = f"lúc {hour.strftime('%H:%M')} ngày {self.fmt(start)}" if hour else (
+            f"ngày {self.fmt(start)}, chưa ghi giờ nhận nên giả định nhận lúc 00:00 (hạn sớm nhất)")
+        comp = (f"{total} giờ kể từ {known}: hết lúc {end.strftime('%H:%M')} ngày {self.fmt(end.date())} "
+                f"(tính liên tục cả ngày nghỉ)")
+        return _Found(end.date(), f"{prep.label}: {prep.text} ({prep.cite})", comp, due_time=end.time())
 
     def extension_number(self, rec: Record, rule: Rule, prep: _Prepared, start: date, deduct: int,
                          decided: date, count: int | None, column: str) -> tuple[int, str]:
@@ -652,7 +801,7 @@ class _Engine:
         """One rule (and the rules replacing it) for every row of its sheet, as the table wires it."""
         keep_end = any(r.deduct == root.id for r in self.rules)
         start_column = root.start_column or ""
-        conditional = bool(root.when or root.since or root.unless)
+        conditional = bool(root.when or root.since or root.unless or root.before)
         replaced = bool(self.rules.replacing(root.id))
         for rec, v, periods, who in rows:
             start = v.get(start_column)
@@ -779,22 +928,56 @@ def _covers_all(rule: Rule) -> bool:
     return choices is not None and all(rule.covers(c) for c in choices.canonical)
 
 
+_READINGS_LABEL = SETTINGS_BY_KEY["readings"].label if "readings" in SETTINGS_BY_KEY else "Cách tính thời hạn"
+
+
+def chosen_readings(text: Any, rules: Rules) -> tuple[dict[str, str], list[Problem]]:
+    """The unit's «Cách tính thời hạn» (Cấu hình): «dieu_tra: nối tiếp; tin_bao: không tính ngày đầu» ->
+    {rule id: reading}. A limit is named by its id or its title; a wrong entry is reported and left out."""
+    out: dict[str, str] = {}
+    problems: list[Problem] = []
+    if not isinstance(text, str) or not text.strip():
+        return out, problems
+    by_title = {r.title.casefold(): r for r in rules}
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        name, _, value = part.partition(":")
+        rule = rules.get(name.strip()) or by_title.get(name.strip().casefold())
+        value = value.strip().casefold()
+        if rule is None or not rule.alternative or value not in rule.reading_names:
+            choices = ", ".join(f"{r.id}: {' / '.join(r.reading_names)}" for r in rules if r.alternative and r.track)
+            problems.append(Problem(SETTINGS_SHEET, None, _READINGS_LABEL, part.strip(),
+                                    f"không hiểu «{part.strip()}»: cần «tên thời hạn: cách tính», trong đó "
+                                    f"tên thời hạn và cách tính là một trong: {choices}; kiemsat bỏ qua mục này và "
+                                    f"báo theo ngày sớm hơn."))
+            continue
+        out[rule.id] = value
+    return out, problems
+
+
 def compute_deadlines(ledger: Ledger, today: date | None = None, *, rules: Rules | None = None,
-                      calendar: WorkCalendar | None = None, alert_days: int | None = None) -> DeadlineReport:
+                      calendar: WorkCalendar | None = None, alert_days: int | None = None,
+                      now: datetime | None = None) -> DeadlineReport:
     """Every deadline of the ledger as of `today` (default: today).
 
     `rules` defaults to the packaged table, `calendar` to the ledger's Cấu hình make-up days,
     `alert_days` ("sắp hết hạn" threshold) to the ledger's setting. Raises `RulesError` when the
     table lacks a rule this engine needs, ValueError (Vietnamese) for a contradictory calendar.
     """
-    today = today or date.today()
+    if now is None and today is None:
+        now = datetime.now()  # a limit that ends at an hour (tạm giữ, phê chuẩn in 12 giờ) is counted in hours too
+    today = today or (now.date() if now is not None else date.today())
     settings = ledger.settings
     if alert_days is None:
         alert_days = settings.get("alert_days")
         if not isinstance(alert_days, int):
             default = SETTINGS_BY_KEY["alert_days"].default
             alert_days = default if isinstance(default, int) else 10
-    engine = _Engine(ledger, today, rules or default_rules(), calendar or calendar_for(settings), alert_days)
+    table = rules or default_rules()
+    readings, reading_problems = chosen_readings(settings.get("readings"), table)
+    engine = _Engine(ledger, today, table, calendar or calendar_for(settings), alert_days, readings, now)
+    engine.problems.extend(reading_problems)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # as the reader: many small objects, no cycles; the collector would only cost time
     try:
@@ -802,4 +985,7 @@ def compute_deadlines(ledger: Ledger, today: date | None = None, *, rules: Rules
     finally:
         if gc_was_enabled:
             gc.enable()
-    return DeadlineReport(today, alert_days, engine.deadlines, engine.problems, engine.timings)
+    from macros_py.law.own_deadlines import check_own_deadlines  # the unit's own deadline columns
+
+    problems = engine.problems + check_own_deadlines(ledger, engine.deadlines)
+    return DeadlineReport(today, alert_days, engine.deadlines, problems, engine.timings)

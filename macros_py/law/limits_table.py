@@ -73,6 +73,7 @@ def _ledger(rule: Rule, rules: Rules) -> str:
         cond = [f"{_label(rule, c)} = {_values(v)}" for c, v, _ in rule.when]
         cond += [f"{_label(rule, c)} từ {d.strftime('%d/%m/%Y')}" for c, d in rule.since]
         cond += [f"{_label(rule, c)} khác {_values(v)}" for c, v, _ in rule.unless]
+        cond += [f"{_label(rule, c)} trước {d.strftime('%d/%m/%Y')}" for c, d in rule.before]
         if cond:
             parts.append("khi " + ", ".join(cond))
         if rule.superseded_by:
@@ -106,6 +107,8 @@ def table(rules: Rules) -> str:
             extra.append("chỉ tra cứu")
         if rule.expires:
             extra.append("hết hạn thì xong")
+        if rule.alternative:
+            extra.append("hai cách hiểu: «" + "» / «".join(rule.reading_names) + "»")
         length = _lengths(rule) + (f" ({'; '.join(extra)})" if extra else "")
         cells = (f"`{rule.id}`", rule.title, rule.citation, rule.method, rule.start, length, _ledger(rule, rules),
                  rule.checked)

@@ -28,9 +28,12 @@ from macros_py.ledger.schema import LEDGER_SHEETS, SHEETS_BY_KEY, Choices, Kind
 __all__ = [
     "DEFAULT_RULES_PATH",
     "Length",
+    "READINGS",
     "Rule",
     "Rules",
     "RulesError",
+    "ACTORS",
+    "Actor",
     "Variant",
     "default_rules",
     "load_rules",
@@ -53,6 +56,35 @@ DERIVED = {
     "defendant_minor": "«Có» khi bị can của dòng (sheet Bị can, cột «Ngày sinh») chưa đủ 18 tuổi vào ngày bắt tạm giam",
 }
 
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who must act when a limit runs out, and whether that is the procuracy itself."""
+
+    key: str
+    label: str  # Vietnamese, as shown in the mail, the lists and the statistics
+    procuracy: bool  # True: the procuracy's own duty (counted against its prosecutors when late)
+
+
+# `actor` in rules.toml: one of these keys
+ACTORS: dict[str, Actor] = {a.key: a for a in (
+    Actor("kiem_sat_vien", "Kiểm sát viên", True),
+    Actor("lanh_dao_vien", "Lãnh đạo Viện", True),
+    Actor("co_quan_dieu_tra", "Cơ quan điều tra", False),
+    Actor("toa_an", "Tòa án", False),
+    Actor("co_quan_thi_hanh_an", "Cơ quan thi hành án", False),
+    Actor("duong_su", "Người tham gia tố tụng", False),
+)}
+
+# `alternative` in rules.toml: a second reading the law admits for the rule, by key: what is ambiguous
+# (Vietnamese). The names of the two readings (what a unit writes in Cấu hình) are `Rule.reading_names`.
+READINGS: dict[str, str] = {
+    "first_day": "luật không nói ngày bắt đầu có được tính là ngày thứ nhất của thời hạn hay không",
+    "chained": "luật không nói thời hạn gia hạn tính nối tiếp từ ngày hết thời hạn trước (từng lần một) hay "
+               "cộng cả thời hạn gia hạn vào thời hạn ban đầu rồi tính một lần từ ngày bắt đầu",
+}
+
 # the wiring a rule may give besides `sheet`, `from`, `done_when`, `when` (see rules.toml's header)
 _WIRING = ("unless", "done_if", "done_unless", "superseded_by", "extended_to", "extension_count",
            "extension_date", "until", "hour", "case_sheet", "from_else", "requires")
@@ -62,7 +94,11 @@ _RULE_KEYS = {"title", "law", "article", "method", "start", "length", "extension
               "clause", "checked", "request_before", "sheet", "from", "done_when", "when", "replaces",
               "every", "default_variant", "basis_note",
               # v2: the rest of the wiring (no rule has code of its own in the engine)
-              *_WIRING, "deduct", "after"}
+              *_WIRING, "deduct", "after",
+              # who must act and what the procuracy does (one source for mail, lists, statistics)
+              "actor", "action", "overdue_action", "request_actor", "request_action", "request_title",
+              # a second reading the law admits (READINGS)
+              "alternative"}
 _VARIANT_KEYS = {"length", "extensions", "maximum"}
 _REQUIRED = ("title", "law", "article", "method", "start")
 
@@ -77,12 +113,13 @@ class Length:
 
     months: int = 0
     days: int = 0
+    hours: int = 0  # a limit counted in hours (phê chuẩn gia hạn tạm giữ: 12 giờ, Đ.118 k4)
 
     def __add__(self, other: Length) -> Length:
-        return Length(self.months + other.months, self.days + other.days)
+        return Length(self.months + other.months, self.days + other.days, self.hours + other.hours)
 
     def __bool__(self) -> bool:
-        return bool(self.months or self.days)
+        return bool(self.months or self.days or self.hours)
 
     def __str__(self) -> str:
         parts = []
@@ -93,29 +130,33 @@ class Length:
             parts.append(f"{self.months} tháng")
         if self.days:
             parts.append(f"{self.days} ngày")
+        if self.hours:
+            parts.append(f"{self.hours} giờ")
         return " ".join(parts) or "0 ngày"
 
 
-_LENGTH_PART = re.compile(r"(\d+)\s*(năm|nam|tháng|thang|ngày|ngay)", re.IGNORECASE)
+_LENGTH_PART = re.compile(r"(\d+)\s*(năm|nam|tháng|thang|ngày|ngay|giờ|gio)", re.IGNORECASE)
 
 
 def parse_length(text: Any) -> Length:
-    """'20 ngày', '2 tháng', '1 tháng 15 ngày' -> Length. Raises ValueError (Vietnamese)."""
+    """'20 ngày', '2 tháng', '1 tháng 15 ngày', '12 giờ' -> Length. Raises ValueError (Vietnamese)."""
     if not isinstance(text, str) or not text.strip():
         raise ValueError(f"cần viết dạng «20 ngày», «2 tháng» hoặc «1 tháng 15 ngày», không phải {text!r}")
     rest = _LENGTH_PART.sub("", text).strip()
     parts = _LENGTH_PART.findall(text)
     if rest or not parts:
         raise ValueError(f"«{text}» không đọc được; cần dạng «20 ngày», «2 tháng» hoặc «1 tháng 15 ngày»")
-    months = days = 0
+    months = days = hours = 0
     for number, unit in parts:
         if unit.lower().startswith("n") and not unit.lower().startswith("ng"):
             months += 12 * int(number)
         elif unit.lower().startswith("th"):
             months += int(number)
+        elif unit.lower().startswith("gi"):
+            hours += int(number)
         else:
             days += int(number)
-    length = Length(months, days)
+    length = Length(months, days, hours)
     if not length:
         raise ValueError(f"«{text}» bằng 0; thời hạn phải có ít nhất 1 ngày")
     return length
@@ -185,6 +226,26 @@ class Rule:
     deduct: str | None = None  # the days of this rule's step on the same row are deducted (tạm giữ)
     # not inherited
     after: tuple[str, ...] = ()  # a date, not a limit: the day after the last of these rules' ends
+    # who must act and what to do (inherited by a replacing rule that gives none)
+    actor: str = ""  # ACTORS key
+    action: str = ""  # «Việc cần làm» before the due date; may use {due} and {request_by}
+    overdue_action: str = ""  # «Việc cần làm» once the limit is over: what to do now
+    request_actor: str = ""  # who must ask for the extension (the `request_before` step)
+    request_action: str = ""  # the procuracy's part in that step
+    request_title: str = ""  # that step's short name («Hạn đề nghị gia hạn điều tra»); else «Đề nghị gia hạn: <title>»
+    alternative: str = ""  # READINGS key: the other reading the law admits ("" none)
+    before: tuple[tuple[str, date], ...] = ()  # (from `unless`) column -> a date the row's value must precede
+
+    @property
+    def reading_names(self) -> tuple[str, str]:
+        """(the table's reading, the other one), as a unit names them in Cấu hình («Cách tính thời hạn»)."""
+        if self.alternative == "first_day":
+            counted = self.method == "criminal"
+            return (("tính ngày đầu", "không tính ngày đầu") if counted
+                    else ("không tính ngày đầu", "tính ngày đầu"))
+        if self.alternative == "chained":
+            return "cộng dồn", "nối tiếp"
+        return "", ""
 
     def matches(self, values: Any) -> bool:
         """The row satisfies every `when` condition and none of `unless`."""
@@ -198,6 +259,10 @@ class Rule:
         for column, first in self.since:
             value = values.get(column)
             if not isinstance(value, date) or value < first:
+                return False
+        for column, last in self.before:
+            value = values.get(column)
+            if isinstance(value, date) and value >= last:
                 return False
         for column, accepted, any_filled in self.unless:
             value = values.get(column)
@@ -428,6 +493,12 @@ def _rule(path: Path | None, rule_id: str, data: Any) -> Rule:
             out.append((key, frozenset(values), "*" in values))
         return out
 
+    before = []
+    if isinstance(data.get("unless"), dict):
+        for key in [k for k, v in data["unless"].items() if isinstance(v, date)]:
+            column("unless", key)
+            before.append((key, data["unless"][key]))  # a date: left out when the row's value is on or after it
+            data = {**data, "unless": {k: v for k, v in data["unless"].items() if k != key}}
     unless = conditions("unless")
     done_if = [(c, a) for c, a, _ in conditions("done_if")]
     done_unless = [(c, a) for c, a, _ in conditions("done_unless")]
@@ -464,6 +535,18 @@ def _rule(path: Path | None, rule_id: str, data: Any) -> Rule:
     if default_variant is not None and default_variant not in variants:
         raise _fail(path, rule_id, f"«default_variant» = «{default_variant}» không phải loại nào trong «variants»")
 
+    for key in ("action", "overdue_action", "request_action", "request_title"):
+        if key in data and (not isinstance(data[key], str) or not data[key].strip()):
+            raise _fail(path, rule_id, f"«{key}» phải là một câu chữ không rỗng")
+    for key in ("actor", "request_actor"):
+        if key in data and data[key] not in ACTORS:
+            raise _fail(path, rule_id, f"«{key}» = «{data[key]}» không hợp lệ (chỉ nhận: {', '.join(ACTORS)})")
+    alternative = data.get("alternative", "")
+    if alternative and alternative not in READINGS:
+        raise _fail(path, rule_id, f"«alternative» = «{alternative}» không hợp lệ (chỉ nhận: {', '.join(READINGS)})")
+    if "request_action" in data and "request_before" not in data:
+        raise _fail(path, rule_id, "có «request_action» thì phải có «request_before»")
+
     return Rule(
         id=rule_id, title=data["title"].strip(), law=data["law"].strip(), article=data["article"].strip(),
         method=method, start=data["start"].strip(), by=by, variants=variants, limit_of=limit_of,
@@ -474,6 +557,10 @@ def _rule(path: Path | None, rule_id: str, data: Any) -> Rule:
         default_variant=default_variant, basis_note=data.get("basis_note", "").strip(),
         unless=tuple(unless), done_if=tuple(done_if), done_unless=tuple(done_unless), superseded_by=superseded_by,
         requires=requires, case_sheet=case_sheet, from_else=from_else, deduct=deduct, after=tuple(after), **wired,
+        actor=data.get("actor", ""), action=data.get("action", "").strip(),
+        overdue_action=data.get("overdue_action", "").strip(), request_actor=data.get("request_actor", ""),
+        request_action=data.get("request_action", "").strip(), request_title=data.get("request_title", "").strip(),
+        alternative=alternative, before=tuple(before),
     )
 
 
@@ -502,11 +589,27 @@ def parse_rules(text: str, path: Path | None = None) -> Rules:
             if chain.id in seen:
                 raise _fail(path, rule.id, "«replaces» vòng quanh (mục thay cho chính nó)")
             seen.add(chain.id)
-    return Rules(rules, path)
+    table = Rules(rules, path)
+    _check_actions(table, path)
+    return table
+
+
+def _check_actions(table: Rules, path: Path | None) -> None:
+    """Every limit computed for a row says who must act and what to do, before and after it runs out."""
+    for rule in table:
+        if not rule.track or rule.after:
+            continue  # reference only, or a date rather than a limit
+        for key in ("actor", "action", "overdue_action"):
+            if not getattr(rule, key):
+                raise _fail(path, rule.id, f"thiếu «{key}» (ai phải làm và việc cần làm, xem đầu bảng)")
+        if rule.request_before is not None and not (rule.request_action and rule.request_actor):
+            raise _fail(path, rule.id, "có «request_before» thì phải có «request_actor» và «request_action» "
+                        "(ai đề nghị gia hạn, và Viện kiểm sát làm gì khi sắp hết hạn đề nghị)")
 
 
 _INHERITED = ("sheet", "start_column", "done_when", "done_if", "done_unless", "superseded_by", "extended_to",
-              "extension_count", "extension_date", "until", "hour", "case_sheet", "from_else", "requires")
+              "extension_count", "extension_date", "until", "hour", "case_sheet", "from_else", "requires",
+              "actor", "action", "overdue_action", "request_actor", "request_action", "request_title")
 
 
 def _inherit(rules: dict[str, Rule]) -> dict[str, Rule]:

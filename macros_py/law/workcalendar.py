@@ -30,7 +30,7 @@ from pathlib import Path
 
 import holidays
 
-__all__ = ["SHIPPED_DAYS_PATH", "DayOff", "WorkCalendar", "shipped_days"]
+__all__ = ["SHIPPED_DAYS_PATH", "DayOff", "WorkCalendar", "YearSource", "shipped_days", "year_source"]
 
 SHIPPED_DAYS_PATH = Path(__file__).with_name("days_off.toml")
 SOURCE_PACKAGE = "gói holidays (holidays.VN)"
@@ -47,6 +47,58 @@ class DayOff:
     source: str
 
 
+UNCONFIRMED = "dự kiến, chưa có quyết định"
+
+
+@dataclass(frozen=True, slots=True)
+class YearSource:
+    """Where a year's days off come from: the deciding texts, or that none exists yet."""
+
+    year: int
+    confirmed: bool
+    source: str  # the decisions (Vietnamese), or why the year is only «dự kiến»
+    unconfirmed: frozenset[date] = frozenset()  # days off taken from the package that no decision confirms yet
+    possible: frozenset[date] = frozenset()  # working days here that another expected schedule has off
+
+
+@lru_cache(maxsize=None)
+def _vn_names(year: int) -> dict[date, str]:
+    return dict(holidays.VN(years=year, language="vi"))
+
+
+@lru_cache(maxsize=1)
+def _year_sources() -> dict[int, YearSource]:
+    data = tomllib.loads(SHIPPED_DAYS_PATH.read_text(encoding="utf-8"))
+    out: dict[int, YearSource] = {}
+    for entry in data.get("year", []):
+        year, status, source = entry.get("year"), entry.get("status"), entry.get("source")
+        days, possible = entry.get("unconfirmed", []), entry.get("possible", [])
+        if (not isinstance(year, int) or status not in ("quyết định", "dự kiến") or not source
+                or not all(isinstance(d, date) and d.year == year for d in [*days, *possible])):
+            raise ValueError(f"{SHIPPED_DAYS_PATH.name}: mục năm {entry!r} cần year, status («quyết định»/«dự kiến»), "
+                             "source, unconfirmed và possible (các ngày của năm đó)")
+        out[year] = YearSource(year, status == "quyết định", source, frozenset(days), frozenset(possible))
+    return out
+
+
+@lru_cache(maxsize=None)
+def year_source(year: int) -> YearSource:
+    """The source of `year`'s days off; a year days_off.toml does not list is «dự kiến» (package only)."""
+    found = _year_sources().get(year)
+    if found is not None:
+        return found
+    if year < min(_year_sources(), default=year + 1):
+        return YearSource(year, True, f"năm đã qua: ngày lễ và ngày hoán đổi theo {SOURCE_PACKAGE}, ghi theo các thông "
+                          "báo nghỉ lễ đã ban hành năm đó (số văn bản không ghi trong kiemsat)")
+    # the days the government places each year (Bộ luật Lao động 2019 Điều 112 k1, k3 fix the others):
+    # the Tết block, the day beside Quốc khánh, swapped days
+    placed = frozenset(d for d, name in _vn_names(year).items()
+                       if "Tết Nguyên Đán" in name or "Tết" in name and "Dương" not in name or "thay cho" in name
+                       or "Quốc khánh" in name and (d.month, d.day) != (9, 2))
+    return YearSource(year, False, f"{UNCONFIRMED}: days_off.toml chưa ghi văn bản nào cho năm {year}; kiemsat dùng "
+                      f"ngày lễ của {SOURCE_PACKAGE} theo Bộ luật Lao động 2019 Điều 112", placed)
+
+
 @lru_cache(maxsize=1)
 def shipped_days() -> tuple[dict[date, str], dict[date, str]]:
     """(days off, make-up working days) from days_off.toml: date -> the deciding text."""
@@ -60,10 +112,6 @@ def shipped_days() -> tuple[dict[date, str], dict[date, str]]:
         (off if kind == "nghỉ" else work)[day] = source
     return off, work
 
-
-@lru_cache(maxsize=None)
-def _vn_names(year: int) -> dict[date, str]:
-    return dict(holidays.VN(years=year, language="vi"))
 
 # Safety bound for next_working_day: no real calendar has this many days off
 # in a row; hitting it means the calendar data is wrong.
@@ -185,11 +233,37 @@ class WorkCalendar:
             elif d in shipped_off or d in shipped_work:
                 out.append((DayOff(d, "ngày nghỉ" if off else "ngày làm bù", shipped_off.get(d) or shipped_work[d]), off))
             elif d in names:
-                out.append((DayOff(d, names[d], SOURCE_PACKAGE), off))
+                unsure = d in year_source(year).unconfirmed
+                out.append((DayOff(d, names[d], f"{SOURCE_PACKAGE}; {UNCONFIRMED}" if unsure else SOURCE_PACKAGE), off))
             elif d in vn_work:
                 out.append((DayOff(d, "ngày làm bù", SOURCE_PACKAGE), off))
             d += _ONE_DAY
         return out
+
+    def unconfirmed_between(self, start: date, end: date) -> list[date]:
+        """Days off in ``[start, end]`` that no government decision confirms yet (days_off.toml)."""
+        out: list[date] = []
+        for year in range(start.year, end.year + 1):
+            days = year_source(year).unconfirmed
+            out.extend(d for d in sorted(days) if start <= d <= end and self.is_day_off(d))
+        return out
+
+    def unconfirmed_note(self, start: date, end: date) -> str:
+        """"" or «; lưu ý: ngày nghỉ 04/02/2027, ... là dự kiến, chưa có quyết định» for a computation."""
+        if start > end or not any(not year_source(y).confirmed for y in range(start.year, end.year + 1)):
+            return ""
+        days = self.unconfirmed_between(start, end)
+        maybe = [d for y in range(start.year, end.year + 1) for d in sorted(year_source(y).possible)
+                 if start <= d <= end and d not in self.extra_work_days and d not in self.extra_days_off]
+        if not days and not maybe:
+            return ""
+        notes = []
+        if days:
+            notes.append(f"ngày nghỉ {', '.join(d.strftime('%d/%m/%Y') for d in days)} là {UNCONFIRMED}")
+        if maybe:
+            notes.append(f"ngày {', '.join(d.strftime('%d/%m/%Y') for d in maybe)} kiemsat tính là ngày làm việc "
+                         f"nhưng có thể là ngày nghỉ theo lịch dự kiến khác")
+        return f"; lưu ý: {'; '.join(notes)} (hạn có thể đổi khi có quyết định)"
 
     def days_off_between(self, start: date, end: date) -> list[date]:
         """Days off in ``[start, end]``, in order (useful to explain a shifted limit)."""

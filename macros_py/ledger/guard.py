@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
+from macros_py.ledger.oserrors import IS_A_DIRECTORY, os_reason
 from macros_py.ledger.problems import column_index, column_letter
 from macros_py.ledger.values import LAST_SERIAL
 
@@ -66,11 +67,12 @@ class SheetScan:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row0, col0) -> '#REF!'
     notes: list[CellNote] = field(default_factory=list)  # cells removed before calamine read the sheet
     refused: str = ""  # why the sheet cannot be read at all (too large)
+    far: set[tuple[int, int]] = field(default_factory=set)  # (row0, col0) of the stray cells left out
 
 
 @dataclass
 class Preflight:
-    kind: str  # "zip", "ole" or "other"
+    kind: str  # "zip" (an .xlsx/.xlsm), "ods", "ole" (an .xls), "other"
     sheets: dict[str, SheetScan] = field(default_factory=dict)  # by sheet name as in the file
     data: bytes | None = None  # a repaired in-memory copy for calamine, when any cell had to go
 
@@ -82,13 +84,13 @@ def open_regular(path: Path) -> tuple[int, bytes]:
     except FileNotFoundError:
         raise Refused(f"Không tìm thấy tệp «{path}».") from None
     except IsADirectoryError:
-        raise Refused(f"«{path}» là một thư mục, không phải tệp Excel.") from None
+        raise Refused(f"«{path}» {IS_A_DIRECTORY}.") from None
     except OSError as exc:
-        raise Refused(f"Không mở được tệp «{path}»: {exc.strerror or exc}.") from None
+        raise Refused(f"Không mở được tệp «{path}»: {os_reason(exc)}.") from None
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
-            raise Refused(f"«{path}» là một thư mục, không phải tệp Excel.")
+            raise Refused(f"«{path}» {IS_A_DIRECTORY}.")
         if not stat.S_ISREG(st.st_mode):
             raise Refused(f"«{path.name}» không phải một tệp thông thường (có thể là ống dẫn hoặc thiết bị); "
                           "hãy chọn tệp Excel đã lưu trên đĩa.")
@@ -97,7 +99,7 @@ def open_regular(path: Path) -> tuple[int, bytes]:
                           f"{MAX_FILE_BYTES / 1e6:.0f} MB).")
         head = os.read(fd, 1 << 20)
     except OSError as exc:
-        raise Refused(f"Không mở được tệp «{path}»: {exc.strerror or exc}.") from None
+        raise Refused(f"Không mở được tệp «{path}»: {os_reason(exc)}.") from None
     finally:
         os.close(fd)
     return st.st_size, head
@@ -137,7 +139,9 @@ def _read_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
 def _preflight_zip(path: Path, zf: zipfile.ZipFile) -> Preflight:
     infos = {i.filename: i for i in zf.infolist()}
     if "xl/workbook.xml" not in infos:
-        return Preflight("zip")  # .ods or another zip: calamine's own checks, size bounded above
+        mimetype = zf.read("mimetype")[:100] if "mimetype" in infos else b""
+        # .ods or another zip: calamine's own checks, size bounded above
+        return Preflight("ods" if b"opendocument.spreadsheet" in mimetype else "zip")
     read_by_calamine = [i for n, i in infos.items() if n.startswith("xl/") and n.endswith((".xml", ".rels"))]
     if sum(i.file_size for i in read_by_calamine) > MAX_TOTAL_BYTES:
         raise Refused(f"Tệp «{path.name}» quá lớn khi giải nén; kiemsat không đọc tệp này để tránh treo máy.")
@@ -288,11 +292,12 @@ def scan_sheet(xml: bytes, date_styles: set[str], strings: int = 0) -> tuple[She
     if typed and b't="e"' in xml:
         for m in _ERROR_CELL.finditer(xml):
             ref = _CELL_REF.search(m.group(1))
+            pos = None
             value = _VALUE.search(m.group(2) or b"")
             text = value.group(1).strip() if value else b"#ERROR"
-            if ref and (pos := _ref(ref)) is not None:
+            if ref and (pos := _ref(ref)) is not None and pos not in scan.far:  # a stray cell: left out, noted once
                 scan.errors[pos] = text.decode("utf-8", "replace")
-            if text not in _KNOWN_ERRORS:
+            if text not in _KNOWN_ERRORS and (pos is None or pos not in scan.far):
                 drop.append(m.span())
     if typed and b't="b"' in xml:
         for m in _BOOL_CELL.finditer(xml):
@@ -422,6 +427,7 @@ def _far_cells(xml: bytes, scan: SheetScan, drop: list[tuple[int, int]]) -> None
         else:
             continue
         drop.append(span)
+        scan.far.add((row - 1, col - 1))
         dropped += 1
         if dropped <= MAX_DROPPED_REPORTED:
             r0 = max(min(row, GRID_ROWS) - 1, 0)
@@ -441,3 +447,15 @@ def _used_area(xml: bytes, drop: list[tuple[int, int]]) -> int:
         if row and span[0] not in gone:
             last_row, last_col = max(last_row, row), max(last_col, col)
     return last_row * last_col
+
+
+# what a file's name promises, and what its bytes are (Preflight.kind)
+_NAMED_KIND = {".xlsx": "zip", ".xlsm": "zip", ".xltx": "zip", ".xltm": "zip", ".xls": "ole", ".xlt": "ole",
+               ".ods": "ods"}
+KIND_WORDS = {"zip": "sổ Excel (.xlsx)", "ole": "sổ Excel 97-2003 (.xls)", "ods": "bảng tính OpenDocument (.ods)"}
+KIND_SUFFIX = {"zip": ".xlsx", "ole": ".xls", "ods": ".ods"}
+
+
+def misnamed(path: Path, kind: str) -> bool:
+    """The file's bytes are a workbook of another kind than its name says («.xls» holding an .xlsx)."""
+    return kind in KIND_WORDS and _NAMED_KIND.get(path.suffix.lower()) != kind

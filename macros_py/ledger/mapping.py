@@ -326,7 +326,7 @@ def mapping_report(ledger: Any) -> list[dict[str, Any]]:
         spec = data.spec
         labels = {c.key: c.label for c in spec.columns}
         headers = [{"column": h.column, "header": h.text, "fields": [labels[k] for k in h.keys],
-                    "score": round(h.score, 2), "source": h.source} for h in data.mapping]
+                    "score": round(h.score, 2), "source": h.source, "note": h.note} for h in data.mapping]
         missing = []
         for col in spec.columns:
             if col.required and data.column_of(col.key) is None:
@@ -350,7 +350,8 @@ def header_words(h: dict[str, Any]) -> tuple[str, str]:
     how = ", ".join(h["fields"]) if h["fields"] else OWN_WORDS
     notes = [f"theo Sổ {h['source']}" if h["fields"] and h["source"] not in ("", "ghim") else "",
              "đơn vị đã ghim" if h["source"] == "ghim" else "",
-             f"khớp {h['score']:.0%}" if h["fields"] and h["score"] < 1 else ""]
+             f"khớp {h['score']:.0%}, cần ghim để xác nhận" if h["fields"] and h["score"] < 1
+             and h["source"] != "ghim" else "", h.get("note", "")]
     return how, "; ".join(n for n in notes if n)
 
 

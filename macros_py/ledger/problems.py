@@ -16,10 +16,18 @@ class Problem:
     value: str  # the cell as the clerk sees it
     message: str  # Vietnamese, says what is expected
     level: str = ERROR  # ERROR or WARNING
+    # a cảnh báo the unit must answer (a header read by a partial match, for a column kiemsat computes
+    # with): the value is used, but commands exit 1 until a pin confirms or corrects it
+    confirm: bool = False
 
     @property
     def is_error(self) -> bool:
         return self.level == ERROR
+
+    @property
+    def needs_action(self) -> bool:
+        """An error, or a cảnh báo that holds the exit code at 1 until the unit answers it."""
+        return self.level == ERROR or self.confirm
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -22,12 +22,16 @@ from typing import Any, Protocol
 
 from python_calamine import CalamineWorkbook
 
-from macros_py.ledger.guard import NO_CACHED_VALUE, Preflight, Refused, preflight
-from macros_py.ledger.headers import MATCH_SCORE, Entry, best_entries, vocabulary
+from macros_py.ledger.guard import KIND_SUFFIX, KIND_WORDS, NO_CACHED_VALUE, Preflight, Refused, misnamed, preflight
+from macros_py.ledger.headers import MATCH_SCORE, Entry, best_entries, tokens, vocabulary
 from macros_py.ledger.mapping import Pins, check_pins, load_pins, merge_pins, pins_row, settings_pins, unused_pins
 from macros_py.ledger.problems import ERROR, WARNING, Problem, column_index, column_letter
 from macros_py.ledger.schema import (
     LEDGER_SHEETS,
+    OWN_DEADLINE_COLUMNS,
+    PIN_OWN_COLUMN,
+    PIN_SECTION,
+    SETTINGS_SHEET,
     OWN_SHEETS,
     SETTINGS,
     SETTINGS_SHEET,
@@ -140,6 +144,8 @@ def open_workbook(path: Path) -> tuple[CalamineWorkbook, Preflight]:
     try:
         if pre.data is not None:
             return CalamineWorkbook.from_filelike(io.BytesIO(pre.data)), pre
+        if misnamed(path, pre.kind):  # calamine picks its reader by the name; the bytes say otherwise
+            return CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes())), pre
         return CalamineWorkbook.from_path(str(path)), pre
     except BaseException as exc:  # calamine raises several types, and panics, for a file that is not a workbook
         if not (isinstance(exc, Exception) or is_panic(exc)):
@@ -171,6 +177,9 @@ _LAYOUT_EXACT = {key: [_exact_index([e for e in v if e.source == code])
 LAYOUT_MIN_HEADERS = 3
 
 
+_OWN_DEADLINES: dict[str, set[frozenset[str]]] = {}  # sheet key -> the unit's own deadline headers, as tokens
+for _sheet, _rules, _headers in OWN_DEADLINE_COLUMNS:
+    _OWN_DEADLINES.setdefault(_sheet, set()).update(tokens(h) for h in _headers)
 _SHEET_NAMES = {fold(name): spec for spec in LEDGER_SHEETS for name in (spec.title, *spec.synonyms)}
 _SETTINGS_NAMES = {fold(n) for n in (SETTINGS_SHEET, *SETTINGS_SHEET_SYNONYMS)}
 _OWN_SHEETS = {fold(n) for n in OWN_SHEETS}
@@ -226,6 +235,7 @@ class HeaderRead:
     keys: tuple[str, ...]
     score: float  # 1.0 for an exact spelling; lower for a match by tokens
     source: str  # "" our schema, "04" a national register, "ghim" a unit's pin
+    note: str = ""  # why a column it names was read elsewhere
 
 
 @dataclass
@@ -234,6 +244,7 @@ class Header:
     matched: dict[int, str]  # column index -> schema key, for headers whose whole cell is one column
     labels: dict[int, str]  # column index -> header text as written, for every non-empty header cell
     entries: dict[int, tuple[Entry, float]] = field(default_factory=dict)  # every header read, with its score
+    groups: dict[int, str] = field(default_factory=dict)  # column index -> its group header(s), if any
 
 
 def find_header(rows: list[list[Any]], merged: list, spec: SheetSpec,
@@ -259,21 +270,80 @@ def find_header(rows: list[list[Any]], merged: list, spec: SheetSpec,
         if pinned:
             matched.update(_match_row(top, r, pinned))
         score = _row_score(matched) + 0.5 * len(layout)
-        if score > best_score:
+        if score > best_score or (best is not None and score == best_score and r == best[0] + 1 and any(top[r])
+                                  and {c: e.fills for c, e in matched.items()}
+                                  == {c: e.fills for c, e in best[1].items()}):
+            # the same headers one row lower: a header of two rows (merged down, groups above), read at its foot
             best, best_score = (r, matched), score
     if best is None or best_score < min(MIN_HEADER_MATCHES, len(spec.columns)):
         return None
     r, matched = best
     above = raw[r - 1] if r > 0 else []
     texts = {c: v or (above[c] if c < len(above) else "") for c, v in enumerate(raw[r])}
+    groups = _groups(raw, merged, r, texts)
     entries = {c: (e, 1.0) for c, e in matched.items()}
+    vocab = _VOCAB[spec.key]
+    for c, group in groups.items():
+        # under a group («Tạm giam» over «Gia hạn đến») the header is read with its group: a child
+        # spelled as one of our headers stays that header unless its group makes it another one
+        if c in entries and fold(texts[c]) in pinned:
+            continue
+        (found_score, entry), = best_entries(f"{group} {texts[c]}", vocab) or [(0.0, None)]
+        if entry is not None and found_score >= 1.0 and c in entries and entry.fills != entries[c][0].fills:
+            entries[c] = (entry, found_score)
     for c, text in texts.items():
         if text and c not in entries and not _NUMBERING.match(text) and fold(text) not in pinned:
-            (found_score, entry), = best_entries(text, _VOCAB[spec.key]) or [(0.0, None)]
+            whole = f"{groups[c]} {text}" if c in groups else text  # never the child alone under its group
+            if fold(whole) in pinned or tokens(text) in _OWN_DEADLINES.get(spec.key, ()):
+                continue  # pinned, or the unit's own deadline column: kept as the unit's, checked, never written
+            (found_score, entry), = best_entries(whole, vocab) or [(0.0, None)]
             if entry is not None and found_score >= MATCH_SCORE:
                 entries[c] = (entry, found_score)
     direct = {c: e.fills[0][0] for c, (e, _) in entries.items() if len(e.fills) == 1 and not e.fills[0][1]}
-    return Header(r, direct, {c: t for c, t in texts.items() if t}, entries)
+    labels = {c: f"{groups[c]} {GROUP_MARK} {t}" if c in groups else t for c, t in texts.items() if t}
+    return Header(r, direct, labels, entries, groups)
+
+
+GROUP_MARK = "›"  # between a group header and the header under it, as shown to the clerk
+GROUP_MAX_SHARE = 0.6  # a cell above spanning this share of the header's columns or more is a title
+
+
+def _groups(raw: list[list[str]], merged: list, r: int, texts: dict[int, str]) -> dict[int, str]:
+    """Column index -> the group header(s) written above header row r («Tạm giam» over «Ngày bắt đầu |
+    Gia hạn đến»), up to two rows up. A cell above is a group when it spans some of the header's columns
+    but not all of them (a title over the whole table is not a group), and differs from the header under it
+    (one header merged down over two rows is not a group)."""
+    cols = [c for c, t in texts.items() if t]
+    if len(cols) < 2:
+        return {}
+    lo, hi = min(cols), max(cols)
+    out: dict[int, list[str]] = {}
+    for up in (1, 2):
+        if r - up < 0:
+            break
+        row = raw[r - up]
+        spans: dict[int, tuple[int, int]] = {}
+        for (r1, c1), (r2, c2) in merged or ():
+            if r1 <= r - up <= r2:
+                for c in range(c1, c2 + 1):
+                    spans[c] = (c1, c2)
+        filled = [c for c in range(lo, min(hi + 1, len(row))) if row[c]]
+        if len(filled) < 2 and not any(c2 > c1 for c1, c2 in spans.values()):
+            break  # one cell alone above the table: a title, not a row of groups
+        found = False
+        below = raw[r - up + 1]
+        for c in cols:
+            value = row[c] if c < len(row) else ""
+            c1, c2 = spans.get(c, (c, c))
+            if not value or value == texts[c] or sum(c1 <= x <= c2 for x in cols) >= GROUP_MAX_SHARE * len(cols):
+                continue  # nothing above, the same header merged down, or a title over (most of) the table
+            if up == 2 and c < len(below) and value == below[c]:
+                continue
+            out.setdefault(c, []).insert(0, value)
+            found = True
+        if not found:
+            break
+    return {c: f" {GROUP_MARK} ".join(v) for c, v in out.items()}
 
 
 # ---------------------------------------------------------------- converting cells
@@ -311,6 +381,14 @@ def _is_numbering(row: list[Any]) -> bool:
             return False
         numbers.append(int(display(v).strip("()")))
     return len(numbers) >= 2 and numbers == sorted(numbers)
+
+
+CONTENT_SAMPLE_ROWS = 500  # rows looked at to tell which of two headers holds a column's values
+
+
+def _drives(spec: SheetSpec, col: Column) -> bool:
+    """A column kiemsat computes with or writes: dates, numbers, categories, staff, the row's id."""
+    return col.kind is not Kind.TEXT or col.computed or col.key == spec.id_column
 
 
 def _is_blank(v: Any) -> bool:
@@ -354,28 +432,30 @@ class _SheetReader:
                          f"{HEADER_SEARCH_ROWS} dòng đầu (cần các cột như: "
                          f"{', '.join(c.label for c in spec.columns[:4])}); kiemsat bỏ qua sheet này.")
             return None
-        header0 = found.row
+        header0 = self.header_row0 = found.row
         columns: dict[str, int] = {}
         picked: dict[str, tuple[int, str]] = {}
         mapping: list[HeaderRead] = []
         fallbacks: list[tuple[int, Entry]] = []
+        claims: dict[str, list[tuple[int, str]]] = {}  # key -> (column, pick) of every header that fills it
+        reads: dict[int, HeaderRead] = {}
         for c in sorted(found.labels):
             entry, score = found.entries.get(c, (None, 0.0))
             if entry is not None and entry.fallback:
                 fallbacks.append((c, entry))
                 continue
-            mapping.append(HeaderRead(c, found.labels[c], tuple(k for k, _ in entry.fills) if entry else (),
-                                      score, entry.source if entry else ""))
+            reads[c] = HeaderRead(c, found.labels[c], tuple(k for k, _ in entry.fills) if entry else (),
+                                  score, entry.source if entry else "")
+            mapping.append(reads[c])
             for key, pick in entry.fills if entry else ():
-                if key in columns or key in picked:
-                    col, first = spec.column(key), columns.get(key, picked.get(key, (0,))[0])
-                    self.problem(header0, c, rows[header0][c],
-                                 f"cột «{col.label}» có hai lần (cột {column_letter(first)} và "
-                                 f"{column_letter(c)}); kiemsat dùng cột {column_letter(first)}.", level=WARNING)
-                elif pick:
-                    picked[key] = (c, pick)
-                else:
-                    columns[key] = c
+                claims.setdefault(key, []).append((c, pick))
+        for key, cands in claims.items():
+            c, pick = cands[0] if len(cands) == 1 else self._by_content(key, cands, header0, reads)
+            if pick:
+                picked[key] = (c, pick)
+            else:
+                columns[key] = c
+        self._unsure(mapping)
         for c, entry in fallbacks:  # «STT» as the receipt number, when no column gives one
             keys = tuple(k for k, _ in entry.fills if k not in columns and k not in picked)
             for key in keys:
@@ -390,6 +470,65 @@ class _SheetReader:
         data = SheetData(spec, self.name, header0 + 1, columns, extra, picked=picked, mapping=mapping)
         data.records = self._records(header0, {**columns, **{k: c for k, (c, _) in picked.items()}}, extra, picked)
         return data
+
+    def _by_content(self, key: str, cands: list[tuple[int, str]], header0: int,
+                    reads: dict[int, HeaderRead]) -> tuple[int, str]:
+        """Two headers fill one column («QĐ khởi tố vụ án» holding «101/QĐ-CSĐT» and «Ngày khởi tố» holding
+        the date): the one whose cells read as that column wins, whatever their order; on a tie, a whole
+        cell before a part of one, then the first. The mapping of the others says where the column was read."""
+        col = self.spec.column(key)
+        parse = _PARSERS[(self.spec.key, key)]
+        body = self.rows[header0 + 1:header0 + 1 + CONTENT_SAMPLE_ROWS]
+
+        def readable(c: int, pick: str) -> int:
+            n = 0
+            for row in body:
+                v = row[c] if c < len(row) else ""
+                if _is_blank(v):
+                    continue
+                if pick:
+                    v = extract(v, pick)
+                    if _is_blank(v):
+                        continue
+                try:
+                    n += parse(v) is not None
+                except BadValue:
+                    pass
+            return n
+
+        counts = {cand: readable(*cand) for cand in cands}
+        win = max(cands, key=lambda cand: (counts[cand], not cand[1], -cands.index(cand)))
+        why = (f"cột {column_letter(win[0])} ghi {counts[win]} giá trị đọc được, "
+               + ", ".join(f"cột {column_letter(c)}: {counts[(c, p)]}" for c, p in cands if (c, p) != win))
+        for c, pick in cands:
+            if (c, pick) == win:
+                continue
+            h = reads[c]
+            h.keys = tuple(k for k in h.keys if k != key)
+            h.note = f"«{col.label}» đọc ở cột {column_letter(win[0])} ({why})"
+            if not pick and not win[1]:  # two whole columns for one: worth a look
+                self.problem(header0, c, h.text, f"cột «{col.label}» có ở cột {column_letter(win[0])} và "
+                             f"{column_letter(c)}; kiemsat đọc cột {column_letter(win[0])} ({why}).", level=WARNING)
+        return win
+
+    def _unsure(self, mapping: list[HeaderRead]) -> None:
+        """A header matched only in part to a column kiemsat computes with (a date, a category, a staff
+        name, the case): a cảnh báo naming the pin that confirms it or sets it right, and exit 1 until then."""
+        for h in mapping:
+            if h.score >= 1.0 or h.source == "ghim" or not h.keys:
+                continue
+            driving = [k for k in h.keys if _drives(self.spec, self.spec.column(k))]
+            if not driving:
+                continue
+            labels = ", ".join(f"«{self.spec.column(k).label}»" for k in h.keys)
+            first = self.spec.column(h.keys[0]).label
+            self.problems.append(Problem(
+                self.name, self.header_row0 + 1, column_letter(h.column), h.text,
+                f"tiêu đề «{h.text}» chỉ khớp {h.score:.0%} với {labels}, cột kiemsat dùng để tính thời hạn "
+                f"hoặc ra quyết định; kiemsat tạm đọc như vậy. Nếu đúng, hãy ghim ở sheet «{SETTINGS_SHEET}», mục "
+                f"«{PIN_SECTION}»: «{self.name}» | «{h.text}» | «{first}»; nếu không phải, ghim «{PIN_OWN_COLUMN}»"
+                " (hoặc đúng tên cột của kiemsat). Lệnh kết thúc với mã 1 cho đến khi ghim.",
+                WARNING, confirm=True))
 
     def _records(self, header0: int, columns: dict[str, int], extra: dict[int, str],
                  picked: dict[str, tuple[int, str]]) -> list[Record]:
@@ -771,8 +910,16 @@ class _Sheet:
         return self._rows if nrows is None else self._rows[:nrows]
 
 
+_CALAMINE_KINDS = {  # python-calamine's error kinds, in words (never its English type name)
+    "WorksheetNotFound": "tệp khai báo sheet này nhưng không có nội dung của nó (tệp bị hỏng)",
+    "XmlError": "nội dung sheet không phải XML hợp lệ (tệp bị hỏng)",
+    "ZipError": "phần nén của sheet bị hỏng",
+}
+
+
 def _calamine_reason(exc: BaseException) -> str:
-    return f"nội dung sheet bị hỏng, Excel có thể mở rồi lưu lại để sửa ({type(exc).__name__})"
+    kind = _CALAMINE_KINDS.get(type(exc).__name__, "nội dung sheet bị hỏng")
+    return f"{kind}; mở sổ bằng Excel rồi lưu lại có thể sửa được"
 
 
 def read_ledger(path: str | Path) -> Ledger:
@@ -783,7 +930,13 @@ def read_ledger(path: str | Path) -> Ledger:
     gc_was_enabled = gc.isenabled()
     gc.disable()  # reading builds millions of small objects and no cycles; the collector only costs time
     try:
-        return read_workbook(path, book, book.load, load_pins(path, book.sheet_names))
+        ledger = read_workbook(path, book, book.load, load_pins(path, book.sheet_names))
+        if misnamed(path, pre.kind):
+            ledger.problems.insert(0, Problem(path.name, None, "", "", f"tên tệp {f'có đuôi «{path.suffix}»' if path.suffix else 'không có đuôi'} nhưng tệp là "
+                                              f"{KIND_WORDS[pre.kind]}; kiemsat đọc theo nội dung tệp. Nên đổi đuôi "
+                                              f"thành «{KIND_SUFFIX[pre.kind]}» để Excel và các chương trình khác mở "
+                                              "đúng.", WARNING))
+        return ledger
     except LedgerError:
         raise
     except MemoryError:
@@ -792,7 +945,8 @@ def read_ledger(path: str | Path) -> Ledger:
     except BaseException as exc:  # a corrupt part inside an otherwise valid zip; a panic in calamine
         if not (isinstance(exc, Exception) or is_panic(exc)):
             raise
-        raise LedgerError(f"Không đọc được tệp «{path.name}»: tệp bị hỏng ({type(exc).__name__}).") from None
+        raise LedgerError(f"Không đọc được tệp «{path.name}»: tệp bị hỏng; hãy mở bằng Excel, lưu lại rồi thử lại.") \
+            from None
     finally:
         wb.close()
         if gc_was_enabled:

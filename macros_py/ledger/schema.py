@@ -200,6 +200,15 @@ SUSPENDED_KIND = Choices(
     ),
 )
 
+APPEAL_LEVEL = Choices(
+    "DM_CapPhucTham",
+    "Cấp xét xử phúc thẩm",
+    (
+        ("Tòa án nhân dân cấp tỉnh", ("cấp tỉnh", "TAND cấp tỉnh", "tòa án cấp tỉnh", "Tòa án quân sự cấp quân khu")),
+        ("Tòa án nhân dân cấp cao", ("cấp cao", "TAND cấp cao", "Tòa án quân sự trung ương")),
+    ),
+)
+
 PROCEDURE = Choices(
     "DM_ThuTuc",
     "Thủ tục",
@@ -262,7 +271,7 @@ FORM_OF_ADDRESS = Choices(
 ALL_CHOICES = (
     CATEGORY, TIP_SOURCE, TIP_OUTCOME, CRIMINAL_STAGE, CIVIL_TYPE, CIVIL_STAGE,
     MEASURE, SUSPENDED_KIND, STAFF_TITLE, PROCEDURE, RETURNED_BY, COURT_DECISION_KIND, LIMITATION_CASE,
-    FORM_OF_ADDRESS,
+    FORM_OF_ADDRESS, APPEAL_LEVEL,
 )
 
 # ---------------------------------------------------------------- shared columns
@@ -370,6 +379,16 @@ TIP_OFFS = SheetSpec(
         _note(),
         Column("extension_no", "Số QĐ gia hạn", synonyms=(
             "số quyết định gia hạn", "QĐ gia hạn số"), width=14),
+        # appended for the law in force in 2026 (issue 26)
+        Column("extensions", "Số lần gia hạn", Kind.INT, synonyms=("lần gia hạn",), width=10,
+               hint="Đã gia hạn mấy lần (BLTTHS Điều 147 khoản 2: kéo dài rồi gia hạn một lần)"),
+        Column("suspension_lifted", "Ngày nhận QĐ hủy tạm đình chỉ", Kind.DATE, not_before="receipt_date",
+               synonyms=("ngày nhận quyết định hủy tạm đình chỉ",), width=13,
+               hint="Ngày cơ quan giải quyết nhận quyết định của VKS hủy quyết định tạm đình chỉ: giải quyết tiếp "
+                    "không quá 01 tháng (TTLT 01/2017 Điều 11 khoản 3)"),
+        Column("resumed_date", "Ngày QĐ phục hồi giải quyết", Kind.DATE, not_before="receipt_date",
+               synonyms=("ngày quyết định phục hồi giải quyết", "ngày phục hồi giải quyết"), width=13,
+               hint="Giải quyết tiếp không quá 01 tháng kể từ ngày này (BLTTHS Điều 149 khoản 1)"),
         # appended for the decisions (issue 23): the agency's own document, the extension request
         Column("agency_doc_no", "Số văn bản của cơ quan báo tin", width=14,
                hint="Số công văn, kiến nghị khởi tố của cơ quan gửi tin (không phải số thụ lý của Viện)"),
@@ -464,6 +483,29 @@ CRIMINAL_CASES = SheetSpec(
             "số quyết định thay đổi KSV", "QĐ thay đổi KSV số"), width=14),
         Column("replacement_decision_date", "Ngày QĐ thay đổi KSV", Kind.DATE, synonyms=(
             "ngày quyết định thay đổi KSV",), width=13),
+        # appended for the law in force in 2026 (issue 26)
+        Column("opening_received", "Ngày VKS nhận QĐ khởi tố vụ án", Kind.DATE, not_before="opening_date",
+               synonyms=("ngày nhận quyết định khởi tố vụ án",), width=13,
+               hint="Lãnh đạo Viện phân công Kiểm sát viên trong 03 ngày kể từ ngày này (ghi «Ngày QĐ phân công»)"),
+        Column("file_returned", "Ngày Tòa nhận lại hồ sơ ĐTBS", Kind.DATE, not_before="opening_date",
+               synonyms=("ngày nhận lại hồ sơ", "ngày tòa nhận lại hồ sơ"), width=13,
+               hint="Hồ sơ Tòa trả để điều tra bổ sung được chuyển lại: 15 ngày để đưa vụ án ra xét xử "
+                    "(BLTTHS Điều 277 khoản 2)"),
+        Column("absent_received", "Ngày bị cáo vắng mặt nhận bản án", Kind.DATE, not_before="opening_date",
+               synonyms=("ngày bị cáo nhận bản án", "ngày niêm yết bản án"), width=13,
+               hint="Bị cáo, đương sự vắng mặt khi tuyên án: kháng cáo 15 ngày kể từ ngày nhận hoặc niêm yết "
+                    "bản án (BLTTHS Điều 333 khoản 1)"),
+        Column("appeal_level", "Cấp xét xử phúc thẩm", Kind.CHOICE, choices=APPEAL_LEVEL, synonyms=(
+            "tòa phúc thẩm",), width=16),
+        Column("appeal_file_received", "Ngày Tòa phúc thẩm nhận hồ sơ", Kind.DATE, not_before="opening_date",
+               synonyms=("ngày tòa phúc thẩm nhận hồ sơ",), width=13),
+        Column("appeal_accepted", "Ngày thụ lý phúc thẩm", Kind.DATE, not_before="opening_date",
+               synonyms=("ngày tòa phúc thẩm thụ lý", "thụ lý phúc thẩm ngày"), width=13),
+        Column("appeal_decision_date", "Ngày QĐ đưa ra xét xử phúc thẩm", Kind.DATE, not_before="opening_date",
+               synonyms=("ngày quyết định đưa vụ án ra xét xử phúc thẩm", "ngày QĐ đình chỉ xét xử phúc thẩm"),
+               width=13, hint="Quyết định đưa vụ án ra xét xử phúc thẩm hoặc đình chỉ xét xử phúc thẩm"),
+        Column("appeal_hearing_date", "Ngày xét xử phúc thẩm", Kind.DATE, not_before="opening_date",
+               synonyms=("ngày mở phiên tòa phúc thẩm",), width=13),
         # appended for the decisions (issue 23)
         Column("investigation_request_no", "Số văn bản đề nghị gia hạn điều tra", width=14),
         Column("investigation_request_date", "Ngày văn bản đề nghị gia hạn điều tra", Kind.DATE, width=13),
@@ -528,6 +570,30 @@ DEFENDANTS = SheetSpec(
             "số quyết định gia hạn tạm giam", "QĐ gia hạn tạm giam số"), width=14),
         Column("detention_extension_date", "Ngày QĐ gia hạn tạm giam", Kind.DATE, not_before="detention_start",
                synonyms=("ngày quyết định gia hạn tạm giam",), width=13),
+        # appended for the law in force in 2026 (issue 26): the procuracy's own approval limits
+        Column("custody_ext_request", "Ngày nhận hồ sơ gia hạn tạm giữ", Kind.DATE, not_before="custody_start",
+               synonyms=("ngày nhận đề nghị gia hạn tạm giữ",), width=13,
+               hint="VKS phê chuẩn hoặc không phê chuẩn trong 12 giờ (BLTTHS Điều 118 khoản 2)"),
+        Column("custody_ext_request_time", "Giờ nhận hồ sơ gia hạn tạm giữ", Kind.TIME, synonyms=(
+            "giờ nhận đề nghị gia hạn tạm giữ",), width=9, hint="Giờ:phút, ví dụ 15:30"),
+        Column("custody_ext_decided", "Ngày VKS quyết định gia hạn tạm giữ", Kind.DATE, not_before="custody_start",
+               synonyms=("ngày phê chuẩn gia hạn tạm giữ", "ngày không phê chuẩn gia hạn tạm giữ"), width=13,
+               hint="Ngày quyết định phê chuẩn hoặc không phê chuẩn"),
+        Column("charge_received", "Ngày VKS nhận QĐ khởi tố bị can", Kind.DATE, synonyms=(
+            "ngày nhận quyết định khởi tố bị can",), width=13,
+               hint="VKS phê chuẩn, hủy bỏ hoặc yêu cầu bổ sung trong 03 ngày (BLTTHS Điều 179 khoản 3)"),
+        Column("charge_decided", "Ngày VKS quyết định việc khởi tố bị can", Kind.DATE, synonyms=(
+            "ngày phê chuẩn quyết định khởi tố bị can", "ngày hủy quyết định khởi tố bị can"), width=13),
+        Column("detention_order_received", "Ngày VKS nhận lệnh tạm giam", Kind.DATE, synonyms=(
+            "ngày nhận lệnh tạm giam", "ngày nhận lệnh bắt bị can để tạm giam"), width=13,
+               hint="Lệnh tạm giam, lệnh bắt bị can để tạm giam của Cơ quan điều tra: VKS phê chuẩn hoặc không "
+                    "phê chuẩn trong 03 ngày (BLTTHS Điều 119 khoản 5, Điều 113 khoản 1)"),
+        Column("detention_order_decided", "Ngày VKS quyết định phê chuẩn lệnh tạm giam", Kind.DATE, synonyms=(
+            "ngày phê chuẩn lệnh tạm giam", "ngày không phê chuẩn lệnh tạm giam"), width=13),
+        Column("appeal_detention_start", "Tạm giam phúc thẩm từ ngày", Kind.DATE, synonyms=(
+            "ngày tạm giam phúc thẩm",), width=13,
+               hint="Thủ tục rút gọn: tạm giam trong giai đoạn xét xử phúc thẩm không quá 22 ngày "
+                    "(BLTTHS Điều 459 khoản 3)"),
         # appended for the decisions (issue 23): what the forms name, and where each decision is written back
         Column("residence", "Nơi cư trú", width=24),
         Column("id_number", "Số định danh cá nhân", width=14, hint="Số căn cước, định danh cá nhân của bị can"),
@@ -542,11 +608,8 @@ DEFENDANTS = SheetSpec(
         Column("custody_extension_order_no", "Số QĐ gia hạn tạm giữ của cơ quan điều tra", width=14),
         Column("custody_extension_order_date", "Ngày QĐ gia hạn tạm giữ của cơ quan điều tra", Kind.DATE, width=13),
         Column("detention_approval_no", "Số QĐ phê chuẩn lệnh tạm giam", width=14),
-        Column("detention_approval_date", "Ngày QĐ phê chuẩn lệnh tạm giam", Kind.DATE, width=13),
         Column("charge_approval_no", "Số QĐ phê chuẩn khởi tố bị can", width=14),
-        Column("charge_approval_date", "Ngày QĐ phê chuẩn khởi tố bị can", Kind.DATE, width=13),
         Column("custody_approval_no", "Số QĐ phê chuẩn gia hạn tạm giữ", width=14),
-        Column("custody_approval_date", "Ngày QĐ phê chuẩn gia hạn tạm giữ", Kind.DATE, width=13),
         Column("measure_decision_no", "Số QĐ hủy bỏ, thay thế BPNC", width=14),
         Column("measure_decision_date", "Ngày QĐ hủy bỏ, thay thế BPNC", Kind.DATE, width=13),
         Column("measure_reason", "Lý do không phê chuẩn, hủy bỏ, thay thế BPNC", width=26),
@@ -604,6 +667,18 @@ CIVIL_CASES = SheetSpec(
                synonyms=("thời hiệu khởi kiện", "trường hợp thời hiệu"), width=16,
                hint="Vụ án hành chính: điểm b khoản 2 Điều 116 Luật TTHC (30 ngày) thì chuẩn bị xét xử 02 tháng, "
                     "gia hạn 01 tháng (Điều 130 khoản 2, 3); để trống: 04 tháng"),
+        # appended for the law in force in 2026 (issue 26)
+        Column("procedure", "Thủ tục", Kind.CHOICE, choices=PROCEDURE, synonyms=(
+            "thủ tục tố tụng", "áp dụng thủ tục"), width=14, hint="Thông thường / Rút gọn (BLTTDS Điều 316-324)"),
+        Column("party_received", "Ngày đương sự vắng mặt nhận bản án", Kind.DATE, not_before="acceptance_date",
+               synonyms=("ngày đương sự nhận bản án", "ngày niêm yết bản án"), width=13,
+               hint="Đương sự không có mặt khi tuyên án: kháng cáo tính từ ngày nhận hoặc niêm yết bản án "
+                    "(BLTTDS Điều 273 khoản 1, Điều 322 khoản 1; Luật TTHC Điều 206 khoản 1)"),
+        Column("summary_decision_received", "Ngày VKS nhận QĐ xét xử rút gọn", Kind.DATE,
+               not_before="acceptance_date", synonyms=("ngày nhận quyết định đưa vụ án ra xét xử theo thủ tục rút gọn",),
+               width=13, hint="VKS có quyền kiến nghị trong 03 ngày làm việc (BLTTDS Điều 319 khoản 1)"),
+        Column("summary_objection_date", "Ngày VKS kiến nghị QĐ xét xử rút gọn", Kind.DATE,
+               not_before="acceptance_date", synonyms=("ngày kiến nghị quyết định xét xử rút gọn",), width=13),
     ),
 )
 
@@ -635,6 +710,13 @@ ENFORCEMENT = SheetSpec(
         _note(),
         Column("enforcement_decision_no", "Số QĐ thi hành án", synonyms=(
             "số quyết định thi hành án", "QĐ thi hành án số", "số QĐ THA"), width=12),
+        # appended for the law in force in 2026 (issue 26)
+        Column("community_received", "Ngày nhận QĐ THA án treo, CTKGG", Kind.DATE, not_before="judgment_date",
+               synonyms=("ngày công an nhận quyết định thi hành án treo",), width=13,
+               hint="Án treo, cải tạo không giam giữ: ngày cơ quan thi hành án nhận quyết định thi hành án; "
+                    "03 ngày làm việc để triệu tập, tiếp nhận người chấp hành án"),
+        Column("community_started", "Ngày triệu tập, tiếp nhận người chấp hành án", Kind.DATE,
+               not_before="judgment_date", synonyms=("ngày triệu tập người chấp hành án",), width=13),
     ),
 )
 
@@ -768,8 +850,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Ngày nghỉ do Chính phủ cho nghỉ bù, ngoài ngày lễ; cách nhau bởi dấu ;"),
     Setting("extra_work_days", "Ngày làm bù", Kind.DATE_LIST, (), ("ngày đi làm bù", "thứ bảy làm bù"),
             "Thứ bảy, chủ nhật phải đi làm bù; cách nhau bởi dấu ;"),
+    Setting("readings", "Cách tính thời hạn", Kind.TEXT, None, ("cách đọc thời hạn", "cách tính hạn"),
+            "Khi luật có hai cách hiểu, kiemsat báo theo ngày sớm hơn và ghi ngày theo cách kia. Muốn dùng một "
+            "cách cho một thời hạn: «tên thời hạn: cách tính», cách nhau bởi dấu ;, ví dụ «dieu_tra: cộng dồn; "
+            "tin_bao: không tính ngày đầu» (danh sách ở mục thời hạn trong README)"),
     Setting("stats_period", "Kỳ thống kê", Kind.TEXT, "6 tháng", ("kỳ báo cáo", "kỳ báo cáo thống kê"),
-            "Kỳ của báo cáo thống kê khi không chọn kỳ: tháng, quý, 6 tháng hoặc năm (kỳ chứa ngày lập); "
+            "Kỳ của báo cáo thống kê khi không chọn kỳ: tháng, quý, 6 tháng, năm, 6 tháng ngành (01/12 năm trước "
+            "- 31/5) hoặc 12 tháng ngành (01/12 năm trước - 30/11) (kỳ chứa ngày lập); "
             "thêm «đã hết» để lấy kỳ đã kết thúc gần nhất, ví dụ «quý đã hết»"),
     # the alert service (mailer/); the values of the choice-like ones are read there
     Setting("ledger_title", "Tên sổ", Kind.TEXT, "Sổ theo dõi vụ án, vụ việc", ("tên sổ theo dõi",),
@@ -781,11 +868,14 @@ SETTINGS: tuple[Setting, ...] = (
             "Đầy đủ / Rút gọn (số vụ, loại thời hạn, ngày hết hạn; không có tên người, tội danh) / "
             "Chỉ số lượng (số thời hạn và đường dẫn sổ)"),
     Setting("alert_start", "Bắt đầu cảnh báo từ", Kind.DATE, None, ("ngày bắt đầu cảnh báo", "cảnh báo từ ngày"),
-            "Thời hạn hết trước ngày này không gửi thư cho từng người, chỉ báo một lần trong bản tổng hợp "
-            "của lãnh đạo; để trống thì là ngày chạy cảnh báo lần đầu"),
+            "Việc đã quá hạn trước ngày này được gửi một lần cho từng người thành danh sách «việc quá hạn cần "
+            "cập nhật sổ», rồi nhắc như việc quá hạn khác; để trống thì là ngày chạy cảnh báo lần đầu"),
     Setting("escalate_days", "Báo Viện trưởng khi quá hạn quá (ngày)", Kind.INT, 7, ("báo viện trưởng khi quá hạn",),
             "Thời hạn quá hạn hơn từng này ngày được báo cả Viện trưởng; tạm giữ, tạm giam quá hạn "
             "luôn được báo Viện trưởng"),
+    Setting("overdue_every", "Nhắc lại việc quá hạn sau mỗi (ngày)", Kind.INT, 7, ("nhắc lại việc quá hạn",
+            "nhắc việc quá hạn mỗi"), "Việc của Viện kiểm sát đã quá hạn được gửi lại cho KSV và lãnh đạo phụ trách "
+            "ngày đầu quá hạn, rồi cứ sau từng này ngày, cho đến khi sổ ghi đã xong hoặc đã gia hạn (ít nhất 1)"),
     Setting("leader_digest", "Gửi bản tổng hợp hằng ngày cho", Kind.TEXT, "Viện trưởng", ("bản tổng hợp cho",
             "tổng hợp hằng ngày cho"), "Chức vụ ở sheet Cán bộ, cách nhau bởi dấu ;, ví dụ Viện trưởng; "
             "Phó Viện trưởng; ghi «Không» để không gửi"),
@@ -906,3 +996,21 @@ HEADER_ABBREVIATIONS: dict[str, str] = {
     "tl": "thu ly", "ba": "ban an", "tha": "thi hanh an", "tdc": "tam dinh chi", "stt": "so thu tu",
     "cbxx": "chuan bi xet xu", "dtbs": "dieu tra bo sung", "hs": "hinh su", "ds": "dan su", "sl": "so luong",
 }
+
+# ---------------------------------------------------------------- a unit's own deadline columns
+# Units often keep the deadline itself in a column of their own, typed or as a formula («Hạn giải quyết»
+# = «Ngày tiếp nhận» + 20). kiemsat reads such a column as the unit's own (it never writes there) and
+# compares each date with the deadline it computes (macros_py.law.own_deadlines): (sheet key, the rules
+# whose deadline the column states, latest phase first, the headers it is written under).
+OWN_DEADLINE_COLUMNS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("tin_bao", ("tin_bao",), ("Hạn giải quyết", "Thời hạn giải quyết", "Hạn giải quyết tin báo", "Hạn GQ",
+                               "Hạn xử lý", "Hạn giải quyết nguồn tin")),
+    ("an_hinh_su", ("dieu_tra_bo_sung", "phuc_hoi_dieu_tra", "dieu_tra_rut_gon", "dieu_tra"),
+     ("Hạn điều tra", "Thời hạn điều tra", "Hết hạn điều tra", "Hạn ĐT")),
+    ("an_hinh_su", ("truy_to_rut_gon", "truy_to"), ("Hạn truy tố", "Thời hạn truy tố", "Hạn quyết định truy tố")),
+    ("an_hinh_su", ("chuan_bi_xet_xu_rut_gon", "chuan_bi_xet_xu"), ("Hạn chuẩn bị xét xử", "Hạn CBXX")),
+    ("bi_can", ("tam_giam_xet_xu", "tam_giam_truy_to_rut_gon", "tam_giam_truy_to", "tam_giam_dieu_tra_bo_sung",
+                "tam_giam_phuc_hoi_dieu_tra", "tam_giam_rut_gon", "tam_giam"),
+     ("Hạn tạm giam", "Thời hạn tạm giam", "Hết hạn tạm giam")),
+    ("bi_can", ("tam_giu_rut_gon", "tam_giu"), ("Hạn tạm giữ", "Thời hạn tạm giữ", "Hết hạn tạm giữ")),
+)

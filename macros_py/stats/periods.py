@@ -1,11 +1,19 @@
-"""Reporting periods: a month, a quarter, six months or a year.
+"""Reporting periods: a month, a quarter, six months or a year, and the ngành's statistical periods.
 
 Syntax (case does not matter):
 
-    2024-M03  or 2024-03   tháng 3 năm 2024
+    2024-M03  or 2024-03   tháng 3 năm 2024 (01/03-31/03; also the ngành's monthly period)
     2024-Q1                quý I năm 2024 (Q1..Q4)
     2024-H1                6 tháng đầu năm 2024 (H1: 01/01-30/06; H2: 01/07-31/12)
-    2024                   năm 2024
+    2024                   năm 2024 (01/01-31/12)
+    2024-K6                kỳ thống kê 6 tháng năm 2024 of the ngành: 01/12/2023-31/05/2024
+    2024-K12               kỳ thống kê 12 tháng năm 2024 of the ngành: 01/12/2023-30/11/2024
+
+The ngành's statistical year runs from 01/12 of the previous year to 30/11 (Quy chế 379/QĐ-VKSTC of
+13/7/2012, Điều 9, as applied in VKSND Thừa Thiên Huế's guidance of 19/11/2012: «thời gian lấy số liệu
+thống kê 12 tháng năm 2012 là từ ngày 01 tháng 12 năm 2011 đến 30 tháng 11 năm 2012»). Its 6-month period
+is taken as the first six months of that year (01/12-31/05) and its month as the calendar month: an
+assumption, the text of those clauses was not found (README, «Thống kê»).
 
 A period is closed at both ends: 2024-H1 holds 01/01/2024 to 30/06/2024 inclusive.
 """
@@ -20,10 +28,11 @@ from datetime import date
 
 from macros_py.ledger.values import fmt_date, month_word
 
-__all__ = ["Period", "PeriodError", "default_period", "half_year_of", "parse_period"]
+__all__ = ["PERIOD_NAMES", "Period", "PeriodError", "default_period", "half_year_of", "sector_period",
+           "sector_year_of", "parse_period"]
 
 _ROMAN = ("I", "II", "III", "IV")
-_PATTERN = re.compile(r"^\s*(\d{4})(?:\s*-\s*(?:M?(\d{1,2})|Q([1-4])|H([12])))?\s*$", re.IGNORECASE)
+_PATTERN = re.compile(r"^\s*(\d{4})(?:\s*-\s*(?:K(6|12)|M?(\d{1,2})|Q([1-4])|H([12])))?\s*$", re.IGNORECASE)
 
 
 class PeriodError(ValueError):
@@ -32,7 +41,7 @@ class PeriodError(ValueError):
 
 @dataclass(frozen=True)
 class Period:
-    code: str  # canonical: 2024-M03, 2024-Q1, 2024-H1, 2024
+    code: str  # canonical: 2024-M03, 2024-Q1, 2024-H1, 2024, 2024-K6, 2024-K12
     start: date
     end: date  # inclusive
     label: str  # Vietnamese, e.g. «6 tháng đầu năm 2024»
@@ -65,11 +74,14 @@ def parse_period(text: str) -> Period:
     m = _PATTERN.match(text or "")
     if not m:
         raise PeriodError(f"kỳ «{text}» không hợp lệ; cần dạng 2024-M03 (tháng), 2024-Q1 (quý), "
-                          "2024-H1 (6 tháng) hoặc 2024 (năm).")
+                          "2024-H1 (6 tháng), 2024 (năm), 2024-K6 (thống kê 6 tháng của ngành, 01/12/2023 - "
+                          "31/05/2024) hoặc 2024-K12 (thống kê 12 tháng của ngành, 01/12/2023 - 30/11/2024).")
     year = int(m.group(1))
     if not 1945 <= year <= 2100:
         raise PeriodError(f"năm «{year}» nằm ngoài khoảng 1945 - 2100.")
-    month, quarter, half = m.group(2), m.group(3), m.group(4)
+    sector, month, quarter, half = m.group(2), m.group(3), m.group(4), m.group(5)
+    if sector is not None:
+        return sector_period(year, int(sector))
     if month is not None:
         n = int(month)
         if not 1 <= n <= 12:
@@ -86,6 +98,19 @@ def parse_period(text: str) -> Period:
     return Period(str(year), date(year, 1, 1), date(year, 12, 31), f"năm {year}")
 
 
+def sector_period(year: int, months: int) -> Period:
+    """The ngành's statistical period of `year`: 6 months (01/12 of year-1 to 31/05) or 12 months (to 30/11)."""
+    start = date(year - 1, 12, 1)
+    if months == 6:
+        return Period(f"{year}-K6", start, date(year, 5, 31), f"6 tháng năm {year}")
+    return Period(f"{year}-K12", start, date(year, 11, 30), f"12 tháng năm {year}")
+
+
+def sector_year_of(day: date) -> int:
+    """The ngành's statistical year holding `day`: 01/12/2025 belongs to 2026."""
+    return day.year + 1 if day.month == 12 else day.year
+
+
 def half_year_of(day: date) -> Period:
     """The six months holding `day`: the default of `default_period`."""
     return parse_period(f"{day.year:04d}-H{1 if day.month <= 6 else 2}")
@@ -95,8 +120,21 @@ def half_year_of(day: date) -> Period:
 _KINDS = {"tháng": lambda d: f"{d.year:04d}-M{d.month:02d}",
           "quý": lambda d: f"{d.year:04d}-Q{(d.month - 1) // 3 + 1}",
           "6 tháng": lambda d: f"{d.year:04d}-H{1 if d.month <= 6 else 2}",
-          "năm": lambda d: f"{d.year:04d}"}
+          "năm": lambda d: f"{d.year:04d}",
+          # the ngành's statistical periods: 12 months from 01/12 of the previous year to 30/11; the 6 months
+          # to 31/05 (from June to November the 6 months of the year, already ended, are the latest)
+          "6 tháng ngành": lambda d: f"{sector_year_of(d):04d}-K6",
+          "12 tháng ngành": lambda d: f"{sector_year_of(d):04d}-K12"}
 _ENDED = "đã hết"
+# (code, name) of every kind of period, for `stats --help` and the README
+PERIOD_NAMES: tuple[tuple[str, str], ...] = (
+    ("2026-M03", "tháng 3 năm 2026 (01/03 - 31/03; kỳ thống kê tháng của ngành)"),
+    ("2026-Q1", "quý I năm 2026"),
+    ("2026-H1", "6 tháng đầu năm 2026 (01/01 - 30/06; H2: 6 tháng cuối năm)"),
+    ("2026", "năm 2026 (01/01 - 31/12)"),
+    ("2026-K6", "6 tháng năm 2026 của ngành (01/12/2025 - 31/05/2026)"),
+    ("2026-K12", "12 tháng năm 2026 của ngành (01/12/2025 - 30/11/2026)"),
+)
 
 
 def default_period(day: date, setting: object = None) -> Period:
@@ -110,5 +148,6 @@ def default_period(day: date, setting: object = None) -> Period:
                           f"(thêm «{_ENDED}» để lấy kỳ đã kết thúc, ví dụ «quý {_ENDED}»).")
     period = parse_period(_KINDS[kind](day))
     if ended:
-        period = parse_period(_KINDS[kind](date.fromordinal(period.start.toordinal() - 1)))
+        while period.end >= day:  # a 6-month period of the ngành may have ended already (June - November)
+            period = parse_period(_KINDS[kind](date.fromordinal(period.start.toordinal() - 1)))
     return period

@@ -3,8 +3,13 @@
 A4 portrait, margins 20 / 20 / 30 / 15 mm, Times New Roman 13 pt (tables 11 pt). At the top the
 issuing body (parent unit, unit in bold, «Số: .../BC-...») beside the national motto and the
 italic place-and-date line; the title «BÁO CÁO» and the period; then sections with the tables of
-`stats.Statistics` and their charts as images; «Nơi nhận» and the signature block at the end;
-page numbers in the footer. Numbers are shown as in Vietnamese texts: 1.234, 18,43%.
+`stats.Statistics` (first the lines of the ngành's forms) and their charts as images; «Nơi nhận» and the
+signature block at the end; page numbers at the top centre from page 2 (as the decisions). A table that fits
+on a page is kept whole; a longer one keeps its header with two rows and its last three rows together (no
+row left alone on a page). Rows that are all zero are left out (a form's numbered lines stay). It is the
+unit's internal report from its ledger: «Nơi nhận» is the unit's leaders and prosecutors; the figures for
+the ngành's forms are what a clerk copies into them (`stats --out X.xlsx`), not a filed form.
+Numbers are shown as in Vietnamese texts: 1.234, 18,43%.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph
 
-from macros_py.documents.docxparts import first_para, fixed_table, para
+from macros_py.documents.docxparts import decree30_page_numbers, first_para, fixed_table, para
 from macros_py.ledger.values import fmt_date, long_date
 from macros_py.stats.charts import chart_png
 from macros_py.stats.summaries import TOTAL_ROW, Statistics, StatsTable, format_share
@@ -35,18 +40,28 @@ TEXT_WIDTH_CM = 16.5  # A4 210 mm - 30 mm - 15 mm
 LABEL_COL_CM = 5.5
 # (section heading, table keys) in the order of the report
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("I. TÌNH HÌNH THỤ LÝ ÁN, VỤ VIỆC TRONG KỲ",
+    ("I. SỐ LIỆU THEO CÁC CHỈ TIÊU CỦA BIỂU THỐNG KÊ",
+     ("tk_tin_bao", "tk_dieu_tra", "tk_truy_to", "tk_xet_xu", "tk_tam_giu", "tk_tam_giam", "tk_thi_hanh_an",
+      "tk_dan_su")),
+    ("II. TÌNH HÌNH THỤ LÝ ÁN, VỤ VIỆC TRONG KỲ",
      ("theo_loai", "tin_bao_tha", "theo_ksv", "theo_pvt", "hinh_su", "dan_su")),
-    ("II. SỐ HÓA HỒ SƠ", ("so_hoa",)),
-    ("III. THỜI HẠN TỐ TỤNG", ("thoi_han", "thoi_han_ksv", "thoi_han_pvt")),
-    ("IV. QUYẾT ĐỊNH ĐÃ BAN HÀNH", ("quyet_dinh_loai", "quyet_dinh_thang")),
+    ("III. SỐ HÓA HỒ SƠ", ("so_hoa",)),
+    ("IV. THỜI HẠN TỐ TỤNG", ("thoi_han", "thoi_han_ksv", "thoi_han_pvt", "co_quan_khac")),
+    ("V. QUYẾT ĐỊNH ĐÃ BAN HÀNH", ("quyet_dinh_loai", "quyet_dinh_thang")),
 )
+# the report is the unit's own (from its ledger), not a form filed upward: it goes to those who act on it
+RECIPIENTS = ("- Lãnh đạo Viện (để chỉ đạo);", "- Các Kiểm sát viên (để thực hiện);",
+              "- Cán bộ làm công tác thống kê (để đối chiếu);", "- Lưu: VT.")
+WHOLE_ROWS = 22  # a table with at most this many rows is kept on one page (it fits under a heading)
+LISTING_WIDTHS = (3.4, 3.6, 4.6, 2.4, 2.5)  # the other bodies' table: case, body, limit, due, days late
 
 
-def format_value(value: float | None, share: bool) -> str:
+def format_value(value: float | str | None, share: bool) -> str:
     """How a number of the statistics reads in the report: «1.234», «18,43%»; no value (0 of 0): «—»."""
     if value is None:
         return "—"
+    if isinstance(value, str):
+        return value
     if share:
         return format_share(float(value))
     return f"{int(value):,}".replace(",", ".")
@@ -104,26 +119,6 @@ def _no_split(row: Any) -> None:
     trpr.append(OxmlElement("w:cantSplit"))
 
 
-def _page_field(paragraph: Any) -> None:
-    def run_with(child: Any) -> None:
-        run = paragraph.add_run()
-        run.font.size = Pt(12)
-        run._r.append(child)
-
-    for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("shown", "1"), ("end", None)):
-        if kind == "instr":
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = text
-            run_with(instr)
-        elif kind == "shown":
-            paragraph.add_run(text).font.size = Pt(12)
-        else:
-            el = OxmlElement("w:fldChar")
-            el.set(qn("w:fldCharType"), kind)
-            run_with(el)
-
-
 def _setup(doc: Any) -> None:
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -142,9 +137,7 @@ def _setup(doc: Any) -> None:
     rpr.append(lang)
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.line_spacing = 1.1
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _page_field(footer)
+    decree30_page_numbers(section, BODY_PT)
 
 
 def _grid(doc: Any, widths: list[float], rows: int) -> Any:
@@ -170,41 +163,66 @@ def _header(doc: Any, settings: dict[str, Any], day: date) -> None:
                align=WD_ALIGN_PARAGRAPH.CENTER, before=6)
 
 
+def shown_rows(table: StatsTable) -> list[tuple[str, list[Any]]]:
+    """The rows the report prints: a row whose values are all zero says nothing and is left out, except the
+    numbered lines of a form (its «Tổng số», «Còn lại» stay, even at 0)."""
+    def empty(values: list[Any]) -> bool:
+        return all(v == 0 for v in values)
+
+    return [(label, values) for label, values in table.rows
+            if not empty(values) or (table.form and not label.startswith("   "))]
+
+
+def _widths(table: StatsTable) -> list[float]:
+    n = len(table.columns)
+    if table.key == "co_quan_khac":
+        return list(LISTING_WIDTHS)
+    if n == 1:
+        return [TEXT_WIDTH_CM - 4.0, 4.0]
+    label_w = 7.5 if table.form else LABEL_COL_CM
+    return [label_w] + [(TEXT_WIDTH_CM - label_w) / n] * n
+
+
 def _table(doc: Any, table: StatsTable, number: int, keep: bool = False) -> None:
     """`keep`: hold the table with what follows (the end of the report stays with the signature)."""
     _para(doc, f"Bảng {number}. {table.title}", size=BODY_PT, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT,
           before=6, after=3, keep=True)
-    n = len(table.columns)
-    value_w = (TEXT_WIDTH_CM - LABEL_COL_CM) / max(n, 1)
-    label_w = LABEL_COL_CM if n > 1 else TEXT_WIDTH_CM - 4.0
-    widths = [label_w] + [value_w if n > 1 else 4.0] * n
-    body = len(table.rows) + (1 if table.total is not None else 0)
-    grid = _grid(doc, widths, rows=1 + body)
+    rows = shown_rows(table)
+    if not rows:
+        _para(doc, "Không có.", size=BODY_PT, italic=True, indent=1.0, keep=keep)
+        return
+    widths = _widths(table)
+    lines = [(label, values, False) for label, values in rows]
+    if table.total is not None:
+        lines.append((TOTAL_ROW, table.total, True))
+    grid = _grid(doc, widths, rows=1 + len(lines))
     grid.style = doc.styles["Table Grid"]
     header = grid.rows[0]
     _repeat_header(header)
     for cell, text in zip(header.cells, (table.label, *table.columns)):
         _cell_para(cell, text, size=TABLE_PT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         _shade(cell, "DDEBF7")
-    lines = [(label, values, False) for label, values in table.rows]
-    if table.total is not None:
-        lines.append((TOTAL_ROW, table.total, True))
     for row, (label, values, total) in zip(grid.rows[1:], lines):
         _no_split(row)
-        _cell_para(row.cells[0], label, size=TABLE_PT, bold=total, align=WD_ALIGN_PARAGRAPH.LEFT)
+        bold = total or (table.form and not label.startswith("   "))
+        _cell_para(row.cells[0], label, size=TABLE_PT, bold=bold, align=WD_ALIGN_PARAGRAPH.LEFT)
         for j, (cell, v) in enumerate(zip(row.cells[1:], values)):
-            _cell_para(cell, format_value(v, j in table.shares), size=TABLE_PT, bold=total,
+            _cell_para(cell, format_value(v, j in table.shares), size=TABLE_PT, bold=bold,
                        align=WD_ALIGN_PARAGRAPH.CENTER)
-    if keep:
-        _keep_rows(grid)
+    _keep_rows(grid, whole=keep or len(lines) + 1 <= WHOLE_ROWS, last=keep)
     if table.note:
         _para(doc, f"Ghi chú: {table.note}", size=11, italic=True, before=2, keep=keep)
 
 
-def _keep_rows(grid: Any) -> None:
-    """Every row of the table kept with the next row, and the last with the paragraph after it."""
-    for row in grid.rows:
-        for cell in row.cells:
+def _keep_rows(grid: Any, whole: bool, last: bool) -> None:
+    """Keep a table on one page (`whole`), else its header with the first two rows and its last three rows
+    together, so that no page starts or ends with one or two rows of it; `last`: the last row stays with the
+    paragraph after it too."""
+    rows = list(grid.rows)
+    n = len(rows)
+    kept = range(n - 1) if whole else [*range(min(3, n - 1)), *range(max(n - 3, 0), n - 1)]
+    for i in set(kept) | ({n - 1} if last else set()):
+        for cell in rows[i].cells:
             for p in cell.paragraphs:
                 p.paragraph_format.keep_with_next = True
 
@@ -242,9 +260,14 @@ def highlights(stats: Statistics) -> list[str]:
         out.append("Số hóa hồ sơ: " + "; ".join(done) + ".")
     dl = stats.table("thoi_han")
     if dl.total is not None:
-        out.append(f"Tính đến ngày {stats.today.strftime('%d/%m/%Y')}, có {format_value(dl.total[0], False)} "
-                   f"thời hạn tố tụng đã quá hạn và {format_value(dl.total[1], False)} thời hạn sắp hết hạn "
-                   f"(còn không quá {stats.alert_days} ngày).")
+        out.append(f"Tính đến ngày {stats.today.strftime('%d/%m/%Y')}, Viện kiểm sát có "
+                   f"{format_value(dl.total[0], False)} thời hạn tố tụng đã quá hạn và "
+                   f"{format_value(dl.total[1], False)} thời hạn sắp hết hạn (còn không quá {stats.alert_days} "
+                   f"ngày).")
+    others = stats.table("co_quan_khac").rows
+    if others:
+        out.append(f"Cơ quan khác (Cơ quan điều tra, Tòa án, ...) để quá {format_value(len(others), False)} thời "
+                   f"hạn tố tụng (Bảng «vi phạm thời hạn của cơ quan khác»): căn cứ để kiến nghị.")
     dec = stats.table("quyet_dinh_loai")
     if dec.total is not None:
         out.append(f"Đơn vị đã ban hành {format_value(dec.total[0], False)} quyết định theo Sổ quyết định.")
@@ -258,14 +281,16 @@ def _lower(label: str) -> str:
 
 def _closing(doc: Any, stats: Statistics, settings: dict[str, Any]) -> None:
     """«Trên đây là...», then «Nơi nhận» beside the signature: one block that never starts a page alone."""
-    _para(doc, f"Trên đây là báo cáo số liệu thống kê {stats.period.label} của "
-               f"{unit_words(str(settings.get('unit_name') or 'đơn vị'))}./.", indent=1.0, before=6, keep=True)
+    parent = str(settings.get("parent_unit") or "").strip()
+    upward = f" gửi {unit_words(parent)}" if parent else ""
+    _para(doc, f"Trên đây là báo cáo số liệu thống kê {stats.period.label} từ sổ theo dõi án, vụ việc của "
+               f"{unit_words(str(settings.get('unit_name') or 'đơn vị'))}, phục vụ chỉ đạo, điều hành; số liệu "
+               f"theo các chỉ tiêu của biểu thống kê (mục I) dùng để đối chiếu khi lập báo cáo thống kê{upward}./.",
+          indent=1.0, before=6, keep=True)
     table = _grid(doc, [8.0, TEXT_WIDTH_CM - 8.0], rows=1)
     left, right = table.rows[0].cells
-    parent = str(settings.get("parent_unit") or "").strip()
     _cell_para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=12)
-    for line in (f"- {unit_words(parent) if parent else 'Viện kiểm sát cấp trên'} (để báo cáo);",
-                 "- Lãnh đạo Viện;", "- Lưu: VT."):
+    for line in RECIPIENTS:
         _para(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
     _cell_para(right, "VIỆN TRƯỞNG", size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=12)
     for _ in range(3):  # room for the signature and the seal
@@ -281,7 +306,8 @@ def build_report(stats: Statistics, settings: dict[str, Any], day: date | None =
     _setup(doc)
     _header(doc, settings, day)
     _para(doc, "BÁO CÁO", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=18)
-    _para(doc, f"Số liệu thống kê {stats.period.label}", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, f"Số liệu thống kê {stats.period.label} từ sổ theo dõi án, vụ việc", size=14, bold=True,
+          align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, f"(Kỳ báo cáo {covered_span(stats, day)})", size=13, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER,
           after=12)
     _para(doc, f"Căn cứ số liệu trong sổ theo dõi án, vụ việc, đơn vị báo cáo số liệu thống kê "

@@ -26,6 +26,7 @@ way (`stats_names`).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -45,6 +46,7 @@ from macros_py.ledger.schema import SHEETS_BY_KEY, STAFF_TITLE, Choices, SheetSp
 from macros_py.ledger.values import fmt_date
 from macros_py.stats.collation import name_key, text_key
 from macros_py.stats.periods import Period
+from macros_py.stats.standard import STREAMS_BY_KEY, StandardTable, standard_tables
 
 __all__ = [
     "CASE_SHEETS", "COUNTED_SHEETS", "NO_STAFF", "NO_VALUE", "PERIOD_DATE", "Chart", "Statistics", "StatsTable",
@@ -109,11 +111,12 @@ class StatsTable:
     title: str  # Vietnamese heading
     label: str  # header of the label column
     columns: tuple[str, ...]  # headers of the value columns
-    rows: list[tuple[str, list[float | int | None]]]  # (row label, values); None: no value (a share of 0/0)
+    rows: list[tuple[str, list[Any]]]  # (row label, values); None: no value (a share of 0/0); str in a listing
     total: list[float | int | None] | None = None  # the «Cộng» row
     shares: frozenset[int] = frozenset()  # value columns holding a share 0..1 (shown as %)
     chart: Chart | None = None
     note: str = ""  # Vietnamese, shown under the table
+    form: bool = False  # the lines of a statistical form: numbered lines stay even when zero
 
     def value(self, row_label: str, column: str) -> float | int | None:
         j = self.columns.index(column)
@@ -146,6 +149,7 @@ class Statistics:
     tables: list[StatsTable]
     undated: dict[str, int] = field(default_factory=dict)  # sheet title -> rows without their period date
     head: str | None = None  # the Viện trưởng's name (sheet Cán bộ), who signs the report
+    standard: list[StandardTable] = field(default_factory=list)  # the forms' tables, plain (they add up)
 
     def table(self, key: str) -> StatsTable:
         for t in self.tables:
@@ -158,6 +162,9 @@ class Statistics:
             "period": self.period.as_dict(), "today": self.today.isoformat(), "alert_days": self.alert_days,
             "source": self.source, "undated": self.undated,
             "tables": {t.key: t.as_dict() for t in self.tables},
+            "standard": {t.key: {"title": t.title, "form": t.form, "units": list(t.units),
+                                 "lines": [{"label": label.strip(), "values": dict(zip(t.units, values))}
+                                           for label, values in t.lines]} for t in self.standard},
         }
 
 
@@ -309,36 +316,74 @@ class _Builder:
             chart=Chart("bar", "Biểu đồ: tỷ lệ hồ sơ đã số hóa", (2,), axis_title="Tỷ lệ"))
 
     def deadline_tables(self) -> list[StatsTable]:
+        """The procuracy's own limits (by kind, prosecutor, deputy head); other bodies' overdue limits apart,
+        one row per limit, the basis of a kiến nghị: a court's late judgment is no prosecutor's delay."""
         pending = [d for d in self.deadlines.pending() if d.status in (STATUS_OVERDUE, STATUS_SOON)]
+        own = [d for d in pending if d.procuracy_owned]
         today, days = fmt_date(self.deadlines.today), self.deadlines.alert_days
         columns = ("Đã quá hạn", f"Sắp hết hạn (còn ≤ {days} ngày)")
-        note = (f"Tính đến ngày {today}, trên mọi án, vụ việc đang theo dõi (không phụ thuộc kỳ báo cáo); sắp hết "
-                f"hạn là còn không quá {days} ngày.")
+        note = (f"Thời hạn Viện kiểm sát phải thực hiện, tính đến ngày {today}, trên mọi án, vụ việc đang theo dõi "
+                f"(không phụ thuộc kỳ báo cáo); sắp hết hạn là còn không quá {days} ngày. Thời hạn của cơ quan "
+                f"khác ở bảng «vi phạm thời hạn của cơ quan khác».")
 
-        def count(key_of: Any, order: Any) -> list[tuple[str, list[float | int]]]:
+        def count(key_of: Any, order: Any) -> list[tuple[str, list[Any]]]:
             tally: dict[str, list[int]] = {}
-            for d in pending:
+            for d in own:
                 row = tally.setdefault(key_of(d), [0, 0])
                 row[0 if d.status == STATUS_OVERDUE else 1] += 1
             return [(k, list(tally[k])) for k in order(list(tally))]
 
         rank = {rule.id: i for i, rule in enumerate(default_rules())}  # the rules table's order
-        titles = {d.title: rank.get(d.kind, len(rank)) for d in pending}
+        titles = {d.title: rank.get(d.kind, len(rank)) for d in own}
         by_kind = count(lambda d: d.title, lambda ks: sorted(ks, key=lambda t: (titles[t], text_key(t))))
         by_prosecutor = count(lambda d: d.prosecutor or NO_STAFF, _staff_order)
         by_leader = count(lambda d: d.leader or NO_STAFF, _staff_order)
         return [
-            StatsTable("thoi_han", f"Thời hạn tố tụng đã quá hạn, sắp hết hạn tính đến ngày {today}",
+            StatsTable("thoi_han", f"Thời hạn của Viện kiểm sát đã quá hạn, sắp hết hạn tính đến ngày {today}",
                        "Loại thời hạn", columns, by_kind, _total(by_kind, 2), note=note),
-            StatsTable("thoi_han_ksv", "Thời hạn tố tụng đã quá hạn, sắp hết hạn theo Kiểm sát viên",
+            StatsTable("thoi_han_ksv", "Thời hạn của Viện kiểm sát đã quá hạn, sắp hết hạn theo Kiểm sát viên",
                        "Kiểm sát viên", columns, by_prosecutor, _total(by_prosecutor, 2)),
-            StatsTable("thoi_han_pvt", "Thời hạn tố tụng đã quá hạn, sắp hết hạn theo Phó Viện trưởng",
+            StatsTable("thoi_han_pvt", "Thời hạn của Viện kiểm sát đã quá hạn, sắp hết hạn theo Phó Viện trưởng",
                        "Phó Viện trưởng", columns, by_leader, _total(by_leader, 2)),
+            self.other_bodies(),
         ]
+
+    def other_bodies(self) -> StatsTable:
+        """Every overdue limit another body must keep (investigating body, court, enforcement body...): the
+        case, the body, the limit, its due date and how many days late, most late first."""
+        late = [d for d in self.deadlines.pending() if d.status == STATUS_OVERDUE and not d.procuracy_owned]
+        late.sort(key=lambda d: (d.days_left, d.sheet, d.row))
+        bodies = {(r.sheet, r.row): r.values for key in ("tin_bao", "an_hinh_su", "an_dan_su", "thi_hanh_an")
+                  for r in self.ledger.records(key)}
+        rows: list[tuple[str, list[Any]]] = []
+        for d in late:
+            values = bodies.get((d.sheet, d.row), {})
+            named = values.get("investigating_body") if d.actor == "co_quan_dieu_tra" else values.get("court")
+            body = f"{d.actor_label} ({named})" if named else d.actor_label
+            case = d.case or f"{d.sheet_name}, dòng {d.row}"
+            if d.person:
+                case = f"{case} - {d.person}"
+            rows.append((case, [body, d.title, fmt_date(d.due), -d.days_left]))
+        return StatsTable(
+            "co_quan_khac", f"Vi phạm thời hạn của cơ quan khác tính đến ngày {fmt_date(self.deadlines.today)}",
+            "Vụ án, vụ việc", ("Cơ quan phải thực hiện", "Thời hạn", "Hạn cuối", "Quá hạn (ngày)"), rows,
+            note="Thời hạn do Cơ quan điều tra, Tòa án, cơ quan thi hành án phải thực hiện đã hết mà chưa thực "
+                 "hiện: căn cứ để Viện kiểm sát kiến nghị; không tính vào thời hạn của Kiểm sát viên.")
+
+    def standard(self, today: date) -> tuple[list[StandardTable], list[StatsTable]]:
+        """The forms' tables of the period, plain and as report tables."""
+        records = {key: [{**r.values, "_row": r.row} for r in self.ledger.records(key)]
+                   for key in ("tin_bao", "an_hinh_su", "bi_can", "an_dan_su", "thi_hanh_an", "tam_dinh_chi")}
+        overdue = [(d.sheet, d.row, d.kind, d.due) for d in self.deadlines.pending()]
+        plain = standard_tables(records, self.period, today, overdue)
+        shown = [StatsTable(t.key, f"{t.title} ({t.form})", "Chỉ tiêu", t.units,
+                            [(label, list(values)) for label, values in t.lines],
+                            note=t.note or STREAMS_BY_KEY[t.key].note, form=True) for t in plain]
+        return plain, shown
 
     def decisions(self) -> list[StatsTable]:
         df = self.current["so_quyet_dinh"]
-        types = df["decision_type"].fillna(NO_VALUE)
+        types = df["decision_type"].map(decision_type_name).fillna(NO_VALUE)
         by_type = sorted(_counts(types, NO_VALUE).items(), key=lambda kv: (-kv[1], text_key(kv[0])))
         type_rows: list[tuple[str, list[float | int]]] = [(k, [v]) for k, v in by_type]
         months = pd.Series([(d.year, d.month) for d in df["_date"]], dtype=object)
@@ -356,12 +401,30 @@ class _Builder:
         ]
 
 
+def decision_type_name(text: Any) -> str | None:
+    """The decision type as the decisions name it: a register's shorter or longer spelling of one type
+    («Phân công ... kiểm sát điều tra» and «... kiểm sát điều tra vụ án hình sự») is one row."""
+    if text is None or (isinstance(text, float) and text != text):
+        return None
+    from macros_py.decisions.decision_types import DECISION_TYPES
+
+    def norm(t: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", t).lower().replace(",", " ").split())
+
+    value = str(text).strip()
+    key = norm(value)
+    found = {t.title for t in DECISION_TYPES if norm(t.title).startswith(key) or key.startswith(norm(t.title))}
+    return found.pop() if len(found) == 1 else value
+
+
 def compute_statistics(ledger: Ledger, period: Period, today: date,
                        deadlines: DeadlineReport | None = None) -> Statistics:
     """Every summary table of `ledger` for `period`; time limits as of `today`."""
     report = deadlines if deadlines is not None else compute_deadlines(ledger, today)
     b = _Builder(ledger, period, report)
+    plain, forms = b.standard(today)
     tables = [
+        *forms,
         *b.by_type(),
         b.by_staff("prosecutor", "theo_ksv", "Án, vụ việc thụ lý trong kỳ theo Kiểm sát viên", "Kiểm sát viên",
                    "Biểu đồ: án, vụ việc thụ lý trong kỳ theo Kiểm sát viên"),
@@ -378,4 +441,4 @@ def compute_statistics(ledger: Ledger, period: Period, today: date,
     head_title = STAFF_TITLE.canonical[0]  # «Viện trưởng»
     head = next((r.values["name"] for r in ledger.records("can_bo")
                  if r.values.get("title") == head_title and r.values.get("name")), None)
-    return Statistics(period, today, report.alert_days, ledger.path.name, tables, b.undated, head)
+    return Statistics(period, today, report.alert_days, ledger.path.name, tables, b.undated, head, plain)

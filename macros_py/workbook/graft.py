@@ -142,12 +142,14 @@ def _reachable(read_rels: Any, start: str) -> list[str]:
 
 
 class _StyleMerger:
-    """Appends the donor's cell formats to the ledger's styles.xml; maps donor xf -> ledger xf."""
+    """Brings the donor's cell formats into the ledger's styles.xml, reusing an equal one the ledger has;
+    maps donor xf -> ledger xf."""
 
     def __init__(self, target: Any, donor: Any):
         self.t, self.d = target, donor
         self.map: dict[int, int] = {}
         self._lists: dict[str, dict[int, int]] = {"fonts": {}, "fills": {}, "borders": {}}
+        self._known: dict[str, dict[bytes, int]] = {}  # list (fonts, cellXfs, ...) -> canonical form -> index
         self.d_fmts = {int(n.get("numFmtId")): n.get("formatCode") for n in donor.iter(_M + "numFmt")}
 
     def _child(self, root: Any, tag: str) -> Any:
@@ -156,14 +158,30 @@ class _StyleMerger:
             node = etree.SubElement(root, _M + tag)
         return node
 
+    def _existing(self, kind: str, dest: Any, element: Any) -> int:
+        """The index of an element of `dest` equal to `element` (a font, fill, border or cell format the
+        ledger already has, kiemsat's own from an earlier write included), or -1: reused, never appended again."""
+        if kind not in self._known:
+            self._known[kind] = {}
+            for i, node in enumerate(dest):
+                self._known[kind].setdefault(_canonical(node), i)
+        return self._known[kind].get(_canonical(element), -1)
+
+    def _append(self, kind: str, element: Any) -> int:
+        dest = self._child(self.t, kind)
+        found = self._existing(kind, dest, element)
+        if found >= 0:
+            return found
+        dest.append(element)
+        dest.set("count", str(len(dest)))
+        self._known[kind][_canonical(element)] = len(dest) - 1
+        return len(dest) - 1
+
     def _copy(self, kind: str, index: int) -> int:
         cache = self._lists[kind]
         if index not in cache:
             source = list(self.d.find(_M + kind))[index]
-            dest = self._child(self.t, kind)
-            dest.append(deepcopy(source))
-            dest.set("count", str(len(dest)))
-            cache[index] = len(dest) - 1
+            cache[index] = self._append(kind, deepcopy(source))
         return cache[index]
 
     def _fmt(self, fmt_id: int) -> int:
@@ -180,11 +198,13 @@ class _StyleMerger:
             xf.set("borderId", str(self._copy("borders", int(source.get("borderId", 0)))))
             xf.set("numFmtId", str(self._fmt(int(source.get("numFmtId", 0)))))
             xf.set("xfId", "0")
-            xfs = self._child(self.t, "cellXfs")
-            xfs.append(xf)
-            xfs.set("count", str(len(xfs)))
-            self.map[index] = len(xfs) - 1
+            self.map[index] = self._append("cellXfs", xf)
         return self.map[index]
+
+
+def _canonical(element: Any) -> bytes:
+    """An element's content for comparison: attribute order and namespace prefixes do not matter."""
+    return etree.tostring(element, method="c14n", exclusive=True, with_comments=False, with_tail=False)
 
 
 def _inline_shared_strings(sheet: str, strings: list[str]) -> str:
@@ -252,8 +272,8 @@ def put_sheet(parts: Parts, workbook_part: str, styles_part: str, title: str, do
             for name in list(parts.names):
                 if name.endswith(".rels"):
                     owner = name.replace("_rels/", "").removesuffix(".rels")
-                    if owner not in doomed:
-                        keep_refs |= {t for _, _, t in parts.rels(owner)}
+                    if owner not in doomed:  # (the workbook's link to the old sheet goes with it)
+                        keep_refs |= {t for i, _, t in parts.rels(owner) if not (owner == workbook_part and i == rel_id)}
             for part in doomed - keep_refs:
                 parts.drop(part)
                 if rels_name(part) in parts.names:

@@ -103,6 +103,7 @@ class WriteReport:
 def check_writable(path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix in WRITABLE:
+        _check_content(path)
         return
     if suffix in (".xlsb", ".xls"):
         raise WorkbookError(f"kiemsat không ghi vào sổ dạng {suffix} («{path.name}»). Hãy mở sổ bằng Excel, chọn "
@@ -110,6 +111,32 @@ def check_writable(path: Path) -> None:
                             "rồi chạy lại với tệp mới.")
     raise WorkbookError(f"chỉ ghi được vào sổ dạng .xlsx hoặc .xlsm; «{path.name}» là tệp "
                         f"{suffix or 'không đuôi'}.")
+
+
+def _check_content(path: Path) -> None:
+    """An .xlsx/.xlsm name over other bytes (an .xls or .ods renamed): refused by what the file is."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except OSError:
+        return  # the write itself says why it cannot open the file
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        what = "sổ Excel 97-2003 (.xls)"
+    elif head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                if "xl/workbook.xml" in zf.namelist():
+                    return
+                ods = "mimetype" in zf.namelist() and b"opendocument.spreadsheet" in zf.read("mimetype")[:100]
+        except (zipfile.BadZipFile, OSError):
+            return  # the write refuses a broken package in its own words
+        what = "bảng tính OpenDocument (.ods)" if ods else ""
+    else:
+        what = ""
+    if what:
+        raise WorkbookError(f"«{path.name}» có đuôi {path.suffix} nhưng tệp là {what}; kiemsat không ghi vào tệp "
+                            "này. Hãy mở bằng Excel, chọn File > Save As, lưu thành «Excel Workbook (*.xlsx)» "
+                            "rồi chạy lại với tệp mới.")
 
 
 class _Styles:

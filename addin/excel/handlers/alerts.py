@@ -34,15 +34,12 @@ def _today() -> date:
 
 
 def book_path(book: Any) -> Path:
-    """The workbook's file on this PC; HandlerError for a workbook never saved (Excel's fullname
-    is then «Book1») or not on a local or network drive (OneDrive's https:// addresses)."""
-    full = str(book.fullname or "")
-    path = Path(full)
-    if "://" not in full and path.is_absolute() and path.is_file():
-        return path.resolve()
-    raise HandlerError(f"Sổ «{book.name}» chưa được lưu thành tệp trên máy này (hoặc đang mở từ OneDrive qua "
-                       "đường dẫn web). Hãy lưu sổ vào một thư mục trên máy (File > Save As) rồi bấm lại: "
-                       "đường dẫn tệp là căn cứ để không gửi trùng thư cảnh báo.")
+    """The workbook's file on this PC (`bookpath.ledger_file`: OneDrive's web addresses resolved to the
+    synced copy when there is one); HandlerError for a workbook never saved or with no copy on this PC."""
+    from addin.excel.bookpath import ledger_file
+
+    return ledger_file(book, "kiemsat không biết sổ nằm ở đâu (đường dẫn tệp là căn cứ để không gửi trùng thư "
+                             "cảnh báo)")
 
 
 def summary(result: Any, config: Any, path: Path) -> str:
@@ -86,5 +83,7 @@ def run(book: Any, ui: ExcelUI) -> None:
     except ConfigError as exc:  # SMTP without a password, ...
         raise HandlerError(f"Chưa gửi được cảnh báo: {exc}") from None
     except OSError as exc:  # the outbox folder or database cannot be written
-        raise HandlerError(f"Chưa gửi được cảnh báo: không ghi được hộp thư đi ({exc}).") from None
+        from addin.commands.output import describe_os_error
+
+        raise HandlerError(f"Chưa gửi được cảnh báo: {describe_os_error(exc, config.outbox_dir)}") from None
     ui.info(summary(result, config, path))

@@ -110,17 +110,10 @@ def plan_writes(cells: Any, current: Any) -> LivePlan:
     return plan
 
 
-def _when(days_left: int) -> str:
-    if days_left < 0:
-        return f"quá {-days_left} ngày"
-    if days_left == 0:
-        return "hết hạn hôm nay"
-    return f"còn {days_left} ngày"
-
-
 def summary(book_name: str, report: Any, plan: LivePlan, ledger_problems: int, notes: list[str]) -> str:
     """The message box's text (Vietnamese)."""
     from macros_py.law.deadlines import STATUS_OVERDUE, STATUS_SOON
+    from macros_py.law.urgency import band_for, due_text, when_text
     from macros_py.ledger.values import fmt_date
 
     pending = report.pending()
@@ -139,8 +132,8 @@ def summary(book_name: str, report: Any, plan: LivePlan, ledger_problems: int, n
         lines.append("Gần nhất:")
         for d in nearest[:SHOWN_IN_BOX]:
             who = " - ".join(x for x in (d.case, d.person) if x)
-            lines.append(f"- {fmt_date(d.due)} ({_when(d.days_left)}): «{d.sheet_name}» dòng {d.row}"
-                         f"{', ' + who if who else ''}: {d.title}")
+            lines.append(f"- {band_for(d).word} {due_text(d.due, d.due_time)} ({when_text(d.days_left, d.due_time)}): "
+                         f"«{d.sheet_name}» dòng {d.row}{', ' + who if who else ''}: {d.title}")
         if len(nearest) > SHOWN_IN_BOX:
             lines.append(f"… và {len(nearest) - SHOWN_IN_BOX} thời hạn nữa.")
     if report.problems:

@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from addin.excel.ui import TITLE, ExcelUI, HandlerError
+from addin.excel.ui import ExcelUI, HandlerError
 from macros_py.workbook.literal import excel_typed
 
 if TYPE_CHECKING:
@@ -48,19 +48,11 @@ def _today() -> date:
 
 
 def workbook_path(book: Any) -> Path:
-    """The open workbook's file: decisions and the register lock go beside it."""
-    full = str(getattr(book, "fullname", "") or "")
-    if "://" in full:
-        raise HandlerError(f"Sổ «{book.name}» đang mở từ OneDrive/SharePoint (địa chỉ web {full}), kiemsat không "
-                           "ghi được thư mục quyết định bên cạnh. Hãy mở sổ từ thư mục đồng bộ trên máy (File > "
-                           "Info > Open File Location), hoặc lưu một bản vào ổ đĩa, rồi bấm lại.")
-    path = Path(full)
-    if not path.is_absolute() and path.is_file():
-        path = path.resolve()
-    if not path.is_absolute() or not path.parent.is_dir():
-        raise HandlerError(f"Sổ «{book.name}» chưa được lưu vào thư mục nào. Hãy lưu sổ (Ctrl+S) rồi bấm lại: "
-                           "quyết định được ghi vào thư mục «quyet_dinh» cạnh tệp sổ.")
-    return path
+    """The open workbook's file on this PC (`bookpath.ledger_file`): decisions and the register lock go
+    beside it."""
+    from addin.excel.bookpath import ledger_file
+
+    return ledger_file(book, "kiemsat không ghi được quyết định và khóa cấp số vào thư mục cạnh sổ")
 
 
 def parse_areas(address: str) -> list[tuple[int, int]]:
@@ -233,16 +225,8 @@ def _already_decided(dtype: Any, data: SheetData, record: Record) -> str | None:
 
 
 def confirm(ui: ExcelUI, text: str) -> bool:
-    """Ask the clerk Có / Không in a message box. False where Excel cannot answer at once (the
-    remote engine of Excel on the web sends the box but not the answer back)."""
-    ui.log.append(("confirm", text))
-    app = ui.book.app
-    if "_xlremote" in type(getattr(app, "impl", None)).__module__:
-        return False
-    try:
-        return app.alert(text, title=TITLE, buttons="yes_no", mode="info") == "yes"
-    except Exception:  # a shell without message boxes: do not reissue
-        return False
+    """Ask the clerk Có / Không (`ExcelUI.ask`: in Excel a Unicode box in front of it)."""
+    return ui.ask(text)
 
 
 def issue(book: Any, ui: ExcelUI, inspector: bool = False) -> None:

@@ -1,0 +1,2 @@
+-- kiemsat store, version 3: roles and row-level security are PostgreSQL's (see postgresql/0003).
+-- An SQLite store is one machine's file: whoever can open the file reads all of it. Nothing to do here.
