@@ -140,6 +140,9 @@ def sample_rows(n: int, seed: int = 1, today: date | None = None) -> dict[str, l
             "offence": offence, "article": article, "category": category,
             "prosecutor": r.choice(prosecutors), "leader": r.choice(leaders),
         }
+        if row["source"] != "Tố giác":  # an agency's tin báo or kiến nghị carries its own number (no rng: the
+            row["agency_doc_no"] = f"{100 + i}/CV-CA"  # sample's other values stay as they were)
+            row["agency_doc_date"] = received - timedelta(days=1)
         limit = 19  # Đ.147: 20 days counting the day of receipt
         if (today - received).days > 18 and r.random() < 0.35:
             row["extension_date"] = received + timedelta(days=r.randint(15, 18))
@@ -169,6 +172,9 @@ def sample_rows(n: int, seed: int = 1, today: date | None = None) -> dict[str, l
         stage = "Điều tra"
         base, extension = INVESTIGATION_MONTHS[category]
         limit = (add_months(opened, base) - opened).days - 1
+        if age > limit - 10:  # near its end the investigating body asks for an extension (no rng, as above)
+            row["investigation_request_no"] = f"{i}/ĐN-ĐTTH"
+            row["investigation_request_date"] = opened + timedelta(days=max(limit - 10, 0))
         if age > limit - 10 and r.random() < 0.3:
             row["investigation_extended_to"] = add_months(opened, base + extension) - timedelta(days=r.randint(0, 5))
             limit = (row["investigation_extended_to"] - opened).days
@@ -222,6 +228,12 @@ def sample_rows(n: int, seed: int = 1, today: date | None = None) -> dict[str, l
                     person["custody_extended_to"] = opened + timedelta(days=5)
             else:
                 person["measure"] = r.choice(("Cấm đi khỏi nơi cư trú", "Bảo lĩnh", "Không áp dụng"))
+            # what the decisions name (no rng, as above): residence; the order and the place of detention
+            person["residence"] = PLACES[(i + len(defendants)) % len(PLACES)] + ", thành phố Hải Phòng"
+            if "detention_start" in person:
+                person["detention_order_no"] = f"{i}/LTG-{row['opening_no'].split('/')[-1]}"
+                person["detention_order_date"] = person["detention_start"]
+                person["detention_place"] = "Trại tạm giam Công an thành phố Hải Phòng"
             defendants.append(person)
 
     civil = []
@@ -244,6 +256,9 @@ def sample_rows(n: int, seed: int = 1, today: date | None = None) -> dict[str, l
         stage = "Chuẩn bị xét xử"
         base, extension = PREPARATION_MONTHS[case_type]
         limit = (add_months(accepted, base) - accepted).days
+        if age > limit - 10:  # near its end the investigating body asks for an extension (no rng, as above)
+            row["investigation_request_no"] = f"{i}/ĐN-ĐTTH"
+            row["investigation_request_date"] = opened + timedelta(days=max(limit - 10, 0))
         if age > limit - 10 and r.random() < 0.3:
             row["preparation_extended_to"] = add_months(accepted, base + extension) - timedelta(days=r.randint(1, 5))
             limit = (row["preparation_extended_to"] - accepted).days

@@ -235,3 +235,29 @@ def test_json_lists_every_number_voided_and_why(tmp_path):
     assert [v["decision_no"] for v in voided] == [f"900/{symbol}"]
     assert voided[0]["status"] == UNUSED and "gián đoạn" in voided[0]["reason"]
     assert voided[0]["file_removed"] == "quyet_dinh/x/stale.docx" and not stale.exists()
+
+
+# ---------------------------------------------------------------- guards
+
+
+def test_a_change_of_prosecutor_needs_a_reason(tmp_path):
+    ledger = build_ledger(tmp_path / "so.xlsx", lambda rows: rows["an_hinh_su"][1].update(replacement_reason=None))
+    with pytest.raises(AllRefused, match="thiếu «Lý do thay đổi KSV»: quyết định thay đổi Kiểm sát viên phải nêu lý do"):
+        issue_decisions(ledger, "thay-doi-ksv", rows=[ROWS["thay-doi-ksv"]], out_dir=tmp_path / "qd", day=DAY)
+
+
+def test_a_tin_bao_cites_the_agencys_own_document_and_the_units_number_as_the_units(tmp_path):
+    def agency(rows):
+        rows["tin_bao"][0].update(source="Kiến nghị khởi tố", agency_doc_no=None, agency_doc_date=None,
+                                  reporter="Chi cục Kiểm lâm vùng I")
+    ledger = build_ledger(tmp_path / "so.xlsx", agency)
+    with pytest.raises(AllRefused, match="thiếu «Số văn bản của cơ quan báo tin»"):
+        issue_decisions(ledger, "tin-bao", rows=[ROWS["tin-bao"]], out_dir=tmp_path / "qd", day=DAY)
+    ledger = build_ledger(tmp_path / "so2.xlsx", lambda rows: (agency(rows), rows["tin_bao"][0].update(
+        agency_doc_no="27/KN-KL", agency_doc_date=date(2026, 3, 1))))
+    batch = issue_decisions(ledger, "tin-bao", rows=[ROWS["tin-bao"]], out_dir=tmp_path / "qd", day=DAY)
+    text = " ".join(_text(batch.issued[0].file).split())
+    receipt = next(r.values for r in read_ledger(ledger).records("tin_bao") if r.row == ROWS["tin-bao"])
+    assert "Xét kiến nghị khởi tố số 27/KN-KL ngày 01/03/2026 của Chi cục Kiểm lâm vùng I (Viện kiểm sát thụ lý " \
+           f"số {receipt['receipt_no']} " in text
+    assert f"kiến nghị khởi tố số {receipt['receipt_no']}" not in text  # the unit's number is never the agency's

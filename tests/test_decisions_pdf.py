@@ -36,6 +36,7 @@ from tests.decision_ledger import (  # noqa: E402
     KSV_2,
     KSV_3,
     KTV_1,
+    NEW_FORMS,
     ORDER,
     POLICE_FULL,
     ROWS,
@@ -145,6 +146,70 @@ def test_one_page_blocks_in_order_one_font_no_page_number(rendered, key):
     assert "ông (bà)" not in flat and "CSĐT" not in flat.replace("QĐ-CSĐT", "")
     assert "Luật Tổ chức Viện kiểm sát nhân dân năm 2014, được sửa đổi, bổ sung năm 2025" in flat
     assert f"Số: {docs[key].name.split('_')[0].split('-')[1].lstrip('0')}/QĐ-VKSKV1" in flat
+
+
+def title_lines_of(pdf: Path) -> list[list[str]]:
+    """The trích yếu's lines as LibreOffice laid them out: the words between «QUYẾT ĐỊNH» and
+    «VIỆN TRƯỞNG …», grouped by their baseline."""
+    words = _words(pdf)
+    top = next(t for _p, _x, t, _b, w in words if w == "QUYẾT")
+    end = next(t for _p, _x, t, _b, w in words if w == "TRƯỞNG" and t > top + 1)
+    lines: dict[int, list[tuple[float, str]]] = {}
+    for _p, x, t, _b, w in words:
+        if top + 1 < t < end - 1:
+            lines.setdefault(round(t), []).append((x, w))
+    return [[w for _x, w in sorted(line)] for _t, line in sorted(lines.items())]
+
+
+@pytest.fixture(scope="module")
+def facts(tmp_path_factory):
+    """Each type's row as the clerk typed it (a fresh copy: the rendered ledger has the write-backs)."""
+    from macros_py.decisions.issuing import _agencies, _joined
+
+    ledger = read_ledger(build_ledger(tmp_path_factory.mktemp("facts") / "so.xlsx"))
+    out = {}
+    for key in ORDER:
+        dtype = DECISION_TYPES_BY_KEY[key]
+        record = next(r for r in ledger.records(dtype.sheet) if r.row == ROWS[key])
+        out[key] = (_joined(ledger, dtype, record)[0], _agencies(ledger))
+    return out
+
+
+@pytest.mark.parametrize("key", ORDER)
+def test_every_required_fact_of_the_row_and_the_law_in_force_are_printed(rendered, facts, key):
+    from macros_py.decisions.legal_bases import bases_context
+    from macros_py.decisions.merge import AGENCY_FIELDS, CompiledTemplate, expand_agency
+    from macros_py.decisions.decision_types import template_path
+    from macros_py.ledger.values import fmt_date
+
+    flat = _flat(rendered[2][key]).lower()
+    dtype = DECISION_TYPES_BY_KEY[key]
+    values, agencies = facts[key]
+    assert dtype.required, key  # every type says what it cannot be issued without
+    for fact in dtype.required:
+        if fact.when and values.get(fact.when[0]) not in fact.when[1]:
+            continue
+        value = values[fact.field]
+        assert value not in (None, ""), (key, fact.field)
+        text = fmt_date(value) if isinstance(value, date) else str(value)
+        if fact.field in AGENCY_FIELDS:
+            text = expand_agency(text, agencies)
+        if fact.field == "decision_no":  # the assignment it changes is cited as such
+            text = str(value)
+        assert " ".join(text.split()).lower() in flat, (key, fact.field, text)
+    used = CompiledTemplate(template_path(dtype)).fields
+    for field, text in bases_context(DAY).items():
+        if field in used and text.strip():
+            assert " ".join(text.split()).lower() in flat, (key, field)
+    assert "[thiếu" not in flat and "dự thảo" not in flat
+
+
+@pytest.mark.parametrize("key", ORDER)
+def test_the_title_has_no_lone_word_on_a_line(rendered, key):
+    lines = title_lines_of(rendered[2][key])
+    assert lines and " ".join(w for line in lines for w in line) == DECISION_TYPES_BY_KEY[key].title
+    assert all(len(line) >= 2 for line in lines), lines  # never «…vụ án hình / sự»
+    assert len(lines) <= 2
 
 
 @pytest.mark.parametrize("key", ORDER)
@@ -274,11 +339,12 @@ def test_enforcement_decision_uses_the_row_dates_and_cites_the_law_with_year_and
 
 def test_new_types_say_what_they_extend_and_until_when(rendered):
     pdfs = rendered[2]
-    assert "Gia hạn thời hạn giải quyết nguồn tin về tội phạm số" in _flat(pdfs["gia-han-tin-bao"])
+    assert "Gia hạn lần thứ nhất thời hạn giải quyết nguồn tin về tội phạm do Viện kiểm sát nhân dân thụ lý số" \
+        in _flat(pdfs["gia-han-tin-bao"])
     assert "Điều 147" in _flat(pdfs["gia-han-tin-bao"])
     assert "Căn cứ các điều 41 và 172" in _flat(pdfs["gia-han-dieu-tra"])
     detention = _flat(pdfs["gia-han-tam-giam"])
-    assert "Gia hạn thời hạn tạm giam để điều tra đối với bị can" in detention and "173" in detention
+    assert "Gia hạn thời hạn tạm giam lần thứ nhất để điều tra đối với bị can" in detention and "173" in detention
     assert "Căn cứ các điều 41 và 240" in _flat(pdfs["gia-han-truy-to"])
     for key in NEW_TYPES[:4]:
         assert f"đến hết ngày {until(key):%d/%m/%Y}" in _flat(pdfs[key])
@@ -304,7 +370,7 @@ def test_extensions_are_written_where_the_deadline_engine_reads_them(rendered):
     assert other["prosecution_extended_to"] == until("gia-han-truy-to") and other["prosecution_extension_no"]
     assert other["prosecutor"] == KSV_3 and other["replacement_decision_no"]  # the change of KSV is on the row
     detained = rows["bi_can"][ROWS["gia-han-tam-giam"]]
-    assert detained["detention_extended_to"] == UNTIL and detained["detention_extension_no"]
+    assert detained["detention_extended_to"] == until("gia-han-tam-giam") and detained["detention_extension_no"]
     assert detained["detention_extensions"] == 1
     report = compute_deadlines(data, date(2026, 3, 20))
     dues = {(d.sheet, d.row): d for d in report.deadlines}
@@ -356,3 +422,64 @@ if __name__ == "__main__":  # one PDF page of each new type, into the folder giv
     _, _, made = issue_all(out)
     for key in NEW_TYPES:
         print(made[key])
+
+
+# ---------------------------------------------------------------- issue 23: complete forms, new forms
+
+
+def test_extensions_state_round_length_start_request_order_and_place(rendered):
+    pdfs = rendered[2]
+    detention = _flat(pdfs["gia-han-tam-giam"])
+    assert "Căn cứ Lệnh tạm giam số 12/LTG ngày 22/01/2026 của " + POLICE_FULL in detention
+    assert "Xét văn bản đề nghị gia hạn thời hạn tạm giam số 40/ĐN-ĐCSHS ngày 11/03/2026 của " + POLICE_FULL in detention
+    # the order ran to 21/03/2026: the extension starts the next day, 02 months of 30 days (TTLT 04/2018 Điều 17)
+    assert "Gia hạn thời hạn tạm giam lần thứ nhất" in detention
+    assert "thời hạn gia hạn là 02 tháng, kể từ ngày 22/03/2026 đến hết ngày 20/05/2026" in detention
+    assert "số định danh cá nhân 031094001234, nơi cư trú: xã Kiến Thụy, thành phố Hải Phòng" in detention
+    assert "- Trại tạm giam Công an thành phố Hải Phòng;" in detention and "Cơ sở giam giữ" not in detention
+    # Điều 3 no longer repeats Điều 2's executors
+    assert "Điều 3. " + "Phó Viện trưởng " + DEPUTY_1 + " kiểm sát việc thi hành Quyết định này" in detention
+    investigation = _flat(pdfs["gia-han-dieu-tra"])
+    assert "số 31/ĐN-ĐCSHS ngày 12/03/2026 của " + POLICE_FULL in investigation
+    # a «Nghiêm trọng» case opened 20/01/2026: 3 months to 20/04/2026 (Đ.172 k1), so the extension runs from 21/04
+    assert "lần thứ nhất" in investigation and "kể từ ngày 21/04/2026 đến hết ngày 15/05/2026" in investigation
+    tip = _flat(pdfs["gia-han-tin-bao"])
+    assert "số 15/ĐN-ĐCSHS ngày 10/03/2026" in tip and "thời hạn gia hạn là" in tip
+    assert ": " + "Nguyễn" not in tip.split("Điều 1.")[1].split("Điều 2.")[0]  # no ledger text after a colon
+    prosecution = _flat(pdfs["gia-han-truy-to"])
+    assert "thời hạn gia hạn là 10 ngày, kể từ ngày 01/04/2026 đến hết ngày 10/04/2026" in prosecution
+
+
+def test_change_of_prosecutor_gives_its_reason_after_the_assignment_it_changes(rendered):
+    from tests.decision_ledger import REPLACEMENT_REASON
+
+    change = _flat(rendered[2]["thay-doi-ksv"])
+    cited, reason = change.index("Căn cứ Quyết định phân công Kiểm sát viên số 41/QĐ-VKSKV1"), change.index("Xét thấy")
+    assert cited < change.index("Xét Quyết định khởi tố") < reason < change.index("QUYẾT ĐỊNH:")
+    assert "Xét thấy " + REPLACEMENT_REASON + "." in change
+
+
+def test_the_new_forms_follow_the_official_list_and_write_back(rendered):
+    ledger, _, pdfs = rendered
+    assert len(NEW_FORMS) >= 8
+    for key in NEW_FORMS:
+        form = DECISION_TYPES_BY_KEY[key].form
+        assert "Mẫu số" in form and "03/2026/TT-VKSTC" in form, key
+    approval = _flat(pdfs["phe-chuan-lenh-tam-giam"])
+    assert "Điều 1. Phê chuẩn Lệnh tạm giam số 12/LTG ngày 22/01/2026 của " + POLICE_FULL in approval
+    assert "thời hạn tạm giam kể từ ngày 22/01/2026 đến hết ngày 21/03/2026" in approval
+    assert "Luật Thi hành tạm giữ, tạm giam năm 2015" in approval  # 16/03/2026: the 2015 law is in force
+    refusal = _flat(pdfs["khong-phe-chuan-lenh-tam-giam"])
+    assert "Điều 1. Không phê chuẩn Lệnh tạm giam số 14/LTG ngày 10/03/2026" in refusal and "Xét thấy bị can" in refusal
+    assert "bằng biện pháp cấm đi khỏi nơi cư trú" in _flat(pdfs["thay-the-tam-giam"])
+    assert "Phê chuẩn Quyết định gia hạn tạm giữ số 3/QĐ-CSĐT ngày 19/01/2026" in _flat(pdfs["phe-chuan-gia-han-tam-giu"])
+    assert "Phê chuẩn Quyết định khởi tố bị can số 5/QĐ-CSĐT ngày 21/01/2026" in _flat(pdfs["phe-chuan-khoi-to-bi-can"])
+    back = _flat(pdfs["tra-ho-so-dieu-tra-bo-sung"])
+    assert "để điều tra bổ sung" in back and "giám định chữ ký trên hợp đồng" in back
+    assert "đến Cơ quan An ninh điều tra Công an thành phố Hải Phòng để điều tra theo thẩm quyền" in \
+        _flat(pdfs["chuyen-vu-an"])
+    rows = {r.row: r.values for r in read_ledger(ledger).records("bi_can")}
+    first, second = rows[ROWS["huy-bo-tam-giam"]], rows[ROWS["thay-the-tam-giam"]]
+    assert first["released_date"] == DAY and first["measure_decision_no"] and first["detention_approval_no"]
+    assert first["charge_approval_no"] and first["custody_approval_no"]
+    assert second["measure"] == "Cấm đi khỏi nơi cư trú" and second["released_date"] == DAY

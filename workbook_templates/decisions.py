@@ -203,6 +203,44 @@ def _signature(doc: DocumentObject, dtype: DecisionType) -> None:
     _para(right, "{{ signer_name }}", bold=True)
 
 
+# two-syllable words of the trích yếu a line break must not split (Vietnamese writes a word's syllables apart)
+_ONE_WORD = {tuple(w.split()) for w in (
+    "kiểm sát", "công tố", "quyền công", "tuân theo", "pháp luật", "tố tụng", "hình sự", "dân sự", "hành chính",
+    "điều tra", "hồ sơ", "tội phạm", "nguồn tin", "giải quyết", "thời hạn", "khởi tố", "truy tố", "tạm giam",
+    "tạm giữ", "thực hành", "phân công", "thay đổi", "gia hạn", "tố giác", "tin báo", "kiến nghị", "vụ án",
+    "bị can", "thi hành", "nghiên cứu", "phê chuẩn", "quyết định", "biện pháp", "ngăn chặn", "bổ sung", "thay thế",
+    "hủy bỏ", "yêu cầu", "thẩm quyền", "lệnh tạm", "ra quyết", "lập hồ", "viên kiểm", "sát viên", "tra viên")}
+ONE_LINE_TITLE = 60  # characters of a trích yếu that surely fit one line (Times New Roman 14 bold, 16.5 cm)
+
+
+def title_lines(title: str) -> list[str]:
+    """The trích yếu in balanced lines: one line when short, else two of about equal length, broken
+    after a comma when one is near the middle, so the last line never holds a lone word (the way
+    LibreOffice and Word would wrap «…tố tụng dân / sự»)."""
+    words = title.split()
+    if len(title) <= ONE_LINE_TITLE or len(words) < 4:
+        return [title]
+
+    def cost(i: int) -> float:
+        left, right = " ".join(words[:i]), " ".join(words[i:])
+        inside = (words[i - 1].lower(), words[i].lower().strip(",;.")) in _ONE_WORD  # «công / tố» is one word
+        return abs(len(left) - len(right)) - (8 if left.endswith(",") else 0) + (40 if inside else 0)
+    best = min(range(2, len(words) - 1), key=cost)
+    return [" ".join(words[:best]), " ".join(words[best:])]
+
+
+def _title(doc: DocumentObject, title: str) -> None:
+    p = _para(doc)
+    lines = title_lines(title)
+    for i, line in enumerate(lines):
+        last = i == len(lines) - 1
+        run = p.add_run(line if last else line + " ")  # the text reads whole when copied
+        run.bold = True
+        run.font.size = Pt(BODY_PT)
+        if not last:
+            run.add_break()
+
+
 def build_template(dtype: DecisionType) -> DocumentObject:
     doc = Document()
     _drop_bloat(doc)
@@ -215,7 +253,7 @@ def build_template(dtype: DecisionType) -> DocumentObject:
     _draft_mark(doc)
     _header(doc)
     _para(doc, "QUYẾT ĐỊNH", bold=True, before=18)
-    _para(doc, dtype.title, bold=True)
+    _title(doc, dtype.title)
     _rule_under(_para(doc, before=3), 6.0)  # Decree 30: a short rule under the trích yếu
     _para(doc, "VIỆN TRƯỞNG {{ unit_name|unit_inline }}", bold=True, before=12, after=12)
     last = len(dtype.bases) - 1

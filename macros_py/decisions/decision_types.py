@@ -44,6 +44,10 @@ DECISION_FIELDS: dict[str, str] = {
     "assignment_date": "ngày quyết định phân công Kiểm sát viên đã ghi trên dòng",
     "extended_until": "ngày hết thời hạn được gia hạn (--until)",
     "draft": "«DỰ THẢO» khi xem trước (--preview), để trống khi ban hành",
+    "extension_round": "lần gia hạn («thứ nhất», «thứ hai»)",
+    "extension_from": "ngày bắt đầu thời hạn được gia hạn (ngày sau ngày hết thời hạn trước)",
+    "extension_length": "thời hạn gia hạn («02 tháng», «15 ngày»)",
+    "previous_end": "ngày hết thời hạn trước khi gia hạn",
 }
 TITLE_SUFFIX = "_title"  # `prosecutor_title`: the Cán bộ title of the person in column `prosecutor`
 ADDRESS_SUFFIX = "_address"  # `prosecutor_address`: «ông» or «bà», from Cán bộ's Danh xưng
@@ -100,7 +104,7 @@ class DecisionType:
     # the case-row columns that receive the decision number and date
     writeback: tuple[str, str] = ("decision_no", "decision_date")
     # more case-row columns to write: (column, field of the decision's context)
-    copies: tuple[tuple[str, str], ...] = ()
+    copies: tuple[tuple[str, ...], ...] = ()  # (column, source[, only when this column is filled])
     past_stage: Guard | None = None  # refuses rows already past this decision (unless --force)
     # a row may get this decision again (a second extension, another change of prosecutor);
     # `repeat_guard` says when the new one would only duplicate the last

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -281,6 +281,14 @@ def _label(dtype: DecisionType, key: str) -> str:
     return DECISION_FIELDS.get(key, key)
 
 
+def fact_label(dtype: DecisionType, key: str) -> str:
+    """The label of a required fact: its column's (the row's sheet first), or its setting's."""
+    for spec in (dtype.spec, *dtype.joined_specs()):
+        if key in spec.keys:
+            return spec.column(key).label
+    return _label(dtype, key)
+
+
 def unknown_fields(dtype: DecisionType, compiled: CompiledTemplate) -> list[str]:
     return sorted(compiled.fields - dtype.provided_fields())
 
@@ -369,15 +377,18 @@ def type_for_row(sheet_key: str, record: Record, exclude: Sequence[str] = (INSPE
                           f"«{display(record.values.get(key))}»; cần một trong: {', '.join(allowed)}.")])
 
 
-def due_rows(ledger: Ledger, dtype: DecisionType, limit: int | None = None) -> list[int]:
+def due_rows(ledger: Ledger, dtype: DecisionType, limit: int | None = None, complete: bool = True) -> list[int]:
     """Rows of the type's sheet that are plainly due for it: of the right kind, not past the
-    stage, without a number of this type yet (the first `limit` of them)."""
+    stage, without a number of this type yet, and (`complete`) with every fact the type requires
+    (the first `limit` of them)."""
     found = []
     for record in ledger.records(dtype.sheet):
         v = record.values
         if dtype.only_when and v.get(dtype.only_when[0]) not in dtype.only_when[1]:
             continue
         if (dtype.past_stage and dtype.past_stage(v)) or v.get(dtype.writeback[0]) not in (None, ""):
+            continue
+        if complete and missing_facts(dtype, v, ledger.settings):
             continue
         found.append(record.row)
         if limit is not None and len(found) >= limit:
@@ -481,9 +492,73 @@ def extension_count(dtype: DecisionType, values: Mapping[str, Any], replaces: bo
         return None
     count = values.get(dtype.counter)
     if not isinstance(count, int):
-        earlier = any(values.get(c) for c, source in dtype.copies if source == "extended_until")
+        earlier = any(values.get(c[0]) for c in dtype.copies if c[1] == "extended_until")
         count = 1 if earlier else 0
     return max(count, 1) if replaces else count + 1
+
+
+def _extended_column(dtype: DecisionType) -> str | None:
+    return next((c[0] for c in dtype.copies if c[1] == "extended_until"), None)
+
+
+def _row_only(ledger: Ledger, dtype: DecisionType, record: Record) -> dict[str, Any]:
+    """The sheets for the deadline engine on this row alone (and its case row): a batch does not
+    recompute the whole ledger per row."""
+    data = ledger.sheets[dtype.sheet]
+    only = {dtype.sheet: replace(data, records=[record])}
+    for sheet, key in dtype.joins:
+        if sheet in ledger.sheets:
+            only[sheet] = replace(ledger.sheets[sheet], records=[r for r in ledger.records(sheet)
+                                                                 if r.values.get(key) == record.values.get(key)])
+    return only
+
+
+ORDINALS = {1: "nhất", 2: "hai", 3: "ba", 4: "tư", 5: "năm"}
+
+
+def extension_facts(ledger: Ledger, dtype: DecisionType, record: Record, values: Mapping[str, Any], until: date,
+                    day: date, replaces: bool = False) -> dict[str, Any]:
+    """What an extension decision states besides its end: which extension it is («nhất», «hai»), the
+    day it starts (the day after the period it extends ends, as the deadline engine computes that
+    period from the row) and its length («02 tháng», «15 ngày»). Empty when the engine has no period
+    for the row (the decision is then refused for the missing facts)."""
+    from macros_py.law.counting import add_months
+    from macros_py.law.deadlines import compute_deadlines
+    from macros_py.law.rules import default_rules
+
+    column = _extended_column(dtype)
+    data = ledger.sheets.get(dtype.sheet)
+    if column is None or data is None:
+        return {}
+    rules = default_rules()
+    saved = dict(record.values)
+    if replaces:  # the period before the extension this decision replaces
+        record.values[column] = None
+        if dtype.counter and isinstance(saved.get(dtype.counter), int):
+            record.values[dtype.counter] = max(saved[dtype.counter] - 1, 0)
+    try:
+        report = compute_deadlines(replace(ledger, sheets=_row_only(ledger, dtype, record), problems=[]), day,
+                                   rules=rules)
+    finally:
+        record.values.clear()
+        record.values.update(saved)
+    ends = [(d.due, d.kind) for d in report.deadlines if d.sheet == dtype.sheet and d.row == record.row
+            and d.step_of is None and getattr(rules[d.kind], "extended_to", None) == column]
+    if not ends:
+        return {}
+    previous, kind = max(ends)
+    if until <= previous:
+        return {}
+    count = extension_count(dtype, values, replaces) if dtype.counter else (
+        2 if values.get(column) not in (None, "") and not replaces else 1)
+    months = next((n for n in range(1, 13) if add_months(previous, n) == until), None)
+    days = (until - previous).days
+    if months is None and rules[kind].method == "custody" and days % 30 == 0:
+        months = days // 30  # tạm giam: 01 tháng = 30 ngày (TTLT 04/2018 Điều 17)
+    length = f"{months:02d} tháng" if months else f"{days:02d} ngày"
+    return {"extension_round": f"thứ {ORDINALS.get(count or 1, str(count))}",
+            "extension_from": VnDate.of(previous + timedelta(days=1)), "extension_length": length,
+            "previous_end": VnDate.of(previous)}
 
 
 def beyond_the_law(ledger: Ledger, dtype: DecisionType, record: Record, until: date, day: date,
@@ -492,16 +567,11 @@ def beyond_the_law(ledger: Ledger, dtype: DecisionType, record: Record, until: d
     (macros_py.law, the one place the limits are computed) says it, or None."""
     from macros_py.law.deadlines import compute_deadlines
 
-    column = next((c for c, source in dtype.copies if source == "extended_until"), None)
+    column = _extended_column(dtype)
     data = ledger.sheets.get(dtype.sheet)
     if column is None or data is None or column not in data.columns:
         return None
-    # the engine on this row alone (and its case row): a batch does not recompute the whole ledger per row
-    only = {dtype.sheet: replace(data, records=[record])}
-    for sheet, key in dtype.joins:
-        if sheet in ledger.sheets:
-            only[sheet] = replace(ledger.sheets[sheet], records=[r for r in ledger.records(sheet)
-                                                                 if r.values.get(key) == record.values.get(key)])
+    only = _row_only(ledger, dtype, record)
     saved = dict(record.values)
     record.values[column] = until
     count = extension_count(dtype, saved, replaces=replaces) if dtype.counter in data.columns else None
@@ -520,8 +590,10 @@ def beyond_the_law(ledger: Ledger, dtype: DecisionType, record: Record, until: d
 
 
 def missing_facts(dtype: DecisionType, values: Mapping[str, Any], settings: Mapping[str, Any]) -> list[Any]:
-    """The facts `dtype` requires (its manifest's `required`) that the row, or Cấu hình, leaves empty."""
-    return [f for f in dtype.required if is_empty(values.get(f.field, settings.get(f.field)))]
+    """The facts `dtype` requires (its manifest's `required`) that the row, or Cấu hình, leaves empty
+    (a fact with `when` only on rows whose column holds one of its values)."""
+    return [f for f in dtype.required if is_empty(values.get(f.field, settings.get(f.field)))
+            and (f.when is None or values.get(f.when[0]) in f.when[1])]
 
 
 def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
@@ -554,7 +626,7 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
         if problem is None:
             gaps = missing_facts(dtype, values, ledger.settings)
             if gaps and not options.force:
-                problem = "; ".join(f"thiếu «{_label(dtype, g.field)}»: {g.reason}" for g in gaps) + \
+                problem = "; ".join(f"thiếu «{fact_label(dtype, g.field)}»: {g.reason}" for g in gaps) + \
                     " (--force: soạn bản DỰ THẢO có đánh dấu chỗ thiếu, không cấp số)."
         if problem is None and dtype.extension and options.until is not None and not options.force:
             replaces = options.reissue and values.get(dtype.writeback[0]) not in (None, "")
@@ -582,9 +654,12 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
                        duty_article=dtype.duties.get(assignee_title, ""),
                        extended_until=context_value(options.until), draft=DRAFT if options.preview else "")
         context.update(bases_context(day))
+        if dtype.extension and options.until is not None:
+            replaces = options.reissue and values.get(dtype.writeback[0]) not in (None, "")
+            context.update(extension_facts(ledger, dtype, record, values, options.until, day, replaces))
         context.update(number=0, symbol=symbol, decision_no=symbol)  # numbered below, once all rows are checked
         for gap in gaps:  # --force: the gap shows where the fact would stand, and the document is a draft
-            context[gap.field] = f"[THIẾU: {_label(dtype, gap.field)}]"
+            context[gap.field] = f"[THIẾU: {fact_label(dtype, gap.field)}]"
             context["draft"] = DRAFT
         compiled = templates[dtype.key]
         missing = [k for k in sorted(compiled.required) if is_empty(context.get(k))]
@@ -628,8 +703,11 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
                                   _summary(dtype, context), case_name, who, _relative(path, ledger_path),
                                   status=ISSUED, note=note))
         cells: dict[str, Any] = {no_key: context["decision_no"], date_key: day}
-        for column, source in dtype.copies:
-            cells[column] = options.until if source == "extended_until" else values.get(source)
+        for column, source, *when in dtype.copies:
+            if when and is_empty(values.get(when[0])):
+                continue  # e.g. the inspector's columns, only when the decision names an inspector
+            new = {"extended_until": options.until, "@decision_no": context["decision_no"], "@decision_date": day}
+            cells[column] = new[source] if source in new else values.get(source)
         if dtype.counter:
             cells[dtype.counter] = extension_count(dtype, values, replaces=note is not None)
         plan.updates.append(CaseUpdate(dtype.sheet, record.row, cells))

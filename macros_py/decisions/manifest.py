@@ -50,6 +50,7 @@ class Fact:
 
     field: str
     reason: str
+    when: tuple[str, tuple[str, ...]] | None = None  # only on rows whose column holds one of these values
 
 
 def _as_str(data: Mapping[str, Any], key: str, where: str, problems: list[str], *, required: bool = False,
@@ -81,8 +82,9 @@ def _as_bool(data: Mapping[str, Any], key: str, where: str, problems: list[str])
     return value
 
 
-def load_manifest(folder: Path) -> DecisionType:
-    """The decision type in `folder` (its manifest.toml and template). Raises ManifestError."""
+def load_manifest(folder: Path, check_template: bool = True) -> DecisionType:
+    """The decision type in `folder` (its manifest.toml and template). Raises ManifestError.
+    `check_template=False` for the built-in types, whose templates the builder makes from them."""
     from macros_py.decisions import decision_types as dt
 
     folder = Path(folder)
@@ -113,7 +115,7 @@ def load_manifest(folder: Path) -> DecisionType:
     template = _as_str(data, "template", where, problems, default="mau.docx") or "mau.docx"
     if "/" in template or "\\" in template or not template.lower().endswith(".docx"):
         problems.append(f"{where}: «template» = «{template}»: phải là tên một tệp .docx trong thư mục mẫu.")
-    elif not (folder / template).is_file():
+    elif check_template and not (folder / template).is_file():
         problems.append(f"{where}: không có tệp mẫu «{template}» trong thư mục «{folder}».")
     slug = _as_str(data, "slug", where, problems, default=key) or key
     if slug and not _SLUG.match(slug):
@@ -177,17 +179,21 @@ def load_manifest(folder: Path) -> DecisionType:
             if spec is not None and spec.column(b).kind is not Kind.DATE:
                 problems.append(f"{where}: «writeback»: cột «{spec.column(b).label}» không phải cột ngày.")
             writeback = (a, b)
-    copies: list[tuple[str, str]] = []
+    copies: list[tuple[str, ...]] = []
+    new_values = ("extended_until", "@decision_no", "@decision_date")
     for item in _as_list(data, "copies", where, problems):
-        if not isinstance(item, list) or len(item) != 2:
-            problems.append(f"{where}: «copies»: mỗi mục là [cột ghi vào, trường lấy giá trị] (đang là {item!r}).")
+        if not isinstance(item, list) or len(item) not in (2, 3):
+            problems.append(f"{where}: «copies»: mỗi mục là [cột ghi vào, trường lấy giá trị] hoặc [cột ghi vào, "
+                            f"trường lấy giá trị, cột phải có giá trị] (đang là {item!r}).")
             continue
         target = column(item[0], "«copies»")
-        if target and not (item[1] == "extended_until" or item[1] in columns):
+        if len(item) == 3:
+            column(item[2], "«copies» (cột điều kiện)")
+        if target and not (item[1] in new_values or item[1] in columns):
             problems.append(f"{where}: «copies»: «{item[1]}» không phải trường có giá trị (một cột, hoặc "
-                            "«extended_until»).")
+                            f"{', '.join(f'«{v}»' for v in new_values)}).")
         elif target:
-            copies.append((target, item[1]))
+            copies.append(tuple(item))
     counter = data.get("counter")
     if counter is not None:
         counter = column(counter, "«counter»")
@@ -203,7 +209,7 @@ def load_manifest(folder: Path) -> DecisionType:
         problems.append(f"{where}: «repeat_guard» = «{repeat_name}» không có (chọn một trong: "
                         f"{', '.join(dt.REPEAT_GUARDS)}).")
     extension = _as_bool(data, "extension", where, problems)
-    extended_column = next((c for c, s in copies if s == "extended_until"), None)
+    extended_column = next((c[0] for c in copies if c[1] == "extended_until"), None)
     if repeat_name == "extension_not_later" and extended_column is None:
         problems.append(f"{where}: «repeat_guard» = «extension_not_later» cần một mục «copies» "
                         "[cột gia hạn đến, \"extended_until\"].")
@@ -212,14 +218,25 @@ def load_manifest(folder: Path) -> DecisionType:
     required: list[Fact] = []
     settings = set(SETTINGS_BY_KEY)
     for item in _as_list(data, "required", where, problems):
-        if not isinstance(item, dict) or set(item) - {"field", "reason"} or not isinstance(item.get("field"), str):
-            problems.append(f"{where}: «required»: mỗi mục là {{ field = \"cột\", reason = \"vì sao cần\" }}.")
+        if not isinstance(item, dict) or set(item) - {"field", "reason", "when"} or \
+                not isinstance(item.get("field"), str):
+            problems.append(f"{where}: «required»: mỗi mục là {{ field = \"cột\", reason = \"vì sao cần\" }} "
+                            "(có thể thêm when = { column = \"cột\", values = [...] }).")
             continue
         if item["field"] not in columns and item["field"] not in settings:
             problems.append(f"{where}: «required»: «{item['field']}» không phải cột của sheet hay thông tin ở "
                             "sheet Cấu hình.")
             continue
-        required.append(Fact(item["field"], str(item.get("reason") or "")))
+        when = item.get("when")
+        if when is not None:
+            if not isinstance(when, dict) or set(when) != {"column", "values"} or not isinstance(when["values"], list):
+                problems.append(f"{where}: «required» «{item['field']}»: «when» là {{ column = \"cột\", "
+                                "values = [\"giá trị\", ...] }.")
+                continue
+            if not column(when["column"], "«required.when.column»", columns):
+                continue
+            when = (when["column"], tuple(str(v) for v in when["values"]))
+        required.append(Fact(item["field"], str(item.get("reason") or ""), when))
 
     text = data.get("text", {})
     if not isinstance(text, dict):
@@ -266,7 +283,7 @@ def manifest_folders(root: Path) -> list[Path]:
 @lru_cache(maxsize=1)
 def builtin_types() -> tuple[DecisionType, ...]:
     """The types kiemsat ships; a broken shipped manifest is a bug, so it raises."""
-    return tuple(load_manifest(folder) for folder in manifest_folders(builtin_folder()))
+    return tuple(load_manifest(folder, check_template=False) for folder in manifest_folders(builtin_folder()))
 
 
 @dataclass

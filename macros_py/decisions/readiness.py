@@ -10,17 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from macros_py.decisions.decision_types import DecisionType
-from macros_py.decisions.issuing import due_rows, missing_facts
+from macros_py.decisions.issuing import due_rows, fact_label, missing_facts
 from macros_py.decisions.manifest import builtin_types
 from macros_py.ledger.problems import WARNING, Problem, column_letter
 from macros_py.ledger.reader import Ledger
-from macros_py.ledger.schema import SETTINGS_BY_KEY, SETTINGS_SHEET
-
-
-def _label(dtype: DecisionType, key: str) -> str:
-    if key in dtype.spec.keys:
-        return dtype.spec.column(key).label
-    return SETTINGS_BY_KEY[key].label if key in SETTINGS_BY_KEY else key
+from macros_py.ledger.schema import SETTINGS_SHEET
 
 
 def decision_problems(ledger: Ledger, types: Iterable[DecisionType] | None = None) -> list[Problem]:
@@ -31,11 +25,11 @@ def decision_problems(ledger: Ledger, types: Iterable[DecisionType] | None = Non
         data = ledger.sheets.get(dtype.sheet)
         if data is None or dtype.on_request or not dtype.required:
             continue
-        due = [r for r in data.records if r.row in set(due_rows(ledger, dtype))]
+        rows = set(due_rows(ledger, dtype, complete=False))
+        due = [r for r in data.records if r.row in rows]
         for fact in dtype.required:
-            label = _label(dtype, fact.field)
-            lacking = [r.row for r in due if missing_facts(dtype, r.values, ledger.settings)
-                       and fact in missing_facts(dtype, r.values, ledger.settings)]
+            label = fact_label(dtype, fact.field)
+            lacking = [r.row for r in due if fact in missing_facts(dtype, r.values, ledger.settings)]
             if not lacking:
                 continue
             index = data.column_of(fact.field) if fact.field in dtype.spec.keys else None

@@ -389,6 +389,12 @@ TIP_OFFS = SheetSpec(
         Column("resumed_date", "Ngày QĐ phục hồi giải quyết", Kind.DATE, not_before="receipt_date",
                synonyms=("ngày quyết định phục hồi giải quyết", "ngày phục hồi giải quyết"), width=13,
                hint="Giải quyết tiếp không quá 01 tháng kể từ ngày này (BLTTHS Điều 149 khoản 1)"),
+        # appended for the decisions (issue 23): the agency's own document, the extension request
+        Column("agency_doc_no", "Số văn bản của cơ quan báo tin", width=14,
+               hint="Số công văn, kiến nghị khởi tố của cơ quan gửi tin (không phải số thụ lý của Viện)"),
+        Column("agency_doc_date", "Ngày văn bản của cơ quan báo tin", Kind.DATE, width=13),
+        Column("extension_request_no", "Số văn bản đề nghị gia hạn", width=14),
+        Column("extension_request_date", "Ngày văn bản đề nghị gia hạn", Kind.DATE, width=13),
     ),
 )
 
@@ -500,6 +506,18 @@ CRIMINAL_CASES = SheetSpec(
                width=13, hint="Quyết định đưa vụ án ra xét xử phúc thẩm hoặc đình chỉ xét xử phúc thẩm"),
         Column("appeal_hearing_date", "Ngày xét xử phúc thẩm", Kind.DATE, not_before="opening_date",
                synonyms=("ngày mở phiên tòa phúc thẩm",), width=13),
+        # appended for the decisions (issue 23)
+        Column("investigation_request_no", "Số văn bản đề nghị gia hạn điều tra", width=14),
+        Column("investigation_request_date", "Ngày văn bản đề nghị gia hạn điều tra", Kind.DATE, width=13),
+        Column("replacement_reason", "Lý do thay đổi KSV", width=24,
+               hint="Quyết định thay đổi Kiểm sát viên phải nêu lý do"),
+        Column("return_decision_no", "Số QĐ trả hồ sơ ĐTBS", width=14),
+        Column("return_decision_date", "Ngày QĐ trả hồ sơ ĐTBS", Kind.DATE, width=13),
+        Column("return_reasons", "Vấn đề cần điều tra bổ sung", width=30),
+        Column("transfer_to", "Cơ quan nhận vụ án chuyển đến", width=22),
+        Column("transfer_reason", "Lý do chuyển vụ án", width=24),
+        Column("transfer_decision_no", "Số QĐ chuyển vụ án", width=14),
+        Column("transfer_decision_date", "Ngày QĐ chuyển vụ án", Kind.DATE, width=13),
     ),
 )
 
@@ -576,6 +594,26 @@ DEFENDANTS = SheetSpec(
             "ngày tạm giam phúc thẩm",), width=13,
                hint="Thủ tục rút gọn: tạm giam trong giai đoạn xét xử phúc thẩm không quá 22 ngày "
                     "(BLTTHS Điều 459 khoản 3)"),
+        # appended for the decisions (issue 23): what the forms name, and where each decision is written back
+        Column("residence", "Nơi cư trú", width=24),
+        Column("id_number", "Số định danh cá nhân", width=14, hint="Số căn cước, định danh cá nhân của bị can"),
+        Column("charge_no", "Số QĐ khởi tố bị can", width=14),
+        Column("charge_date", "Ngày QĐ khởi tố bị can", Kind.DATE, width=13),
+        Column("detention_order_no", "Số lệnh tạm giam", width=14),
+        Column("detention_order_date", "Ngày lệnh tạm giam", Kind.DATE, width=13),
+        Column("detention_place", "Nơi tạm giam", width=22, hint="Trại tạm giam, nhà tạm giữ nơi bị can bị giam"),
+        Column("detention_request_no", "Số văn bản đề nghị của cơ quan điều tra", width=14,
+               hint="Văn bản đề nghị phê chuẩn hoặc gia hạn gần nhất"),
+        Column("detention_request_date", "Ngày văn bản đề nghị của cơ quan điều tra", Kind.DATE, width=13),
+        Column("custody_extension_order_no", "Số QĐ gia hạn tạm giữ của cơ quan điều tra", width=14),
+        Column("custody_extension_order_date", "Ngày QĐ gia hạn tạm giữ của cơ quan điều tra", Kind.DATE, width=13),
+        Column("detention_approval_no", "Số QĐ phê chuẩn lệnh tạm giam", width=14),
+        Column("charge_approval_no", "Số QĐ phê chuẩn khởi tố bị can", width=14),
+        Column("custody_approval_no", "Số QĐ phê chuẩn gia hạn tạm giữ", width=14),
+        Column("measure_decision_no", "Số QĐ hủy bỏ, thay thế BPNC", width=14),
+        Column("measure_decision_date", "Ngày QĐ hủy bỏ, thay thế BPNC", Kind.DATE, width=13),
+        Column("measure_reason", "Lý do không phê chuẩn, hủy bỏ, thay thế BPNC", width=26),
+        Column("new_measure", "Biện pháp thay thế", Kind.CHOICE, choices=MEASURE, width=18),
     ),
 )
 
