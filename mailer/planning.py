@@ -41,7 +41,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -447,7 +447,9 @@ def plan_ledger(ledger: Ledger, today: date, *, start: date | None = None, ident
     source, more = source_for(ledger.settings, ledger.path, start=start or today)
     if identity is not None:
         source = replace(source, identity=identity)
-    report = compute_deadlines(ledger, today)
+    now = datetime.now()
+    # run on the real day: limits that end at an hour (tạm giữ, phê chuẩn in 12 giờ) are counted in hours too
+    report = compute_deadlines(ledger, today, now=now if now.date() == today else None)
     facts = case_facts(ledger) if source.content == FULL else None
     plan = plan_alerts(report, ledger.records("can_bo"), ledger=source.identity, ledger_name=source.name,
                        days=days, source=source, facts=facts)

@@ -153,6 +153,12 @@ def _today() -> date:
     return date.today()
 
 
+def _now() -> datetime | None:
+    """The clock, for limits counted in hours; None when a test has moved the day (`_today`)."""
+    now = datetime.now()
+    return now if now.date() == _today() else None
+
+
 def run(book: Any, ui: ExcelUI) -> None:
     from addin.excel.livebook import read_book_cells
     from macros_py.law.deadlines import compute_deadlines
@@ -168,7 +174,7 @@ def run(book: Any, ui: ExcelUI) -> None:
                            "Hãy mở đúng sổ theo dõi rồi bấm lại.")
     ui.status("đang tính thời hạn…")
     try:
-        report = compute_deadlines(ledger, _today())
+        report = compute_deadlines(ledger, _today(), now=_now())
     except (RulesError, ValueError) as exc:  # a broken rules table; a contradictory calendar in Cấu hình
         raise HandlerError(f"Không tính được thời hạn: {exc}") from None
     cells = deadline_cells(ledger, report)
