@@ -25,6 +25,8 @@ import tempfile
 from pathlib import Path
 from typing import Protocol
 
+from macros_py.ledger.oserrors import os_reason
+
 from .config import ConfigError, SmtpConfig
 
 __all__ = ["EmlFolderTransport", "SendError", "SmtpTransport", "Transport", "explain", "smtp_password"]
@@ -81,7 +83,7 @@ class EmlFolderTransport:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError as exc:
-            raise SendError(f"không ghi được thư vào thư mục «{self.folder}»: {exc.strerror or exc}",
+            raise SendError(f"không ghi được thư vào thư mục «{self.folder}»: {os_reason(exc)}",
                             connection=True) from None
         return str(target)
 
@@ -142,6 +144,15 @@ def explain(code: int, answer: bytes | str | None = b"") -> str:
     return f"máy chủ trả lời {code}" + (f" «{text}»" if text else "") + f": {meaning}"
 
 
+def _why(exc: BaseException) -> str:
+    """What went wrong with the connection, in Vietnamese (never the system's or the library's English)."""
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return "máy chủ thư đã ngắt kết nối"
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    return "máy chủ thư trả lời không đúng giao thức SMTP"
+
+
 def _refusal(exc: smtplib.SMTPResponseException, what: str) -> SendError:
     """A 4xx is temporary (retried with back-off), a 5xx permanent (reported, resent on request)."""
     code = _code(exc)
@@ -177,7 +188,7 @@ class SmtpTransport:
             raise SendError(f"tên đăng nhập hoặc mật khẩu thư cho {where} có ký tự ngoài ASCII (chữ có dấu); "
                             "smtplib không gửi được, hãy đổi mật khẩu không dấu", connection=True) from None
         except (OSError, smtplib.SMTPException) as exc:
-            raise SendError(f"không kết nối được máy chủ thư {where}: {type(exc).__name__}", connection=True) from None
+            raise SendError(f"không kết nối được máy chủ thư {where}: {_why(exc)}", connection=True) from None
         self._client = client
         return client.smtp
 
@@ -200,7 +211,7 @@ class SmtpTransport:
         except (smtplib.SMTPServerDisconnected, OSError, socket.timeout) as exc:
             # the server may have accepted the message before the connection broke
             self._drop()
-            raise SendError(f"mất kết nối với máy chủ thư {where} khi đang gửi ({type(exc).__name__})",
+            raise SendError(f"mất kết nối với máy chủ thư {where} khi đang gửi ({_why(exc)})",
                             uncertain=True) from None
         except smtplib.SMTPException as exc:
             self._drop()
