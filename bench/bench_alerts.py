@@ -32,8 +32,10 @@ import socket
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 for p in (ROOT, ROOT / "bench"):
@@ -57,23 +59,32 @@ TARGET = 5000  # alerts/s composed and recorded (issue 16)
 OUT = ROOT / "bench" / "out"
 
 
-def ledgers(count: int, rows: int) -> list[Path]:
+def unit_ledgers(prefix: str, count: int, rows: int,
+                 unit: Callable[[int, dict[str, Any]], tuple[dict[str, Any], dict[str, Any]]]) -> list[Path]:
+    """`count` ledgers of the deadline benchmark's row mix in bench/out/ (kept while the sources are unchanged);
+    `unit(i, rows)` gives the i-th unit's rows and Cấu hình settings."""
     OUT.mkdir(parents=True, exist_ok=True)
     base = _rows(rows)
     paths = []
     t0 = time.perf_counter()
     for i in range(1, count + 1):
-        path = OUT / f"alerts_unit{i:02d}_{rows}rows_{_sources_hash()}.xlsx"
+        path = OUT / f"{prefix}_unit{i:02d}_{rows}rows_{_sources_hash()}.xlsx"
         if not path.exists():
-            unit = dict(base)
-            unit["can_bo"] = [{**s, "email": f"u{i:02d}.{s['email']}"} for s in base["can_bo"]]
-            settings = {"unit_name": f"VIỆN KIỂM SÁT NHÂN DÂN KHU VỰC {i}", "alert_start": date(2000, 1, 1)}
+            data, settings = unit(i, base)
             tmp = path.with_name(path.name + ".tmp")
-            builder.build_workbook(unit, settings, write_only=True).save(tmp)
+            builder.build_workbook(data, settings, write_only=True).save(tmp)
             os.replace(tmp, path)
         paths.append(path)
     print(f"{count} ledgers of {rows} rows in bench/out/ ({time.perf_counter() - t0:.1f} s to prepare)")
     return paths
+
+
+def ledgers(count: int, rows: int) -> list[Path]:
+    def unit(i: int, base: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        data = dict(base)
+        data["can_bo"] = [{**s, "email": f"u{i:02d}.{s['email']}"} for s in base["can_bo"]]
+        return data, {"unit_name": f"VIỆN KIỂM SÁT NHÂN DÂN KHU VỰC {i}", "alert_start": date(2000, 1, 1)}
+    return unit_ledgers("alerts", count, rows, unit)
 
 
 class Counting:

@@ -26,7 +26,6 @@ plain table, in one transaction). Exits 0.
 from __future__ import annotations
 
 import argparse
-import os
 import platform
 import sys
 import tempfile
@@ -38,8 +37,8 @@ for p in (ROOT, ROOT / "bench"):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
-from bench_deadlines import TODAY, _rows  # noqa: E402  (the deadline benchmark's row mix)
-from bench_reader import _sources_hash  # noqa: E402
+from bench_deadlines import TODAY  # noqa: E402
+from bench_alerts import unit_ledgers  # noqa: E402  (the units' ledgers, built once and kept)
 
 from macros_py.law.deadlines import compute_deadlines  # noqa: E402
 from macros_py.ledger.reader import read_ledger  # noqa: E402
@@ -51,26 +50,10 @@ from macros_py.store.publish import publish  # noqa: E402
 from macros_py.store.roles import grant  # noqa: E402
 from macros_py.store.snapshot import build_snapshot  # noqa: E402
 from macros_py.store.workbook import save_province_workbook  # noqa: E402
-from workbook_templates import builder  # noqa: E402
-
-OUT = ROOT / "bench" / "out"
-
 
 def ledgers(count: int, rows: int) -> list[Path]:
-    OUT.mkdir(parents=True, exist_ok=True)
-    base = _rows(rows)
-    paths = []
-    t0 = time.perf_counter()
-    for i in range(1, count + 1):
-        path = OUT / f"province_unit{i:02d}_{rows}rows_{_sources_hash()}.xlsx"
-        if not path.exists():
-            settings = {"unit_name": f"VIỆN KIỂM SÁT NHÂN DÂN KHU VỰC {i}", "ledger_code": f"HP-KV{i:02d}"}
-            tmp = path.with_name(path.name + ".tmp")
-            builder.build_workbook(base, settings, write_only=True).save(tmp)
-            os.replace(tmp, path)
-        paths.append(path)
-    print(f"{count} ledgers of {rows} rows in bench/out/ ({time.perf_counter() - t0:.1f} s to prepare)")
-    return paths
+    return unit_ledgers("province", count, rows, lambda i, base: (base, {
+        "unit_name": f"VIỆN KIỂM SÁT NHÂN DÂN KHU VỰC {i}", "ledger_code": f"HP-KV{i:02d}"}))
 
 
 def line(step: str, seconds: float, n: int, what: str = "rows") -> None:

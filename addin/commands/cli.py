@@ -38,22 +38,9 @@ from addin.commands.output import (
     os_reason,
     verbose_option,
 )
-
-
-def _parse_day(value: str | None) -> date:
-    if not value:
-        return date.today()
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise Failure(f"ngày «{value}» không hợp lệ; cần dạng YYYY-MM-DD, ví dụ 2024-03-15.") from None
-    return _in_range(day, value)
-
-
-def _in_range(day: date, typed: str) -> date:
-    if not 1945 <= day.year <= 2100:
-        raise Failure(f"ngày «{typed}» nằm ngoài khoảng năm 1945 - 2100; hãy kiểm tra lại năm.")
-    return day
+from addin.commands.output import alert_run_options
+from addin.commands.output import in_range as _in_range
+from addin.commands.output import parse_day as _parse_day
 
 
 @click.group("kiemsat", cls=RootGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": HELP_WIDTH})
@@ -848,12 +835,7 @@ def _alerts_config(config_path: Path | None):  # noqa: ANN202 - mailer.config is
 
 @alerts_group.command("run-once")
 @click.argument("paths", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--today", help="Ngày làm mốc (YYYY-MM-DD); mặc định hôm nay.")
-@click.option("--dry-run", is_flag=True, help="Chỉ liệt kê thư sẽ gửi; không gửi, không ghi gì.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Tệp cấu hình cảnh báo (TOML); mặc định canh-bao.toml trong thư mục cấu hình của kiemsat.")
-@click.option("--outbox", "outbox_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Ghi thư thành tệp .eml vào thư mục này thay vì gửi qua máy chủ thư.")
+@alert_run_options
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @verbose_option
 def alerts_run_once_cmd(paths: tuple[Path, ...], today: str | None, dry_run: bool, config_path: Path | None,

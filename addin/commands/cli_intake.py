@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
-from addin.commands.output import EXIT_OK, Failure
+from addin.commands.output import EXIT_OK, Failure, parse_day
 from addin.commands.registry import cmd
 
 SOURCE_WIDTH = 60
@@ -120,10 +119,7 @@ def intake_cmd(document: str, ledger_path: Path, yes: bool, as_json: bool, case_
     from macros_py.workbook.package import WorkbookError
     from macros_py.workbook.safefile import FileBusy
 
-    try:
-        day = date.fromisoformat(today) if today else None
-    except ValueError:
-        raise Failure(f"ngày «{today}» không hợp lệ; cần dạng YYYY-MM-DD, ví dụ 2026-03-15.") from None
+    day = parse_day(today) if today else None
     if not ledger_path.is_file():
         raise Failure(f"không thấy sổ «{ledger_path}».")
     stdin = sys.stdin.buffer if document == "-" and sys.stdin is not None else None

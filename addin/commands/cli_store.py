@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
 from addin.commands.output import (
+    alert_run_options,
+    parse_day,
     EXIT_OK,
     EXIT_PROBLEMS,
     Failure,
@@ -30,15 +31,6 @@ from addin.commands.registry import cli_only
 
 STORE_ENV = "KIEMSAT_STORE"
 NEW_ROLE_PASSWORD_ENV = "KIEMSAT_NEW_ROLE_PASSWORD"
-
-
-def _day(value: str | None) -> date:
-    if not value:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise Failure(f"ngày «{value}» không hợp lệ; cần dạng YYYY-MM-DD, ví dụ 2026-03-16.") from None
 
 
 def store_option(f: Any) -> Any:
@@ -77,7 +69,7 @@ def publish_cmd(path: Path, store_url: str, today: str | None, rules_path: Path 
     from macros_py.store.publish import publish
     from macros_py.store.snapshot import build_snapshot
 
-    day = _day(today)
+    day = parse_day(today)
     try:
         rules = load_rules(rules_path)
         ledger = read_ledger(path)
@@ -136,7 +128,7 @@ def province_cmd(store_url: str, out: Path, report_path: Path | None, period: st
         raise Failure(f"--out «{out.name}»: cần đuôi .xlsx.")
     if report_path is not None and report_path.suffix.lower() != ".docx":
         raise Failure(f"--report «{report_path.name}»: cần đuôi .docx.")
-    day = _day(today)
+    day = parse_day(today)
     try:
         chosen = parse_period(period) if period else half_year_of(day)
     except PeriodError as exc:
@@ -315,12 +307,7 @@ def store_grant_cmd(store_url: str, role: str, codes: tuple[str, ...], is_provin
 
 @store_group.command("alerts")
 @store_option
-@click.option("--today", help="Ngày làm mốc (YYYY-MM-DD); mặc định hôm nay.")
-@click.option("--dry-run", is_flag=True, help="Chỉ liệt kê thư sẽ gửi; không gửi, không ghi gì.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Tệp cấu hình cảnh báo (TOML); mặc định canh-bao.toml trong thư mục cấu hình của kiemsat.")
-@click.option("--outbox", "outbox_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Ghi thư thành tệp .eml vào thư mục này thay vì gửi qua máy chủ thư.")
+@alert_run_options
 @verbose_option
 def store_alerts_cmd(store_url: str, today: str | None, dry_run: bool, config_path: Path | None,
                      outbox_dir: Path | None, verbose: bool) -> None:
@@ -332,7 +319,7 @@ def store_alerts_cmd(store_url: str, today: str | None, dry_run: bool, config_pa
 
     try:
         config = load_config(config_path)
-        run = run_from_store(store_url, _day(today), config=config, outbox_dir=outbox_dir, dry_run=dry_run)
+        run = run_from_store(store_url, parse_day(today), config=config, outbox_dir=outbox_dir, dry_run=dry_run)
     except (StoreError, ConfigError) as exc:
         raise Failure(str(exc)) from None
     click.echo(f"Kho số liệu: {run.units} đơn vị đọc được.")

@@ -13,7 +13,7 @@ a summary first; the details with `--verbose`; machine output with `--json` (on 
 
 from __future__ import annotations
 
-import errno
+from datetime import date
 import json
 import sqlite3
 import sys
@@ -208,6 +208,37 @@ class RootGroup(Group):
 
 
 # ---- the output style ----------------------------------------------------------------------------------
+
+def parse_day(value: str | None) -> date:
+    """A --today / --since value (YYYY-MM-DD); none: today. Every command words a bad one the same way."""
+    if not value:
+        return date.today()
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise Failure(f"ngày «{value}» không hợp lệ; cần dạng YYYY-MM-DD, ví dụ 2024-03-15.") from None
+    return in_range(day, value)
+
+
+def in_range(day: date, typed: str) -> date:
+    if not 1945 <= day.year <= 2100:
+        raise Failure(f"ngày «{typed}» nằm ngoài khoảng năm 1945 - 2100; hãy kiểm tra lại năm.")
+    return day
+
+
+def alert_run_options(f: Callable) -> Callable:
+    """--today, --dry-run, --config, --outbox: an alert run, from ledgers or from the shared store."""
+    for option in reversed((
+        click.option("--today", help="Ngày làm mốc (YYYY-MM-DD); mặc định hôm nay."),
+        click.option("--dry-run", is_flag=True, help="Chỉ liệt kê thư sẽ gửi; không gửi, không ghi gì."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Tệp cấu hình cảnh báo (TOML); mặc định canh-bao.toml trong thư mục cấu hình của kiemsat."),
+        click.option("--outbox", "outbox_dir", type=click.Path(file_okay=False, path_type=Path),
+                     help="Ghi thư thành tệp .eml vào thư mục này thay vì gửi qua máy chủ thư."),
+    )):
+        f = option(f)
+    return f
+
 
 def json_option(f: Callable) -> Callable:
     return click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (cho chương trình khác).")(f)
