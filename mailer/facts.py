@@ -43,7 +43,7 @@ def _join(*parts: str) -> str:
 
 
 def case_facts(ledger: Ledger) -> dict[tuple[str, int], str]:
-    """(sheet key, row) -> «Bị can: ...; tội ...» for every row that has something to say."""
+    """(sheet name in the file, row) -> «Bị can: ...; tội ...» for every row that has something to say."""
     cases = {_text(r.get("case_id")).casefold(): r for r in ledger.records("an_hinh_su") if r.get("case_id")}
     accused: dict[str, list[str]] = {}
     for r in ledger.records("bi_can"):
@@ -54,7 +54,7 @@ def case_facts(ledger: Ledger) -> dict[tuple[str, int], str]:
 
     def put(rec: Record, text: str) -> None:
         if text:
-            out[(rec.sheet, rec.row)] = text
+            out[rec.where] = text
 
     for r in ledger.records("an_hinh_su"):
         names = accused.get(_text(r.get("case_id")).casefold(), [])

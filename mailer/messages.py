@@ -277,7 +277,7 @@ _Section = tuple[str, list[tuple[str, str]], list[_Block], bool]
 
 
 def _step(ledger: str, d: Deadline) -> tuple:
-    return (ledger, d.sheet, d.row, d.kind, d.person, d.due)
+    return (ledger, d.sheet_name, d.row, d.kind, d.person, d.due)
 
 
 def _band_rows(deadlines: Sequence[Deadline]) -> list[tuple[str, str]]:
@@ -313,7 +313,8 @@ def _summary_sections(s: Summary, level: str, shown: set[tuple], ledger_shown: b
     def cards(deadlines: Sequence[Deadline], with_name: bool) -> list[_Block]:
         alerts = [Alert(s.ledger, s.ledger_name, d, 0, s.recipient,
                         (f"KSV: {_clean(d.prosecutor or '(chưa phân công)')}",) if with_name else (), s.source,
-                        facts=s.facts.get((d.sheet, d.row), "")) for d in deadlines if _step(s.ledger, d) not in shown]
+                        facts=s.facts.get((d.sheet_name, d.row), ""))
+                  for d in deadlines if _step(s.ledger, d) not in shown]
         return [_block(a, level, ledger_shown) for a in sorted(alerts, key=_urgency)]
 
     by_person: dict[str, list[Deadline]] = {}

@@ -415,7 +415,7 @@ def plan_alerts(report: DeadlineReport, staff: Iterable[Record], *, ledger: str,
             people.setdefault(recipient.address, (recipient, []))[1].append(role)
         if not d.prosecutor and not d.leader:
             unassigned += 1
-        fact = facts.get((d.sheet, d.row), "")
+        fact = facts.get((d.sheet_name, d.row), "")
         for recipient, roles in people.values():
             plan.alerts.append(Alert(ledger, ledger_name, d, day, recipient, tuple(roles), source, backlog=backlog,
                                      facts=fact))

@@ -28,21 +28,23 @@ def migrate(ledger: Any, out: Path) -> dict[str, int]:
     """Write the new ledger for `ledger` (a reader.Ledger) at `out`; returns rows moved by sheet title."""
     from macros_py.workbook.safefile import atomic_write
 
-    rows = {key: [dict(r.values) for r in data.records] for key, data in ledger.sheets.items()}
+    # several sheets of a kind (one per prosecutor, per year) become one sheet, in file order
+    rows = {key: [dict(r.values) for r in ledger.records(key)] for key in ledger.sheets}
     wb = build_workbook(rows, ledger.settings)
     moved = {}
     for spec in LEDGER_SHEETS:
-        data = ledger.sheets.get(spec.key)
-        if data is None:
+        sheets = ledger.sheets_of(spec.key)
+        if not sheets:
             continue
-        moved[spec.title] = len(data.records)
+        records = ledger.records(spec.key)
+        moved[spec.title] = len(records)
         ws = wb[spec.title]
-        own = list(dict.fromkeys(data.extra_columns.values()))
+        own = list(dict.fromkeys(label for data in sheets for label in data.extra_columns.values()))
         first = len(spec.columns) + 2  # one empty column between the template's table and the unit's own
         for j, label in enumerate(own):
             literal_cell(ws.cell(HEADER_ROW, first + j, label)).font = _BOLD
             ws.column_dimensions[column_letter(first + j - 1)].width = 18
-        for i, rec in enumerate(data.records):
+        for i, rec in enumerate(records):
             for j, label in enumerate(own):
                 if label in rec.extra:
                     literal_cell(ws.cell(FIRST_DATA_ROW + i, first + j, rec.extra[label]))

@@ -36,6 +36,8 @@ from addin.commands.output import (
     echo_report,
     exit_for,
     os_reason,
+    reading_notes,
+    sheets_read,
     verbose_option,
 )
 from addin.commands.output import alert_run_options
@@ -103,8 +105,7 @@ def check_cmd(path: Path, as_json: bool, show_mapping: bool, verbose: bool) -> N
     elif as_json:
         click.echo(json.dumps([p.as_dict() for p in ledger.problems], ensure_ascii=False, indent=1))
     else:
-        counts = (", ".join(f"{len(d.records)} dòng «{d.name}»" for d in ledger.all_sheets())
-                  or "không đọc được sheet nào")
+        counts = sheets_read(ledger)
         errors, warnings = len(ledger.errors), len(ledger.warnings)
         if ledger.problems:
             found = " và ".join(x for x in (f"{errors} lỗi" if errors else "", f"{warnings} cảnh báo" if warnings
@@ -191,13 +192,13 @@ def demo_cmd(folder: Path, today: str | None) -> None:
                        f"{' - '.join(x for x in (d.case, d.person) if x)}: {d.title}")
 
     from macros_py.decisions.decision_types import DECISION_TYPES_BY_KEY
-    from macros_py.decisions.issuing import due_rows, issue_decisions
+    from macros_py.decisions.issuing import due_records, issue_decisions
 
     decisions_dir = folder / "quyet_dinh"
     issued = []
     ledger = read_ledger(ledger_path)
     for type_key, count in (("tin-bao", 3), ("hinh-su", 2)):
-        rows = due_rows(ledger, DECISION_TYPES_BY_KEY[type_key], count)
+        rows = [r.where for r in due_records(ledger, DECISION_TYPES_BY_KEY[type_key], count)]
         batch = issue_decisions(ledger_path, type_key, out_dir=decisions_dir, rows=rows, day=day)
         issued += batch.issued
         backups.append(batch.backup)
@@ -358,7 +359,10 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
     ledger_errors: list = []  # the ledger's own input errors (not the ledger: --write frees it before writing)
     ledger_unsure: list = []  # headers read by a partial match, for columns deadlines are computed from
 
+    notes: list[str] = []  # the sheets read and left out, when a kind has several or some are not kiemsat's
+
     def compute(led):  # noqa: ANN001, ANN202 - a reader.Ledger, a DeadlineReport
+        notes[:] = reading_notes(led)
         ledger_errors[:] = [p for p in led.problems if p.is_error]
         ledger_unsure[:] = [p for p in led.problems if p.confirm]
         return compute_deadlines(led, day, rules=rules)
@@ -395,6 +399,8 @@ def deadlines_cmd(path: Path, today: str | None, within: int | None, as_json: bo
             counts = f"{overdue} đã quá hạn, {soon} sắp hết hạn trong {report.alert_days} ngày"
             scope = f" còn không quá {within} ngày hoặc đã quá hạn" if within is not None else ""
         click.echo(f"Sổ «{path.name}», tính đến ngày {fmt_date(day)}: {len(shown)} thời hạn{scope} ({counts}).")
+        for note in notes:
+            click.echo(note)
         if shown:
             from macros_py.law.urgency import band_for, due_text
 
@@ -517,6 +523,8 @@ def _parse_decision_day(value: str | None) -> date:
 @click.option("--type", "type_key", required=True, help=_decision_types_help())
 @click.option("--rows", help="Các dòng Excel cần ra quyết định, ví dụ 5,7-9.")
 @click.option("--case", "case_id", help="Mã vụ án (hoặc số thụ lý tin báo, số bản án).")
+@click.option("--sheet", "sheet_name", help="Tên sheet của các dòng (--rows), khi sổ có nhiều sheet cùng loại, "
+                                            "ví dụ --sheet \"KSV Trần Thị Bình\".")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Thư mục ghi quyết định (mỗi vụ một thư mục con).")
 @click.option("--date", "day", help="Ngày quyết định (dd/mm/yyyy hoặc YYYY-MM-DD); mặc định hôm nay.")
@@ -536,7 +544,8 @@ def _parse_decision_day(value: str | None) -> date:
 @click.option("--combined", is_flag=True, help="Thêm một tệp gộp tất cả quyết định để in.")
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
 @verbose_option
-def decide_cmd(path: Path, type_key: str, rows: str | None, case_id: str | None, out_dir: Path, day: str | None,
+def decide_cmd(path: Path, type_key: str, rows: str | None, case_id: str | None, sheet_name: str | None,
+               out_dir: Path, day: str | None,
                until: str | None, signer: str | None, templates_dir: Path | None, reissue: bool, force: bool,
                all_or_nothing: bool, preview: bool, pdf: bool, combined: bool, as_json: bool,
                verbose: bool) -> None:
@@ -565,7 +574,7 @@ def decide_cmd(path: Path, type_key: str, rows: str | None, case_id: str | None,
     options = Options(reissue=reissue, force=force, all_or_nothing=all_or_nothing, preview=preview,
                       until=_parse_decision_day(until) if until else None)
     try:
-        batch = issue_decisions(path, type_key, out_dir=out_dir, rows=row_numbers, case=case_id,
+        batch = issue_decisions(path, type_key, out_dir=out_dir, rows=row_numbers, case=case_id, sheet=sheet_name,
                                 day=_parse_decision_day(day), signer=signer, templates_dir=templates_dir,
                                 pdf=pdf, combined=combined, options=options)
     except AllRefused as exc:  # every row refused with its reason: 1, as when some rows are (README)
@@ -598,20 +607,25 @@ def decide_cmd(path: Path, type_key: str, rows: str | None, case_id: str | None,
     sys.exit(EXIT_PROBLEMS if batch.rejected or batch.drafts else EXIT_OK)
 
 
+def _row_words(item) -> str:  # noqa: ANN001 - an issuing.Issued
+    """«dòng 5», or «dòng 5 sheet «KSV An»» when the row's sheet is not its kind's only one."""
+    return f"dòng {item.row}" + (f" sheet «{item.sheet}»" if item.several else "")
+
+
 def _print_batch(batch, verbose: bool) -> None:  # noqa: ANN001 - issuing.Batch is imported lazily
     total = len(batch.issued) + len(batch.rejected)
     if batch.preview:
         click.echo(f"Đã soạn {len(batch.issued)} bản DỰ THẢO (không cấp số, không ghi sổ):")
     else:
         click.echo(f"Đã ra {len(batch.issued)} quyết định, ghi vào Sổ quyết định (bản sao lưu: {batch.backup}):")
-    echo_details((f"- dòng {item.row}: {'' if batch.preview else 'số ' + item.decision_no + ' '}-> "
+    echo_details((f"- {_row_words(item)}: {'' if batch.preview else 'số ' + item.decision_no + ' '}-> "
                   f"{item.pdf or item.file}" for item in batch.issued), verbose)
     if batch.combined:
         click.echo(f"Tệp gộp để in: {batch.combined_pdf or batch.combined}")
     if batch.drafts:
         click.echo(f"Thiếu thông tin bắt buộc, chỉ soạn {len(batch.drafts)} bản DỰ THẢO (không cấp số, không ghi sổ; "
                    "chỗ thiếu ghi «[THIẾU: ...]»):")
-        echo_details((f"- dòng {d.row}: -> {d.pdf or d.file}" for d in batch.drafts), verbose)
+        echo_details((f"- {_row_words(d)}: -> {d.pdf or d.file}" for d in batch.drafts), verbose)
     if batch.rejected:
         click.echo(f"Không ra cho {len(batch.rejected)} dòng:")
         echo_details((f"- {m}" for m in batch.rejected), verbose)
@@ -647,7 +661,7 @@ def _missing_rows_explained(messages: list[str], path: Path, type_key: str) -> l
     line = f"dòng {_row_spans(missing)} không có dữ liệu trong sheet «{sheet}»"
     try:
         spec = next(t.spec for t in DECISION_TYPES if t.key == type_key)
-        data = read_ledger(path).sheets.get(spec.key)
+        data = read_ledger(path).sheet_named(sheet)
     except (LedgerError, StopIteration):
         data = None
     if data is not None and data.records:
@@ -778,6 +792,8 @@ def stats_cmd(path: Path, period: str | None, today: str | None, outs: tuple[Pat
     else:
         click.echo(f"Sổ «{path.name}», kỳ {chosen.label} ({covered_span(stats, day)}); thời hạn tính đến "
                    f"ngày {fmt_date(day)}.")
+        for note in reading_notes(ledger):
+            click.echo(note)
         for sentence in highlights(stats):
             click.echo(f"  {sentence}")
         if verbose:

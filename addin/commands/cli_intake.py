@@ -43,10 +43,10 @@ def describe(p: Any) -> list[str]:  # a session.Preview
         lines.append(f"  {LABELS[key]:<22} {display(f.value) if f else '(không đọc được)'}")
     by_row: dict[tuple[str, int], list[Any]] = {}
     for c in plan.changes:
-        by_row.setdefault((c.sheet, c.row), []).append(c)
+        by_row.setdefault((plan.sheet_of(c), c.row), []).append(c)
     for (sheet, row), changes in by_row.items():
         new = changes[0].new_row
-        lines.append(f"\nSheet «{plan.sheet_names.get(sheet, sheet)}», dòng {row}{' (dòng mới)' if new else ''}:")
+        lines.append(f"\nSheet «{sheet}», dòng {row}{' (dòng mới)' if new else ''}:")
         lines.append(f"  {'Cột':<28} {'Giá trị':<34} {'Chắc':>7}  Đọc từ")
         for c in changes:
             value = display(c.new) if new or c.old in (None, "") else f"{display(c.old)} → {display(c.new)}"
@@ -67,7 +67,7 @@ def _as_json(p: Any, written: bool, report: Any = None, deadlines: list[Any] | N
         "document": p.source.name, "format": p.source.format, "reading": as_plain(p.reading),
         "sources": {k: {"source": f.source, "confidence": round(f.confidence, 2)} for k, f in p.reading.fields.items()},
         "missing": p.reading.missing,
-        "changes": [{"sheet": p.plan.sheet_names.get(c.sheet, c.sheet), "row": c.row, "new_row": c.new_row,
+        "changes": [{"sheet": p.plan.sheet_of(c), "row": c.row, "new_row": c.new_row,
                      "column": c.label, "key": c.key, "old": display(c.old) if c.old is not None else None,
                      "new": display(c.new), "source": c.source,
                      "confidence": None if c.confidence is None else round(c.confidence, 2)} for c in p.plan.changes],

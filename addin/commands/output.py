@@ -52,6 +52,21 @@ class Failure(click.ClickException):
 
 # ---- messages for the OS's and SQLite's errors ---------------------------------------------------------
 
+def sheets_read(ledger: Any) -> str:
+    """«12 dòng «Tin báo», 30 dòng «HS KSV An»»: every sheet read (a reader.Ledger), with its rows."""
+    return ", ".join(f"{len(d.records)} dòng «{d.name}»" for d in ledger.all_sheets()) or "không đọc được sheet nào"
+
+
+def reading_notes(ledger: Any) -> list[str]:
+    """What a command's summary says of the sheets when a ledger keeps several sheets of a kind or sheets
+    kiemsat does not read: every sheet read with its rows, and every sheet left out (empty otherwise)."""
+    several = len(ledger.all_sheets()) > len(ledger.sheets)
+    notes = [f"Đã đọc: {sheets_read(ledger)}."] if several else []
+    if ledger.unknown_sheets:
+        notes.append("Các sheet không thuộc kiemsat (bỏ qua): " + ", ".join(ledger.unknown_sheets))
+    return notes
+
+
 def known_os_reason(exc: OSError) -> str | None:
     """`os_reason` when kiemsat has Vietnamese words for it, else None (never the system's English)."""
     return ERRNO_VI.get(exc.errno or 0)

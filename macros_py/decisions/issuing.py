@@ -60,6 +60,7 @@ from macros_py.decisions.register import (
     UNUSED,
     CaseUpdate,
     Entry,
+    WriteBack,
     check_register,
     mark,
     next_number,
@@ -70,7 +71,7 @@ from macros_py.decisions.register import (
     symbol_for,
     write_back,
 )
-from macros_py.ledger.reader import Ledger, Record, read_ledger
+from macros_py.ledger.reader import Ledger, Record, SheetData, read_ledger
 from macros_py.ledger.schema import (
     AGENCIES,
     REGISTER,
@@ -113,10 +114,12 @@ class Issued:
     case: str
     file: Path
     pdf: Path | None = None
+    sheet: str | None = None  # the row's sheet, its name in the file
+    several: bool = False  # the ledger keeps several sheets of the row's kind (say which one)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "type": self.type, "number": self.number, "decision_no": self.decision_no,
-                "date": fmt_date(self.date), "case": self.case, "file": str(self.file),
+        return {"sheet": self.sheet, "row": self.row, "type": self.type, "number": self.number,
+                "decision_no": self.decision_no, "date": fmt_date(self.date), "case": self.case, "file": str(self.file),
                 "pdf": str(self.pdf) if self.pdf else None}
 
 
@@ -174,27 +177,68 @@ def _row_id(dtype: DecisionType, record: Record) -> str:
     return record_case(dtype.spec, record)
 
 
-def select_rows(ledger: Ledger, dtype: DecisionType, rows: Sequence[int] | None, case: str | None) -> list[Record]:
-    """The chosen rows of the type's sheet; rows that do not exist stop the batch (a mistyped
-    row number is not a row to skip). Whether each row may get the decision is `plan_decisions`'."""
+def _where(ledger: Ledger, dtype: DecisionType, record: Record) -> str:
+    """«dòng 5 (VA-01)», with the sheet's name when the ledger keeps several sheets of the kind."""
+    several = len(ledger.sheets_of(record.sheet)) > 1
+    return f"dòng {record.row}{f' sheet «{record.sheet_name}»' if several else ''} ({_row_id(dtype, record)})"
+
+
+def _sheet_list(sheets: Sequence[SheetData]) -> str:
+    return ", ".join(f"«{d.name}»" for d in sheets)
+
+
+def sheets_named(ledger: Ledger, spec_key: str, title: str, sheet: str | None) -> list[SheetData]:
+    """The sheets of kind `spec_key` a command works on: all of them, or the one named `sheet` (its
+    name in the file; case, spaces and diacritics aside when that names only one)."""
+    sheets = ledger.sheets_of(spec_key)
+    if not sheets:
+        raise DecisionError([f"sổ «{ledger.path.name}» không có sheet «{title}»."])
+    if sheet is None:
+        return sheets
+    exact = [d for d in sheets if d.name == sheet]
+    near = exact or [d for d in sheets if fold(d.name) == fold(sheet)]
+    if len(near) != 1:
+        raise DecisionError([f"không có sheet «{sheet}» trong các sheet «{title}» của sổ; chọn một trong: "
+                             f"{_sheet_list(sheets)}."])
+    return near
+
+
+def select_rows(ledger: Ledger, dtype: DecisionType, rows: Sequence[int | tuple[str, int]] | None,
+                case: str | None, sheet: str | None = None) -> list[Record]:
+    """The chosen rows of the type's sheets (every sheet of its kind: one per prosecutor, per year, ...;
+    or only the one named `sheet`); rows that do not exist stop the batch (a mistyped row number is not
+    a row to skip), and so does a row number that two sheets of the kind have, unless `sheet` says which.
+    Whether each row may get the decision is `plan_decisions`'."""
     spec = dtype.spec
-    data = ledger.sheets.get(spec.key)
-    if data is None:
-        raise DecisionError([f"sổ «{ledger.path.name}» không có sheet «{spec.title}»."])
+    sheets = sheets_named(ledger, spec.key, spec.title, sheet)
     problems: list[str] = []
     if rows:
-        by_row = {r.row: r for r in data.records}
+        by_row: dict[int, list[Record]] = {}
+        for data in sheets:
+            for r in data.records:
+                by_row.setdefault(r.row, []).append(r)
         chosen = []
         for n in rows:
-            if n in by_row:
-                chosen.append(by_row[n])
+            if isinstance(n, tuple):  # (sheet name, row), as `Record.where` names a row
+                name, n = n
+                found = [r for r in by_row.get(n, []) if r.sheet_name == name]
             else:
-                problems.append(f"dòng {n}: không có dữ liệu trong sheet «{data.name}».")
+                found = by_row.get(n, [])
+            if len(found) == 1:
+                chosen.append(found[0])
+            elif found:
+                problems.append(f"dòng {n} có ở nhiều sheet «{spec.title}»: "
+                                + ", ".join(f"«{r.sheet_name}» ({record_case(spec, r)})" for r in found)
+                                + "; hãy ghi thêm tên sheet, ví dụ --sheet \"" + found[0].sheet_name + "\".")
+            else:
+                problems.append(f"dòng {n}: không có dữ liệu trong sheet {_sheet_list(sheets)}.")
     elif case:
-        keys = [k for k in (spec.id_column, "case_id") if k in data.columns]
-        chosen = [r for r in data.records if any(fold(display(r.values.get(k))) == fold(case) for k in keys)]
+        chosen = []
+        for data in sheets:
+            keys = [k for k in (spec.id_column, "case_id") if k in data.columns]
+            chosen += [r for r in data.records if any(fold(display(r.values.get(k))) == fold(case) for k in keys)]
         if not chosen:
-            problems.append(f"không có «{case}» trong sheet «{data.name}».")
+            problems.append(f"không có «{case}» trong sheet {_sheet_list(sheets)}.")
     else:
         problems.append("cần chọn dòng (--rows) hoặc vụ án (--case).")
         chosen = []
@@ -378,10 +422,15 @@ def type_for_row(sheet_key: str, record: Record, exclude: Sequence[str] = (INSPE
 
 
 def due_rows(ledger: Ledger, dtype: DecisionType, limit: int | None = None, complete: bool = True) -> list[int]:
-    """Rows of the type's sheet that are plainly due for it: of the right kind, not past the
-    stage, without a number of this type yet, and (`complete`) with every fact the type requires
-    (the first `limit` of them)."""
-    found = []
+    """The Excel rows of `due_records` (a ledger with one sheet of the kind; else row numbers repeat)."""
+    return [r.row for r in due_records(ledger, dtype, limit, complete)]
+
+
+def due_records(ledger: Ledger, dtype: DecisionType, limit: int | None = None, complete: bool = True) -> list[Record]:
+    """Rows of the type's sheets (every sheet of its kind) that are plainly due for it: of the right
+    kind, not past the stage, without a number of this type yet, and (`complete`) with every fact the
+    type requires (the first `limit` of them)."""
+    found: list[Record] = []
     for record in ledger.records(dtype.sheet):
         v = record.values
         if dtype.only_when and v.get(dtype.only_when[0]) not in dtype.only_when[1]:
@@ -390,7 +439,7 @@ def due_rows(ledger: Ledger, dtype: DecisionType, limit: int | None = None, comp
             continue
         if complete and missing_facts(dtype, v, ledger.settings):
             continue
-        found.append(record.row)
+        found.append(record)
         if limit is not None and len(found) >= limit:
             break
     return found
@@ -504,7 +553,7 @@ def _extended_column(dtype: DecisionType) -> str | None:
 def _row_only(ledger: Ledger, dtype: DecisionType, record: Record) -> dict[str, Any]:
     """The sheets for the deadline engine on this row alone (and its case row): a batch does not
     recompute the whole ledger per row."""
-    data = ledger.sheets[dtype.sheet]
+    data = ledger.data_of(record)
     only = {dtype.sheet: replace(data, records=[record])}
     for sheet, key in dtype.joins:
         if sheet in ledger.sheets:
@@ -568,8 +617,8 @@ def beyond_the_law(ledger: Ledger, dtype: DecisionType, record: Record, until: d
     from macros_py.law.deadlines import compute_deadlines
 
     column = _extended_column(dtype)
-    data = ledger.sheets.get(dtype.sheet)
-    if column is None or data is None or column not in data.columns:
+    data = ledger.data_of(record)
+    if column is None or column not in data.columns:
         return None
     only = _row_only(ledger, dtype, record)
     saved = dict(record.values)
@@ -617,7 +666,7 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
     plan = DecisionPlan(ledger_path, Path(out_dir), [], [], [], [], [], [], preview=options.preview)
     accepted: list[tuple[DecisionType, Record, dict[str, Any], str, Mapping[str, Any]]] = []
     for dtype, record in rows:
-        where = f"dòng {record.row} ({_row_id(dtype, record)})"
+        where = _where(ledger, dtype, record)
         values, problem = _joined(ledger, dtype, record)
         if problem is None:
             values["extended_until"] = options.until
@@ -681,7 +730,8 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
         if gapped:  # never numbered, never recorded: a draft for the clerk to complete the row
             context.update(number="", symbol=symbol, decision_no=f"{_BLANK_NUMBER}/{symbol}")
             path = case_folder(plan.out_dir, case_name) / f"DU-THAO_THIEU_{dtype.slug}_{safe_name(case_name)}.docx"
-            plan.drafts.append(Issued(record.row, dtype.key, 0, "", day, case_name, path))
+            plan.drafts.append(Issued(record.row, dtype.key, 0, "", day, case_name, path, sheet=record.sheet_name,
+                                      several=len(ledger.sheets_of(record.sheet)) > 1))
             plan.draft_documents.append(compiled.render_bytes(context))
             continue
         if options.preview:
@@ -692,7 +742,8 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
             path = case_folder(plan.out_dir, case_name) / _file_name(dtype, day.year, number, symbol, case_name)
             number += 1
         plan.issued.append(Issued(record.row, dtype.key, context["number"] or 0, context["decision_no"], day,
-                                  case_name, path))
+                                  case_name, path, sheet=record.sheet_name,
+                                  several=len(ledger.sheets_of(record.sheet)) > 1))
         plan.documents.append(compiled.render_bytes(context))
         plan.contexts.append(context)
         plan.templates.append(compiled)
@@ -710,7 +761,7 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
             cells[column] = new[source] if source in new else values.get(source)
         if dtype.counter:
             cells[dtype.counter] = extension_count(dtype, values, replaces=note is not None)
-        plan.updates.append(CaseUpdate(dtype.sheet, record.row, cells))
+        plan.updates.append(CaseUpdate.of(record, cells))
         if note:
             plan.updates += replacement_updates(register_rows, display(old), values.get(date_key),
                                                 context["decision_no"], day)
@@ -791,8 +842,11 @@ def recover_interrupted(ledger: Ledger, ledger_path: Path, day: date) -> list[Vo
         values.append({"status": UNUSED, "note": f"{note}; {reason}" if note else reason})
         lines.append(Voided(rec.values.get("number"), rec.values.get("year"), rec.values.get("symbol"), reason,
                             str(name) if name else None))
-    dummy = plan_write_back(ledger, [], [])
-    mark(ledger_path, dummy, [r.row for r in rows], values, [], ledger)
+    for name in dict.fromkeys(r.sheet_name for r in rows):  # a register kept one sheet per year: each its own
+        data = ledger.sheet_named(name) or ledger.sheets[REGISTER.key]
+        mine = [i for i, r in enumerate(rows) if r.sheet_name == name]
+        mark(ledger_path, WriteBack([], data.name, data.header_row, 0, -1), [rows[i].row for i in mine],
+             [values[i] for i in mine], [], ledger)
     return lines
 
 
@@ -860,11 +914,12 @@ def _record(ledger: Ledger, ledger_path: Path, plan: DecisionPlan) -> tuple[Path
     # 3. issued: the register rows and the case rows in one write
     mark(ledger_path, reservation, register_rows, [{"status": ISSUED, "file": e.file} for e in plan.entries],
          plan.updates, ledger, backup=False)
-    return backup, plan_write_back(ledger, [], plan.updates).warnings
+    return backup, [*reservation.warnings, *plan_write_back(ledger, [], plan.updates).warnings]
 
 
 def issue_decisions(ledger_path: str | Path, type_key: str, *, out_dir: str | Path,
-                    rows: Sequence[int] | None = None, case: str | None = None, day: date | None = None,
+                    rows: Sequence[int | tuple[str, int]] | None = None, case: str | None = None,
+                    sheet: str | None = None, day: date | None = None,
                     signer: str | None = None, templates_dir: Path | None = None, pdf: bool = False,
                     combined: bool = False, options: Options = Options()) -> Batch:
     """Make, number and record one decision of type `type_key` per chosen row.
@@ -896,7 +951,7 @@ def issue_decisions(ledger_path: str | Path, type_key: str, *, out_dir: str | Pa
         recovered = [] if options.preview else recover_interrupted(ledger, ledger_path, day)
         if recovered:
             ledger = read_ledger(ledger_path)
-        records = select_rows(ledger, dtype, rows, case)
+        records = select_rows(ledger, dtype, rows, case, sheet)
         plan = plan_decisions(ledger, [(dtype, r) for r in records], {dtype.key: compiled}, out_dir=out_dir,
                               day=day, signer=signer, ledger_path=ledger_path, options=options)
         _publish_drafts(plan)

@@ -13,6 +13,7 @@ writes `plan_write_back`'s cells through xlwings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from macros_py.decisions.merge import clean_text
-from macros_py.ledger.reader import Ledger, Record
+from macros_py.ledger.reader import Ledger, Record, SheetData
 from macros_py.ledger.schema import REGISTER
 from macros_py.ledger.values import fold
 from macros_py.workbook.package import Patch, WorkbookError, backups_kept, write_cells
@@ -68,13 +69,39 @@ def next_number(records: Sequence[Record], year: int, symbol: str) -> int:
 
 
 def check_register(ledger: Ledger) -> None:
-    data = ledger.sheets.get(REGISTER.key)
-    if data is None:
+    sheets = ledger.sheets_of(REGISTER.key)
+    if not sheets:
         raise RegisterError(f"sổ «{ledger.path.name}» không có sheet «{REGISTER.title}» để cấp số quyết định; "
                             "hãy thêm sheet này (tạo sổ mới bằng «kiemsat init» để có mẫu).")
-    missing = [REGISTER.column(k).label for k in REQUIRED_REGISTER_COLUMNS if k not in data.columns]
-    if missing:
-        raise RegisterError(f"sheet «{data.name}» thiếu cột: {', '.join(missing)}.")
+    for data in sheets:  # numbers run across every register sheet: each must say its numbers
+        missing = [REGISTER.column(k).label for k in REQUIRED_REGISTER_COLUMNS if k not in data.columns]
+        if missing:
+            raise RegisterError(f"sheet «{data.name}» thiếu cột: {', '.join(missing)}.")
+
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def register_sheet_for(ledger: Ledger, year: int) -> tuple[SheetData, str | None]:
+    """The register sheet a decision of `year` is written to, and a warning when the choice is a guess.
+
+    A unit may keep the register as one sheet per year («Sổ QĐ 2025», «Sổ QĐ 2026»); numbers run
+    across all of them (`next_number` reads every register sheet). A new row goes to the sheet whose
+    name holds the year; else to the last sheet that already holds a row of that year; else to the
+    first register sheet (with a warning when there are several, so the clerk can add the year's sheet)."""
+    sheets = ledger.sheets_of(REGISTER.key)
+    if len(sheets) == 1:
+        return sheets[0], None
+    named = [d for d in sheets if str(year) in _YEAR.findall(d.name)]
+    if named:
+        return named[0], None
+    holding = [d for d in sheets if any(r.values.get("year") == year for r in d.records)]
+    if holding:
+        return holding[-1], None
+    return sheets[0], (f"không có sheet «{REGISTER.title}» nào của năm {year} (các sheet: "
+                       + ", ".join(f"«{d.name}»" for d in sheets) + f"); số quyết định được ghi vào sheet "
+                       f"«{sheets[0].name}» (sheet đầu tiên). Nếu đơn vị giữ mỗi năm một sheet, hãy thêm sheet "
+                       f"có năm {year} trong tên, cùng các cột.")
 
 
 @dataclass
@@ -99,6 +126,22 @@ class CaseUpdate:
     sheet: str  # schema sheet key
     row: int  # Excel row number
     values: dict[str, Any] = field(default_factory=dict)
+    sheet_name: str | None = None  # the sheet's name in the file (None: the kind's first sheet)
+
+    @classmethod
+    def of(cls, record: Record, values: dict[str, Any]) -> CaseUpdate:
+        """Cells to write into `record`'s own row, in the sheet it was read from."""
+        return cls(record.sheet, record.row, values, record.sheet_name)
+
+
+def update_sheet(ledger: Ledger, update: CaseUpdate) -> SheetData:
+    """The sheet `update` writes into: the one it names, of its kind."""
+    if update.sheet_name is not None:
+        data = ledger.sheet_named(update.sheet_name)
+        if data is not None and data.spec.key == update.sheet:
+            return data
+        raise RegisterError(f"sổ «{ledger.path.name}» không còn sheet «{update.sheet_name}»; chưa ghi gì.")
+    return ledger.sheets[update.sheet]
 
 
 def _parse_number(text: str) -> tuple[int, str] | None:
@@ -124,7 +167,7 @@ def replacement_updates(records: Sequence[Record], old_no: str, old_date: date |
     row = matches[-1]
     mark = f"Đã được thay thế bằng Quyết định số {new_no} ngày {new_date:%d/%m/%Y}"
     note = str(row.values.get("note") or "").strip()
-    return [CaseUpdate(REGISTER.key, row.row, {"note": f"{note}; {mark}" if note else mark})]
+    return [CaseUpdate.of(row, {"note": f"{note}; {mark}" if note else mark})]
 
 
 @dataclass
@@ -161,9 +204,14 @@ def plan_write_back(ledger: Ledger, entries: Sequence[Entry], updates: Sequence[
     """The cells that append `entries` below the register's last row and write `updates` into the
     case rows, for a ledger read from a file or from the workbook open in Excel."""
     check_register(ledger)
-    register = ledger.sheets[REGISTER.key]
+    years = sorted({e.year for e in entries})
+    if len(years) > 1:  # one batch is one day's decisions: one register sheet
+        raise RegisterError("một lần cấp số chỉ cho quyết định của cùng một năm.")
+    register, guess = register_sheet_for(ledger, years[0]) if years else (ledger.sheets[REGISTER.key], None)
     start = max([r.row for r in register.records] + [register.header_row]) + 1
     plan = WriteBack([], register.name, register.header_row, start, start + len(entries) - 1)
+    if guess:
+        plan.warnings.append(guess)
     columns = dict(register.columns)
     if entries and any(e.status for e in entries) and "status" not in columns:
         # a register typed before kiemsat kept states: give it the column, right of the others
@@ -176,7 +224,7 @@ def plan_write_back(ledger: Ledger, entries: Sequence[Entry], updates: Sequence[
             if key in values and (values[key] is not None or key != "note"):  # an empty note is not written
                 plan.cells.append(CellWrite(register.name, start + i, col0 + 1, cell_value(values[key])))
     for update in updates:
-        data = ledger.sheets[update.sheet]
+        data = update_sheet(ledger, update)
         for key, value in update.values.items():
             if key in data.columns:
                 plan.cells.append(CellWrite(data.name, update.row, data.columns[key] + 1, cell_value(value)))
@@ -216,7 +264,7 @@ def mark(ledger_path: Path, plan: WriteBack, rows: Sequence[int], values: Sequen
          updates: Sequence[CaseUpdate], ledger: Ledger, *, backup: bool = True) -> Path | None:
     """Set register cells of rows reserved by `plan` (`values[i]` for `rows[i]`: column key -> value)
     and write `updates` into the case rows, in one write."""
-    register = ledger.sheets[REGISTER.key]
+    register = ledger.sheet_named(plan.register_sheet) or ledger.sheets[REGISTER.key]
     status_col = _status_column(plan, register)
     cells: list[CellWrite] = []
     for row, row_values in zip(rows, values):
@@ -239,8 +287,6 @@ def _status_column(plan: WriteBack | None, register: Any) -> int | None:
 
 
 def reserved_rows(ledger: Ledger) -> list[Record]:
-    """Register rows a run left «Đang cấp số» (interrupted before it marked them)."""
-    data = ledger.sheets.get(REGISTER.key)
-    if data is None or "status" not in data.columns:
-        return []
-    return [r for r in data.records if fold(str(r.values.get("status") or "")) == fold(RESERVED)]
+    """Register rows a run left «Đang cấp số» (interrupted before it marked them), of every register sheet."""
+    return [r for data in ledger.sheets_of(REGISTER.key) if "status" in data.columns
+            for r in data.records if fold(str(r.values.get("status") or "")) == fold(RESERVED)]

@@ -40,6 +40,7 @@ class Change:
     new: Any
     source: str  # the words it was read from
     confidence: float | None
+    sheet_name: str = ""  # the sheet's name in the file (a ledger may keep several sheets of a kind)
 
     @property
     def label(self) -> str:
@@ -57,8 +58,12 @@ class Plan:
     def rows(self) -> list[tuple[str, int]]:
         return sorted({(c.sheet, c.row) for c in self.changes})
 
-    def signature(self) -> list[tuple[str, int, str, str]]:
-        return [(c.sheet, c.row, c.key, display(c.new)) for c in self.changes]
+    def sheet_of(self, c: Change) -> str:
+        """The name in the file of the sheet `c` writes into."""
+        return c.sheet_name or self.sheet_names.get(c.sheet, c.sheet)
+
+    def signature(self) -> list[tuple[str, int, str, str]]:  # (sheet name, row, column key, value)
+        return [(c.sheet_name, c.row, c.key, display(c.new)) for c in self.changes]
 
 
 def _cell(value: Any) -> Any:
@@ -113,6 +118,8 @@ class _Builder:
         if value in (None, ""):
             return
         data = self.sheet(sheet)
+        if record is not None:
+            data = self.ledger.data_of(record)  # the sheet the row was found in, of every sheet of its kind
         if key not in data.columns:
             label = SHEETS_BY_KEY[sheet].column(key).label
             note = f"sheet «{data.name}» không có cột «{label}»: «{display(value)}» không được ghi."
@@ -126,7 +133,8 @@ class _Builder:
             self.plan.notes.append(f"«{SHEETS_BY_KEY[sheet].column(key).label}» dòng {row} đã có «{display(old)}», "
                                    f"văn bản ghi «{display(_cell(value))}»: giữ nguyên.")
             return
-        self.plan.changes.append(Change(sheet, row, record is None, key, old, _cell(value), source, confidence))
+        self.plan.changes.append(Change(sheet, row, record is None, key, old, _cell(value), source, confidence,
+                                        data.name))
 
     primary = ""
 
@@ -279,7 +287,7 @@ def _judgment(b: _Builder, case_id: str | None, enforcement: bool) -> None:
     before = len(b.plan.changes)
     for person in r.persons:
         name = person["name"].value
-        record = next((x for x in data.records if fold(display(x.get("person"))) == fold(name)
+        record = next((x for x in b.ledger.records(ENFORCEMENT.key) if fold(display(x.get("person"))) == fold(name)
                        and (not j_no or number_key(x.get("judgment_no")) == number_key(j_no))), None)
         row = record.row if record is not None else b.new_row(ENFORCEMENT.key)
         if record is None:
@@ -308,7 +316,8 @@ def _leftover_overrides(b: _Builder) -> None:
     if not rows:
         return
     row, new = rows[0].row, rows[0].new_row
-    record = None if new else next((r for r in b.ledger.records(b.primary) if r.row == row), None)
+    record = None if new else next((r for r in b.ledger.records(b.primary) if r.where == (rows[0].sheet_name, row)),
+                                   None)
     for key in [k for k in b.overrides if k in spec.keys]:
         b.put(b.primary, row, record, key, None, "", 1.0)
 
@@ -406,7 +415,7 @@ def apply(path: str | Path, reading: Reading, confirmed: Plan, *, case_id: str |
                               "Không ghi gì.")
         patch = Patch()
         for c in plan.changes:
-            data = ledger.sheets[c.sheet]
+            data = ledger.sheet_named(c.sheet_name) or ledger.sheets[c.sheet]
             patch.set(data.name, c.row, data.columns[c.key] + 1, c.new)
         return patch, plan
     return update_ledger(path, make)

@@ -66,11 +66,15 @@ class LedgerError(Exception):
 class Record:
     """One ledger row: typed values by column key, plus the clerk's own extra columns."""
 
-    __slots__ = ("sheet", "row", "values", "extra", "problems")
+    __slots__ = ("sheet", "row", "values", "extra", "problems", "sheet_name")
 
-    def __init__(self, sheet: str, row: int, values: dict[str, Any], extra: dict[str, Any]):
+    def __init__(self, sheet: str, row: int, values: dict[str, Any], extra: dict[str, Any],
+                 sheet_name: str | None = None):
         self.sheet = sheet  # schema sheet key
-        self.row = row  # Excel row number
+        self.row = row  # Excel row number: unique within one sheet of the file, not across sheets of a kind
+        # the sheet's name in the file (several sheets of one kind: one per prosecutor, per year, ...);
+        # `where` is the row's identity in the workbook
+        self.sheet_name = sheet_name if sheet_name is not None else sheet
         self.values = values
         self.extra = extra  # header label -> raw value, for columns the schema does not know
         self.problems = 0  # how many problems this row has (its bad cells read as None)
@@ -82,8 +86,13 @@ class Record:
         value = self.values.get(key)
         return default if value is None else value
 
+    @property
+    def where(self) -> tuple[str, int]:
+        """(sheet name in the file, Excel row): what names this row in the workbook."""
+        return self.sheet_name, self.row
+
     def __repr__(self) -> str:
-        return f"Record({self.sheet!r}, row={self.row}, {self.values!r})"
+        return f"Record({self.sheet!r}, {self.sheet_name!r}, row={self.row}, {self.values!r})"
 
 
 @dataclass
@@ -134,8 +143,23 @@ class Ledger:
         return [p for p in self.problems if not p.is_error]
 
     def records(self, key: str) -> list[Record]:
-        data = self.sheets.get(key)
-        return data.records if data else []
+        """Every row of ledger `key`, from each of its sheets in turn (row numbers repeat across
+        sheets: a row is named by `Record.where`)."""
+        sheets = self.sheets_of(key)
+        if len(sheets) == 1:
+            return sheets[0].records
+        return [r for data in sheets for r in data.records]
+
+    def sheet_named(self, name: str) -> SheetData | None:
+        """The sheet read whose name in the file is `name`."""
+        return next((d for d in self.all_sheets() if d.name == name), None)
+
+    def data_of(self, record: Record) -> SheetData:
+        """The sheet `record` was read from."""
+        data = self.sheet_named(record.sheet_name)
+        if data is None or data.spec.key != record.sheet:
+            data = self.sheets[record.sheet]
+        return data
 
 
 # ---------------------------------------------------------------- opening the file
@@ -644,7 +668,8 @@ class _SheetReader:
         values_iter = zip(*converted) if converted else [()] * n
         # built by map() rather than a comprehension: 50,000 rows x 40 columns, the loop stays in C
         dicts = map(dict, map(zip, repeat(keys), values_iter))
-        records = list(map(Record, repeat(spec.key), [r + 1 for r in data_rows], dicts, map(dict, repeat((), n))))
+        records = list(map(Record, repeat(spec.key), [r + 1 for r in data_rows], dicts, map(dict, repeat((), n)),
+                           repeat(self.name)))
         if extra_items:
             for rec, row in zip(records, table):
                 rec.extra = {label: row[c] for c, label in extra_items if not _is_blank(row[c])}
@@ -1052,7 +1077,8 @@ def _cross_check(ledger: Ledger) -> None:
                 if target is None or target.column_of(col.references[1]) is None:
                     continue
                 ref_key = col.references[1]
-                known = {str(v).lower() for v in (r.values[ref_key] for r in target.records) if v is not None}
+                known = {str(v).lower() for v in (r.values.get(ref_key) for r in ledger.records(target.spec.key))
+                         if v is not None}  # a case kept in any sheet of its kind
                 for rec in data.records:
                     v = rec.values[col.key]
                     if v is not None and v not in known and v.lower() not in known:

@@ -276,14 +276,16 @@ def _reference_day(period: Period, today: date) -> date:
 
 
 def standard_tables(records: Mapping[str, Sequence[Record]], period: Period, today: date,
-                    overdue: Iterable[tuple[str, int, str, date]] = ()) -> list[StandardTable]:
-    """The standard tables of `records` (sheet key -> records as dicts, each with `_row`) for `period`.
+                    overdue: Iterable[tuple[str, Any, str, date]] = ()) -> list[StandardTable]:
+    """The standard tables of `records` (sheet key -> records as dicts, each with `_row`, the row's identity:
+    its Excel row, or (sheet name, row) when a ledger keeps several sheets of a kind) for `period`.
 
-    `overdue`: (sheet key, Excel row, rule id, due date) of every limit not yet done (from the deadline engine):
+    `overdue`: (sheet key, row identity as in `_row`, rule id, due date)
+    of every limit not yet done (from the deadline engine):
     a remaining record counts as «quá hạn» when one of its stream's limits was due before the period's end (or
     before `today` while the period runs)."""
     ref = _reference_day(period, today)
-    late: dict[tuple[str, int], set[str]] = {}
+    late: dict[tuple[str, Any], set[str]] = {}
     for sheet, row, rule, due in overdue:
         if due < ref:
             late.setdefault((sheet, row), set()).add(rule)
@@ -307,7 +309,7 @@ def standard_tables(records: Mapping[str, Sequence[Record]], period: Period, tod
                 _add(resolved.setdefault(outcome, [0] * width), w)
             else:
                 _add(left, w)
-                if late.get((stream.sheet, int(r.get("_row") or 0)), set()) & stream.rules:
+                if late.get((stream.sheet, r.get("_row")), set()) & stream.rules:
                     _add(late_n, w)
         total = [a + b for a, b in zip(old, new)]
         done = [sum(v[j] for v in resolved.values()) for j in range(width)]
@@ -322,13 +324,15 @@ SHEETS_READ = ("tin_bao", "an_hinh_su", "bi_can", "an_dan_su", "thi_hanh_an", "t
 
 
 def ledger_records(ledger: Any) -> dict[str, list[dict[str, Any]]]:
-    """The records `standard_tables` reads, from a `reader.Ledger`: schema values plus `_row`."""
-    return {key: [{**r.values, "_row": r.row} for r in ledger.records(key)] for key in SHEETS_READ}
+    """The records `standard_tables` reads, from a `reader.Ledger` (every sheet of each kind): schema values
+    plus `_row`, the row's (sheet name, Excel row)."""
+    return {key: [{**r.values, "_row": r.where} for r in ledger.records(key)] for key in SHEETS_READ}
 
 
-def pending_limits(report: Any) -> list[tuple[str, int, str, date]]:
-    """The `overdue` argument of `standard_tables` from a `deadlines.DeadlineReport`: every limit not done."""
-    return [(d.sheet, d.row, d.kind, d.due) for d in report.pending()]
+def pending_limits(report: Any) -> list[tuple[str, Any, str, date]]:
+    """The `overdue` argument of `standard_tables` from a `deadlines.DeadlineReport`: every limit not done,
+    its row named as `ledger_records` names it."""
+    return [(d.sheet, (d.sheet_name, d.row), d.kind, d.due) for d in report.pending()]
 
 
 def _add(into: list[int], weight: Sequence[int]) -> None:

@@ -361,11 +361,11 @@ class _Builder:
         case, the body, the limit, its due date and how many days late, most late first."""
         late = [d for d in self.deadlines.pending() if d.status == STATUS_OVERDUE and not d.procuracy_owned]
         late.sort(key=lambda d: (d.days_left, d.sheet, d.row))
-        bodies = {(r.sheet, r.row): r.values for key in ("tin_bao", "an_hinh_su", "an_dan_su", "thi_hanh_an")
+        bodies = {r.where: r.values for key in ("tin_bao", "an_hinh_su", "an_dan_su", "thi_hanh_an")
                   for r in self.ledger.records(key)}
         rows: list[tuple[str, list[Any]]] = []
         for d in late:
-            values = bodies.get((d.sheet, d.row), {})
+            values = bodies.get((d.sheet_name, d.row), {})
             named = values.get("investigating_body") if d.actor == "co_quan_dieu_tra" else values.get("court")
             body = f"{d.actor_label} ({named})" if named else d.actor_label
             case = d.case or f"{d.sheet_name}, dòng {d.row}"

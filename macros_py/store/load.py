@@ -130,7 +130,7 @@ def _ledger(info: UnitInfo, head: Any, rows: Iterable[Any]) -> Ledger:
     for r in rows:
         data = sheets.get(r.sheet)
         if data is not None:
-            data.records.append(Record(r.sheet, r.row_no, loads(r.data), loads(r.extra)))
+            data.records.append(Record(r.sheet, r.row_no, loads(r.data), loads(r.extra), data.name))
     problems = [Problem(**p) for p in json.loads(head.problems)]
     name = head.file_name or f"{info.code}.xlsx"
     return Ledger(Path(name), sheets, settings, problems, [])

@@ -101,8 +101,9 @@ def selection(book: Any) -> tuple[str, list[tuple[int, int]]]:
 
 
 def ledger_sheet(ledger: Ledger, sheet_name: str) -> SheetData | None:
-    """The ledger sheet the workbook names `sheet_name` (None for a sheet kiemsat does not read)."""
-    return next((d for d in ledger.sheets.values() if d.name == sheet_name), None)
+    """The ledger sheet the workbook names `sheet_name`, whichever sheet of its kind it is (one per
+    prosecutor, per year, ...); None for a sheet kiemsat does not read."""
+    return ledger.sheet_named(sheet_name)
 
 
 def active_record(book: Any, ledger: Ledger) -> tuple[SheetData, Record]:

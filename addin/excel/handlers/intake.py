@@ -70,7 +70,7 @@ def run(book: Any, ui: ExcelUI) -> None:
         rows = [["Tệp văn bản:", document], ["Trạng thái:", WAITING],
                 ["Loại văn bản:", plan.reading.kind.label if plan.reading.kind else ""], HEADER]
         for c in plan.changes:
-            rows.append([plan.sheet_names.get(c.sheet, c.sheet), c.row, c.label, display(c.old) if c.old is not None
+            rows.append([plan.sheet_of(c), c.row, c.label, display(c.old) if c.old is not None
                          else "", display(c.new), c.source, "đề xuất" if c.confidence is None else
                          f"{c.confidence:.0%}", c.key])
         rows += [[f"Lưu ý: {n}"] for n in plan.notes]
@@ -83,11 +83,12 @@ def run(book: Any, ui: ExcelUI) -> None:
     shown = [shown] if plan.changes and len(plan.changes) == 1 else shown
     cells: list[CellWrite] = []
     for c, line in zip(plan.changes, shown):
-        if (line[1], line[7]) != (c.row, c.key) and (int(line[1] or 0), line[7]) != (c.row, c.key):
+        moved = str(line[0] or "") != plan.sheet_of(c)
+        if moved or (line[1], line[7]) != (c.row, c.key) and (int(line[1] or 0), line[7]) != (c.row, c.key):
             raise HandlerError(f"Sổ đã thay đổi từ khi xem trước; sheet «{PREVIEW_SHEET}» không còn đúng. Hãy xóa sheet "
                                "đó rồi bấm lại «Nạp văn bản».")
         value = line[4] if line[4] not in (None, "") else c.new
-        data = ledger.sheets[c.sheet]
+        data = ledger.sheet_named(c.sheet_name) or ledger.sheets[c.sheet]
         cells.append(CellWrite(data.name, c.row, data.columns[c.key] + 1, value if display(value) != display(c.new)
                                else c.new))
     from addin.excel.handlers.decide import write_cells

@@ -56,4 +56,5 @@ def run(book: Any, ui: ExcelUI) -> None:
     columns = ", ".join(f"«{REGISTER.column(k).label}»" for k in ("decision_type", "summary", "signer", "file"))
     ui.info(f"Đã cấp số {number}/{symbol} ngày {fmt_date(day)} cho «{case}» (dòng {record.row} sheet «{data.name}»), "
             f"ghi ở dòng {cells.first_row} sheet «{cells.register_sheet}».\n"
-            f"Hãy điền {columns} vào dòng đó, rồi lưu sổ «{book.name}» (Ctrl+S) để giữ số đã cấp.")
+            f"Hãy điền {columns} vào dòng đó, rồi lưu sổ «{book.name}» (Ctrl+S) để giữ số đã cấp."
+            + "".join(f"\nLưu ý: {w}" for w in cells.warnings))
