@@ -66,7 +66,8 @@ def ledgers(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("many")
     rows = _rows()
     one = folder / "mot-sheet.xlsx"
-    settings = {"alert_content": "Đầy đủ"}  # the alerts carry the case's facts, found in whichever sheet
+    # the alerts carry the case's facts, found in whichever sheet; «Mã sổ» for the province store
+    settings = {"alert_content": "Đầy đủ", "ledger_code": "VKSKV1-SO"}
     build_workbook(rows, settings).save(one)
     wb = build_workbook(rows, settings)
     split(wb, "tin_bao", by_prosecutor(rows["tin_bao"], "TB"))
@@ -327,3 +328,27 @@ def test_import_keeps_every_sheet_s_rows(ledgers, tmp_path):
         assert len(new.sheets_of(key)) == 1
         assert sorted(map(repr, (r.values for r in new.records(key)))) == \
             sorted(map(repr, (r.values for r in one.records(key))))
+
+
+def test_the_province_store_keeps_every_sheet(ledgers, tmp_path):
+    """Published to the province store and read back: every sheet with its rows, and the same statistics."""
+    from macros_py.law.deadlines import compute_deadlines
+    from macros_py.store.connect import open_store
+    from macros_py.store.load import load_units
+    from macros_py.store.migrate import ready
+    from macros_py.store.publish import publish
+    from macros_py.store.snapshot import build_snapshot
+
+    store = open_store(f"sqlite:///{tmp_path / 'kho.sqlite3'}")
+    ready(store)
+    ledger = read_ledger(ledgers[1])
+    done = publish(store, build_snapshot(ledger, compute_deadlines(ledger, TODAY)))
+    assert done.rows == sum(len(d.records) for d in ledger.all_sheets())
+    [unit] = load_units(store, TODAY)
+    back = unit.ledger
+
+    def sheets(led: Any) -> list:
+        return sorted((d.name, d.spec.key, [(r.where, r.values, r.extra) for r in d.records]) for d in led.all_sheets())
+
+    assert sheets(back) == sheets(ledger)
+    assert _stats(back) == _stats(read_ledger(ledgers[0]))

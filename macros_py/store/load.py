@@ -120,20 +120,33 @@ def deadline_from(data: dict[str, Any], *, done: bool, lapses: bool, today: date
 
 def _ledger(info: UnitInfo, head: Any, rows: Iterable[Any]) -> Ledger:
     settings = loads(head.settings)
+    stored: dict[str, SheetData] = {}  # by the key in the store (`snapshot.store_keys`)
     sheets: dict[str, SheetData] = {}
-    for key, meta in json.loads(head.sheets).items():
-        spec = SHEETS_BY_KEY.get(key)
+    more: list[SheetData] = []  # further sheets of a kind («an_hinh_su#2»: one per prosecutor, per year)
+    for key, meta in sorted(json.loads(head.sheets).items(), key=lambda kv: _sheet_rank(kv[0])):
+        spec = SHEETS_BY_KEY.get(meta.get("kind", key))
         if spec is None:  # a sheet a newer kiemsat reads: not this one's to compute with
             continue
-        sheets[key] = SheetData(spec, meta["name"], meta["header_row"], dict(meta["columns"]),
-                                {int(k): v for k, v in meta.get("extra_columns", {}).items()})
+        data = SheetData(spec, meta["name"], meta["header_row"], dict(meta["columns"]),
+                         {int(k): v for k, v in meta.get("extra_columns", {}).items()})
+        stored[key] = data
+        if key == spec.key:
+            sheets[key] = data
+        else:
+            more.append(data)
     for r in rows:
-        data = sheets.get(r.sheet)
+        data = stored.get(r.sheet)
         if data is not None:
-            data.records.append(Record(r.sheet, r.row_no, loads(r.data), loads(r.extra), data.name))
+            data.records.append(Record(data.spec.key, r.row_no, loads(r.data), loads(r.extra), data.name))
     problems = [Problem(**p) for p in json.loads(head.problems)]
     name = head.file_name or f"{info.code}.xlsx"
-    return Ledger(Path(name), sheets, settings, problems, [])
+    return Ledger(Path(name), sheets, settings, problems, [], [d for d in more if d.spec.key in sheets])
+
+
+def _sheet_rank(key: str) -> tuple[str, int]:
+    """«an_hinh_su#10» after «an_hinh_su#2»: the sheets of a kind in the order the unit keeps them."""
+    kind, _, n = key.partition("#")
+    return kind, int(n) if n.isdigit() else 1
 
 
 def load_units(store: Store, today: date, codes: Iterable[str] | None = None) -> list[UnitData]:

@@ -119,17 +119,30 @@ def deadline_fields(d: Deadline) -> dict[str, Any]:
     return out
 
 
+def store_keys(ledger: Ledger) -> list[tuple[str, Any]]:
+    """Each sheet read and its key in the store: the schema key for the first sheet of a kind (as every
+    snapshot had), «an_hinh_su#2», «#3», ... for the further ones (one per prosecutor, per year), so their
+    rows, whose numbers repeat across sheets, keep their own (sheet, row). A kiemsat that does not know
+    such a key skips it, as it skips a sheet a newer kiemsat reads."""
+    out = []
+    for key in ledger.sheets:
+        out += [(key if i == 1 else f"{key}#{i}", data) for i, data in enumerate(ledger.sheets_of(key), start=1)]
+    return out
+
+
 def build_snapshot(ledger: Ledger, report: DeadlineReport, *, rules: Rules | None = None) -> Snapshot:
     """The snapshot of `ledger` with its deadlines `report` (computed with `rules`, default the packaged table)."""
     code = unit_code_of(ledger)
     rules = rules or default_rules()
     settings = dumps(ledger.settings)
+    stored = store_keys(ledger)
     sheets = json.dumps({key: {"name": d.name, "header_row": d.header_row, "columns": d.columns,
-                               "extra_columns": {str(k): v for k, v in d.extra_columns.items()}}
-                         for key, d in ledger.sheets.items()}, ensure_ascii=False, sort_keys=True)
+                               "extra_columns": {str(k): v for k, v in d.extra_columns.items()},
+                               **({"kind": d.spec.key} if key != d.spec.key else {})}
+                         for key, d in stored}, ensure_ascii=False, sort_keys=True)
     problems = json.dumps([p.as_dict() for p in ledger.problems], ensure_ascii=False)
     rows = [RowOut(key, rec.row, dumps(rec.values), dumps(rec.extra) if rec.extra else None)
-            for key, data in ledger.sheets.items() for rec in data.records]
+            for key, data in stored for rec in data.records]
     out: list[DeadlineOut] = []
     for seq, d in enumerate(report.deadlines):
         rule = rules.get(d.step_of or d.kind)
