@@ -352,3 +352,31 @@ def test_the_province_store_keeps_every_sheet(ledgers, tmp_path):
 
     assert sheets(back) == sheets(ledger)
     assert _stats(back) == _stats(read_ledger(ledgers[0]))
+
+
+def test_an_interrupted_run_is_repaired_in_the_register_sheet_that_holds_its_number(ledgers, tmp_path):
+    """A number left «Đang cấp số» in the second register sheet is marked «Không sử dụng» there, and never
+    given again."""
+    from openpyxl import load_workbook
+
+    from macros_py.decisions.register import RESERVED, UNUSED
+
+    many = tmp_path / "so.xlsx"
+    wb = load_workbook(ledgers[1])
+    ledger = read_ledger(ledgers[1])
+    second = ledger.sheets_of(REGISTER.key)[1]
+    last = second.records[-1]
+    ws = wb[second.name]
+    status = second.columns["status"] + 1
+    ws.cell(last.row, status).value = RESERVED
+    wb.save(many)
+    case = _cases_on_other_sheets(many)[0][0]
+    batch = issue_decisions(many, "hinh-su", case=case, out_dir=tmp_path / "qd", day=DAY)
+    assert [v.number for v in batch.recovered] == [last.values["number"]]
+    after = read_ledger(many)
+    fixed = next(r for r in after.sheet_named(second.name).records if r.row == last.row)
+    assert fixed.values["status"] == UNUSED
+    first = after.sheets_of(REGISTER.key)[0]
+    assert [r.values.get("status") for r in first.records] == \
+        [r.values.get("status") for r in ledger.sheets_of(REGISTER.key)[0].records]
+    assert batch.issued[0].number == _next(ledger)
