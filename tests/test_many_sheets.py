@@ -380,3 +380,29 @@ def test_an_interrupted_run_is_repaired_in_the_register_sheet_that_holds_its_num
     assert [r.values.get("status") for r in first.records] == \
         [r.values.get("status") for r in ledger.sheets_of(REGISTER.key)[0].records]
     assert batch.issued[0].number == _next(ledger)
+
+
+def test_intake_writes_into_the_sheet_that_holds_the_case(tmp_path):
+    """A court's notice for a case kept on a prosecutor's second sheet: found there (by the accused's name),
+    and written into that sheet's row, not into the same row number of the first sheet."""
+    case = {"case_id": "1/2025/HS", "opening_no": "15/QĐ-CSĐT", "opening_date": date(2025, 8, 5),
+            "offence": "Trộm cắp tài sản", "category": "Ít nghiêm trọng", "stage": "Truy tố",
+            "prosecutor": "Trần Thị Bình"}
+    other = {**case, "case_id": "9/2025/HS", "opening_no": "99/QĐ-CSĐT", "opening_date": date(2025, 7, 1),
+             "prosecutor": "Nguyễn Văn An"}
+    wb = build_workbook({"an_hinh_su": [other, case], "bi_can": [{"case_id": "1/2025/HS", "name": "Nguyễn Văn An"}]})
+    split(wb, "an_hinh_su", [("HS KSV Nguyễn Văn An", [0]), ("HS KSV Trần Thị Bình", [1])])
+    path = tmp_path / "so.xlsx"
+    wb.save(path)
+    docs = Path(__file__).resolve().parent / "intake_corpus" / "docs"
+    done = subprocess.run([KIEMSAT, "intake", str(docs / "006-thuly-s1.txt"), "--ledger", str(path), "--yes",
+                           "--today", "2025-10-20", "--json"], capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert {c["sheet"] for c in json.loads(done.stdout)["changes"]} == {"HS KSV Trần Thị Bình"}
+    ledger = read_ledger(path)
+    [mine] = ledger.sheet_named("HS KSV Trần Thị Bình").records
+    [theirs] = ledger.sheet_named("HS KSV Nguyễn Văn An").records
+    assert mine.row == theirs.row == FIRST_DATA_ROW
+    assert mine.values["court_accepted"] == date(2025, 10, 15) and mine.values["stage"] == "Xét xử sơ thẩm"
+    assert theirs.values["court_accepted"] is None and theirs.values["stage"] == "Truy tố"
