@@ -285,6 +285,22 @@ def test_two_groups_over_a_two_row_header(tmp_path: Path) -> None:
     assert due_by_row(deadlines(book)[0], "dieu_tra") == expected
 
 
+def by_case(items: list[dict], kind: str) -> dict[str, str]:
+    return {x["case"]: x["due"] for x in items if x["kind"] == kind}
+
+
+def test_import_keeps_the_groups_and_the_deadlines(tmp_path: Path) -> None:
+    # Done when: each shape gives the deadlines the same data gives in kiemsat's template
+    book, _ = grouped_criminal(tmp_path / "so_hinh_su.xlsx")
+    moved = kiemsat("import", book, "--out", tmp_path / "so_moi.xlsx")
+    assert moved.returncode in (0, 1) and "25 dòng «Án hình sự»" in moved.stdout, moved.stdout + moved.stderr
+    report = openpyxl.load_workbook(tmp_path / "so_moi.xlsx")["Kết quả chuyển sổ"]
+    shown = {row[2]: row[3] for row in report.iter_rows(values_only=True) if row[2]}
+    assert shown["Tạm giam › Gia hạn đến"].startswith("cột riêng của đơn vị")
+    assert shown["Gia hạn điều tra › Đến ngày"] == "Gia hạn điều tra đến"
+    assert by_case(deadlines(tmp_path / "so_moi.xlsx")[0], "dieu_tra") == by_case(deadlines(book)[0], "dieu_tra")
+
+
 # ---- 3. one sheet per prosecutor -------------------------------------------------------------------------
 
 PROSECUTORS = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]
@@ -343,6 +359,16 @@ def test_sheet_per_prosecutor_statistics(tmp_path: Path) -> None:
     table = next(t for t in json.loads(done.stdout)["tables"].values() if t.get("label") == "Kiểm sát viên")
     per_person = {r["label"]: r["values"]["Án hình sự"] for r in table["rows"]}
     assert per_person == {name: 11 for name in PROSECUTORS}
+
+
+@pytest.mark.xfail(strict=True, reason="import moves only the first sheet of a kind (11 of 33 rows, «0 lỗi, 0 "
+                   "cảnh báo»): the «sheets» helper's area, left to it")
+def test_sheet_per_prosecutor_import(tmp_path: Path) -> None:
+    book, expected = per_prosecutor(tmp_path / "so_ksv.xlsx")
+    moved = kiemsat("import", book, "--out", tmp_path / "so_moi.xlsx")
+    assert moved.returncode in (0, 1), moved.stderr
+    items = [x for x in deadlines(tmp_path / "so_moi.xlsx")[0] if x["kind"] == "dieu_tra"]
+    assert sorted((x["due"], x["prosecutor"]) for x in items) == sorted(expected.values())
 
 
 # ---- 4. a Google Sheets export (tin báo) and a legacy .xls (criminal) -------------------------------------
