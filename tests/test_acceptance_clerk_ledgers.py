@@ -508,6 +508,20 @@ def test_renamed_workbook_read_by_content(tmp_path: Path, libreoffice, fmt: str,
     assert "không phải sổ Excel đọc được" not in done.stderr + done.stdout
 
 
+@pytest.mark.parametrize("name", ["so.xls", "so.ods"])
+def test_xlsx_renamed_otherwise_read_and_never_written(tmp_path: Path, name: str) -> None:
+    book = tmp_path / name
+    national(book, [("VA1", "101/QĐ-CSĐT", D(2026, 6, 6), "Nghiêm trọng", "Nguyễn Văn An")])  # xlsx bytes
+    assert due_by_row(deadlines(book)[0], "dieu_tra") == {("Án hình sự", 2): "2026-09-07"}
+    problems, code = check_json(book)
+    assert code == 0 and any("nhưng tệp là sổ Excel (.xlsx)" in p["message"] for p in problems), problems
+    before = book.read_bytes()
+    done = kiemsat("deadlines", book, "--write", "--today", "2026-07-01")
+    # refused by what the file is (an .xlsx under a wrong name), not by what its name says
+    assert done.returncode == 2 and "nhưng tệp là sổ Excel (.xlsx)" in done.stderr, done.stderr
+    assert f"sổ dạng {book.suffix}" not in done.stderr and book.read_bytes() == before
+
+
 # ---- 8. operating-system faults in Vietnamese, worded the same by every command ------------------------------
 
 ENGLISH = re.compile(r"Too many|symbolic|Input/output|[Ee]rror|[Dd]irectory|WorksheetNotFound|Errno|No such|"
