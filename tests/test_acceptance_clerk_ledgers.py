@@ -375,7 +375,7 @@ def test_sheet_per_prosecutor_import(tmp_path: Path) -> None:
 
 def google_sheets_tin_bao(path: Path) -> tuple[Path, dict]:
     """As Google Sheets exports: header in row 1, dates as serial numbers with a dd/mm/yyyy format, some typed
-    as text by hand, TRUE/FALSE booleans, a frozen header, no table."""
+    as text by hand, a frozen header, no table, empty outcome columns."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Sổ tin báo"
