@@ -5,10 +5,8 @@ Hand counts (weekdays read from a printed calendar; days off from the decisions 
   2026: 06/03 Fri, 07-08/03 weekend, 09/03 Mon. 06/01 Tue .. 09/01 Fri; 10/01 Sat is a make-up working day
         (Công văn 12729/VPCP-KGVX ngày 25/12/2025), 11/01 Sun, 12/01 Mon. Tết Bính Ngọ: 14/02 Sat .. 22/02 Sun
         off, 23/02 Mon.
-  2027: 01/02 Mon, 02/02 Tue, 03/02 Wed; 04/02 Thu .. 10/02 Wed off (Công văn 10065/VPCP-KGVX ngày 02/10/2026,
-        Tết Đinh Mùi 7 ngày); 11/02 Thu, 12/02 Fri, 15/02 Mon.
-  2028: no decision yet: 20/01 Thu, 21/01 Fri; 24/01 Mon .. 29/01 Sat off in the holidays package (Tết Mậu Thân,
-        «dự kiến»); 31/01 Mon, 01/02 Tue, 02/02 Wed, 03/02 Thu.
+  2027: 01/02 Mon, 02/02 Tue, 03/02 Wed; 04/02 Thu .. 10/02 Wed off in the holidays package (no decision
+        yet); 11/02 Thu, 12/02 Fri (off in another expected schedule, 06-12/02), 15/02 Mon.
 """
 
 from __future__ import annotations
@@ -19,9 +17,8 @@ from datetime import date
 from click.testing import CliRunner
 
 from addin.commands.cli import cli
-from macros_py.law import workcalendar
 from macros_py.law.counting import compute_due, explain_due
-from macros_py.law.workcalendar import UNCONFIRMED, WorkCalendar, YearSource, year_source
+from macros_py.law.workcalendar import UNCONFIRMED, WorkCalendar, year_source
 
 D = date.fromisoformat
 
@@ -51,62 +48,37 @@ def test_working_days_across_tet():
 
 
 def test_a_deadline_that_depends_on_an_unconfirmed_day_off_says_so():
-    # Thu 20/01/2028: Fri 21 (1), 24-29/01 off per the package (no decision yet), Mon 31 (2), Tue 01/02 (3),
-    # Wed 02/02 (4), Thu 03/02 (5)
-    due, words = explain_due(D("2028-01-20"), days=5, method="working")
-    assert due == D("2028-02-03")
-    assert UNCONFIRMED in words and "24/01/2028" in words
-    # 2027's Tết was decided (Công văn 10065/VPCP-KGVX): Mon 01/02/2027: Tue 02 (1), Wed 03 (2), 04-10/02 off,
-    # Thu 11 (3), Fri 12 (4), Mon 15 (5), and nothing is said to be unconfirmed
+    # Mon 01/02/2027: Tue 02 (1), Wed 03 (2), 04-10/02 off per the package, Thu 11 (3), Fri 12 (4), Mon 15 (5)
     due, words = explain_due(D("2027-02-01"), days=5, method="working")
     assert due == D("2027-02-15")
-    assert UNCONFIRMED not in words and "lưu ý" not in words
-    # criminal, Đ.134 k1: 10 days from Tue 02/02/2027, day 1 = 02/02 -> Thu 11/02/2027, a working day
-    assert explain_due(D("2027-02-02"), days=10, method="criminal")[0] == D("2027-02-11")
+    assert UNCONFIRMED in words and "04/02/2027" in words and "11/02/2027" in words
+    # criminal, Đ.134 k1: 10 days from Tue 02/02/2027, day 1 = 02/02 -> Thu 11/02/2027, a working day in
+    # kiemsat but off in the other expected schedule: the computation says the date may change
+    due, words = explain_due(D("2027-02-02"), days=10, method="criminal")
+    assert due == D("2027-02-11")
+    assert "có thể là ngày nghỉ" in words
     # a limit ending in a decided year says nothing of the kind
     assert "lưu ý" not in explain_due(D("2026-02-02"), days=10, method="criminal")[1]
 
 
-def test_a_day_another_expected_schedule_has_off_is_named(monkeypatch):
-    # a year written up as «dự kiến» with another expected schedule (days_off.toml `possible`): here 2028 with
-    # Mon 31/01/2028 off in that other schedule. Criminal, Đ.134 k1: 10 days from Sat 22/01/2028, day 1 = 22/01
-    # -> Mon 31/01/2028, a working day in kiemsat but perhaps not: the computation says the date may change
-    years = dict(workcalendar._year_sources())
-    years[2028] = YearSource(2028, False, f"{UNCONFIRMED}: thử", frozenset({D("2028-01-24")}),
-                             frozenset({D("2028-01-31")}))
-    monkeypatch.setattr(workcalendar, "_year_sources", lambda: years)
-    workcalendar.year_source.cache_clear()  # (year_source is cached per year)
-    try:
-        due, words = explain_due(D("2028-01-22"), days=10, method="criminal")
-        assert due == D("2028-01-31")
-        assert "có thể là ngày nghỉ" in words and "31/01/2028" in words
-        out = CliRunner().invoke(cli, ["holidays", "2028"]).output
-        assert "31/01/2028" in out
-    finally:
-        monkeypatch.undo()
-        workcalendar.year_source.cache_clear()
-
-
 def test_each_year_names_its_source_or_says_it_has_none():
     assert year_source(2026).confirmed and "12729/VPCP-KGVX" in year_source(2026).source
-    assert "24/11/2026" in year_source(2026).source
-    assert year_source(2027).confirmed and "10065/VPCP-KGVX" in year_source(2027).source
-    assert not year_source(2027).unconfirmed and not year_source(2027).possible
+    assert not year_source(2027).confirmed and year_source(2027).source.startswith(UNCONFIRMED)
+    assert D("2027-02-04") in year_source(2027).unconfirmed
     # a year nobody has written up yet: the package's Tết is only expected
-    later = year_source(2028)
-    assert not later.confirmed and later.source.startswith(UNCONFIRMED) and D("2028-01-24") in later.unconfirmed
+    later = year_source(2030)
+    assert not later.confirmed and later.unconfirmed
 
 
 def test_holidays_command_states_the_source_and_the_unconfirmed_days():
     runner = CliRunner()
-    out = runner.invoke(cli, ["holidays", "2028"]).output
-    assert "Nguồn: " + UNCONFIRMED in out
-    line = next(x for x in out.splitlines() if x.startswith("26/01/2028"))
-    assert UNCONFIRMED in line
-    data = json.loads(runner.invoke(cli, ["holidays", "2028", "--json"]).output)
-    by_day = {d["date"]: d for d in data}
-    assert by_day["2028-01-26"]["confirmed"] is False and by_day["2028-01-01"]["confirmed"] is True
     out = runner.invoke(cli, ["holidays", "2027"]).output
-    assert "Công văn 10065/VPCP-KGVX" in out.splitlines()[1] and UNCONFIRMED not in out
+    assert "Nguồn: " + UNCONFIRMED in out
+    assert "11/02/2027, 12/02/2027" in out
+    line = next(x for x in out.splitlines() if x.startswith("08/02/2027"))
+    assert UNCONFIRMED in line
+    data = json.loads(runner.invoke(cli, ["holidays", "2027", "--json"]).output)
+    by_day = {d["date"]: d for d in data}
+    assert by_day["2027-02-08"]["confirmed"] is False and by_day["2027-01-01"]["confirmed"] is True
     decided = runner.invoke(cli, ["holidays", "2026"]).output
     assert "Công văn 12729/VPCP-KGVX" in decided.splitlines()[1]

@@ -38,7 +38,7 @@ Counting conventions, each from its text:
   moved: Friday 02/01/2026 off and Saturday 10/01/2026 worked (Công văn 12729/VPCP-KGVX ngày 25/12/2025);
   Tết Bính Ngọ 16-20/02/2026; 30/4-1/5; Quốc khánh 2026 on 01-02/09 with Monday 31/08/2026 off (swapped
   with Saturday 22/08/2026, as holidays.VN ships it: I could not read the decision itself); Tết Đinh Mùi
-  2027 04-10/02/2027 as holidays.VN ships it, the days Công văn 10065/VPCP-KGVX ngày 02/10/2026 decided.
+  2027 04-10/02/2027 as holidays.VN ships it (no government decision read).
 
 Every weekday and day off named in a comment was checked with a separate script (datetime, days_off.toml
 and holidays.VN combined as the engine combines them), not with kiemsat. Where kiemsat disagrees and the
