@@ -80,6 +80,14 @@ ROWS: dict[str, list[dict[str, Any]]] = {
          "community_received": D("2026-06-29")},
         {"judgment_no": "AT2", "judgment_date": D("2026-05-20"), "person": "Người B",
          "community_received": D("2026-07-01")},
+        {"judgment_no": "KH1", "judgment_date": D("2026-05-20"), "person": "Người C",
+         "community_started": D("2026-07-02")},
+        {"judgment_no": "KH2", "judgment_date": D("2026-05-20"), "person": "Người D",
+         "community_started": D("2026-08-20")},
+        {"judgment_no": "KH3", "judgment_date": D("2026-05-20"), "person": "Người E",
+         "community_started": D("2026-06-30")},
+        {"judgment_no": "KH4", "judgment_date": D("2026-05-20"), "person": "Người G",
+         "community_started": D("2026-07-02"), "community_plan": D("2026-07-07")},
     ],
 }
 
@@ -138,6 +146,12 @@ CASES_2026 = [
     # NĐ 231/2026 Đ.5 k1 a (from 01/07/2026): 03 ngày làm việc from Wed 01/07: counting it, 01, 02, 03 -> Fri 03/07;
     # not counting it, 02, 03, 06 -> Mon 06/07
     ("Người B", "tiep_nhan_nguoi_chap_hanh_an_cong_dong", "2026-07-03", "2026-07-06"),
+    # NĐ 231/2026 Đ.7 k1 (tiếp nhận from 01/07/2026): 05 ngày làm việc from Thu 02/07: counting it, 02, 03, 06, 07,
+    # 08 -> Wed 08/07; not counting it, 03, 06, 07, 08, 09 -> Thu 09/07
+    ("Người C", "ke_hoach_quan_ly_nguoi_chap_hanh_an", "2026-07-08", "2026-07-09"),
+    # the same from Thu 20/08, across Saturday 22/08/2026 worked in exchange for Monday 31/08 (holidays.VN):
+    # counting it, 20, 21, 22 (Sat, worked), 24, 25 -> Tue 25/08; not counting it, 21, 22, 24, 25, 26 -> Wed 26/08
+    ("Người D", "ke_hoach_quan_ly_nguoi_chap_hanh_an", "2026-08-25", "2026-08-26"),
 ]
 
 
@@ -181,6 +195,18 @@ def test_a_limit_dated_by_the_law_in_force_on_its_start(report):
     assert found == {("Người A", "trieu_tap_an_treo"), ("Người B", "tiep_nhan_nguoi_chap_hanh_an_cong_dong")}
     assert _find(report, "Người A", "trieu_tap_an_treo").rule.law == "Luật 41/2019/QH14"
     assert _find(report, "Người B", "tiep_nhan_nguoi_chap_hanh_an_cong_dong").rule.law == "Nghị định 231/2026/NĐ-CP"
+
+
+def test_the_community_plan_limit_runs_only_under_the_2026_decree_and_ends_with_the_plan(report):
+    # NĐ 231/2026 is in force from 01/07/2026: a person taken in on 30/06/2026 has no such limit; a plan issued
+    # on 07/07/2026 (recorded in «Ngày ban hành kế hoạch quản lý, giám sát») closes it
+    kind = "ke_hoach_quan_ly_nguoi_chap_hanh_an"
+    people = {d.person for d in report.deadlines if d.kind == kind}
+    assert "Người E" not in people
+    assert "Người C" in people and "Người D" in people
+    assert _find(report, "Người G", kind).done and not _find(report, "Người C", kind).done
+    rule = _find(report, "Người C", kind).rule
+    assert rule.method == "working" and rule.law == "Nghị định 231/2026/NĐ-CP" and "Điều 7" in rule.citation
 
 
 def test_the_procuracys_own_limits_are_its_own(report):

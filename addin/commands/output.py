@@ -184,6 +184,11 @@ def _usage_line(exc: click.UsageError) -> str:
     if isinstance(exc, click.exceptions.NoArgsIsHelpError) and ctx and isinstance(ctx.command, click.Group):
         names = ", ".join(ctx.command.list_commands(ctx))
         return f"Lỗi: thiếu tên lệnh; chọn một trong: {names}. Xem cách dùng: {path} --help"
+    if (isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter)
+            and isinstance(exc.param, click.Argument) and isinstance(exc.param.type, click.Path)):
+        # the file named is not one (a folder, say): a fault of the file, not of the command typed; worded as
+        # the reader words it for `check`, so every command says the same fault the same way
+        return f"Lỗi: {' '.join(str(exc.message).split())}"
     message = " ".join(exc.format_message().split())  # one line, whatever click put in it
     if message and not message.endswith((".", "?", ")")):
         message += "."

@@ -293,9 +293,8 @@ def find_header(rows: list[list[Any]], merged: list, spec: SheetSpec,
     pinned = {h: Entry(h, ((k, ""),) if k else (), "ghim") for h, k in (pins or {}).items()}
     best: tuple[int, dict[int, Entry]] | None = None
     best_score = 0.0
-    for r in range(len(top)):
-        if not any(top[r]) and not (r and any(top[r - 1])):
-            continue
+
+    def match_at(r: int) -> tuple[dict[int, Entry], float]:
         schema = _match_row(top, r, ours)
         layouts = sorted((_match_row(top, r, index) for index in _LAYOUT_EXACT[spec.key]), key=len, reverse=True)
         layout = layouts[0] if layouts else {}
@@ -305,7 +304,12 @@ def find_header(rows: list[list[Any]], merged: list, spec: SheetSpec,
             matched = {**{c: e for m in reversed(layouts) for c, e in m.items()}, **schema}
         if pinned:
             matched.update(_match_row(top, r, pinned))
-        score = _row_score(matched) + 0.5 * len(layout)
+        return matched, _row_score(matched) + 0.5 * len(layout)
+
+    for r in range(len(top)):
+        if not any(top[r]) and not (r and any(top[r - 1])):
+            continue
+        matched, score = match_at(r)
         if score > best_score or (best is not None and score == best_score and r == best[0] + 1 and any(top[r])
                                   and {c: e.fills for c, e in matched.items()}
                                   == {c: e.fills for c, e in best[1].items()}):
@@ -314,6 +318,12 @@ def find_header(rows: list[list[Any]], merged: list, spec: SheetSpec,
     if best is None or best_score < min(MIN_HEADER_MATCHES, len(spec.columns)):
         return None
     r, matched = best
+    while r + 1 < len(top) and _heads_two_rows(raw, merged, r):
+        # the top of a header of two rows: groups merged across, the other headers merged down, names
+        # under the groups («Gia hạn điều tra» over «Số lần | Đến ngày»); the header is read at its foot,
+        # each name under its group, even when a group's name alone is one of our headers
+        r += 1
+        matched, _ = match_at(r)
     above = raw[r - 1] if r > 0 else []
     texts = {c: v or (above[c] if c < len(above) else "") for c, v in enumerate(raw[r])}
     groups = _groups(raw, merged, r, texts)
@@ -341,6 +351,22 @@ def find_header(rows: list[list[Any]], merged: list, spec: SheetSpec,
 
 
 GROUP_MARK = "›"  # between a group header and the header under it, as shown to the clerk
+
+
+def _heads_two_rows(raw: list[list[str]], merged: list, r: int) -> bool:
+    """Row r is the upper row of a header of two rows: at least two of its headers are merged down into row
+    r+1, and at least one is a group merged across two or more columns with names under it in row r+1."""
+    down = across = 0
+    below = raw[r + 1]
+    for (r1, c1), (r2, c2) in merged or ():
+        if r1 != r or not (c1 < len(raw[r]) and raw[r][c1]):
+            continue
+        if r2 > r and c2 == c1:
+            down += 1
+        elif r2 == r and c2 > c1 and all(c < len(below) and below[c] and below[c] != raw[r][c1]
+                                         for c in range(c1, c2 + 1)):
+            across += 1
+    return down >= 2 and across >= 1
 GROUP_MAX_SHARE = 0.6  # a cell above spanning this share of the header's columns or more is a title
 
 

@@ -717,6 +717,10 @@ ENFORCEMENT = SheetSpec(
                     "03 ngày làm việc để triệu tập, tiếp nhận người chấp hành án"),
         Column("community_started", "Ngày triệu tập, tiếp nhận người chấp hành án", Kind.DATE,
                not_before="judgment_date", synonyms=("ngày triệu tập người chấp hành án",), width=13),
+        Column("community_plan", "Ngày ban hành kế hoạch quản lý, giám sát", Kind.DATE,
+               not_before="judgment_date", synonyms=("ngày kế hoạch quản lý, giám sát, giáo dục",), width=13,
+               hint="Kế hoạch quản lý, giám sát, giáo dục người chấp hành án tại cộng đồng: 05 ngày làm việc "
+                    "kể từ ngày tiếp nhận người chấp hành án (Nghị định 231/2026/NĐ-CP Điều 7 khoản 1)"),
     ),
 )
 

@@ -106,12 +106,23 @@ def check_writable(path: Path) -> None:
     if suffix in WRITABLE:
         _check_content(path)
         return
+    if _is_xlsx_package(path):  # an Excel workbook under another name: say what it is, never write it so
+        raise WorkbookError(f"«{path.name}» có đuôi {suffix or 'trống'} nhưng tệp là sổ Excel (.xlsx); kiemsat "
+                            "không ghi vào tệp mang đuôi sai. Hãy đổi đuôi tệp thành «.xlsx» rồi chạy lại.")
     if suffix in (".xlsb", ".xls"):
         raise WorkbookError(f"kiemsat không ghi vào sổ dạng {suffix} («{path.name}»). Hãy mở sổ bằng Excel, chọn "
                             "File > Save As, lưu thành «Excel Workbook (*.xlsx)» (hoặc .xlsm nếu sổ có macro) "
                             "rồi chạy lại với tệp mới.")
     raise WorkbookError(f"chỉ ghi được vào sổ dạng .xlsx hoặc .xlsm; «{path.name}» là tệp "
                         f"{suffix or 'không đuôi'}.")
+
+
+def _is_xlsx_package(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return "xl/workbook.xml" in zf.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
 
 
 def _check_content(path: Path) -> None:
