@@ -351,8 +351,6 @@ def test_sheet_per_prosecutor_pinned(tmp_path: Path) -> None:
     assert kiemsat("deadlines", book, "--today", "2026-01-01").returncode == 1
 
 
-@pytest.mark.xfail(strict=True, reason="statistics read only the first sheet of a kind (Ledger.records): "
-                   "the «sheets» helper's area, left to it")
 def test_sheet_per_prosecutor_statistics(tmp_path: Path) -> None:
     book, _ = per_prosecutor(tmp_path / "so_ksv.xlsx")
     done = kiemsat("stats", book, "--period", "2026", "--today", "2026-07-01", "--json")
@@ -361,8 +359,6 @@ def test_sheet_per_prosecutor_statistics(tmp_path: Path) -> None:
     assert per_person == {name: 11 for name in PROSECUTORS}
 
 
-@pytest.mark.xfail(strict=True, reason="import moves only the first sheet of a kind (11 of 33 rows, «0 lỗi, 0 "
-                   "cảnh báo»): the «sheets» helper's area, left to it")
 def test_sheet_per_prosecutor_import(tmp_path: Path) -> None:
     book, expected = per_prosecutor(tmp_path / "so_ksv.xlsx")
     moved = kiemsat("import", book, "--out", tmp_path / "so_moi.xlsx")
