@@ -218,9 +218,18 @@ def extension_not_later(column: str) -> Guard:
 
 
 def same_prosecutor(v: Mapping[str, Any]) -> str | None:
+    """A change of prosecutor naming the prosecutor the case already has: the same KSV assigned twice
+    (by the case's assignment decision, or by the last change, whose copy made her the case's KSV)."""
     if v.get("replacement_prosecutor") and v.get("replacement_prosecutor") == v.get("prosecutor"):
-        return (f"«KSV thay thế» ({v['prosecutor']}) đã là Kiểm sát viên của vụ án; hãy ghi tên Kiểm sát viên mới "
-                "vào cột «KSV thay thế»")
+        by = next(((v[n], v.get(d)) for n, d in (("replacement_decision_no", "replacement_decision_date"),
+                                                 ("decision_no", "decision_date")) if v.get(n) not in (None, "")),
+                  None)
+        where = ""
+        if by is not None:
+            where = f" tại Quyết định số {display(by[0])}" + (f" ngày {display(by[1])}" if by[1] else "")
+        return (f"«{v['prosecutor']}» (cột «KSV thay thế») đã được phân công làm Kiểm sát viên của vụ án này{where}; "
+                "không phân công một người hai lần cùng một vai trò: hãy ghi tên Kiểm sát viên mới vào cột «KSV thay "
+                "thế»")
     return None
 
 

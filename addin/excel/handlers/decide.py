@@ -212,13 +212,16 @@ def chosen_rows(book: Any, ledger: Ledger) -> tuple[SheetData, list[Record]]:
     return data, records
 
 
-def _already_decided(dtype: Any, data: SheetData, record: Record) -> str | None:
-    from macros_py.decisions.issuing import record_case
+def _already_decided(dtype: Any, data: SheetData, record: Record, register_rows: Sequence[Record] = ()) -> str | None:
+    """The row's own decision of this type, which the clerk may replace (asked first); a number another
+    decision wrote there (the hình sự decision's for the Kiểm tra viên it named) is no such case: the
+    core refuses that row with its reason."""
+    from macros_py.decisions.issuing import earlier_assignment, record_case
     from macros_py.ledger.values import display
 
     no_key = dtype.writeback[0]
     number = record.values.get(no_key)
-    if number in (None, "") or dtype.repeatable:
+    if number in (None, "") or dtype.repeatable or earlier_assignment(dtype, record.values, register_rows):
         return None
     return (f"dòng {record.row} ({record_case(data.spec, record)}): đã có quyết định số {display(number)} (cột "
             f"«{data.spec.column(no_key).label}»)")
@@ -244,6 +247,7 @@ def issue(book: Any, ui: ExcelUI, inspector: bool = False) -> None:
     )
     from macros_py.decisions.merge import MergeError
     from macros_py.decisions.register import RegisterError, plan_write_back
+    from macros_py.ledger.schema import REGISTER
 
     workbook = workbook_path(book)
     out_dir = default_out_dir(workbook)
@@ -268,7 +272,8 @@ def issue(book: Any, ui: ExcelUI, inspector: bool = False) -> None:
                         problems += exc.messages
                 if problems:
                     raise DecisionError(problems)
-            done = [m for dtype, r in rows if (m := _already_decided(dtype, data, r))]
+            register_rows = ledger.records(REGISTER.key)
+            done = [m for dtype, r in rows if (m := _already_decided(dtype, data, r, register_rows))]
             reissue = bool(done) and confirm(ui, "\n".join(
                 ["Các dòng sau đã có quyết định:", *(f"- {m}" for m in done),
                  "Ra quyết định mới thay thế? Số cũ vẫn giữ trong Sổ quyết định, ghi «đã được thay thế»."]))
