@@ -25,6 +25,9 @@ from addin.commands.registry import COMMANDS, ID_PATTERN
 MODULE_NAME = "KiemsatRibbon"
 ON_ACTION = f"{MODULE_NAME}.KiemsatOnAction"
 GET_ENABLED = f"{MODULE_NAME}.KiemsatGetEnabled"
+GET_CONTENT = f"{MODULE_NAME}.KiemsatGetContent"
+# what a menu shows when the server cannot give its items: no item (the status bar says why)
+EMPTY_MENU = '<menu xmlns="http://schemas.microsoft.com/office/2009/07/customui"/>'
 RPC_SERVER_UNAVAILABLE = "&H800706BA"  # the server process is gone
 RPC_DISCONNECTED = "&H80010108"  # the object was disconnected from its clients
 
@@ -138,6 +141,22 @@ def dispatcher_source(version: str) -> str:
         "        Case Else",
         "            returnedVal = True",
         "    End Select",
+        "End Sub",
+        "",
+        "' a dynamicMenu's items (the decision types, the unit's own included): the server builds the menu's XML",
+        "Public Sub KiemsatGetContent(control As IRibbonControl, ByRef returnedVal)",
+        "    On Error GoTo Failed",
+        "    If server Is Nothing Then Set server = CreateObject(KIEMSAT_PROGID)",
+        "    returnedVal = server.MenuContent(control.Id, KIEMSAT_VERSION, Application, ActiveWorkbook)",
+        "    Exit Sub",
+        "Failed:",
+        "    Set server = Nothing",
+        f"    returnedVal = {vba_literal(EMPTY_MENU)}",
+        "    If Err.Number = 429 Then",
+        '        Application.StatusBar = TextTitle() & ": " & TextNotRegistered()',
+        "    Else",
+        '        Application.StatusBar = TextTitle() & ": " & TextFailed() & " " & Hex(Err.Number) & "."',
+        "    End If",
         "End Sub",
         "",
     ]

@@ -122,6 +122,8 @@ class DecisionType:
     form: str = ""  # the official form it follows (number and source), or why none
     folder: Path | None = None  # where its manifest and template are
     unique_role: bool = False  # refuse naming a person the row already names in that role
+    articles: int = 3  # 2: the form ends with Điều 2 (72/HS), no «… chịu trách nhiệm thi hành» Điều 3
+    recipients_text: tuple[Recipient, ...] = ()  # the form's own «Nơi nhận», when it is not the default
 
     @property
     def spec(self) -> SheetSpec:
@@ -154,6 +156,8 @@ class DecisionType:
 
     @property
     def recipients(self) -> tuple[Recipient, ...]:
+        if self.recipients_text:
+            return self.recipients_text
         lines = [Recipient(f"{{{{ {k}{ADDRESS_SUFFIX}|capitalize }}}} {{{{ {k} }}}}", when=None if i == 0 else k)
                  for i, k in enumerate(self.people)]
         return (*lines, *self.agencies, Recipient("Viện trưởng (để báo cáo)", when="signer_on_behalf"),
