@@ -68,6 +68,11 @@ class Menu:
         return getattr(import_module(module_name), func)
 
 
+# what the ribbon's XML and the menus Python builds at run time both name (addin/xlam and addin/excel read them here)
+CUSTOMUI_NAMESPACE = "http://schemas.microsoft.com/office/2009/07/customui"
+VBA_MODULE = "KiemsatRibbon"
+ON_ACTION = f"{VBA_MODULE}.KiemsatOnAction"  # the VBA Sub every button and menu item calls
+
 TAB_ID = "kiemsat_tab"
 TAB_LABEL_VI = "Kiểm sát"
 

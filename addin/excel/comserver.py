@@ -122,8 +122,8 @@ def press(command_id: str, addin_version: str, book: Any, app: Any = None,
 def menu_content(menu_id: str, book: Any) -> str:
     """The XML of a ribbon menu's items for `book`; never raises into VBA: a failure is logged and the
     menu shows one disabled item saying where to look."""
+    from addin.commands.registry import CUSTOMUI_NAMESPACE as NAMESPACE
     from addin.commands.registry import menu
-    from addin.xlam.ribbon import NAMESPACE
 
     try:
         return str(menu(menu_id).resolve()(book))

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from addin.commands.registry import COMMANDS, GROUPS, TAB_ID, TAB_LABEL_VI, by_group, menus_of
+from addin.commands.registry import (
+    COMMANDS,
+    CUSTOMUI_NAMESPACE,
+    GROUPS,
+    TAB_ID,
+    TAB_LABEL_VI,
+    by_group,
+    menus_of,
+)
 from addin.xlam import vba
 
-NAMESPACE = "http://schemas.microsoft.com/office/2009/07/customui"
+NAMESPACE = CUSTOMUI_NAMESPACE
 PART_NAME = "customUI/customUI14.xml"
 # the relationship type of a customUI14 part (MS-OI29500 3.4.1.4, "CustomUI2 part")
 RELATIONSHIP_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"

@@ -20,14 +20,12 @@ text is written as `ChrW(...)` expressions.
 from __future__ import annotations
 
 from addin.commands.comclass import PROGID
-from addin.commands.registry import COMMANDS, ID_PATTERN
-
-MODULE_NAME = "KiemsatRibbon"
-ON_ACTION = f"{MODULE_NAME}.KiemsatOnAction"
+from addin.commands.registry import COMMANDS, CUSTOMUI_NAMESPACE, ID_PATTERN, ON_ACTION
+from addin.commands.registry import VBA_MODULE as MODULE_NAME
 GET_ENABLED = f"{MODULE_NAME}.KiemsatGetEnabled"
 GET_CONTENT = f"{MODULE_NAME}.KiemsatGetContent"
 # what a menu shows when the server cannot give its items: no item (the status bar says why)
-EMPTY_MENU = '<menu xmlns="http://schemas.microsoft.com/office/2009/07/customui"/>'
+EMPTY_MENU = f'<menu xmlns="{CUSTOMUI_NAMESPACE}"/>'
 RPC_SERVER_UNAVAILABLE = "&H800706BA"  # the server process is gone
 RPC_DISCONNECTED = "&H80010108"  # the object was disconnected from its clients
 

@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from addin.commands.registry import type_item_id
-from addin.xlam.ribbon import NAMESPACE
-from addin.xlam.vba import ON_ACTION
+from addin.commands.registry import CUSTOMUI_NAMESPACE as NAMESPACE
+from addin.commands.registry import ON_ACTION, type_item_id
 
 UNIT_TEMPLATES = "mau_quyet_dinh"  # the unit's decision types and edited templates, beside the workbook
 
