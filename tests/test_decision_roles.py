@@ -136,8 +136,9 @@ def _docx_text(path: Path) -> str:
 
 
 def test_the_tin_bao_extension_counts_from_the_rows_extensions(tmp_path):
-    from tests.decision_ledger import UNTIL
+    from tests.decision_ledger import until
 
+    UNTIL = until("gia-han-tin-bao")
     ledger = _tip_with(tmp_path, extensions=None)
     row = ROWS["gia-han-tin-bao"]
     issued = issue_decisions(ledger, "gia-han-tin-bao", rows=[row], out_dir=tmp_path / "qd", day=DAY,
@@ -150,8 +151,9 @@ def test_the_tin_bao_extension_counts_from_the_rows_extensions(tmp_path):
 def test_a_second_tin_bao_extension_is_refused_by_the_law(tmp_path):
     """BLTTHS Điều 147 khoản 2: the Viện trưởng «có thể gia hạn một lần nhưng không quá 02 tháng»; a row
     that records one extension already (made by hand, no number here) cannot get a «lần thứ hai»."""
-    from tests.decision_ledger import UNTIL
+    from tests.decision_ledger import until
 
+    UNTIL = until("gia-han-tin-bao")
     ledger = _tip_with(tmp_path, extensions=1, extended_to=None)
     before = ledger.read_bytes()
     with pytest.raises(DecisionError, match=r"gia hạn lần thứ 2 nhưng Điều 147.*chỉ cho gia hạn 1 lần"):
@@ -169,3 +171,24 @@ def test_a_count_of_zero_beside_a_recorded_extension_is_refused(tmp_path):
     with pytest.raises(DecisionError, match="«Số lần gia hạn» là 0 nhưng đã ghi «Gia hạn đến ngày» 01/04/2026"):
         issue_decisions(ledger, "gia-han-tin-bao", rows=[ROWS["gia-han-tin-bao"]], out_dir=tmp_path / "qd",
                         day=DAY, options=Options(until=UNTIL))
+
+
+def test_a_tin_bao_extension_longer_than_two_months_is_refused(tmp_path):
+    """BLTTHS Đ.147 k2: the Viện trưởng «có thể gia hạn một lần nhưng không quá 02 tháng». The row's 20 days
+    (received 11/02/2026) end on 02/03/2026, so the extension may run to 02/05/2026 and not to 15/05/2026 (74 days),
+    though the engine's total (04 tháng from receipt) would allow it."""
+    from tests.decision_ledger import UNTIL, until
+
+    ledger = _tip_with(tmp_path, extensions=None)
+    row = ROWS["gia-han-tin-bao"]
+    before = ledger.read_bytes()
+    with pytest.raises(DecisionError) as refused:
+        issue_decisions(ledger, "gia-han-tin-bao", rows=[row], out_dir=tmp_path / "qd", day=DAY,
+                        options=Options(until=UNTIL))
+    message = refused.value.messages[0]
+    assert "gia hạn lần thứ nhất dài 74 ngày (kể từ ngày 03/03/2026 đến hết ngày 15/05/2026), quá 02 tháng" in message
+    assert "Điều 147" in message and "ngày gia hạn đến muộn nhất là 02/05/2026" in message
+    assert ledger.read_bytes() == before
+    issued = issue_decisions(ledger, "gia-han-tin-bao", rows=[row], out_dir=tmp_path / "qd", day=DAY,
+                             options=Options(until=until("gia-han-tin-bao"))).issued[0]
+    assert "thời hạn gia hạn là 02 tháng, kể từ ngày 03/03/2026 đến hết ngày 02/05/2026" in _docx_text(issued.file)

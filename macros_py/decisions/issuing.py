@@ -619,14 +619,42 @@ def extension_facts(ledger: Ledger, dtype: DecisionType, record: Record, values:
         return {}
     count = extension_count(dtype, values, replaces) if dtype.counter else (
         2 if values.get(column) not in (None, "") and not replaces else 1)
+    rule = rules[kind]
     months = next((n for n in range(1, 13) if add_months(previous, n) == until), None)
     days = (until - previous).days
-    if months is None and rules[kind].method == "custody" and days % 30 == 0:
+    if months is None and rule.method == "custody" and days % 30 == 0:
         months = days // 30  # tạm giam: 01 tháng = 30 ngày (TTLT 04/2018 Điều 17)
     length = f"{months:02d} tháng" if months else f"{days:02d} ngày"
-    return {"extension_round": f"thứ {ORDINALS.get(count or 1, str(count))}",
-            "extension_from": VnDate.of(previous + timedelta(days=1)), "extension_length": length,
-            "previous_end": VnDate.of(previous)}
+    facts: dict[str, Any] = {"extension_round": f"thứ {ORDINALS.get(count or 1, str(count))}",
+                             "extension_from": VnDate.of(previous + timedelta(days=1)), "extension_length": length,
+                             "previous_end": VnDate.of(previous)}
+    # the law's length for this round (Đ.147 k2: «gia hạn một lần nhưng không quá 02 tháng»; Đ.172 k2 b: «lần thứ
+    # nhất không quá 03 tháng và lần thứ hai không quá 02 tháng»), from the rules table the engine uses
+    by = getattr(rule, "by", None)
+    variant = rule.variant(values.get(by) if by else None) or (
+        rule.variant(rule.default_variant) if getattr(rule, "default_variant", None) else None)
+    if variant is not None and count and 0 < count <= len(variant.extensions):
+        step = variant.extensions[count - 1]
+        if rule.method == "custody":
+            latest = previous + timedelta(days=30 * step.months + step.days)
+        else:
+            latest = add_months(previous, step.months) + timedelta(days=step.days)
+        if step and not step.hours and until > latest:
+            facts["round_limit"] = (step, latest, rule.citation)
+    return facts
+
+
+def round_too_long(dtype: DecisionType, facts: Mapping[str, Any], until: date) -> str | None:
+    """Why this extension is longer than the law allows for its round (from `extension_facts`), or None."""
+    if "round_limit" not in facts:
+        return None
+    step, latest, citation = facts["round_limit"]
+    length = facts["extension_length"]
+    allowed = " ".join(f"{n:02d} {unit}" for n, unit in ((step.months, "tháng"), (step.days, "ngày")) if n)
+    return (f"gia hạn lần {facts['extension_round']} dài {length} (kể từ ngày {fmt_date(facts['extension_from'])} "
+            f"đến hết ngày {fmt_date(until)}), quá {allowed} mà {citation} cho lần gia hạn này: ngày gia hạn đến muộn "
+            f"nhất là {fmt_date(latest)}, tính từ ngày hết thời hạn trước đó ({fmt_date(facts['previous_end'])}) do "
+            "kiemsat tính từ dòng")
 
 
 def beyond_the_law(ledger: Ledger, dtype: DecisionType, record: Record, until: date, day: date,
@@ -700,7 +728,9 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
         if problem is None and dtype.extension and options.until is not None and not options.force:
             replaces = options.reissue and values.get(dtype.writeback[0]) not in (None, "")
             beyond = count_conflict(dtype, values, replaces) or \
-                beyond_the_law(ledger, dtype, record, options.until, day, replaces)
+                beyond_the_law(ledger, dtype, record, options.until, day, replaces) or \
+                round_too_long(dtype, extension_facts(ledger, dtype, record, values, options.until, day, replaces),
+                               options.until)
             if beyond:
                 problem = f"{beyond}; không ra quyết định gia hạn này (dùng --force nếu vẫn cần ra)."
         if problem is None:
@@ -726,7 +756,9 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
         context.update(bases_context(day))
         if dtype.extension and options.until is not None:
             replaces = options.reissue and values.get(dtype.writeback[0]) not in (None, "")
-            context.update(extension_facts(ledger, dtype, record, values, options.until, day, replaces))
+            facts = extension_facts(ledger, dtype, record, values, options.until, day, replaces)
+            facts.pop("round_limit", None)
+            context.update(facts)
         context.update(number=0, symbol=symbol, decision_no=symbol)  # numbered below, once all rows are checked
         for gap in gaps:  # --force: the gap shows where the fact would stand, and the document is a draft
             context[gap.field] = f"[THIẾU: {fact_label(dtype, gap.field)}]"
