@@ -192,3 +192,16 @@ def test_a_tin_bao_extension_longer_than_two_months_is_refused(tmp_path):
     issued = issue_decisions(ledger, "gia-han-tin-bao", rows=[row], out_dir=tmp_path / "qd", day=DAY,
                              options=Options(until=until("gia-han-tin-bao"))).issued[0]
     assert "thời hạn gia hạn là 02 tháng, kể từ ngày 03/03/2026 đến hết ngày 02/05/2026" in _docx_text(issued.file)
+
+
+# ---------------------------------------------------------------- wording (issue 23's list, read in the document)
+
+
+def test_the_tin_bao_assignment_cites_its_articles_once_and_no_ledger_text_after_a_colon(tmp_path):
+    ledger = build_ledger(tmp_path / "so.xlsx")
+    issued = issue_decisions(ledger, "tin-bao", rows=[ROWS["tin-bao"]], out_dir=tmp_path / "qd", day=DAY).issued[0]
+    text = _docx_text(issued.file)
+    article1 = text[text.index("Điều 1."):text.index("Điều 2.")]
+    assert "theo quy định tại các điều 42 và 159 Bộ luật Tố tụng hình sự" in text
+    assert "Bộ luật Tố tụng hình sự và Điều" not in text and "Điều 42 và Điều 159" not in text
+    assert ":" not in article1.removeprefix("Điều 1.")  # the ledger's summary stands in brackets, not after a colon

@@ -277,7 +277,9 @@ def test_a_deputy_prosecuting_is_assigned_by_the_head_and_cites_article_41(rende
 
 def test_ksv_and_ktv_duties_cite_their_own_articles(rendered):
     pdfs = rendered[2]
-    assert f"Kiểm sát viên {KSV_1} có nhiệm vụ, quyền hạn theo quy định tại Điều 42" in _flat(pdfs["tin-bao"])
+    tip = _flat(pdfs["tin-bao"])
+    assert f"Kiểm sát viên {KSV_1} có nhiệm vụ, quyền hạn theo quy định tại các điều 42 và 159 Bộ luật Tố tụng hình" \
+        in tip
     ktv = _flat(pdfs["kiem-tra-vien"])
     assert f"Kiểm tra viên {KTV_1} có nhiệm vụ, quyền hạn theo quy định tại Điều 43" in ktv
     assert "Điều 42" not in _after(ktv, "QUYẾT ĐỊNH:")
