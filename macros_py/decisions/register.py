@@ -101,7 +101,7 @@ class CaseUpdate:
     values: dict[str, Any] = field(default_factory=dict)
 
 
-def _parse_number(text: str) -> tuple[int, str] | None:
+def parse_decision_no(text: str) -> tuple[int, str] | None:
     """«12/QĐ-VKSKV1» -> (12, «QĐ-VKSKV1»)."""
     head, sep, symbol = str(text).strip().partition("/")
     return (int(head), symbol.strip()) if sep and head.strip().isdigit() else None
@@ -112,7 +112,7 @@ def replacement_updates(records: Sequence[Record], old_no: str, old_date: date |
     """The register row of decision `old_no` (of `old_date`'s year when known), its «Ghi chú»
     extended with «Đã được thay thế bằng Quyết định số …»: the old number stays, marked replaced.
     No update when the register has no such row."""
-    parsed = _parse_number(old_no)
+    parsed = parse_decision_no(old_no)
     if parsed is None:
         return []
     number, symbol = parsed
