@@ -132,7 +132,7 @@ def deadline_cells(ledger: Ledger, report: DeadlineReport) -> DeadlineCells:
             continue
         cols = {k: data.columns[k] + 1 for k in COMPUTED if k in data.columns}
         missing = [data.spec.column(k).label for k in COMPUTED if k not in cols]
-        if missing:
+        if missing and not any(f"«{data.name}»" in n for n in out.notes):  # a sheet read twice: said once
             out.notes.append(f"sheet «{data.name}» không có cột " + ", ".join(f"«{m}»" for m in missing)
                              + "; các cột này không được ghi.")
         if not cols:
