@@ -131,7 +131,7 @@ def test_check_and_mapping_say_how_the_sheet_was_read(tmp_path, data):
     result = subprocess.run(run, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"{len(data[0])} vụ án ở «Án hình sự», {len(data[1])} bị can ở «Án hình sự»" in result.stdout
-    assert "Sheet «Án hình sự»: mỗi dòng một bị can (có cột «Họ tên bị can»)" in result.stdout
+    assert "Sheet «Án hình sự»: mỗi dòng một bị can (có cột «Họ tên bị can» và các cột riêng" in result.stdout
     result = subprocess.run([*run, "--mapping"], capture_output=True, text=True)
     assert "Sheet «Án hình sự» đọc là sổ «Bị can»" in result.stdout
     assert "C «Họ tên bị can» -> Họ tên bị can" in result.stdout
@@ -140,3 +140,74 @@ def test_check_and_mapping_say_how_the_sheet_was_read(tmp_path, data):
     assert [s["ledger"] for s in report] == ["Án hình sự", "Bị can"]
     assert all("mỗi dòng một bị can" in s["reading"] for s in report)
     assert any(str(row[-1]).startswith("Cách đọc: mỗi dòng một bị can") for row in mapping_table(report))
+
+
+def _sheet(path: Path, header: list, *rows: list) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Án hình sự"
+    for row in (header, *rows):
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+CASE = [date(2026, 6, 6), "Trộm cắp tài sản", "Nghiêm trọng"]
+
+
+def test_a_row_per_case_listing_its_defendants_is_not_split(tmp_path):
+    """«Bị can» naming everyone of a case in one cell, each case once: one reading, the column the unit's own."""
+    path = _sheet(tmp_path / "list.xlsx", ["Mã vụ án", "Ngày khởi tố", "Tội danh", "Loại tội phạm", "Bị can"],
+                  ["1/2026/HS", *CASE, "Nguyễn Văn A, Trần Văn B"], ["2/2026/HS", *CASE, "Lê Thị C"])
+    ledger = read_ledger(path)
+    assert "bi_can" not in ledger.sheets and len(ledger.records("an_hinh_su")) == 2 and ledger.errors == []
+    assert ledger.records("an_hinh_su")[0].extra == {"Bị can": "Nguyễn Văn A, Trần Văn B"}
+
+
+def test_custody_per_row_and_a_repeated_case_without_a_name_column(tmp_path):
+    path = _sheet(tmp_path / "held.xlsx", ["Vụ án (bị can)", "Ngày khởi tố", "Tội danh", "Loại tội phạm",
+                                           "Tạm giam từ ngày"],
+                  ["1/2026/HS", *CASE, date(2026, 6, 8)], ["1/2026/HS", *CASE, date(2026, 6, 10)])
+    ledger = read_ledger(path)
+    assert ledger.errors == []
+    assert len(ledger.records("an_hinh_su")) == 1
+    assert [r["detention_start"] for r in ledger.records("bi_can")] == [date(2026, 6, 8), date(2026, 6, 10)]
+    assert "một vụ án có nhiều dòng" in ledger.sheets["an_hinh_su"].reading
+    # no name to tell the defendants by: said, never guessed
+    assert any("Họ tên bị can" in p.message for p in ledger.warnings)
+
+
+def test_import_writes_the_cases_and_the_defendants_apart(tmp_path, data, expected):
+    path = shapes.per_defendant(tmp_path / "pd.xlsx", *data, merged=True)
+    out = tmp_path / "moi.xlsx"
+    result = subprocess.run([sys.executable, "-m", "addin.commands.cli", "import", str(path), "--out", str(out)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    found, ledger = deadlines(out)
+    assert {d.name for d in ledger.all_sheets()} >= {"Án hình sự", "Bị can"}
+    assert ledger.sheets["bi_can"].name == "Bị can" and ledger.sheets["an_hinh_su"].reading == ""
+    assert found == expected
+
+
+def test_deadlines_write_each_row_its_own_next_deadline(tmp_path):
+    """Row 2 holds case 1 and its first defendant: the earlier of the case's investigation (06/09/2026) and
+    A's detention; row 3 B's detention alone; row 4 case 2, no defendant detained. By hand: detention while
+    investigating a serious offence, 03 months (BLTTHS Điều 173 khoản 2 điểm b) of 30 days, the first day
+    counted: 08/06/2026 + 89 days = 05/09/2026, 10/06/2026 + 89 days = 07/09/2026; investigation 03 months
+    from 06/05/2026 (Điều 172 khoản 1): 06/08/2026, a Thursday."""
+    from openpyxl import load_workbook
+
+    path = _sheet(tmp_path / "w.xlsx", ["Vụ án (bị can)", "Họ tên bị can", "Ngày khởi tố", "Tội danh",
+                                        "Loại tội phạm", "Tạm giam từ ngày", "Hạn tiếp theo", "Còn lại (ngày)",
+                                        "Căn cứ thời hạn"],
+                  ["1/2026/HS", "Nguyễn Văn A", *CASE, date(2026, 6, 8)],
+                  ["1/2026/HS", "Trần Văn B", *CASE, date(2026, 6, 10)],
+                  ["2/2026/HS", "Lê Thị C", date(2026, 5, 6), "Trộm cắp tài sản", "Nghiêm trọng", None])
+    result = subprocess.run([sys.executable, "-m", "addin.commands.cli", "deadlines", str(path), "--write",
+                             "--today", "2026-06-10"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Hạn đã thay đổi so với sổ trước khi ghi (3)" in result.stdout
+    ws = load_workbook(path).active
+    written = [(ws.cell(r, 7).value.date(), ws.cell(r, 8).value) for r in (2, 3, 4)]
+    assert written == [(date(2026, 9, 5), 87), (date(2026, 9, 7), 89), (date(2026, 8, 6), 57)]
+    assert ws.cell(2, 9).value.startswith("Tạm giam") and ws.cell(4, 9).value.startswith("Thời hạn điều tra")

@@ -126,6 +126,7 @@ def deadline_cells(ledger: Ledger, report: DeadlineReport) -> DeadlineCells:
     assert set(COMPUTED) == {k for keys in schema_computed.values() for k in keys}, "schema changed"
     nexts = report.next_by_sheet_row()
     out = DeadlineCells()
+    told: set[tuple[str, int]] = set()
     for data in ledger.all_sheets():
         key = data.spec.key
         if key not in schema_computed:
@@ -148,7 +149,8 @@ def deadline_cells(ledger: Ledger, report: DeadlineReport) -> DeadlineCells:
             for k, value in zip(COMPUTED, row_values):
                 if k in cols:
                     out.values[(data.name, rec.row, k)] = value
-            if "next_deadline" in cols:
+            if "next_deadline" in cols and (data.name, rec.row) not in told:
+                told.add((data.name, rec.row))  # a sheet read twice (one row per defendant): a row said once
                 change = moved(data.name, rec.row, rec.values.get(data.spec.id_column) if data.spec.id_column
                                else None, rec.values.get("next_deadline"), rec.values.get("deadline_basis"), d)
                 if change is not None:

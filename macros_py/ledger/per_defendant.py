@@ -61,8 +61,9 @@ def _defendant_entry(label: str, group_mark: str) -> tuple[Entry, float] | None:
 def find_split(labels: dict[int, str], entries: dict[int, tuple[Entry, float]], case_values: Iterable[Any],
                group_mark: str) -> Split | None:
     """The defendant columns of a criminal sheet's header, when its rows are one per defendant: it has a
-    defendant's name column, or its case header says «bị can», or custody dates sit beside case ids that
-    repeat. `labels` and `entries` are the header as the criminal-case reading found it."""
+    defendant's name column and other columns of a defendant (birth, measure, custody), or case ids that
+    repeat beside a name column, custody dates or a case header that says «bị can». A name column alone
+    beside cases that never repeat is a row per case listing its defendants: not split. `labels` and `entries` are the header as the criminal-case reading found it."""
     case_column = next((c for c, (e, _) in entries.items() if any(k == "case_id" for k, _ in e.fills)), None)
     if case_column is None:
         return None
@@ -84,13 +85,17 @@ def find_split(labels: dict[int, str], entries: dict[int, tuple[Entry, float]], 
     keys = {k for e, _ in columns.values() for k, _ in e.fills}
     named = next((labels[c] for c, (e, _) in columns.items() if e.fills[0][0] == "name"), None)
     case_label = labels[case_column]
-    if named is not None:
-        why = f"có cột «{named}»"
-    elif _SAYS_DEFENDANT <= tokens(case_label):
-        why = f"cột «{case_label}» ghi vụ án theo từng bị can"
-    elif keys & HELD and _repeats(case_values):
-        why = "ngày tạm giữ, tạm giam ghi theo từng dòng và một vụ án có nhiều dòng"
+    says = _SAYS_DEFENDANT <= tokens(case_label)
+    if named is not None and keys != {"name"}:
+        why = f"có cột «{named}» và các cột riêng của từng bị can"
+    elif (named is not None or says or keys & HELD) and _repeats(case_values):
+        why = ", ".join(x for x in (f"có cột «{named}»" if named else "",
+                                    f"cột «{case_label}» ghi theo bị can" if says else "",
+                                    "ngày tạm giữ, tạm giam ghi theo từng dòng" if keys & HELD else "") if x)
+        why += " và một vụ án có nhiều dòng"
     else:
+        # a column «Bị can» alone beside cases that never repeat lists each case's defendants in one cell:
+        # a row per case, the column the unit's own
         return None
     return Split(case_column, columns, why)
 
