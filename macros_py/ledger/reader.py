@@ -424,6 +424,7 @@ class _SheetReader:
         self.merged = merged
         self.by_case = False  # one row per defendant: the case reading keeps one record per case
         self.only_with: list[int] | None = None  # the defendant reading keeps the rows with a defendant
+        self._whole_header: Header | None = None  # a criminal sheet's header before its defendant columns left it
         # error cells, and cells the guard left out, report alike: (row0, col0) -> (value, message)
         self.bad_cells: dict[tuple[int, int], tuple[str, str]] = {
             rc: ("", "có công thức nhưng chưa có giá trị đã tính (sổ được ghi bằng một chương trình không tính "
@@ -464,11 +465,11 @@ class _SheetReader:
 
     def _split(self, found: Header) -> per_defendant.Split | None:
         """A criminal sheet kept one row per defendant: its defendant headers leave the case reading."""
-        case_c = next((c for c, (e, _) in found.entries.items() if any(k == "case_id" for k, _ in e.fills)), None)
-        body = self.rows[found.row + 1:] if case_c is not None else []
+        case_c = next((c for c, (e, _) in found.entries.items() if any(k == "case_id" for k, _ in e.fills)), 0)
+        rows = self.rows
         split = per_defendant.find_split(found.labels, found.entries,
-                                         (row[case_c] if case_c is not None and case_c < len(row) else ""
-                                          for row in body), GROUP_MARK)
+                                         (rows[r][case_c] if case_c < len(rows[r]) else ""
+                                          for r in range(found.row + 1, len(rows))), GROUP_MARK)
         if split is None:
             return None
         per_defendant.fill_case_down(self.rows, self.merged, split.case_column, found.row + 1)
@@ -484,6 +485,7 @@ class _SheetReader:
     def _defendants(self, data: SheetData, found: Header, split: per_defendant.Split) -> None:
         """The same sheet read as the defendants: the case column, the defendant columns, the computed ones."""
         whole = self._whole_header
+        assert whole is not None
         case_c = split.case_column
         entries: dict[int, tuple[Entry, float]] = {
             case_c: (Entry(whole.labels[case_c], (("case_id", ""),), whole.entries[case_c][0].source),
