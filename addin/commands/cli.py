@@ -103,7 +103,7 @@ def check_cmd(path: Path, as_json: bool, show_mapping: bool, verbose: bool) -> N
     elif as_json:
         click.echo(json.dumps([p.as_dict() for p in ledger.problems], ensure_ascii=False, indent=1))
     else:
-        counts = (", ".join(f"{len(d.records)} dòng «{d.name}»" for d in ledger.all_sheets())
+        counts = (", ".join(f"{len(d.records)} {_rows_word(d)} «{d.name}»" for d in ledger.all_sheets())
                   or "không đọc được sheet nào")
         errors, warnings = len(ledger.errors), len(ledger.warnings)
         if ledger.problems:
@@ -113,10 +113,21 @@ def check_cmd(path: Path, as_json: bool, show_mapping: bool, verbose: bool) -> N
             echo_details((f"- {p}" for p in ledger.problems), verbose)
         else:
             click.echo(f"Sổ «{path.name}» hợp lệ: {counts}.")
+        for d in ledger.all_sheets():
+            if d.defendants is not None:
+                click.echo(f"Sheet «{d.name}»: {d.reading}.")
         if ledger.unknown_sheets:
             click.echo("Các sheet không thuộc kiemsat (bỏ qua): " + ", ".join(ledger.unknown_sheets))
     # 0: clean or warnings only; 1: errors (values kiemsat cannot compute with); 2: unreadable (Failure)
     sys.exit(exit_for(ledger.problems))
+
+
+def _rows_word(data) -> str:  # noqa: ANN001 - a reader.SheetData
+    """What a sheet's records are, in the summary: rows, or cases and defendants of a sheet kept one row
+    per defendant."""
+    if not data.reading:
+        return "dòng"
+    return "bị can ở" if data.defendants is None else "vụ án ở"
 
 
 def _echo_mapping(ledger, as_json: bool) -> None:  # noqa: ANN001 - a reader.Ledger
@@ -131,6 +142,8 @@ def _echo_mapping(ledger, as_json: bool) -> None:  # noqa: ANN001 - a reader.Led
         return
     for sheet in report:
         click.echo(f"Sheet «{sheet['sheet']}» đọc là sổ «{sheet['ledger']}» (dòng tiêu đề {sheet['header_row']}):")
+        if sheet.get("reading"):
+            click.echo(f"  Cách đọc: {sheet['reading']}.")
         for h in sheet["headers"]:
             how, note = header_words(h)
             click.echo(f"  {column_letter(h['column'])} «{h['header']}» -> {how}" + (f" ({note})" if note else ""))

@@ -13,8 +13,9 @@ from typing import Any
 
 from addin.excel.handlers.check import _replace_sheet, _sheet
 from addin.excel.ui import ExcelUI, HandlerError
+from macros_py.ledger.schema import INTAKE_SHEET
 
-PREVIEW_SHEET = "Nạp văn bản"
+PREVIEW_SHEET = INTAKE_SHEET  # one of kiemsat's own sheets: never a ledger, never «unknown»
 WAITING = "Chờ xác nhận: kiểm tra, sửa cột «Giá trị mới» nếu cần, rồi bấm lại «Nạp văn bản» để ghi."
 HEADER = ["Sheet", "Dòng", "Cột", "Giá trị cũ", "Giá trị mới", "Đọc từ", "Độ chắc", "Mã cột"]
 FIRST = 5  # the first plan row in the sheet
