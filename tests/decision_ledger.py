@@ -18,7 +18,10 @@ UNTIL = date(2026, 5, 15)
 # most 15 more (BLTTHS Đ.240)
 UNTILS = {"gia-han-truy-to": date(2026, 4, 10),
           # the order ran to 21/03/2026: 02 months more (30 days each, TTLT 04/2018 Điều 17) end on 20/05/2026
-          "gia-han-tam-giam": date(2026, 5, 20)}
+          "gia-han-tam-giam": date(2026, 5, 20),
+          # the tin báo's 20 days ran to 02/03/2026: the Viện trưởng extends «một lần nhưng không quá 02 tháng»
+          # (BLTTHS Đ.147 k2), so to 02/05/2026 at the latest
+          "gia-han-tin-bao": date(2026, 5, 2)}
 UNIT = "VIỆN KIỂM SÁT NHÂN DÂN KHU VỰC 1 - HẢI PHÒNG"
 POLICE = "Cơ quan CSĐT Công an khu vực Kiến Thụy"
 POLICE_FULL = "Cơ quan Cảnh sát điều tra Công an khu vực Kiến Thụy"

@@ -218,3 +218,58 @@ def per_prosecutor(path: Path, rows: Sequence[dict[str, Any]]) -> Path:
 
 def with_prosecutors(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**row, "prosecutor": PROSECUTORS[i % len(PROSECUTORS)]} for i, row in enumerate(rows)]
+
+
+# ---------------------------------------------------------------- one row per defendant
+
+DEFENDANT_KEYS = ("case_id", "name", "birth_year", "measure", "custody_start", "custody_until", "detention_start",
+                  "detention_until", "released_date")
+PER_DEFENDANT_CASE = ("opening_no", "opening_date", "offence", "category", "stage", "investigation_extended_to",
+                      "file_received", "indictment_date", "court_accepted", "hearing_date", "judgment_date",
+                      "judgment_received", "prosecutor")
+PER_DEFENDANT_HEADERS = ["STT", "Vụ án (bị can)", "Họ tên bị can", "Năm sinh", "Số QĐ khởi tố", "Ngày khởi tố",
+                         "Tội danh", "Loại tội phạm", "Giai đoạn", "Gia hạn điều tra đến", "Ngày nhận hồ sơ, KLĐT",
+                         "Ngày truy tố", "Ngày Tòa thụ lý", "Ngày xét xử", "Ngày tuyên án", "Ngày VKS nhận bản án",
+                         "KSV thụ lý", "Biện pháp ngăn chặn", "Tạm giữ từ ngày", "Tạm giữ đến ngày",
+                         "Tạm giam từ ngày", "Tạm giam đến ngày", "Ngày trả tự do"]
+
+
+def defendants(rows: Sequence[dict[str, Any]], n: int = 25, seed: int = 7) -> list[dict[str, Any]]:
+    """The sample defendants of `cases(n, seed)` (two for some cases; none for every sixth, as a case whose
+    defendant is not yet identified), only the columns written below."""
+    ids = {r["case_id"] for i, r in enumerate(rows) if i % 6 != 5}
+    return [{k: d.get(k) for k in DEFENDANT_KEYS}
+            for d in sample_rows(n, seed=seed, today=TODAY)["bi_can"] if d["case_id"] in ids]
+
+
+def two_sheet_template(path: Path, rows: Sequence[dict[str, Any]], people: Sequence[dict[str, Any]]) -> Path:
+    from workbook_templates.builder import build_workbook
+
+    build_workbook({"an_hinh_su": list(rows), "bi_can": list(people)}).save(path)
+    return path
+
+
+def per_defendant(path: Path, rows: Sequence[dict[str, Any]], people: Sequence[dict[str, Any]], *,
+                  merged: bool = False) -> Path:
+    """One sheet «Án hình sự», one row per defendant: the case on each of its defendants' rows (with
+    `merged`, written once and merged down over them, as printed registers do), a case without a
+    defendant on a row of its own."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Án hình sự"
+    ws["A1"] = "SỔ THỤ LÝ VỤ ÁN HÌNH SỰ (MỖI DÒNG MỘT BỊ CAN)"
+    _put(ws, 3, PER_DEFENDANT_HEADERS)
+    r, n = 4, 0
+    for row in rows:
+        mine = [d for d in people if d["case_id"] == row["case_id"]] or [{}]
+        for i, person in enumerate(mine):
+            n += 1
+            case = [row[k] for k in PER_DEFENDANT_CASE] if i == 0 or not merged else [None] * len(PER_DEFENDANT_CASE)
+            who = [person.get(k) for k in DEFENDANT_KEYS[1:]]
+            _put(ws, r + i, [n, row["case_id"] if i == 0 or not merged else None, *who[:2], *case, *who[2:]])
+        if merged and len(mine) > 1:
+            for c in [2, *range(5, 5 + len(PER_DEFENDANT_CASE))]:
+                ws.merge_cells(start_row=r, start_column=c, end_row=r + len(mine) - 1, end_column=c)
+        r += len(mine)
+    wb.save(path)
+    return path

@@ -124,6 +124,8 @@ ALLOWED = {
     "tab": {"id", "label"},
     "group": {"id", "label"},
     "button": {"id", "label", "size", "imageMso", "screentip", "supertip", "onAction", "getEnabled"},
+    "dynamicMenu": {"id", "label", "size", "imageMso", "screentip", "supertip", "getContent",
+                    "invalidateContentOnDrop"},
 }
 
 
@@ -144,7 +146,10 @@ def test_ribbon_xml_structure():
         if local == "button":
             assert el.get("size") in ("large", "normal")
             assert re.fullmatch(r"[A-Za-z_][\w.-]*", el.get("id"))
-    assert ribbon.callbacks(xml) == {vba.ON_ACTION, vba.GET_ENABLED}
+    assert ribbon.callbacks(xml) == {vba.ON_ACTION, vba.GET_ENABLED, vba.GET_CONTENT}
+    menus = root.findall(".//c:dynamicMenu", NS)
+    assert [m.get("id") for m in menus] == [m.id for m in commands.MENUS]
+    assert all(m.get("invalidateContentOnDrop") == "true" for m in menus)  # asked again at each opening
 
 
 def test_every_button_id_resolves_to_a_registered_command():

@@ -105,7 +105,9 @@ def test_decisions_write_into_the_live_workbook_what_kiemsat_decide_writes_into_
     cases = read_ledger(copy).sheets["an_hinh_su"]
     assert ranges == [
         ("Sổ quyết định", register.records[-4].row, 1, register.records[-1].row, len(register.columns) - 1),
-        ("Án hình sự", 3, cases.columns["decision_no"] + 1, 6, cases.columns["decision_date"] + 1)]
+        # the hình sự decision assigns the row's Kiểm tra viên too (Điều 2): her number and date follow
+        ("Án hình sự", 3, cases.columns["decision_no"] + 1, 6, max(
+            cases.columns[k] for k in ("decision_date", "inspector_decision_no", "inspector_decision_date")) + 1)]
 
     # the documents: one per row, numbered, in a folder per case beside the workbook
     out = ledger.parent / DEFAULT_OUT_DIR

@@ -131,6 +131,7 @@ def test_a_units_own_type_is_issued_numbered_registered_and_written_back(ledger,
     (('key = "phan-cong-phien-hop"', 'key = "Phân công"'), "chỉ dùng chữ thường không dấu"),
     (('required = [{ field = "court"', 'required = [{ field = "toa"'), "«required»: «toa» không phải cột"),
     (('summary = "', 'summary = \n"'), "sai cú pháp TOML"),
+    (('form = ', 'articles = 4\nform = '), "«articles» là 2 hoặc 3"),
 ])
 def test_a_broken_manifest_is_explained_in_vietnamese_and_left_out(tmp_path, change, expected):
     own = tmp_path / "mau"

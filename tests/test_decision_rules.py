@@ -24,6 +24,7 @@ from tests.decision_ledger import (
     ROWS,
     UNTIL,
     build_ledger,
+    until,
 )
 from workbook_templates.builder import FIRST_DATA_ROW
 
@@ -174,7 +175,8 @@ def test_extensions_need_an_end_and_a_second_one_must_extend(ledger, tmp_path):
         issue_decisions(ledger, "gia-han-dieu-tra", rows=[ROWS["gia-han-dieu-tra"]], out_dir=tmp_path, day=DAY,
                         options=third)
     # the tin báo extension is granted once (Đ.147 k2)
-    issue_decisions(ledger, "gia-han-tin-bao", rows=[ROWS["gia-han-tin-bao"]], out_dir=tmp_path, day=DAY, options=opts)
+    issue_decisions(ledger, "gia-han-tin-bao", rows=[ROWS["gia-han-tin-bao"]], out_dir=tmp_path, day=DAY,
+                    options=Options(until=until("gia-han-tin-bao"), all_or_nothing=True))
     with pytest.raises(DecisionError, match="đã có quyết định số"):
         issue_decisions(ledger, "gia-han-tin-bao", rows=[ROWS["gia-han-tin-bao"]], out_dir=tmp_path, day=DAY,
                         options=later)

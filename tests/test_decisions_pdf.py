@@ -30,7 +30,6 @@ from macros_py.ledger.reader import read_ledger  # noqa: E402
 from tests.decision_ledger import (  # noqa: E402
     DAY,
     DEPUTY_1,
-    DEPUTY_2,
     HEAD,
     KSV_1,
     KSV_2,
@@ -131,7 +130,8 @@ def test_one_page_blocks_in_order_one_font_no_page_number(rendered, key):
     dtype = DECISION_TYPES_BY_KEY[key]
     blocks = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Số:", "QUYẾT ĐỊNH",
               " ".join(dtype.title.split()[:4]), "VIỆN TRƯỞNG " + UNIT, "Căn cứ", "QUYẾT ĐỊNH:", "Điều 1.", "Điều 2.",
-              "Điều 3.", "Nơi nhận:", "Lưu: VT, HSKS."]
+              *(["Điều 3."] if dtype.articles == 3 else []), "Nơi nhận:",
+              "Lưu: VT, HSKS." if not dtype.recipients_text else "Lưu:"]
     positions = [flat.find(b) for b in blocks]
     assert -1 not in positions, [b for b, p in zip(blocks, positions) if p < 0]
     assert positions == sorted(positions), list(zip(blocks, positions))
@@ -277,7 +277,9 @@ def test_a_deputy_prosecuting_is_assigned_by_the_head_and_cites_article_41(rende
 
 def test_ksv_and_ktv_duties_cite_their_own_articles(rendered):
     pdfs = rendered[2]
-    assert f"Kiểm sát viên {KSV_1} có nhiệm vụ, quyền hạn theo quy định tại Điều 42" in _flat(pdfs["tin-bao"])
+    tip = _flat(pdfs["tin-bao"])
+    assert f"Kiểm sát viên {KSV_1} có nhiệm vụ, quyền hạn theo quy định tại các điều 42 và 159 Bộ luật Tố tụng hình" \
+        in tip
     ktv = _flat(pdfs["kiem-tra-vien"])
     assert f"Kiểm tra viên {KTV_1} có nhiệm vụ, quyền hạn theo quy định tại Điều 43" in ktv
     assert "Điều 42" not in _after(ktv, "QUYẾT ĐỊNH:")
@@ -349,9 +351,17 @@ def test_new_types_say_what_they_extend_and_until_when(rendered):
     for key in NEW_TYPES[:4]:
         assert f"đến hết ngày {until(key):%d/%m/%Y}" in _flat(pdfs[key])
     change = _flat(pdfs["thay-doi-ksv"])
-    assert f"Thay đổi ông {KSV_2}, Kiểm sát viên, và phân công bà {KSV_3}, Kiểm sát viên" in change
-    assert f"bà {KSV_3} và ông {KSV_2} chịu trách nhiệm thi hành" in change
-    assert HEAD not in _after(change, "Nơi nhận:") and DEPUTY_2 in _after(change, "Nơi nhận:")
+    # mẫu 72/HS: «Phân công ông/bà … thay cho ông/bà … thực hiện nhiệm vụ thực hành quyền công tố, kiểm sát việc
+    # giải quyết vụ án theo Quyết định khởi tố …», two articles, «Nơi nhận: Cơ quan …; Như Điều 2; Lưu: HSVA, HSKS, VP»
+    assert (f"Điều 1. Phân công bà {KSV_3}, Kiểm sát viên, thay cho ông {KSV_2}, Kiểm sát viên, thực hiện nhiệm vụ "
+            "thực hành quyền công tố, kiểm sát việc giải quyết vụ án theo Quyết định khởi tố vụ án hình sự") in change
+    assert (f"Điều 2. Bà {KSV_3} và ông {KSV_2} có tên nêu tại Điều 1 Quyết định này thực hiện nhiệm vụ, quyền hạn và "
+            "trách nhiệm theo quy định của Bộ luật Tố tụng hình sự./.") in change
+    assert "Điều 3." not in change
+    recipients = _after(change, "Nơi nhận:")
+    # (the signature column's words stand between the two lines of a long name in the PDF's text)
+    assert f"- {POLICE_FULL.rsplit(' ', 2)[0]}" in recipients and "- Như Điều 2;" in recipients
+    assert "- Lưu: HSVA, HSKS, VP." in recipients and HEAD not in recipients
 
 
 def test_extensions_are_written_where_the_deadline_engine_reads_them(rendered):
@@ -362,7 +372,8 @@ def test_extensions_are_written_where_the_deadline_engine_reads_them(rendered):
     rows = {key: {r.row: r.values for r in data.records(sheet)} for key, sheet in
             (("tin_bao", "tin_bao"), ("an_hinh_su", "an_hinh_su"), ("bi_can", "bi_can"))}
     tip = rows["tin_bao"][ROWS["gia-han-tin-bao"]]
-    assert tip["extended_to"] == UNTIL and tip["extension_date"] == DAY and tip["extension_no"].endswith("/QĐ-VKSKV1")
+    assert tip["extended_to"] == until("gia-han-tin-bao") and tip["extension_date"] == DAY
+    assert tip["extension_no"].endswith("/QĐ-VKSKV1")
     case = rows["an_hinh_su"][ROWS["gia-han-dieu-tra"]]
     assert case["investigation_extended_to"] == UNTIL and case["investigation_extension_date"] == DAY
     assert case["investigation_extensions"] == 1  # the count the engine reads (Đ.172 k2: how many are left)
@@ -454,8 +465,12 @@ def test_change_of_prosecutor_gives_its_reason_after_the_assignment_it_changes(r
     from tests.decision_ledger import REPLACEMENT_REASON
 
     change = _flat(rendered[2]["thay-doi-ksv"])
-    cited, reason = change.index("Căn cứ Quyết định phân công Kiểm sát viên số 41/QĐ-VKSKV1"), change.index("Xét thấy")
-    assert cited < change.index("Xét Quyết định khởi tố") < reason < change.index("QUYẾT ĐỊNH:")
+    # mẫu 72/HS: the opening decision, then the assignment being changed, then the reason
+    cited = change.index("Căn cứ Quyết định phân công thực hành quyền công tố, kiểm sát việc giải quyết vụ án hình sự "
+                         "số 41/QĐ-VKSKV1 ngày 05/11/2025")
+    reason = change.index("Xét thấy")
+    assert change.index("Căn cứ Quyết định khởi tố vụ án hình sự số 9/QĐ-CSĐT") < cited < reason < \
+        change.index("QUYẾT ĐỊNH:")
     assert "Xét thấy " + REPLACEMENT_REASON + "." in change
 
 

@@ -174,7 +174,8 @@ def _header(doc: DocumentObject) -> None:
 
 
 def _articles(doc: DocumentObject, dtype: DecisionType) -> None:
-    for i, text in enumerate((dtype.article1, dtype.article2, dtype.article3 + "./."), start=1):
+    texts = (dtype.article1, dtype.article2, dtype.article3)[:dtype.articles]
+    for i, text in enumerate((*texts[:-1], texts[-1] + "./."), start=1):
         p = _para(doc, align=WD_ALIGN_PARAGRAPH.JUSTIFY, after=6, indent=1.0)
         head = p.add_run(f"Điều {i}. ")
         head.bold = True

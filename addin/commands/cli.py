@@ -37,7 +37,6 @@ from addin.commands.output import (
     exit_for,
     os_reason,
     reading_notes,
-    sheets_read,
     verbose_option,
 )
 from addin.commands.output import alert_run_options
@@ -105,7 +104,8 @@ def check_cmd(path: Path, as_json: bool, show_mapping: bool, verbose: bool) -> N
     elif as_json:
         click.echo(json.dumps([p.as_dict() for p in ledger.problems], ensure_ascii=False, indent=1))
     else:
-        counts = sheets_read(ledger)
+        counts = (", ".join(f"{len(d.records)} {_rows_word(d)} «{d.name}»" for d in ledger.all_sheets())
+                  or "không đọc được sheet nào")
         errors, warnings = len(ledger.errors), len(ledger.warnings)
         if ledger.problems:
             found = " và ".join(x for x in (f"{errors} lỗi" if errors else "", f"{warnings} cảnh báo" if warnings
@@ -114,10 +114,21 @@ def check_cmd(path: Path, as_json: bool, show_mapping: bool, verbose: bool) -> N
             echo_details((f"- {p}" for p in ledger.problems), verbose)
         else:
             click.echo(f"Sổ «{path.name}» hợp lệ: {counts}.")
+        for d in ledger.all_sheets():
+            if d.defendants is not None:
+                click.echo(f"Sheet «{d.name}»: {d.reading}.")
         if ledger.unknown_sheets:
             click.echo("Các sheet không thuộc kiemsat (bỏ qua): " + ", ".join(ledger.unknown_sheets))
     # 0: clean or warnings only; 1: errors (values kiemsat cannot compute with); 2: unreadable (Failure)
     sys.exit(exit_for(ledger.problems))
+
+
+def _rows_word(data) -> str:  # noqa: ANN001 - a reader.SheetData
+    """What a sheet's records are, in the summary: rows, or cases and defendants of a sheet kept one row
+    per defendant."""
+    if not data.reading:
+        return "dòng"
+    return "bị can ở" if data.defendants is None else "vụ án ở"
 
 
 def _echo_mapping(ledger, as_json: bool) -> None:  # noqa: ANN001 - a reader.Ledger
@@ -132,6 +143,8 @@ def _echo_mapping(ledger, as_json: bool) -> None:  # noqa: ANN001 - a reader.Led
         return
     for sheet in report:
         click.echo(f"Sheet «{sheet['sheet']}» đọc là sổ «{sheet['ledger']}» (dòng tiêu đề {sheet['header_row']}):")
+        if sheet.get("reading"):
+            click.echo(f"  Cách đọc: {sheet['reading']}.")
         for h in sheet["headers"]:
             how, note = header_words(h)
             click.echo(f"  {column_letter(h['column'])} «{h['header']}» -> {how}" + (f" ({note})" if note else ""))

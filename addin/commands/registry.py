@@ -40,12 +40,38 @@ class Command:
     available: bool = True  # False while the core it needs is not built
     large: bool = True  # large or normal button
     needs_workbook: bool = True  # False: the button works with no workbook open
+    argument: str | None = None  # passed to the handler (a menu item's decision type)
 
     def resolve(self) -> Callable[..., Any]:
         """Import the handler's module and return the function (lazily: only this one)."""
         module_name, _, func = self.handler.partition(":")
+        handler = getattr(import_module(module_name), func)
+        if self.argument is None:
+            return handler
+        return lambda book, ui: handler(book, ui, self.argument)
+
+
+@dataclass(frozen=True)
+class Menu:
+    """A menu whose items Python gives when it opens (the ribbon's dynamicMenu, getContent callback):
+    `content` ("package.module:function", called with the workbook or None) returns the menu's XML."""
+
+    id: str
+    label_vi: str
+    tooltip_vi: str
+    image_mso: str
+    content: str
+    group: str
+
+    def resolve(self) -> Callable[..., Any]:
+        module_name, _, func = self.content.partition(":")
         return getattr(import_module(module_name), func)
 
+
+# what the ribbon's XML and the menus Python builds at run time both name (addin/xlam and addin/excel read them here)
+CUSTOMUI_NAMESPACE = "http://schemas.microsoft.com/office/2009/07/customui"
+VBA_MODULE = "KiemsatRibbon"
+ON_ACTION = f"{VBA_MODULE}.KiemsatOnAction"  # the VBA Sub every button and menu item calls
 
 TAB_ID = "kiemsat_tab"
 TAB_LABEL_VI = "Kiểm sát"
@@ -131,6 +157,42 @@ COMMANDS: tuple[Command, ...] = (
 
 _BY_ID: dict[str, Command] = {c.id: c for c in COMMANDS}
 
+# Every decision type, the unit's own included (those in the «mau_quyet_dinh» folder beside the workbook):
+# a menu filled when it opens, one item per type, each pressed like a button whose id names the type
+MENUS: tuple[Menu, ...] = (
+    Menu(id="decision_types", label_vi="Loại quyết định",
+         tooltip_vi="Chọn loại quyết định cho các dòng đang chọn: mọi loại kiemsat có (phê chuẩn, gia hạn, thay đổi "
+                    "Kiểm sát viên, ...) và các loại riêng của đơn vị trong thư mục «mau_quyet_dinh» cạnh sổ; cấp "
+                    "số, ghi Sổ quyết định và lưu tệp như «Tạo quyết định».",
+         image_mso="FileNewContext", content="addin.excel.handlers.decision_menu:content", group="grp_cases"),
+)
+_MENUS_BY_ID: dict[str, Menu] = {m.id: m for m in MENUS}
+TYPE_ITEM_PREFIX = "qd__"  # a menu item's id: the prefix, then the type's key with «-» as «_»
+
+
+def type_item_id(key: str) -> str:
+    """The menu item id of decision type `key` (keys are lower-case letters, digits and «-»: one id each)."""
+    return TYPE_ITEM_PREFIX + key.replace("-", "_")
+
+
+def type_item_key(command_id: str) -> str | None:
+    """The decision type a menu item's id names, or None for any other id."""
+    if not command_id.startswith(TYPE_ITEM_PREFIX):
+        return None
+    key = command_id[len(TYPE_ITEM_PREFIX):].replace("_", "-")
+    return key if re.fullmatch(r"[a-z0-9][a-z0-9-]{1,40}", key) else None
+
+
+def menu(menu_id: str) -> Menu:
+    try:
+        return _MENUS_BY_ID[menu_id]
+    except KeyError:
+        raise UnknownCommand(menu_id) from None
+
+
+def menus_of(group_id: str) -> tuple[Menu, ...]:
+    return tuple(m for m in MENUS if m.group == group_id)
+
 
 @dataclass(frozen=True)
 class CliCommand:
@@ -177,10 +239,15 @@ class UnknownCommand(KeyError):
 
 
 def get(command_id: str) -> Command:
+    """The command `command_id`: a button's, or a decision type's item of the «Loại quyết định» menu."""
     try:
         return _BY_ID[command_id]
     except KeyError:
-        raise UnknownCommand(command_id) from None
+        key = type_item_key(command_id)
+        if key is None:
+            raise UnknownCommand(command_id) from None
+    return Command(id=command_id, label_vi="Loại quyết định", tooltip_vi="", image_mso="FileNewContext",
+                   handler="addin.excel.handlers.decide:run_type", cli_name=None, group="grp_cases", argument=key)
 
 
 def cmd(command_id: str) -> Command:
@@ -211,6 +278,14 @@ def check_registry() -> list[str]:
             errors.append(f"{c.id}: label and tooltip are required")
         if c.cli_name is not None and not CLI_NAME_PATTERN.match(c.cli_name):
             errors.append(f"{c.id}: cli name must match {CLI_NAME_PATTERN.pattern}")
+    for m in MENUS:
+        if not ID_PATTERN.match(m.id) or m.id in seen or m.id in group_ids or m.id.startswith(TYPE_ITEM_PREFIX):
+            errors.append(f"{m.id}: menu id malformed or used twice")
+        seen.add(m.id)
+        if m.group not in group_ids or ":" not in m.content or not m.label_vi or not m.tooltip_vi:
+            errors.append(f"{m.id}: menu needs a known group, a 'module:function' content, a label and a tooltip")
+    if any(c.id.startswith(TYPE_ITEM_PREFIX) for c in COMMANDS):
+        errors.append(f"command ids may not start with {TYPE_ITEM_PREFIX} (the decision types' menu items)")
     names = [c.cli_name for c in COMMANDS if c.cli_name is not None]
     for n in set(names):
         if names.count(n) > 1:

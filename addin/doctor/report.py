@@ -87,9 +87,15 @@ def registry_entries(m: Machine) -> list[dict[str, Any]]:
 MakeSample = Callable[..., Any]  # workbook_templates.builder.create_ledger (given by the CLI: the layout's rule)
 
 
-def _select_open_case(sample: Path, row: int = 3) -> None:
+CASE_ROW = 3  # the «Án hình sự» row the row buttons are pressed on
+
+
+def _select_open_case(sample: Path, row: int = CASE_ROW) -> str | None:
     """The sample saved with row `row` of «Án hình sự» selected and still under investigation, so the row
-    buttons (decisions, number, folder) run as a clerk's press does, not on the header."""
+    buttons (decisions, number, folder) run as a clerk's press does, not on the header. The row's Kiểm tra
+    viên is taken off (and returned): «Tạo quyết định» then assigns only its Kiểm sát viên, and
+    «QĐ phân công KTV» assigns her once she is named again (`_name_inspector`), as when a unit adds a KTV
+    to a case later; the hình sự decision's Điều 2 naming her would forbid a second assignment."""
     import openpyxl
 
     from macros_py.ledger.reader import read_ledger
@@ -99,10 +105,29 @@ def _select_open_case(sample: Path, row: int = 3) -> None:
     ws = wb[data.name]
     ws.cell(row, data.columns["judgment_date"] + 1).value = None
     ws.cell(row, data.columns["stage"] + 1).value = "Điều tra"
+    inspector_cell = ws.cell(row, data.columns["inspector"] + 1)
+    inspector, inspector_cell.value = inspector_cell.value, None
+    for key in ("inspector_decision_no", "inspector_decision_date"):
+        ws.cell(row, data.columns[key] + 1).value = None
     for other in wb.worksheets:
         other.sheet_view.tabSelected = other is ws
     wb.active = wb.worksheets.index(ws)
     ws.sheet_view.selection[0].activeCell = ws.sheet_view.selection[0].sqref = f"A{row}"
+    wb.save(sample)
+    return str(inspector) if inspector else None
+
+
+def _name_inspector(sample: Path, name: str | None, row: int = CASE_ROW) -> None:
+    """Put the row's Kiểm tra viên back (what a clerk types before pressing «QĐ phân công KTV»)."""
+    import openpyxl
+
+    from macros_py.ledger.reader import read_ledger
+
+    if not name:
+        return
+    data = read_ledger(sample).sheets["an_hinh_su"]
+    wb = openpyxl.load_workbook(sample)
+    wb[data.name].cell(row, data.columns["inspector"] + 1).value = name
     wb.save(sample)
 
 
@@ -113,7 +138,7 @@ def self_test(folder: Path, make_sample: MakeSample) -> list[dict[str, Any]]:
 
     sample = folder / "so_mau.xlsx"
     make_sample(sample, sample=20, seed=7, today=date.today())
-    _select_open_case(sample)
+    inspector = _select_open_case(sample)
     saved = os.environ.get("KIEMSAT_ALERTS_CONFIG")
     os.environ["KIEMSAT_ALERTS_CONFIG"] = str(folder / "khong-co.toml")  # never the unit's real mail server
     results = []
@@ -123,6 +148,8 @@ def self_test(folder: Path, make_sample: MakeSample) -> list[dict[str, Any]]:
                 continue
             t0 = time.perf_counter()
             try:
+                if command.id == "decisions_inspector":
+                    _name_inspector(sample, inspector)
                 run = run_on_file(sample, command.id)
                 kinds = [k for k, _ in run.ui.alerts()]
                 unexpected = any("Lỗi không mong muốn" in t for _, t in run.ui.alerts())

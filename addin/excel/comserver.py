@@ -119,6 +119,23 @@ def press(command_id: str, addin_version: str, book: Any, app: Any = None,
     return shown
 
 
+def menu_content(menu_id: str, book: Any) -> str:
+    """The XML of a ribbon menu's items for `book`; never raises into VBA: a failure is logged and the
+    menu shows one disabled item saying where to look."""
+    from addin.commands.registry import CUSTOMUI_NAMESPACE as NAMESPACE
+    from addin.commands.registry import menu
+
+    try:
+        return str(menu(menu_id).resolve()(book))
+    except Exception:
+        import traceback
+        from xml.sax.saxutils import quoteattr
+
+        _log(f"không lập được danh sách của menu {menu_id}:\n{traceback.format_exc()}")
+        label = quoteattr("Không đọc được danh sách loại quyết định; chạy «kiemsat doctor» để xem nguyên nhân.")
+        return f'<menu xmlns="{NAMESPACE}"><button id="menu_failed" enabled="false" label={label}/></menu>'
+
+
 def _raw(obj: Any) -> Any:
     from win32com.client import Dispatch  # type: ignore[import-not-found]
 
@@ -138,7 +155,7 @@ class KiemsatDispatcher:
 
     _reg_clsid_ = CLSID
     _reg_progid_ = PROGID
-    _public_methods_ = ["Press", "Version"]
+    _public_methods_ = ["Press", "Version", "MenuContent"]
 
     def Press(self, command_id: str, addin_version: str, application: Any, workbook: Any) -> int:  # noqa: N802
         """Run the press; the messages are shown from here. Returns how many boxes were shown (VBA
@@ -151,6 +168,14 @@ class KiemsatDispatcher:
         app = xw.App(impl=xlwin.App(xl=_wrap(application))) if application is not None else None
         book = xw.Book(impl=xlwin.Book(_wrap(workbook))) if workbook is not None else None
         return len(press(str(command_id), str(addin_version), book, app))
+
+    def MenuContent(self, menu_id: str, addin_version: str, application: Any, workbook: Any) -> str:  # noqa: N802
+        """The items of the ribbon's dynamicMenu `menu_id` (its getContent), as customUI XML."""
+        import xlwings as xw
+        import xlwings._xlwindows as xlwin  # type: ignore[import-not-found]
+
+        book = xw.Book(impl=xlwin.Book(_wrap(workbook))) if workbook is not None else None
+        return menu_content(str(menu_id), book)
 
     def Version(self) -> str:  # noqa: N802
         from macros_py import __version__

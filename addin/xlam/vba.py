@@ -20,11 +20,12 @@ text is written as `ChrW(...)` expressions.
 from __future__ import annotations
 
 from addin.commands.comclass import PROGID
-from addin.commands.registry import COMMANDS, ID_PATTERN
-
-MODULE_NAME = "KiemsatRibbon"
-ON_ACTION = f"{MODULE_NAME}.KiemsatOnAction"
+from addin.commands.registry import COMMANDS, CUSTOMUI_NAMESPACE, ID_PATTERN, ON_ACTION
+from addin.commands.registry import VBA_MODULE as MODULE_NAME
 GET_ENABLED = f"{MODULE_NAME}.KiemsatGetEnabled"
+GET_CONTENT = f"{MODULE_NAME}.KiemsatGetContent"
+# what a menu shows when the server cannot give its items: no item (the status bar says why)
+EMPTY_MENU = f'<menu xmlns="{CUSTOMUI_NAMESPACE}"/>'
 RPC_SERVER_UNAVAILABLE = "&H800706BA"  # the server process is gone
 RPC_DISCONNECTED = "&H80010108"  # the object was disconnected from its clients
 
@@ -113,9 +114,14 @@ def dispatcher_source(version: str) -> str:
         "    Beep",
         "End Sub",
         "",
+        "' the server, started once (an error, 429 when it is not registered, goes to the caller's handler)",
+        "Private Sub EnsureServer()",
+        "    If server Is Nothing Then Set server = CreateObject(KIEMSAT_PROGID)",
+        "End Sub",
+        "",
         "Private Sub CallServer(id As String)",
         "    On Error GoTo Stale",
-        "    If server Is Nothing Then Set server = CreateObject(KIEMSAT_PROGID)",
+        "    EnsureServer",
         "    server.Press id, KIEMSAT_VERSION, Application, ActiveWorkbook",
         "    Exit Sub",
         "Stale:",
@@ -138,6 +144,22 @@ def dispatcher_source(version: str) -> str:
         "        Case Else",
         "            returnedVal = True",
         "    End Select",
+        "End Sub",
+        "",
+        "' a dynamicMenu's items (the decision types, the unit's own included): the server builds the menu's XML",
+        "Public Sub KiemsatGetContent(control As IRibbonControl, ByRef returnedVal)",
+        "    On Error GoTo Failed",
+        "    EnsureServer",
+        "    returnedVal = server.MenuContent(control.Id, KIEMSAT_VERSION, Application, ActiveWorkbook)",
+        "    Exit Sub",
+        "Failed:",
+        "    Set server = Nothing",
+        f"    returnedVal = {vba_literal(EMPTY_MENU)}",
+        "    If Err.Number = 429 Then",
+        '        Application.StatusBar = TextTitle() & ": " & TextNotRegistered()',
+        "    Else",
+        '        Application.StatusBar = TextTitle() & ": " & TextFailed() & " " & Hex(Err.Number) & "."',
+        "    End If",
         "End Sub",
         "",
     ]

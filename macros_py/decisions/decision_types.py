@@ -122,6 +122,8 @@ class DecisionType:
     form: str = ""  # the official form it follows (number and source), or why none
     folder: Path | None = None  # where its manifest and template are
     unique_role: bool = False  # refuse naming a person the row already names in that role
+    articles: int = 3  # 2: the form ends with Điều 2 (72/HS), no «… chịu trách nhiệm thi hành» Điều 3
+    recipients_text: tuple[Recipient, ...] = ()  # the form's own «Nơi nhận», when it is not the default
 
     @property
     def spec(self) -> SheetSpec:
@@ -154,6 +156,8 @@ class DecisionType:
 
     @property
     def recipients(self) -> tuple[Recipient, ...]:
+        if self.recipients_text:
+            return self.recipients_text
         lines = [Recipient(f"{{{{ {k}{ADDRESS_SUFFIX}|capitalize }}}} {{{{ {k} }}}}", when=None if i == 0 else k)
                  for i, k in enumerate(self.people)]
         return (*lines, *self.agencies, Recipient("Viện trưởng (để báo cáo)", when="signer_on_behalf"),
@@ -218,9 +222,18 @@ def extension_not_later(column: str) -> Guard:
 
 
 def same_prosecutor(v: Mapping[str, Any]) -> str | None:
+    """A change of prosecutor naming the prosecutor the case already has: the same KSV assigned twice
+    (by the case's assignment decision, or by the last change, whose copy made her the case's KSV)."""
     if v.get("replacement_prosecutor") and v.get("replacement_prosecutor") == v.get("prosecutor"):
-        return (f"«KSV thay thế» ({v['prosecutor']}) đã là Kiểm sát viên của vụ án; hãy ghi tên Kiểm sát viên mới "
-                "vào cột «KSV thay thế»")
+        by = next(((v[n], v.get(d)) for n, d in (("replacement_decision_no", "replacement_decision_date"),
+                                                 ("decision_no", "decision_date")) if v.get(n) not in (None, "")),
+                  None)
+        where = ""
+        if by is not None:
+            where = f" tại Quyết định số {display(by[0])}" + (f" ngày {display(by[1])}" if by[1] else "")
+        return (f"«{v['prosecutor']}» (cột «KSV thay thế») đã được phân công làm Kiểm sát viên của vụ án này{where}; "
+                "không phân công một người hai lần cùng một vai trò: hãy ghi tên Kiểm sát viên mới vào cột «KSV thay "
+                "thế»")
     return None
 
 

@@ -64,6 +64,7 @@ from macros_py.decisions.register import (
     check_register,
     mark,
     next_number,
+    parse_decision_no,
     plan_write_back,
     register_lock,
     reserved_rows,
@@ -494,8 +495,51 @@ def _joined(ledger: Ledger, dtype: DecisionType, record: Record) -> tuple[dict[s
     return values, None
 
 
+def earlier_assignment(dtype: DecisionType, values: Mapping[str, Any],
+                       register_rows: Sequence[Record]) -> tuple[str, str, str] | None:
+    """For a type that assigns one person a role on the row (`unique_role`: the inspector's), the
+    earlier decision of *another* type that already assigned the row's person that role: (number,
+    date, that decision's «Loại quyết định»), else None. The hình sự decision names the row's Kiểm
+    tra viên in its Điều 2 and writes its own number into her column; the register says which type a
+    number belongs to (a number typed by hand is another type's when another decision column of the
+    row holds it). An earlier decision of this same type is no such case: --reissue replaces it."""
+    if not dtype.unique_role or not dtype.assignee or is_empty(values.get(dtype.assignee)):
+        return None
+    no_key, date_key = dtype.writeback
+    number = values.get(no_key)
+    if is_empty(number):
+        return None
+    parsed = parse_decision_no(display(number))
+    when = values.get(date_key)
+    title = ""
+    if parsed is not None:
+        found = [r for r in register_rows if r.values.get("number") == parsed[0]
+                 and fold(str(r.values.get("symbol") or "")) == fold(parsed[1])
+                 and (not isinstance(when, date) or r.values.get("year") in (None, when.year))]
+        if found:
+            title = str(found[-1].values.get("decision_type") or "")
+            if fold(title) == fold(dtype.title):
+                return None
+    if not title:
+        others = [t for t in DECISION_TYPES if t.sheet == dtype.sheet and t.writeback[0] != no_key
+                  and values.get(t.writeback[0]) == number]
+        if not others:
+            return None
+        title = others[0].title
+    return display(number), fmt_date(when) if isinstance(when, date) else "", title
+
+
+def _role_refusal(dtype: DecisionType, values: Mapping[str, Any], earlier: tuple[str, str, str]) -> str:
+    number, when, title = earlier
+    role = dtype.spec.column(dtype.assignee).label
+    dated = f" ngày {when}" if when else ""
+    return (f"«{values[dtype.assignee]}» đã được phân công làm {role} của vụ án này tại Quyết định số {number}{dated} "
+            f"({title}); không phân công một người hai lần cùng một vai trò trong một vụ án (đã đổi {role} khác thì "
+            f"ghi tên người mới vào cột «{role}»; dùng --force nếu vẫn cần ra).")
+
+
 def _check_row(dtype: DecisionType, values: Mapping[str, Any], staff: Mapping[str, Person], options: Options,
-               day: date) -> str | None:
+               day: date, register_rows: Sequence[Record] = ()) -> str | None:
     """Why this row may not get the decision now (None when it may)."""
     if dtype.only_when:
         key, allowed = dtype.only_when
@@ -507,7 +551,11 @@ def _check_row(dtype: DecisionType, values: Mapping[str, Any], staff: Mapping[st
         if reason:
             return f"{reason}; không ra quyết định này nữa (dùng --force nếu vẫn cần ra)."
     no_key = dtype.writeback[0]
-    if values.get(no_key) not in (None, "") and not options.reissue:
+    earlier = earlier_assignment(dtype, values, register_rows)
+    if earlier is not None:
+        if not options.force:  # --reissue would mark the other type's decision replaced: only --force
+            return _role_refusal(dtype, values, earlier)
+    elif values.get(no_key) not in (None, "") and not options.reissue:
         if not dtype.repeatable:
             return (f"đã có quyết định số {display(values[no_key])} (cột «{dtype.spec.column(no_key).label}»); "
                     "muốn ra quyết định mới thay thế thì dùng --reissue.")
@@ -544,6 +592,26 @@ def extension_count(dtype: DecisionType, values: Mapping[str, Any], replaces: bo
         earlier = any(values.get(c[0]) for c in dtype.copies if c[1] == "extended_until")
         count = 1 if earlier else 0
     return max(count, 1) if replaces else count + 1
+
+
+def count_conflict(dtype: DecisionType, values: Mapping[str, Any], replaces: bool = False) -> str | None:
+    """The row's «Số lần gia hạn» contradicting what the row records: 0 while an extension's end is
+    recorded (the decision would call itself the first when it is not), or a count below one while this
+    decision replaces an extension (--reissue)."""
+    column = _extended_column(dtype)
+    if not dtype.counter or column is None:
+        return None
+    count = values.get(dtype.counter)
+    if not isinstance(count, int) or count > 0:
+        return None
+    recorded = values.get(column)
+    if is_empty(recorded) and not replaces:
+        return None
+    label = dtype.spec.column(dtype.counter).label
+    what = (f"đã ghi «{dtype.spec.column(column).label}» {display(recorded)}" if not is_empty(recorded)
+            else "quyết định này thay thế một lần gia hạn")
+    return (f"«{label}» là {count} nhưng {what}; hãy ghi đúng số lần đã gia hạn vào cột «{label}» (lần gia hạn "
+            "ghi trong quyết định tính từ cột này)")
 
 
 def _extended_column(dtype: DecisionType) -> str | None:
@@ -600,14 +668,42 @@ def extension_facts(ledger: Ledger, dtype: DecisionType, record: Record, values:
         return {}
     count = extension_count(dtype, values, replaces) if dtype.counter else (
         2 if values.get(column) not in (None, "") and not replaces else 1)
+    rule = rules[kind]
     months = next((n for n in range(1, 13) if add_months(previous, n) == until), None)
     days = (until - previous).days
-    if months is None and rules[kind].method == "custody" and days % 30 == 0:
+    if months is None and rule.method == "custody" and days % 30 == 0:
         months = days // 30  # tạm giam: 01 tháng = 30 ngày (TTLT 04/2018 Điều 17)
     length = f"{months:02d} tháng" if months else f"{days:02d} ngày"
-    return {"extension_round": f"thứ {ORDINALS.get(count or 1, str(count))}",
-            "extension_from": VnDate.of(previous + timedelta(days=1)), "extension_length": length,
-            "previous_end": VnDate.of(previous)}
+    facts: dict[str, Any] = {"extension_round": f"thứ {ORDINALS.get(count or 1, str(count))}",
+                             "extension_from": VnDate.of(previous + timedelta(days=1)), "extension_length": length,
+                             "previous_end": VnDate.of(previous)}
+    # the law's length for this round (Đ.147 k2: «gia hạn một lần nhưng không quá 02 tháng»; Đ.172 k2 b: «lần thứ
+    # nhất không quá 03 tháng và lần thứ hai không quá 02 tháng»), from the rules table the engine uses
+    by = getattr(rule, "by", None)
+    variant = rule.variant(values.get(by) if by else None) or (
+        rule.variant(rule.default_variant) if getattr(rule, "default_variant", None) else None)
+    if variant is not None and count and 0 < count <= len(variant.extensions):
+        step = variant.extensions[count - 1]
+        if rule.method == "custody":
+            latest = previous + timedelta(days=30 * step.months + step.days)
+        else:
+            latest = add_months(previous, step.months) + timedelta(days=step.days)
+        if step and not step.hours and until > latest:
+            facts["round_limit"] = (step, latest, rule.citation)
+    return facts
+
+
+def round_too_long(dtype: DecisionType, facts: Mapping[str, Any], until: date) -> str | None:
+    """Why this extension is longer than the law allows for its round (from `extension_facts`), or None."""
+    if "round_limit" not in facts:
+        return None
+    step, latest, citation = facts["round_limit"]
+    length = facts["extension_length"]
+    allowed = " ".join(f"{n:02d} {unit}" for n, unit in ((step.months, "tháng"), (step.days, "ngày")) if n)
+    return (f"gia hạn lần {facts['extension_round']} dài {length} (kể từ ngày {fmt_date(facts['extension_from'])} "
+            f"đến hết ngày {fmt_date(until)}), quá {allowed} mà {citation} cho lần gia hạn này: ngày gia hạn đến muộn "
+            f"nhất là {fmt_date(latest)}, tính từ ngày hết thời hạn trước đó ({fmt_date(facts['previous_end'])}) do "
+            "kiemsat tính từ dòng")
 
 
 def beyond_the_law(ledger: Ledger, dtype: DecisionType, record: Record, until: date, day: date,
@@ -665,12 +761,13 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
     base = settings_context(ledger.settings)
     plan = DecisionPlan(ledger_path, Path(out_dir), [], [], [], [], [], [], preview=options.preview)
     accepted: list[tuple[DecisionType, Record, dict[str, Any], str, Mapping[str, Any]]] = []
+    register_rows = ledger.records(REGISTER.key)
     for dtype, record in rows:
         where = _where(ledger, dtype, record)
         values, problem = _joined(ledger, dtype, record)
         if problem is None:
             values["extended_until"] = options.until
-            problem = _check_row(dtype, values, staff, options, day)
+            problem = _check_row(dtype, values, staff, options, day, register_rows)
         gaps: list[Any] = []
         if problem is None:
             gaps = missing_facts(dtype, values, ledger.settings)
@@ -679,7 +776,10 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
                     " (--force: soạn bản DỰ THẢO có đánh dấu chỗ thiếu, không cấp số)."
         if problem is None and dtype.extension and options.until is not None and not options.force:
             replaces = options.reissue and values.get(dtype.writeback[0]) not in (None, "")
-            beyond = beyond_the_law(ledger, dtype, record, options.until, day, replaces)
+            beyond = count_conflict(dtype, values, replaces) or \
+                beyond_the_law(ledger, dtype, record, options.until, day, replaces) or \
+                round_too_long(dtype, extension_facts(ledger, dtype, record, values, options.until, day, replaces),
+                               options.until)
             if beyond:
                 problem = f"{beyond}; không ra quyết định gia hạn này (dùng --force nếu vẫn cần ra)."
         if problem is None:
@@ -705,7 +805,9 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
         context.update(bases_context(day))
         if dtype.extension and options.until is not None:
             replaces = options.reissue and values.get(dtype.writeback[0]) not in (None, "")
-            context.update(extension_facts(ledger, dtype, record, values, options.until, day, replaces))
+            facts = extension_facts(ledger, dtype, record, values, options.until, day, replaces)
+            facts.pop("round_limit", None)
+            context.update(facts)
         context.update(number=0, symbol=symbol, decision_no=symbol)  # numbered below, once all rows are checked
         for gap in gaps:  # --force: the gap shows where the fact would stand, and the document is a draft
             context[gap.field] = f"[THIẾU: {fact_label(dtype, gap.field)}]"
@@ -723,7 +825,6 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
         accepted.append((dtype, record, context, name, values, bool(gaps)))
     if plan.rejected and options.all_or_nothing:
         raise DecisionError(plan.rejected)
-    register_rows = ledger.records(REGISTER.key)
     for dtype, record, context, who, values, gapped in accepted:
         compiled = templates[dtype.key]
         case_name = _row_id(dtype, record)
@@ -749,7 +850,8 @@ def plan_decisions(ledger: Ledger, rows: Sequence[tuple[DecisionType, Record]],
         plan.templates.append(compiled)
         no_key, date_key = dtype.writeback
         old = values.get(no_key)
-        note = f"Thay thế Quyết định số {display(old)}" if options.reissue and old not in (None, "") else None
+        note = f"Thay thế Quyết định số {display(old)}" if options.reissue and old not in (None, "") and \
+            earlier_assignment(dtype, values, register_rows) is None else None
         plan.entries.append(Entry(context["number"] or 0, day.year, symbol, day, dtype.title,
                                   _summary(dtype, context), case_name, who, _relative(path, ledger_path),
                                   status=ISSUED, note=note))
@@ -843,7 +945,7 @@ def recover_interrupted(ledger: Ledger, ledger_path: Path, day: date) -> list[Vo
         lines.append(Voided(rec.values.get("number"), rec.values.get("year"), rec.values.get("symbol"), reason,
                             str(name) if name else None))
     for name in dict.fromkeys(r.sheet_name for r in rows):  # a register kept one sheet per year: each its own
-        data = ledger.sheet_named(name) or ledger.sheets[REGISTER.key]
+        data = ledger.sheet_named(name, REGISTER.key) or ledger.sheets[REGISTER.key]
         mine = [i for i, r in enumerate(rows) if r.sheet_name == name]
         mark(ledger_path, WriteBack([], data.name, data.header_row, 0, -1), [rows[i].row for i in mine],
              [values[i] for i in mine], [], ledger)

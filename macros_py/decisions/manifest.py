@@ -32,8 +32,8 @@ _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
 _TOP = {"key", "title", "sheet", "template", "slug", "summary", "form", "people", "assignee", "duties",
         "executors", "only_when", "writeback", "copies", "stage_guard", "repeatable", "repeat_guard", "extension",
-        "on_request", "joins", "counter", "required", "text", "unique_role"}
-_TEXT = {"bases", "article1", "article2", "article3", "agencies"}
+        "on_request", "joins", "counter", "required", "text", "unique_role", "articles"}
+_TEXT = {"bases", "article1", "article2", "article3", "agencies", "recipients"}
 
 
 class ManifestError(Exception):
@@ -245,12 +245,18 @@ def load_manifest(folder: Path, check_template: bool = True) -> DecisionType:
     for extra in sorted(set(text) - _TEXT):
         problems.append(f"{where}: [text]: khóa «{extra}» không có (các khóa: {', '.join(sorted(_TEXT))}).")
     bases = tuple(str(b) for b in _as_list(text, "bases", where + " [text]", problems))
-    agencies = []
-    for item in _as_list(text, "agencies", where + " [text]", problems):
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str) or set(item) - {"text", "when"}:
-            problems.append(f"{where}: [text] «agencies»: mỗi mục là {{ text = \"...\", when = \"cột\" }}.")
-            continue
-        agencies.append(dt.Recipient(item["text"], item.get("when") or None))
+    lists: dict[str, list[Any]] = {"agencies": [], "recipients": []}
+    for name, found in lists.items():
+        for item in _as_list(text, name, where + " [text]", problems):
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str) or set(item) - {"text", "when"}:
+                problems.append(f"{where}: [text] «{name}»: mỗi mục là {{ text = \"...\", when = \"cột\" }}.")
+                continue
+            found.append(dt.Recipient(item["text"], item.get("when") or None))
+    agencies = lists["agencies"]
+    articles = data.get("articles", 3)
+    if articles not in (2, 3) or isinstance(articles, bool):
+        problems.append(f"{where}: «articles» là 2 hoặc 3 (số Điều của quyết định; đang là {articles!r}).")
+        articles = 3
     executors = _as_str(data, "executors", where, problems, default="Văn phòng") or "Văn phòng"
     if problems:
         raise ManifestError(problems)
@@ -267,6 +273,7 @@ def load_manifest(folder: Path, check_template: bool = True) -> DecisionType:
         repeat_guard=dt.make_repeat_guard(repeat_name, extended_column) if repeat_name else None,
         extension=extension, on_request=_as_bool(data, "on_request", where, []), joins=tuple(joins),
         counter=counter, required=tuple(required), form=form, folder=folder, unique_role=unique_role,
+        articles=articles, recipients_text=tuple(lists["recipients"]),
     )
 
 

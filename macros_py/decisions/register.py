@@ -137,14 +137,14 @@ class CaseUpdate:
 def update_sheet(ledger: Ledger, update: CaseUpdate) -> SheetData:
     """The sheet `update` writes into: the one it names, of its kind."""
     if update.sheet_name is not None:
-        data = ledger.sheet_named(update.sheet_name)
-        if data is not None and data.spec.key == update.sheet:
+        data = ledger.sheet_named(update.sheet_name, update.sheet)
+        if data is not None:
             return data
         raise RegisterError(f"sổ «{ledger.path.name}» không còn sheet «{update.sheet_name}»; chưa ghi gì.")
     return ledger.sheets[update.sheet]
 
 
-def _parse_number(text: str) -> tuple[int, str] | None:
+def parse_decision_no(text: str) -> tuple[int, str] | None:
     """«12/QĐ-VKSKV1» -> (12, «QĐ-VKSKV1»)."""
     head, sep, symbol = str(text).strip().partition("/")
     return (int(head), symbol.strip()) if sep and head.strip().isdigit() else None
@@ -155,7 +155,7 @@ def replacement_updates(records: Sequence[Record], old_no: str, old_date: date |
     """The register row of decision `old_no` (of `old_date`'s year when known), its «Ghi chú»
     extended with «Đã được thay thế bằng Quyết định số …»: the old number stays, marked replaced.
     No update when the register has no such row."""
-    parsed = _parse_number(old_no)
+    parsed = parse_decision_no(old_no)
     if parsed is None:
         return []
     number, symbol = parsed
@@ -264,7 +264,7 @@ def mark(ledger_path: Path, plan: WriteBack, rows: Sequence[int], values: Sequen
          updates: Sequence[CaseUpdate], ledger: Ledger, *, backup: bool = True) -> Path | None:
     """Set register cells of rows reserved by `plan` (`values[i]` for `rows[i]`: column key -> value)
     and write `updates` into the case rows, in one write."""
-    register = ledger.sheet_named(plan.register_sheet) or ledger.sheets[REGISTER.key]
+    register = ledger.sheet_named(plan.register_sheet, REGISTER.key) or ledger.sheets[REGISTER.key]
     status_col = _status_column(plan, register)
     cells: list[CellWrite] = []
     for row, row_values in zip(rows, values):

@@ -204,9 +204,12 @@ def _persons(b: _Builder, case: Record, measure: str | None, spans: tuple[tuple[
         for key in ("birth_year", "birth_date"):
             if key in person:
                 b.put(DEFENDANTS.key, row, record, key, person[key].value, person[key].source, person[key].confidence)
-        if record is None and "residence" in person:
+        if "residence" in person:
             f = person["residence"]
-            b.put(DEFENDANTS.key, row, None, "note", f"Nơi cư trú: {f.value}", f.source, f.confidence)
+            if "residence" in b.sheet(DEFENDANTS.key).columns:  # the decisions print it from there
+                b.put(DEFENDANTS.key, row, record, "residence", f.value, f.source, f.confidence, overwrite=False)
+            elif record is None:  # a ledger made before the column: kept in «Ghi chú»
+                b.put(DEFENDANTS.key, row, None, "note", f"Nơi cư trú: {f.value}", f.source, f.confidence)
         if measure:
             current = record.get("measure") if record is not None else None
             keep = current == "Tạm giam" and measure == "Tạm giữ"
@@ -415,7 +418,7 @@ def apply(path: str | Path, reading: Reading, confirmed: Plan, *, case_id: str |
                               "Không ghi gì.")
         patch = Patch()
         for c in plan.changes:
-            data = ledger.sheet_named(c.sheet_name) or ledger.sheets[c.sheet]
+            data = ledger.sheet_named(c.sheet_name, c.sheet) or ledger.sheets[c.sheet]
             patch.set(data.name, c.row, data.columns[c.key] + 1, c.new)
         return patch, plan
     return update_ledger(path, make)

@@ -126,13 +126,14 @@ def deadline_cells(ledger: Ledger, report: DeadlineReport) -> DeadlineCells:
     assert set(COMPUTED) == {k for keys in schema_computed.values() for k in keys}, "schema changed"
     nexts = report.next_by_sheet_row()
     out = DeadlineCells()
+    told: set[tuple[str, int]] = set()
     for data in ledger.all_sheets():
         key = data.spec.key
         if key not in schema_computed:
             continue
         cols = {k: data.columns[k] + 1 for k in COMPUTED if k in data.columns}
         missing = [data.spec.column(k).label for k in COMPUTED if k not in cols]
-        if missing:
+        if missing and not any(f"«{data.name}»" in n for n in out.notes):  # a sheet read twice: said once
             out.notes.append(f"sheet «{data.name}» không có cột " + ", ".join(f"«{m}»" for m in missing)
                              + "; các cột này không được ghi.")
         if not cols:
@@ -148,7 +149,8 @@ def deadline_cells(ledger: Ledger, report: DeadlineReport) -> DeadlineCells:
             for k, value in zip(COMPUTED, row_values):
                 if k in cols:
                     out.values[(data.name, rec.row, k)] = value
-            if "next_deadline" in cols:
+            if "next_deadline" in cols and (data.name, rec.row) not in told:
+                told.add((data.name, rec.row))  # a sheet read twice (one row per defendant): a row said once
                 change = moved(data.name, rec.row, rec.values.get(data.spec.id_column) if data.spec.id_column
                                else None, rec.values.get("next_deadline"), rec.values.get("deadline_basis"), d)
                 if change is not None:

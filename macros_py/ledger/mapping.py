@@ -335,7 +335,7 @@ def mapping_report(ledger: Any) -> list[dict[str, Any]]:
                 missing.append({"field": col.label, "closest": [{"header": t, "score": round(s, 2)}
                                                                 for s, t in ranked if s > 0]})
         out.append({"sheet": data.name, "ledger": spec.title, "header_row": data.header_row,
-                    "headers": headers, "missing": missing,
+                    "headers": headers, "missing": missing, "reading": data.reading,
                     "from_sheet_name": {labels[k]: v for k, v in data.from_name.items()}})
     return out
 
@@ -373,6 +373,8 @@ def mapping_table(report: list[dict[str, Any]]) -> list[list[Any]]:
     rows: list[list[Any]] = [list(MAPPING_HEADER)]
     for s in report:
         where = [s["sheet"], s["ledger"], s["header_row"]]
+        if s.get("reading"):
+            rows.append([*where, "", "", "", "", f"Cách đọc: {s['reading']}"])
         for h in s["headers"]:
             how, note = header_words(h)
             rows.append([*where, column_letter(h["column"]), h["header"], how,

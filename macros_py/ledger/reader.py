@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from python_calamine import CalamineWorkbook
 
+from macros_py.ledger import per_defendant
 from macros_py.ledger.guard import KIND_SUFFIX, KIND_WORDS, NO_CACHED_VALUE, Preflight, Refused, misnamed, preflight
 from macros_py.ledger.headers import MATCH_SCORE, Entry, best_entries, tokens, vocabulary
 from macros_py.ledger.mapping import Pins, check_pins, load_pins, merge_pins, pins_row, settings_pins, unused_pins
@@ -108,6 +109,10 @@ class SheetData:
     picked: dict[str, tuple[int, str]] = field(default_factory=dict)
     mapping: list[HeaderRead] = field(default_factory=list)  # how each header was read (check --mapping)
     from_name: dict[str, str] = field(default_factory=dict)  # key -> value every row takes from the sheet's name
+    # a criminal sheet kept one row per defendant (macros_py.ledger.per_defendant): how it was read, in
+    # words, on both readings of it; on the criminal-case reading, the defendants' reading of the same sheet
+    reading: str = ""
+    defendants: SheetData | None = None
 
     def column_of(self, key: str) -> int | None:
         if key in self.columns:
@@ -150,14 +155,15 @@ class Ledger:
             return sheets[0].records
         return [r for data in sheets for r in data.records]
 
-    def sheet_named(self, name: str) -> SheetData | None:
-        """The sheet read whose name in the file is `name`."""
-        return next((d for d in self.all_sheets() if d.name == name), None)
+    def sheet_named(self, name: str, key: str | None = None) -> SheetData | None:
+        """The sheet read whose name in the file is `name` (of ledger `key`: one file sheet may be read as
+        two ledgers, a criminal sheet kept one row per defendant)."""
+        return next((d for d in self.all_sheets() if d.name == name and key in (None, d.spec.key)), None)
 
     def data_of(self, record: Record) -> SheetData:
         """The sheet `record` was read from."""
-        data = self.sheet_named(record.sheet_name)
-        if data is None or data.spec.key != record.sheet:
+        data = self.sheet_named(record.sheet_name, record.sheet)
+        if data is None:
             data = self.sheets[record.sheet]
         return data
 
@@ -467,6 +473,9 @@ class _SheetReader:
         self.spec, self.name, self.rows, self.problems = spec, name, rows, problems
         self.pins = pins
         self.merged = merged
+        self.by_case = False  # one row per defendant: the case reading keeps one record per case
+        self.only_with: list[int] | None = None  # the defendant reading keeps the rows with a defendant
+        self._whole_header: Header | None = None  # a criminal sheet's header before its defendant columns left it
         # error cells, and cells the guard left out, report alike: (row0, col0) -> (value, message)
         self.bad_cells: dict[tuple[int, int], tuple[str, str]] = {
             rc: ("", "có công thức nhưng chưa có giá trị đã tính (sổ được ghi bằng một chương trình không tính "
@@ -497,6 +506,65 @@ class _SheetReader:
                          f"{HEADER_SEARCH_ROWS} dòng đầu (cần các cột như: "
                          f"{', '.join(c.label for c in spec.columns[:4])}); kiemsat bỏ qua sheet này.")
             return None
+        split = None
+        if spec.key == per_defendant.CASE_SHEET:
+            split = self._split(found)
+        data = self._read(found)
+        if split is not None:
+            self._defendants(data, found, split)
+        return data
+
+    def _split(self, found: Header) -> per_defendant.Split | None:
+        """A criminal sheet kept one row per defendant: its defendant headers leave the case reading."""
+        case_c = next((c for c, (e, _) in found.entries.items() if any(k == "case_id" for k, _ in e.fills)), 0)
+        rows = self.rows
+        split = per_defendant.find_split(found.labels, found.entries,
+                                         (rows[r][case_c] if case_c < len(rows[r]) else ""
+                                          for r in range(found.row + 1, len(rows))), GROUP_MARK)
+        if split is None:
+            return None
+        per_defendant.fill_case_down(self.rows, self.merged, split.case_column, found.row + 1)
+        self.by_case = True
+        self._whole_header = Header(found.row, dict(found.matched), dict(found.labels), dict(found.entries),
+                                    dict(found.groups))
+        for c in split.columns:
+            found.labels.pop(c, None)
+            found.entries.pop(c, None)
+            found.matched.pop(c, None)
+        return split
+
+    def _defendants(self, data: SheetData, found: Header, split: per_defendant.Split) -> None:
+        """The same sheet read as the defendants: the case column, the defendant columns, the computed ones."""
+        whole = self._whole_header
+        assert whole is not None
+        case_c = split.case_column
+        entries: dict[int, tuple[Entry, float]] = {
+            case_c: (Entry(whole.labels[case_c], (("case_id", ""),), whole.entries[case_c][0].source),
+                     whole.entries[case_c][1])}
+        entries.update(split.columns)
+        for c, (e, score) in whole.entries.items():
+            if c not in entries and e.fills and all(k in per_defendant.COMPUTED for k, _ in e.fills):
+                entries[c] = (e, score)
+        header = Header(found.row, {}, {c: whole.labels[c] for c in sorted(entries)}, entries, {})
+        reader = _SheetReader(SHEETS_BY_KEY[per_defendant.DEFENDANT_SHEET], self.name, self.rows, self.merged,
+                              {}, self.problems)
+        reader.bad_cells = self.bad_cells
+        reader.only_with = sorted(split.columns)
+        before = len(self.problems)
+        defendants = reader._read(found=header)
+        per_defendant.duplicate_defendants(defendants.records, defendants.column_of("name"), reader.report)
+        # a cell both readings read (the case, a computed column) is reported once
+        seen = set(self.problems[:before])
+        self.problems[before:] = [p for p in dict.fromkeys(self.problems[before:]) if p not in seen]
+        data.reading = defendants.reading = per_defendant.reading_words(len(data.records), len(defendants.records),
+                                                                        split.why)
+        data.defendants = defendants
+
+    def report(self, row0: int, col0: int, value: Any, message: str, level: str) -> None:
+        self.problem(row0, col0, value, message, level=level)
+
+    def _read(self, found: Header) -> SheetData:
+        spec = self.spec
         header0 = self.header_row0 = found.row
         columns: dict[str, int] = {}
         picked: dict[str, tuple[int, str]] = {}
@@ -541,7 +609,7 @@ class _SheetReader:
     def _held_elsewhere(self, data: SheetData) -> None:
         """Custody or detention dates in a sheet that is not the defendants' (a group «Tạm giam» in the
         criminal cases): kept as the unit's own columns, and said once, since no deadline is computed from them."""
-        if data.spec.key == "bi_can" or not data.extra_columns:
+        if data.spec.key == "bi_can" or not data.extra_columns or self.by_case:
             return
         held = [label for c, label in sorted(data.extra_columns.items())
                 if any(h <= tokens(label) for h in _HELD) and any(isinstance(r.extra.get(label), date) for r in data.records)]
@@ -656,6 +724,8 @@ class _SheetReader:
             if cells == blank and not any((r, c) in mapped_errors for c in idxs):
                 continue
             data_rows.append(r)
+        if self.only_with is not None:  # the defendant reading of a sheet kept one row per defendant
+            data_rows = [r for r in data_rows if any(not _is_blank(rows[r][c]) for c in self.only_with)]
 
         n = len(data_rows)
         table = [rows[r] for r in data_rows]
@@ -702,7 +772,10 @@ class _SheetReader:
         for j, _key in bad:
             records[j].problems += 1
 
-        self._check_rows(records, columns, dict(zip(keys, converted)), bad)
+        values = dict(zip(keys, converted))
+        if self.by_case:  # one row per defendant: one record per case
+            records, values, bad = per_defendant.one_per_case(records, keys, columns, bad, self.report)
+        self._check_rows(records, columns, values, bad)
         return records
 
     def _convert_column(self, col: Column, cells: Sequence[Any]) -> tuple[Sequence[Any], list[tuple[int, BadValue]]]:
@@ -930,6 +1003,7 @@ def read_workbook(source: Path, wb: WorkbookLike, load: Callable[[list[str]], di
     loaded.update(load([name for _, name in assigned]))
     sheets: dict[str, SheetData] = {}
     more: list[SheetData] = []
+    derived: list[SheetData] = []  # the defendants of criminal sheets kept one row per defendant
     order = {spec.key: i for i, spec in enumerate(LEDGER_SHEETS)}
     for spec, name in sorted(assigned, key=lambda a: order[a[0].key]):  # stable: file order within a kind
         got = loaded[name]
@@ -945,6 +1019,15 @@ def read_workbook(source: Path, wb: WorkbookLike, load: Callable[[list[str]], di
                 sheets[spec.key] = data
             if pins is not None:
                 problems += unused_pins(pins, data)
+            if data.defendants is not None:
+                derived.append(data.defendants)
+    for data in derived:  # after any sheet of defendants kept apart: that one stays the first of its kind
+        if data.spec.key in sheets:
+            more.append(data)
+        else:
+            sheets[data.spec.key] = data
+    if derived:
+        sheets = dict(sorted(sheets.items(), key=lambda kv: order[kv[0]]))
     if isinstance(settings_rows, SheetUnreadable):
         problems.append(Problem(settings_sheet, None, "", "", f"không đọc được sheet này: {settings_rows}; "
                                 "tạm dùng cấu hình mặc định.", WARNING))

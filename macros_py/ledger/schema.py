@@ -832,7 +832,8 @@ STATS_SHEET = "Thống kê"  # written by kiemsat stats / the ribbon
 PROBLEMS_SHEET = "Lỗi nhập liệu"  # written by the ribbon's Kiểm tra sổ
 MAPPING_SHEET = "Cách đọc cột"  # written by the ribbon's Kiểm tra sổ: how each header was read
 # sheets kiemsat writes itself: never ledgers, never reported as unknown
-OWN_SHEETS = (LISTS_SHEET, STATS_SHEET, PROBLEMS_SHEET, MAPPING_SHEET)
+INTAKE_SHEET = "Nạp văn bản"  # written by the ribbon's Nạp văn bản: the preview of an intake
+OWN_SHEETS = (LISTS_SHEET, STATS_SHEET, PROBLEMS_SHEET, MAPPING_SHEET, INTAKE_SHEET)
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("unit_name", "Tên đơn vị", Kind.TEXT, "VIỆN KIỂM SÁT NHÂN DÂN KHU VỰC 1 - HẢI PHÒNG",

@@ -213,13 +213,16 @@ def chosen_rows(book: Any, ledger: Ledger) -> tuple[SheetData, list[Record]]:
     return data, records
 
 
-def _already_decided(dtype: Any, data: SheetData, record: Record) -> str | None:
-    from macros_py.decisions.issuing import record_case
+def _already_decided(dtype: Any, data: SheetData, record: Record, register_rows: Sequence[Record] = ()) -> str | None:
+    """The row's own decision of this type, which the clerk may replace (asked first); a number another
+    decision wrote there (the hình sự decision's for the Kiểm tra viên it named) is no such case: the
+    core refuses that row with its reason."""
+    from macros_py.decisions.issuing import earlier_assignment, record_case
     from macros_py.ledger.values import display
 
     no_key = dtype.writeback[0]
     number = record.values.get(no_key)
-    if number in (None, "") or dtype.repeatable:
+    if number in (None, "") or dtype.repeatable or earlier_assignment(dtype, record.values, register_rows):
         return None
     return (f"dòng {record.row} ({record_case(data.spec, record)}): đã có quyết định số {display(number)} (cột "
             f"«{data.spec.column(no_key).label}»)")
@@ -230,7 +233,9 @@ def confirm(ui: ExcelUI, text: str) -> bool:
     return ui.ask(text)
 
 
-def issue(book: Any, ui: ExcelUI, inspector: bool = False) -> None:
+def issue(book: Any, ui: ExcelUI, inspector: bool = False, chosen: Any = None) -> None:
+    """Issue for the selected rows: the sheet's assignment decision, the inspector's (`inspector`), or
+    the decision type `chosen` (an item of the «Loại quyết định» menu, the unit's own types included)."""
     from addin.excel.livebook import read_book
     from macros_py.decisions.decision_types import DECISION_TYPES_BY_KEY
     from macros_py.decisions.issuing import (
@@ -245,8 +250,12 @@ def issue(book: Any, ui: ExcelUI, inspector: bool = False) -> None:
     )
     from macros_py.decisions.merge import MergeError
     from macros_py.decisions.register import RegisterError, plan_write_back
+    from macros_py.ledger.schema import REGISTER
+
+    from addin.excel.handlers.decision_menu import unit_templates
 
     workbook = workbook_path(book)
+    templates_dir = unit_templates(workbook)
     out_dir = default_out_dir(workbook)
     day = _today()
     with numbering(workbook):
@@ -254,12 +263,12 @@ def issue(book: Any, ui: ExcelUI, inspector: bool = False) -> None:
         ledger = read_book(book, progress=ui.progress)
         data, records = chosen_rows(book, ledger)
         try:
-            if inspector:
-                ktv = DECISION_TYPES_BY_KEY[INSPECTOR_TYPE]
-                if data.spec.key != ktv.sheet:
-                    raise HandlerError(f"Quyết định phân công Kiểm tra viên ra cho các dòng của sheet "
-                                       f"«{ktv.spec.title}»; đang chọn ở sheet «{data.name}».")
-                rows = [(ktv, r) for r in records]
+            if inspector or chosen is not None:
+                dtype = chosen if chosen is not None else DECISION_TYPES_BY_KEY[INSPECTOR_TYPE]
+                if data.spec.key != dtype.sheet:
+                    raise HandlerError(f"Quyết định «{dtype.title}» ra cho các dòng của sheet "
+                                       f"«{dtype.spec.title}»; đang chọn ở sheet «{data.name}».")
+                rows = [(dtype, r) for r in records]
             else:
                 problems, rows = [], []
                 for r in records:
@@ -269,14 +278,15 @@ def issue(book: Any, ui: ExcelUI, inspector: bool = False) -> None:
                         problems += exc.messages
                 if problems:
                     raise DecisionError(problems)
-            done = [m for dtype, r in rows if (m := _already_decided(dtype, data, r))]
+            register_rows = ledger.records(REGISTER.key)
+            done = [m for dtype, r in rows if (m := _already_decided(dtype, data, r, register_rows))]
             reissue = bool(done) and confirm(ui, "\n".join(
                 ["Các dòng sau đã có quyết định:", *(f"- {m}" for m in done),
                  "Ra quyết định mới thay thế? Số cũ vẫn giữ trong Sổ quyết định, ghi «đã được thay thế»."]))
             if done and not reissue:
                 raise DecisionError([f"{m}; muốn ra quyết định mới thay thế thì bấm «Yes» (Có) khi được hỏi, hoặc "
                                      "dùng «kiemsat decide --reissue»." for m in done])
-            templates = {t.key: load_template(t) for t in {dtype for dtype, _ in rows}}
+            templates = {t.key: load_template(t, templates_dir) for t in {dtype for dtype, _ in rows}}
             ui.status(f"đang soạn {len(rows)} quyết định…")
             plan = plan_decisions(ledger, rows, templates, out_dir=out_dir, day=day, ledger_path=workbook,
                                   options=Options(reissue=reissue, all_or_nothing=True))
@@ -316,6 +326,24 @@ def summary(book_name: str, sheet_name: str, plan: Any, out_dir: Path, register_
 def run(book: Any, ui: ExcelUI) -> None:
     """Tạo quyết định: the sheet's assignment decision for each selected row."""
     issue(book, ui)
+
+
+def run_type(book: Any, ui: ExcelUI, type_key: str) -> None:
+    """An item of the «Loại quyết định» menu: the decision type `type_key` (built in, or the unit's own in
+    the «mau_quyet_dinh» folder beside the workbook) for each selected row."""
+    from addin.excel.handlers.decision_menu import UNIT_TEMPLATES, unit_templates
+    from macros_py.decisions.manifest import load_types
+
+    typeset = load_types(unit_templates(workbook_path(book)))
+    dtype = typeset.types.get(type_key)
+    if dtype is None:
+        raise HandlerError(f"Không có loại quyết định «{type_key}» (các loại của kiemsat và của đơn vị trong thư mục "
+                           f"«{UNIT_TEMPLATES}» cạnh sổ); mẫu vừa bị xóa hoặc đổi tên? Hãy mở lại menu «Loại quyết "
+                           "định» và chọn lại.")
+    if dtype.extension:
+        raise HandlerError(f"«{dtype.title}» cần ngày gia hạn đến, trên Excel chưa nhập được: hãy dùng «kiemsat "
+                           f"decide SO.xlsx --type {dtype.key} --rows … --until dd/mm/yyyy».")
+    issue(book, ui, chosen=dtype)
 
 
 def run_inspector(book: Any, ui: ExcelUI) -> None:

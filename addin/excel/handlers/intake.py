@@ -13,8 +13,9 @@ from typing import Any
 
 from addin.excel.handlers.check import _replace_sheet, _sheet
 from addin.excel.ui import ExcelUI, HandlerError
+from macros_py.ledger.schema import INTAKE_SHEET
 
-PREVIEW_SHEET = "Nạp văn bản"
+PREVIEW_SHEET = INTAKE_SHEET  # one of kiemsat's own sheets: never a ledger, never «unknown»
 WAITING = "Chờ xác nhận: kiểm tra, sửa cột «Giá trị mới» nếu cần, rồi bấm lại «Nạp văn bản» để ghi."
 HEADER = ["Sheet", "Dòng", "Cột", "Giá trị cũ", "Giá trị mới", "Đọc từ", "Độ chắc", "Mã cột"]
 FIRST = 5  # the first plan row in the sheet
@@ -88,7 +89,7 @@ def run(book: Any, ui: ExcelUI) -> None:
             raise HandlerError(f"Sổ đã thay đổi từ khi xem trước; sheet «{PREVIEW_SHEET}» không còn đúng. Hãy xóa sheet "
                                "đó rồi bấm lại «Nạp văn bản».")
         value = line[4] if line[4] not in (None, "") else c.new
-        data = ledger.sheet_named(c.sheet_name) or ledger.sheets[c.sheet]
+        data = ledger.sheet_named(c.sheet_name, c.sheet) or ledger.sheets[c.sheet]
         cells.append(CellWrite(data.name, c.row, data.columns[c.key] + 1, value if display(value) != display(c.new)
                                else c.new))
     from addin.excel.handlers.decide import write_cells
