@@ -94,6 +94,24 @@ def test_cells_beyond_the_grid_are_one_note_at_no_cost(tmp_path, cell):
     assert peak < 20 << 20, peak
 
 
+@pytest.mark.parametrize("cell, row, column", [
+    ('<row r="1048577"><c r="A1048577" t="inlineStr"><is><t>x</t></is></c></row>', 1048577, "A"),
+    ('<row r="5"><c r="XFE5"><v>1</v></c></row>', 5, "XFE"),
+    ('<row r="7"><c r="A0"><v>1</v></c></row>', None, ""),
+], ids=["below-the-grid", "right-of-the-grid", "no-cell-at-all"])
+def test_the_note_names_the_cell_as_written(tmp_path, cell, row, column):
+    """A1048577 is «dòng 1048577» in the note, as its value says, never the grid's last row (1048576); a
+    reference that is not one («A0») names no row, never row 1."""
+    path = _with_cells(_small(tmp_path / "clean.xlsx"), tmp_path / "far.xlsx", cell)
+    (note,) = read_ledger(path).warnings
+    assert "bỏ qua ô này" in note.message
+    assert (note.row, note.column) == (row, column)
+    if row is not None:
+        assert note.value == f"{column}{row}" and f"dòng {row}, cột {column}:" in str(note)
+    else:
+        assert note.value == "A0" and "dòng" not in str(note).split(":")[0]
+
+
 # ---------------------------------------------------------------- messages
 
 def test_every_errno_is_worded_in_vietnamese():

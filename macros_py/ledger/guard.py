@@ -56,8 +56,8 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class CellNote:
-    row0: int
-    col0: int
+    row0: int | None  # None: a far note with no true cell to name (an impossible reference, the rest counted)
+    col0: int | None
     value: str
     message: str
     far: bool = False  # a stray cell far from the data, left out (not a value of the table)
@@ -454,11 +454,12 @@ def _far_cells(xml: bytes, scan: SheetScan, drop: list[tuple[int, int]]) -> None
         scan.far.add((row - 1, col - 1))
         dropped += 1
         if dropped <= MAX_DROPPED_REPORTED:
-            r0 = max(min(row, GRID_ROWS) - 1, 0)
-            c0 = max(min(col, GRID_COLUMNS) - 1, 0)
+            # the cell as written, even beyond the grid (A1048577 is «dòng 1048577», never the grid's last row);
+            # a reference that is not one names no cell
+            r0, c0 = (row - 1, col - 1) if row else (None, None)
             scan.notes.append(CellNote(r0, c0, ref.decode("ascii", "replace"), why, far=True))
     if dropped > MAX_DROPPED_REPORTED:
-        scan.notes.append(CellNote(0, 0, "", f"còn {dropped - MAX_DROPPED_REPORTED} ô ở quá xa khác cũng bị bỏ qua",
+        scan.notes.append(CellNote(None, None, "", f"còn {dropped - MAX_DROPPED_REPORTED} ô ở quá xa khác cũng bị bỏ qua",
                                    far=True))
     # rows with no cells left keep their element: harmless, calamine builds no range from them
 

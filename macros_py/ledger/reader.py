@@ -484,7 +484,7 @@ class _SheetReader:
         for note in notes:
             if note.far:
                 self.problem(note.row0, note.col0, note.value, note.message + ".", level=WARNING)
-            else:
+            elif note.row0 is not None and note.col0 is not None:  # a cell of the table: always placed
                 self.bad_cells[(note.row0, note.col0)] = (note.value, note.message)
 
     def problem(self, row0: int | None, col0: int | None, value: Any, message: str,
