@@ -211,3 +211,57 @@ def test_deadlines_write_each_row_its_own_next_deadline(tmp_path):
     written = [(ws.cell(r, 7).value.date(), ws.cell(r, 8).value) for r in (2, 3, 4)]
     assert written == [(date(2026, 9, 5), 87), (date(2026, 9, 7), 89), (date(2026, 8, 6), 57)]
     assert ws.cell(2, 9).value.startswith("Tạm giam") and ws.cell(4, 9).value.startswith("Thời hạn điều tra")
+
+
+def _pinned(path: Path, header: str, rows: list[list], pin: str | None, sidecar: bool = False) -> Path:
+    """A criminal sheet whose detention header kiemsat reads only partly («Ngày bắt giam»), pinned as
+    `check --mapping` advises, in Cấu hình or in the sidecar file."""
+    from macros_py.ledger.schema import PIN_COLUMNS, PIN_SECTION, SETTINGS_SHEET
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Án hình sự"
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    if pin is not None and not sidecar:
+        settings = wb.create_sheet(SETTINGS_SHEET)
+        for row in (["Tham số", "Giá trị"], [], [PIN_SECTION], list(PIN_COLUMNS), ["Án hình sự", "Ngày bắt giam", pin]):
+            settings.append(row)
+    wb.save(path)
+    if pin is not None and sidecar:
+        path.with_name(path.stem + ".ghim-cot.toml").write_text(f'["Án hình sự"]\n"Ngày bắt giam" = "{pin}"\n',
+                                                                encoding="utf-8")
+    return path
+
+
+PER_DEFENDANT = (["Vụ án (bị can)", "Họ tên bị can", "Ngày khởi tố", "Tội danh", "Loại tội phạm", "Ngày bắt giam"],
+                 [["1/2026/HS", "Nguyễn Văn A", *CASE, date(2026, 6, 8)],
+                  ["1/2026/HS", "Trần Văn B", *CASE, date(2026, 6, 10)]])
+
+
+@pytest.mark.parametrize("sidecar", [False, True], ids=["cau-hinh", "sidecar"])
+def test_a_pin_on_a_defendant_header_applies_to_the_defendant_reading(tmp_path, sidecar):
+    unpinned = read_ledger(_pinned(tmp_path / "u.xlsx", *PER_DEFENDANT, None))
+    (unsure,) = unpinned.problems  # without the pin: a cảnh báo advising it, exit 1
+    assert unsure.confirm and "«Án hình sự» | «Ngày bắt giam» | «Tạm giam từ ngày»" in unsure.message
+    ledger = read_ledger(_pinned(tmp_path / "p.xlsx", *PER_DEFENDANT, "Tạm giam từ ngày", sidecar))
+    assert [str(p) for p in ledger.problems] == []  # the pin is taken, used and silences the cảnh báo
+    assert [r["detention_start"] for r in ledger.records("bi_can")] == [date(2026, 6, 8), date(2026, 6, 10)]
+    (read,) = [h for h in ledger.sheets["bi_can"].mapping if h.text == "Ngày bắt giam"]
+    assert (read.keys, read.source) == (("detention_start",), "ghim")
+    # the case reading does not read it too
+    assert all(h.text != "Ngày bắt giam" for h in ledger.sheets["an_hinh_su"].mapping)
+    # the unit's own column: neither reading reads it
+    own = read_ledger(_pinned(tmp_path / "o.xlsx", *PER_DEFENDANT, "Cột riêng của đơn vị", sidecar))
+    assert own.problems == [] and [r.values.get("detention_start") for r in own.records("bi_can")] == [None, None]
+
+
+def test_a_pin_to_a_defendant_column_on_a_sheet_of_one_row_per_case_is_said(tmp_path):
+    header = ["Mã vụ án", "Ngày khởi tố", "Tội danh", "Loại tội phạm", "Ngày bắt giam"]
+    rows = [["1/2026/HS", *CASE, date(2026, 6, 8)], ["2/2026/HS", *CASE, date(2026, 6, 10)]]
+    ledger = read_ledger(_pinned(tmp_path / "c.xlsx", header, rows, "Tạm giam từ ngày"))
+    assert "bi_can" not in ledger.sheets and len(ledger.records("an_hinh_su")) == 2 and ledger.errors == []
+    (said,) = [p for p in ledger.warnings if "Ngày bắt giam" in p.message]
+    assert (said.sheet, said.row, said.column) == ("Án hình sự", 1, "E")
+    assert "mỗi dòng một vụ án" in said.message and "không đọc cột này" in said.message

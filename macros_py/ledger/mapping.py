@@ -27,9 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from macros_py.ledger import per_defendant
 from macros_py.ledger.headers import score
 from macros_py.ledger.problems import WARNING, Problem, column_letter
 from macros_py.ledger.schema import (
+    DEFENDANTS,
     LEDGER_SHEETS,
     PIN_COLUMNS,
     PIN_OWN_COLUMN,
@@ -95,7 +97,18 @@ def _resolve(target: str, spec: SheetSpec | None) -> str | None:
         key = _column_key(cand, target)
         if key is not None:
             return key
+    if spec is not None and spec.key == per_defendant.CASE_SHEET:
+        # a criminal sheet kept one row per defendant holds the defendants' columns too
+        key = _column_key(DEFENDANTS, target)
+        if key in per_defendant.DEFENDANT_ONLY:
+            return key
     return None
+
+
+def pin_keys(spec: SheetSpec) -> frozenset[str]:
+    """The columns a pin on a sheet of `spec` may name: a criminal sheet's include a defendant's."""
+    keys = frozenset(spec.keys)
+    return keys | per_defendant.DEFENDANT_ONLY if spec.key == per_defendant.CASE_SHEET else keys
 
 
 def _closest(spec: SheetSpec, target: str) -> str:
@@ -291,7 +304,7 @@ def check_pins(pins: Pins, assigned: dict[str, SheetSpec]) -> None:
                           f"(một trong: {_ledgers()}).")
                 del headers[header]
                 continue
-            if key and key not in spec.keys:
+            if key and key not in pin_keys(spec):
                 again = _resolve(at.target, spec)  # the same label may name a column of this ledger
                 if again is not None:
                     headers[header] = again
@@ -301,10 +314,11 @@ def check_pins(pins: Pins, assigned: dict[str, SheetSpec]) -> None:
                 del headers[header]
 
 
-def unused_pins(pins: Pins, data: Any) -> list[Problem]:
-    """The pins of a sheet read (`reader.SheetData`) whose header is not in its header row."""
+def unused_pins(pins: Pins, data: Any, also: Any = None) -> list[Problem]:
+    """The pins of a sheet read (`reader.SheetData`) whose header is not in its header row; `also`: the same
+    sheet's other reading (the defendants of a criminal sheet kept one row per defendant)."""
     headers = pins.headers.get(data.name, {})
-    used = {fold(h.text) for h in data.mapping if h.source == "ghim"}
+    used = {fold(h.text) for d in (data, also) if d is not None for h in d.mapping if h.source == "ghim"}
     out = []
     for header in headers:
         if header in used or any(header.endswith(" " + u) for u in used):

@@ -72,8 +72,12 @@ def find_split(labels: dict[int, str], entries: dict[int, tuple[Entry, float]], 
         if c == case_column:
             continue
         current = entries.get(c)
-        if current is not None and (current[0].source == "ghim" or (current[1] >= 1.0 and current[0].fills)):
-            continue  # a case column as written, or the unit's own pin: the case's
+        if current is not None and current[0].source == "ghim":
+            if current[0].fills and {k for k, _ in current[0].fills} <= DEFENDANT_ONLY:
+                columns[c] = current  # the unit's pin to a defendant's column: the defendants' reading's
+            continue  # the unit's pin to a case column or to its own: the case's
+        if current is not None and current[1] >= 1.0 and current[0].fills:
+            continue  # a case column as written
         got = _defendant_entry(label, group_mark)
         if got is None or not {k for k, _ in got[0].fills} <= DEFENDANT_ONLY:
             continue
@@ -212,3 +216,9 @@ def reading_words(cases: int, rows: int, why: str) -> str:
     """The interpretation in words, for `check`, `check --mapping` and the «Cách đọc cột» sheet."""
     return (f"mỗi dòng một bị can ({why}): {rows} dòng bị can, {cases} vụ án; thời hạn điều tra, truy tố, xét xử "
             "tính một lần cho mỗi vụ án (ghi ở dòng đầu của vụ), thời hạn tạm giữ, tạm giam tính cho từng bị can")
+
+
+def pinned_to_defendants(entries: dict[int, tuple[Entry, float]]) -> list[int]:
+    """The columns of a criminal sheet's header a unit pinned to a defendant's column (0-based)."""
+    return [c for c, (e, _) in entries.items()
+            if e.source == "ghim" and e.fills and {k for k, _ in e.fills} <= DEFENDANT_ONLY]

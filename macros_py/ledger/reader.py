@@ -509,6 +509,8 @@ class _SheetReader:
         split = None
         if spec.key == per_defendant.CASE_SHEET:
             split = self._split(found)
+            if split is None:
+                self._pins_without_defendants(found)
         data = self._read(found)
         if split is not None:
             self._defendants(data, found, split)
@@ -532,6 +534,20 @@ class _SheetReader:
             found.entries.pop(c, None)
             found.matched.pop(c, None)
         return split
+
+    def _pins_without_defendants(self, found: Header) -> None:
+        """A pin to a defendant's column on a criminal sheet read one row per case: the column is kept as
+        the unit's own (read by neither reading), and the clerk is told why."""
+        for c in per_defendant.pinned_to_defendants(found.entries):
+            entry = found.entries[c][0]
+            label = SHEETS_BY_KEY[per_defendant.DEFENDANT_SHEET].column(entry.fills[0][0]).label
+            found.entries[c] = (Entry(entry.text, (), "ghim"), 1.0)
+            found.matched.pop(c, None)
+            self.problem(found.row, c, found.labels.get(c, ""),
+                         f"tiêu đề «{found.labels.get(c, '')}» được ghim là «{label}» (cột của sổ «Bị can»), nhưng "
+                         f"sheet «{self.name}» được đọc mỗi dòng một vụ án (không có cột «Họ tên bị can» hay vụ án "
+                         "ghi nhiều dòng); kiemsat không đọc cột này. Nếu mỗi dòng là một bị can, hãy thêm cột "
+                         "«Họ tên bị can».", level=WARNING)
 
     def _defendants(self, data: SheetData, found: Header, split: per_defendant.Split) -> None:
         """The same sheet read as the defendants: the case column, the defendant columns, the computed ones."""
@@ -1018,7 +1034,7 @@ def read_workbook(source: Path, wb: WorkbookLike, load: Callable[[list[str]], di
             else:
                 sheets[spec.key] = data
             if pins is not None:
-                problems += unused_pins(pins, data)
+                problems += unused_pins(pins, data, data.defendants)
             if data.defendants is not None:
                 derived.append(data.defendants)
     for data in derived:  # after any sheet of defendants kept apart: that one stays the first of its kind
