@@ -190,8 +190,9 @@ def test_import_writes_the_cases_and_the_defendants_apart(tmp_path, data, expect
 
 
 def test_deadlines_write_each_row_its_own_next_deadline(tmp_path):
-    """Row 2 holds case 1 and its first defendant: the earlier of the case's investigation (06/09/2026) and
-    A's detention; row 3 B's detention alone; row 4 case 2, no defendant detained. By hand: detention while
+    """Row 2 holds case 1 and its first defendant: the earlier of the case's investigation (07/09/2026, see
+    below) and A's detention; row 3 B's detention (the case's limit falls the same day); row 4 case 2, no
+    defendant detained. By hand: detention while
     investigating a serious offence, 03 months (BLTTHS Điều 173 khoản 2 điểm b) of 30 days, the first day
     counted: 08/06/2026 + 89 days = 05/09/2026, 10/06/2026 + 89 days = 07/09/2026; investigation 03 months
     from 06/05/2026 (Điều 172 khoản 1): 06/08/2026, a Thursday."""
@@ -265,3 +266,43 @@ def test_a_pin_to_a_defendant_column_on_a_sheet_of_one_row_per_case_is_said(tmp_
     (said,) = [p for p in ledger.warnings if "Ngày bắt giam" in p.message]
     assert (said.sheet, said.row, said.column) == ("Án hình sự", 1, "E")
     assert "mỗi dòng một vụ án" in said.message and "không đọc cột này" in said.message
+
+
+def test_every_row_of_a_case_shows_the_case_deadline_when_it_comes_first(tmp_path):
+    """A clerk filtering the sheet by defendant sees, on each defendant's row, the earlier of the case's next
+    limit and the defendant's own. Counted by hand (today 10/06/2026):
+    - case 1/2026/HS, serious, opened 06/06/2026: investigation 03 months (BLTTHS Điều 172 khoản 1), ending on
+      the same day three months on, 06/09/2026, a Sunday, so on the next working day (Điều 134 as the rules
+      table reads it): Monday 07/09/2026, 89 days left;
+    - A detained from 08/06/2026: 03 months (Điều 173 khoản 2 điểm b) of 30 days, the first day counted,
+      continuous (TTLT 04/2018 Điều 17): 08/06 + 89 days = Saturday 05/09/2026, 87 days left: A's own, earlier;
+    - B detained from 20/06/2026: 20/06 + 89 days = 17/09/2026: the case's 07/09/2026 is earlier;
+    - D not held: the case's 07/09/2026 (before this, an empty row);
+    - E detained from 10/06/2026: 10/06 + 89 days = Monday 07/09/2026, the case's day: E's own (a person held);
+    - case 2/2026/HS opened 06/05/2026: 06/08/2026, a Thursday, 57 days left, on its only row."""
+    from openpyxl import load_workbook
+
+    header = ["Vụ án (bị can)", "Họ tên bị can", "Ngày khởi tố", "Tội danh", "Loại tội phạm", "Tạm giam từ ngày",
+              "Hạn tiếp theo", "Còn lại (ngày)", "Căn cứ thời hạn", "Ghi chú của đơn vị"]
+    path = _sheet(tmp_path / "w.xlsx", header,
+                  ["1/2026/HS", "Nguyễn Văn A", *CASE, date(2026, 6, 8)],
+                  ["1/2026/HS", "Trần Văn B", *CASE, date(2026, 6, 20)],
+                  ["1/2026/HS", "Phạm Văn D", *CASE, None],
+                  ["1/2026/HS", "Võ Văn E", *CASE, date(2026, 6, 10)],
+                  ["2/2026/HS", "Lê Thị C", date(2026, 5, 6), "Trộm cắp tài sản", "Nghiêm trọng", None])
+    run = [sys.executable, "-m", "addin.commands.cli", "deadlines", str(path), "--write", "--today", "2026-06-10"]
+    result = subprocess.run(run, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    ws = load_workbook(path).active
+    written = [(ws.cell(r, 7).value.date(), ws.cell(r, 8).value, ws.cell(r, 9).value.split(" (")[0].split(":")[0])
+               for r in range(2, 7)]
+    assert written == [(date(2026, 9, 5), 87, "Tạm giam để điều tra"),
+                       (date(2026, 9, 7), 89, "Thời hạn điều tra"),
+                       (date(2026, 9, 7), 89, "Thời hạn điều tra"),
+                       (date(2026, 9, 7), 89, "Tạm giam để điều tra"),
+                       (date(2026, 8, 6), 57, "Thời hạn điều tra")]
+    # minimal: a second write changes no cell, so the file is left as it is
+    before = path.read_bytes()
+    again = subprocess.run(run, capture_output=True, text=True)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert path.read_bytes() == before, again.stdout

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from macros_py.law.deadlines import Deadline, DeadlineReport
+from macros_py.ledger import per_defendant
 from macros_py.ledger.reader import Ledger
 from macros_py.ledger.schema import LEDGER_SHEETS
 from macros_py.ledger.values import fmt_date
@@ -125,6 +126,7 @@ def deadline_cells(ledger: Ledger, report: DeadlineReport) -> DeadlineCells:
     schema_computed = computed_columns()
     assert set(COMPUTED) == {k for keys in schema_computed.values() for k in keys}, "schema changed"
     nexts = report.next_by_sheet_row()
+    nexts.update(_with_case_deadlines(ledger, report, nexts))
     out = DeadlineCells()
     told: set[tuple[str, int]] = set()
     for data in ledger.all_sheets():
@@ -155,6 +157,35 @@ def deadline_cells(ledger: Ledger, report: DeadlineReport) -> DeadlineCells:
                                else None, rec.values.get("next_deadline"), rec.values.get("deadline_basis"), d)
                 if change is not None:
                     out.moved.append(change)
+    return out
+
+
+def _with_case_deadlines(ledger: Ledger, report: DeadlineReport,
+                         nexts: dict[tuple[str, int], Deadline]) -> dict[tuple[str, int], Deadline]:
+    """A criminal sheet kept one row per defendant: the case's limits (investigation, prosecution, trial)
+    are counted once, at the case's first row, but they bind every defendant of the case, so each later
+    row of the case shows the earlier of its case's next limit and its defendant's own (custody,
+    detention); on the same day, the defendant's own (a person held). A clerk filtering the sheet by
+    defendant sees the case's limit on that defendant's row. Returns the rows whose next deadline changes."""
+    out: dict[tuple[str, int], Deadline] = {}
+    for cases in ledger.all_sheets():
+        if cases.spec.key != per_defendant.CASE_SHEET or cases.defendants is None:
+            continue
+        first_row = {per_defendant.case_key(r.values["case_id"]): r.row for r in cases.records
+                     if r.values.get("case_id") is not None}
+        case_next: dict[int, Deadline] = {}
+        for d in report.deadlines:
+            if (d.sheet == per_defendant.CASE_SHEET and d.sheet_name == cases.name and not d.done
+                    and d.step_of is None):
+                case_next.setdefault(d.row, d)
+        for rec in cases.defendants.records:
+            case = rec.values.get("case_id")
+            head = first_row.get(per_defendant.case_key(case)) if case is not None else None
+            if head is None or head == rec.row or head not in case_next:
+                continue
+            theirs, own = case_next[head], nexts.get((cases.name, rec.row))
+            if own is None or theirs.due < own.due:
+                out[(cases.name, rec.row)] = theirs
     return out
 
 

@@ -459,8 +459,8 @@ def _far_cells(xml: bytes, scan: SheetScan, drop: list[tuple[int, int]]) -> None
             r0, c0 = (row - 1, col - 1) if row else (None, None)
             scan.notes.append(CellNote(r0, c0, ref.decode("ascii", "replace"), why, far=True))
     if dropped > MAX_DROPPED_REPORTED:
-        scan.notes.append(CellNote(None, None, "", f"còn {dropped - MAX_DROPPED_REPORTED} ô ở quá xa khác cũng bị bỏ qua",
-                                   far=True))
+        rest = dropped - MAX_DROPPED_REPORTED
+        scan.notes.append(CellNote(None, None, "", f"còn {rest} ô ở quá xa khác cũng bị bỏ qua", far=True))
     # rows with no cells left keep their element: harmless, calamine builds no range from them
 
 

@@ -104,6 +104,11 @@ def find_split(labels: dict[int, str], entries: dict[int, tuple[Entry, float]], 
     return Split(case_column, columns, why)
 
 
+def case_key(value: Any) -> str:
+    """A case id as the rows of one case share it (case and spacing aside)."""
+    return fold(display(value)).strip()
+
+
 def _repeats(values: Iterable[Any]) -> bool:
     seen: set[str] = set()
     for v in values:
@@ -154,7 +159,7 @@ def one_per_case(records: list[Any], keys: Sequence[str], columns: dict[str, int
     source: dict[tuple[int, str], int] = {}  # (new position, key) -> the Excel row the value was taken from
     for j, rec in enumerate(records):
         case = rec.values.get("case_id")
-        k = fold(display(case)).strip() if case is not None else None
+        k = case_key(case) if case is not None else None
         if k is None or k not in first:
             if k is not None:
                 first[k] = len(out)
@@ -215,7 +220,8 @@ def duplicate_defendants(records: Sequence[Any], column: int | None, report: Rep
 def reading_words(cases: int, rows: int, why: str) -> str:
     """The interpretation in words, for `check`, `check --mapping` and the «Cách đọc cột» sheet."""
     return (f"mỗi dòng một bị can ({why}): {rows} dòng bị can, {cases} vụ án; thời hạn điều tra, truy tố, xét xử "
-            "tính một lần cho mỗi vụ án (ghi ở dòng đầu của vụ), thời hạn tạm giữ, tạm giam tính cho từng bị can")
+            "tính một lần cho mỗi vụ án, thời hạn tạm giữ, tạm giam tính cho từng bị can; «Hạn tiếp theo» của mỗi "
+            "dòng là hạn sớm hơn giữa hạn của vụ án và hạn của bị can đó")
 
 
 def pinned_to_defendants(entries: dict[int, tuple[Entry, float]]) -> list[int]:
