@@ -207,6 +207,9 @@ def test_every_required_fact_of_the_row_and_the_law_in_force_are_printed(rendere
 @pytest.mark.parametrize("key", ORDER)
 def test_the_title_has_no_lone_word_on_a_line(rendered, key):
     lines = title_lines_of(rendered[2][key])
+    if DECISION_TYPES_BY_KEY[key].subtitle:  # 42/HS: «Lần thứ …» is its own line under the trích yếu
+        assert lines[-1][:2] == ["Lần", "thứ"], lines
+        lines = lines[:-1]
     assert lines and " ".join(w for line in lines for w in line) == DECISION_TYPES_BY_KEY[key].title
     assert all(len(line) >= 2 for line in lines), lines  # never «…vụ án hình / sự»
     assert len(lines) <= 2
@@ -254,6 +257,9 @@ def test_xml_layout_fonts_sizes_and_properties(rendered):
         paras = body.findall(f".//{W}body/{W}p")
         texts = ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in paras]
         title = texts.index(DECISION_TYPES_BY_KEY[key].title)
+        if DECISION_TYPES_BY_KEY[key].subtitle:  # «Lần thứ …» belongs to the trích yếu: the rule follows it
+            assert texts[title + 1].startswith("Lần thứ")
+            title += 1
         assert paras[title + 1].find(f"{W}pPr/{W}pBdr/{W}bottom") is not None and texts[title + 1] == ""
         # the document's own properties, not the template's
         assert f"<dc:creator>{UNIT}</dc:creator>" in core and "Mẫu quyết định" not in core
@@ -445,11 +451,20 @@ def test_extensions_state_round_length_start_request_order_and_place(rendered):
     assert "Xét văn bản đề nghị gia hạn thời hạn tạm giam số 40/ĐN-ĐCSHS ngày 11/03/2026 của " + POLICE_FULL in detention
     # the order ran to 21/03/2026: the extension starts the next day, 02 months of 30 days (TTLT 04/2018 Điều 17)
     assert "Gia hạn thời hạn tạm giam lần thứ nhất" in detention
-    assert "thời hạn gia hạn là 02 tháng, kể từ ngày 22/03/2026 đến hết ngày 20/05/2026" in detention
+    assert "Điều 2. Thời hạn gia hạn tạm giam là 02 tháng, kể từ ngày 22/03/2026 đến hết ngày 20/05/2026." \
+        in detention
     assert "số định danh cá nhân 031094001234, nơi cư trú: xã Kiến Thụy, thành phố Hải Phòng" in detention
     assert "- Trại tạm giam Công an thành phố Hải Phòng;" in detention and "Cơ sở giam giữ" not in detention
-    # Điều 3 no longer repeats Điều 2's executors
-    assert "Điều 3. " + "Phó Viện trưởng " + DEPUTY_1 + " kiểm sát việc thi hành Quyết định này" in detention
+    # mẫu 42/HS (bố cục đọc qua bản trích BM-042): «Lần thứ …» under the trích yếu, Điều 3 the requirement to
+    # execute, Nơi nhận beginning with the higher procuracy and ending with the archive
+    assert "Gia hạn thời hạn tạm giam Lần thứ nhất VIỆN TRƯỞNG" in detention
+    assert ("Điều 3. Yêu cầu " + POLICE_FULL + " và Trại tạm giam Công an thành phố Hải Phòng thi hành Quyết định "
+            "này") in detention
+    assert "; Phó Viện trưởng " + DEPUTY_1 + " kiểm sát việc thi hành Quyết định này./." in detention
+    recipients = _after(detention, "Nơi nhận:")
+    # (the signature column's words may stand inside a long line in the PDF's text)
+    assert recipients.startswith("Nơi nhận: - Viện kiểm sát nhân dân thành phố Hải")
+    assert "- Bị can" in recipients and "- Lưu: HSVA, HSKS, VP." in recipients
     investigation = _flat(pdfs["gia-han-dieu-tra"])
     assert "số 31/ĐN-ĐCSHS ngày 12/03/2026 của " + POLICE_FULL in investigation
     # a «Nghiêm trọng» case opened 20/01/2026: 3 months to 20/04/2026 (Đ.172 k1), so the extension runs from 21/04
