@@ -514,6 +514,14 @@ def test_the_new_forms_follow_the_official_list_and_write_back(rendered):
     assert "Luật Thi hành tạm giữ, tạm giam năm 2015" in approval  # 16/03/2026: the 2015 law is in force
     refusal = _flat(pdfs["khong-phe-chuan-lenh-tam-giam"])
     assert "Điều 1. Không phê chuẩn Lệnh tạm giam số 14/LTG ngày 10/03/2026" in refusal and "Xét thấy bị can" in refusal
+    # mẫu 41/HS's line as read through the extraction BM-041; 40/HS (BM-040's layout) cites the request the same
+    # way, ends with Điều 2 and sends to the executing units, the accused and the archive
+    assert "Xét hồ sơ đề nghị phê chuẩn Lệnh tạm giam số 14/LTG ngày 10/03/2026 của" in refusal
+    assert "Xét hồ sơ đề nghị phê chuẩn Lệnh tạm giam số 12/LTG ngày 22/01/2026 của " + POLICE_FULL in approval
+    assert "Điều 3." not in approval and "kiểm sát việc thi hành Quyết định này./." in approval
+    recipients = _after(approval, "Nơi nhận:")
+    assert "- Trại tạm giam Công an thành phố Hải Phòng;" in recipients and "- Bị can" in recipients
+    assert "- Lưu: HSVA, HSKS, VP." in recipients and "Viện trưởng (để báo cáo)" not in recipients
     assert "bằng biện pháp cấm đi khỏi nơi cư trú" in _flat(pdfs["thay-the-tam-giam"])
     assert "Phê chuẩn Quyết định gia hạn tạm giữ số 3/QĐ-CSĐT ngày 19/01/2026" in _flat(pdfs["phe-chuan-gia-han-tam-giu"])
     assert "Phê chuẩn Quyết định khởi tố bị can số 5/QĐ-CSĐT ngày 21/01/2026" in _flat(pdfs["phe-chuan-khoi-to-bi-can"])
