@@ -525,6 +525,17 @@ def test_the_new_forms_follow_the_official_list_and_write_back(rendered):
     assert "bằng biện pháp cấm đi khỏi nơi cư trú" in _flat(pdfs["thay-the-tam-giam"])
     assert "Phê chuẩn Quyết định gia hạn tạm giữ số 3/QĐ-CSĐT ngày 19/01/2026" in _flat(pdfs["phe-chuan-gia-han-tam-giu"])
     assert "Phê chuẩn Quyết định khởi tố bị can số 5/QĐ-CSĐT ngày 21/01/2026" in _flat(pdfs["phe-chuan-khoi-to-bi-can"])
+    # mẫu 90/HS, 43/HS, 145/HS (bố cục đọc qua bản trích BM-090, BM-043, BM-145): 90/HS ends with Điều 2 «Yêu cầu …»;
+    # Nơi nhận as the forms list them
+    charge = _flat(pdfs["phe-chuan-khoi-to-bi-can"])
+    assert "Điều 2. Yêu cầu " + POLICE_FULL + " giao Quyết định khởi tố bị can" in charge and "Điều 3." not in charge
+    for key, lines in (("phe-chuan-khoi-to-bi-can", ("- Bị can", "- Lưu: HSVA, HSKS, VP.")),
+                       ("huy-bo-tam-giam", ("- Trại tạm giam Công an thành phố Hải", "- Bị can",
+                                            "- Lưu: HSVA, HSKS, VP.")),
+                       ("tra-ho-so-dieu-tra-bo-sung", ("- Lưu: HSVA, HSKS, VP.",))):
+        recipients = _after(_flat(pdfs[key]), "Nơi nhận:")
+        assert all(line in recipients for line in lines), (key, recipients)
+        assert "Viện trưởng (để báo cáo)" not in recipients, key
     back = _flat(pdfs["tra-ho-so-dieu-tra-bo-sung"])
     assert "để điều tra bổ sung" in back and "giám định chữ ký trên hợp đồng" in back
     assert "đến Cơ quan An ninh điều tra Công an thành phố Hải Phòng để điều tra theo thẩm quyền" in \
