@@ -262,3 +262,14 @@ def test_a_tin_bao_cites_the_agencys_own_document_and_the_units_number_as_the_un
     assert "Xét kiến nghị khởi tố số 27/KN-KL ngày 01/03/2026 của Chi cục Kiểm lâm vùng I (Viện kiểm sát thụ lý " \
            f"số {receipt['receipt_no']} " in text
     assert f"kiến nghị khởi tố số {receipt['receipt_no']}" not in text  # the unit's number is never the agency's
+
+
+def test_a_unit_name_in_a_sentence_keeps_place_names_capitalised():
+    from macros_py.decisions.merge import unit_prose
+
+    assert unit_prose("VIỆN KIỂM SÁT NHÂN DÂN THÀNH PHỐ HẢI PHÒNG") == "Viện kiểm sát nhân dân thành phố Hải Phòng"
+    assert unit_prose("VIỆN KIỂM SÁT NHÂN DÂN KHU VỰC 1 - HẢI PHÒNG") == \
+        "Viện kiểm sát nhân dân khu vực 1 - Hải Phòng"
+    assert unit_prose("VIỆN KIỂM SÁT NHÂN DÂN TỈNH CAO BẰNG") == "Viện kiểm sát nhân dân tỉnh Cao Bằng"
+    assert unit_prose("VIỆN KIỂM SÁT NHÂN DÂN CẤP CAO TẠI HÀ NỘI") == "Viện kiểm sát nhân dân cấp cao tại Hà Nội"
+    assert unit_prose("Viện kiểm sát nhân dân tỉnh Cao Bằng") == "Viện kiểm sát nhân dân tỉnh Cao Bằng"  # as typed

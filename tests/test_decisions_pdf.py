@@ -207,6 +207,9 @@ def test_every_required_fact_of_the_row_and_the_law_in_force_are_printed(rendere
 @pytest.mark.parametrize("key", ORDER)
 def test_the_title_has_no_lone_word_on_a_line(rendered, key):
     lines = title_lines_of(rendered[2][key])
+    if DECISION_TYPES_BY_KEY[key].subtitle:  # 42/HS: «Lần thứ …» is its own line under the trích yếu
+        assert " ".join(lines[-1]).lstrip("(").startswith("Lần thứ"), lines
+        lines = lines[:-1]
     assert lines and " ".join(w for line in lines for w in line) == DECISION_TYPES_BY_KEY[key].title
     assert all(len(line) >= 2 for line in lines), lines  # never «…vụ án hình / sự»
     assert len(lines) <= 2
@@ -254,6 +257,9 @@ def test_xml_layout_fonts_sizes_and_properties(rendered):
         paras = body.findall(f".//{W}body/{W}p")
         texts = ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in paras]
         title = texts.index(DECISION_TYPES_BY_KEY[key].title)
+        if DECISION_TYPES_BY_KEY[key].subtitle:  # «Lần thứ …» belongs to the trích yếu: the rule follows it
+            assert texts[title + 1].lstrip("(").startswith("Lần thứ")
+            title += 1
         assert paras[title + 1].find(f"{W}pPr/{W}pBdr/{W}bottom") is not None and texts[title + 1] == ""
         # the document's own properties, not the template's
         assert f"<dc:creator>{UNIT}</dc:creator>" in core and "Mẫu quyết định" not in core
@@ -445,11 +451,20 @@ def test_extensions_state_round_length_start_request_order_and_place(rendered):
     assert "Xét văn bản đề nghị gia hạn thời hạn tạm giam số 40/ĐN-ĐCSHS ngày 11/03/2026 của " + POLICE_FULL in detention
     # the order ran to 21/03/2026: the extension starts the next day, 02 months of 30 days (TTLT 04/2018 Điều 17)
     assert "Gia hạn thời hạn tạm giam lần thứ nhất" in detention
-    assert "thời hạn gia hạn là 02 tháng, kể từ ngày 22/03/2026 đến hết ngày 20/05/2026" in detention
+    assert "Điều 2. Thời hạn gia hạn tạm giam là 02 tháng, kể từ ngày 22/03/2026 đến hết ngày 20/05/2026." \
+        in detention
     assert "số định danh cá nhân 031094001234, nơi cư trú: xã Kiến Thụy, thành phố Hải Phòng" in detention
     assert "- Trại tạm giam Công an thành phố Hải Phòng;" in detention and "Cơ sở giam giữ" not in detention
-    # Điều 3 no longer repeats Điều 2's executors
-    assert "Điều 3. " + "Phó Viện trưởng " + DEPUTY_1 + " kiểm sát việc thi hành Quyết định này" in detention
+    # mẫu 42/HS (bố cục đọc qua bản trích BM-042): «Lần thứ …» under the trích yếu, Điều 3 the requirement to
+    # execute, Nơi nhận beginning with the higher procuracy and ending with the archive
+    assert "Gia hạn thời hạn tạm giam Lần thứ nhất VIỆN TRƯỞNG" in detention
+    assert ("Điều 3. Yêu cầu " + POLICE_FULL + " và Trại tạm giam Công an thành phố Hải Phòng thi hành Quyết định "
+            "này") in detention
+    assert "; Phó Viện trưởng " + DEPUTY_1 + " kiểm sát việc thi hành Quyết định này./." in detention
+    recipients = _after(detention, "Nơi nhận:")
+    # (the signature column's words may stand inside a long line in the PDF's text)
+    assert recipients.startswith("Nơi nhận: - Viện kiểm sát nhân dân thành phố Hải")
+    assert "- Bị can" in recipients and "- Lưu: HSVA, HSKS, VP." in recipients
     investigation = _flat(pdfs["gia-han-dieu-tra"])
     assert "số 31/ĐN-ĐCSHS ngày 12/03/2026 của " + POLICE_FULL in investigation
     # a «Nghiêm trọng» case opened 20/01/2026: 3 months to 20/04/2026 (Đ.172 k1), so the extension runs from 21/04
@@ -459,6 +474,19 @@ def test_extensions_state_round_length_start_request_order_and_place(rendered):
     assert ": " + "Nguyễn" not in tip.split("Điều 1.")[1].split("Điều 2.")[0]  # no ledger text after a colon
     prosecution = _flat(pdfs["gia-han-truy-to"])
     assert "thời hạn gia hạn là 10 ngày, kể từ ngày 01/04/2026 đến hết ngày 10/04/2026" in prosecution
+    # mẫu 09/HS, 104/HS, 144/HS (bố cục đọc qua bản trích BM-009, BM-104, BM-144): 09/HS and 104/HS end with
+    # Điều 2, 104/HS has «(Lần thứ …)» under the trích yếu; Nơi nhận: the agency, then the archive
+    assert "Điều 3." not in tip and "Điều 3." not in investigation
+    assert "Gia hạn thời hạn điều tra vụ án hình sự (Lần thứ nhất) VIỆN TRƯỞNG" in investigation
+    assert "Điều 2. Thời hạn gia hạn điều tra là" in investigation
+    assert "thực hành quyền công tố, kiểm sát việc thi hành Quyết định này./." in investigation
+    assert "Điều 2. " + POLICE_FULL + " có trách nhiệm kiểm tra, xác minh" in tip
+    assert "kiểm sát việc thi hành Quyết định này./." in tip
+    for text, archive in ((tip, "- Lưu: HSKS, VP."), (investigation, "- Lưu: HSVA, HSKS, VP."),
+                          (prosecution, "- Lưu: HSVA, HSKS, VP.")):
+        recipients = _after(text, "Nơi nhận:")
+        assert recipients.startswith("Nơi nhận: - Cơ quan") and archive in recipients
+        assert "Viện trưởng (để báo cáo)" not in recipients
 
 
 def test_change_of_prosecutor_gives_its_reason_after_the_assignment_it_changes(rendered):
@@ -486,9 +514,28 @@ def test_the_new_forms_follow_the_official_list_and_write_back(rendered):
     assert "Luật Thi hành tạm giữ, tạm giam năm 2015" in approval  # 16/03/2026: the 2015 law is in force
     refusal = _flat(pdfs["khong-phe-chuan-lenh-tam-giam"])
     assert "Điều 1. Không phê chuẩn Lệnh tạm giam số 14/LTG ngày 10/03/2026" in refusal and "Xét thấy bị can" in refusal
+    # mẫu 41/HS's line as read through the extraction BM-041; 40/HS (BM-040's layout) cites the request the same
+    # way, ends with Điều 2 and sends to the executing units, the accused and the archive
+    assert "Xét hồ sơ đề nghị phê chuẩn Lệnh tạm giam số 14/LTG ngày 10/03/2026 của" in refusal
+    assert "Xét hồ sơ đề nghị phê chuẩn Lệnh tạm giam số 12/LTG ngày 22/01/2026 của " + POLICE_FULL in approval
+    assert "Điều 3." not in approval and "kiểm sát việc thi hành Quyết định này./." in approval
+    recipients = _after(approval, "Nơi nhận:")
+    assert "- Trại tạm giam Công an thành phố Hải Phòng;" in recipients and "- Bị can" in recipients
+    assert "- Lưu: HSVA, HSKS, VP." in recipients and "Viện trưởng (để báo cáo)" not in recipients
     assert "bằng biện pháp cấm đi khỏi nơi cư trú" in _flat(pdfs["thay-the-tam-giam"])
     assert "Phê chuẩn Quyết định gia hạn tạm giữ số 3/QĐ-CSĐT ngày 19/01/2026" in _flat(pdfs["phe-chuan-gia-han-tam-giu"])
     assert "Phê chuẩn Quyết định khởi tố bị can số 5/QĐ-CSĐT ngày 21/01/2026" in _flat(pdfs["phe-chuan-khoi-to-bi-can"])
+    # mẫu 90/HS, 43/HS, 145/HS (bố cục đọc qua bản trích BM-090, BM-043, BM-145): 90/HS ends with Điều 2 «Yêu cầu …»;
+    # Nơi nhận as the forms list them
+    charge = _flat(pdfs["phe-chuan-khoi-to-bi-can"])
+    assert "Điều 2. Yêu cầu " + POLICE_FULL + " giao Quyết định khởi tố bị can" in charge and "Điều 3." not in charge
+    for key, lines in (("phe-chuan-khoi-to-bi-can", ("- Bị can", "- Lưu: HSVA, HSKS, VP.")),
+                       ("huy-bo-tam-giam", ("- Trại tạm giam Công an thành phố Hải", "- Bị can",
+                                            "- Lưu: HSVA, HSKS, VP.")),
+                       ("tra-ho-so-dieu-tra-bo-sung", ("- Lưu: HSVA, HSKS, VP.",))):
+        recipients = _after(_flat(pdfs[key]), "Nơi nhận:")
+        assert all(line in recipients for line in lines), (key, recipients)
+        assert "Viện trưởng (để báo cáo)" not in recipients, key
     back = _flat(pdfs["tra-ho-so-dieu-tra-bo-sung"])
     assert "để điều tra bổ sung" in back and "giám định chữ ký trên hợp đồng" in back
     assert "đến Cơ quan An ninh điều tra Công an thành phố Hải Phòng để điều tra theo thẩm quyền" in \

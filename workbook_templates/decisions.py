@@ -255,6 +255,8 @@ def build_template(dtype: DecisionType) -> DocumentObject:
     _header(doc)
     _para(doc, "QUYẾT ĐỊNH", bold=True, before=18)
     _title(doc, dtype.title)
+    if dtype.subtitle:  # 42/HS: «Lần thứ …» under the trích yếu
+        _para(doc, dtype.subtitle, bold=True)
     _rule_under(_para(doc, before=3), 6.0)  # Decree 30: a short rule under the trích yếu
     _para(doc, "VIỆN TRƯỞNG {{ unit_name|unit_inline }}", bold=True, before=12, after=12)
     last = len(dtype.bases) - 1

@@ -124,6 +124,7 @@ class DecisionType:
     unique_role: bool = False  # refuse naming a person the row already names in that role
     articles: int = 3  # 2: the form ends with Điều 2 (72/HS), no «… chịu trách nhiệm thi hành» Điều 3
     recipients_text: tuple[Recipient, ...] = ()  # the form's own «Nơi nhận», when it is not the default
+    subtitle: str = ""  # a line under the trích yếu, e.g. 42/HS's «Lần thứ …»
 
     @property
     def spec(self) -> SheetSpec:

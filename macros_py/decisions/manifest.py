@@ -33,7 +33,7 @@ _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,40}$")
 _TOP = {"key", "title", "sheet", "template", "slug", "summary", "form", "people", "assignee", "duties",
         "executors", "only_when", "writeback", "copies", "stage_guard", "repeatable", "repeat_guard", "extension",
         "on_request", "joins", "counter", "required", "text", "unique_role", "articles"}
-_TEXT = {"bases", "article1", "article2", "article3", "agencies", "recipients"}
+_TEXT = {"bases", "subtitle", "article1", "article2", "article3", "agencies", "recipients"}
 
 
 class ManifestError(Exception):
@@ -273,7 +273,7 @@ def load_manifest(folder: Path, check_template: bool = True) -> DecisionType:
         repeat_guard=dt.make_repeat_guard(repeat_name, extended_column) if repeat_name else None,
         extension=extension, on_request=_as_bool(data, "on_request", where, []), joins=tuple(joins),
         counter=counter, required=tuple(required), form=form, folder=folder, unique_role=unique_role,
-        articles=articles, recipients_text=tuple(lists["recipients"]),
+        articles=articles, recipients_text=tuple(lists["recipients"]), subtitle=str(text.get("subtitle", "")),
     )
 
 

@@ -138,6 +138,34 @@ def unit_inline(value: Any) -> str:
     return _unbreakable(m.group(1)) + " " + _unbreakable(m.group(2)) if m else _unbreakable(text)
 
 
+# administrative words a unit's name writes in lower case inside a sentence («thành phố Hải Phòng»)
+_UNIT_WORDS = ("CẤP CAO TẠI", "THÀNH PHỐ", "KHU VỰC", "TỐI CAO", "CẤP CAO", "THỊ XÃ", "TỈNH", "HUYỆN", "QUẬN")
+
+
+def unit_prose(value: Any) -> str:
+    """A unit's name as a sentence writes it: «VIỆN KIỂM SÁT NHÂN DÂN THÀNH PHỐ HẢI PHÒNG» ->
+    «Viện kiểm sát nhân dân thành phố Hải Phòng» (the Cấu hình sheet keeps it upper case for the
+    header). A name not wholly upper case is left as typed."""
+    text = " ".join(str(value or "").split())
+    if not text or text != text.upper():
+        return text
+    m = _NAME_BREAK.match(text)
+    head, rest = (m.group(1).capitalize(), m.group(2)) if m else ("", text)
+    words, out = rest.split(), []
+    while words:
+        phrase = next((p for p in _UNIT_WORDS if words[:len(p.split())] == p.split()), None)
+        if phrase:
+            out.append(phrase.lower())
+            words = words[len(phrase.split()):]
+        elif words[0] == "-" or any(c.isdigit() for c in words[0]):
+            out.append(words.pop(0))
+        else:  # the place name to the end, or to the next hyphen
+            stop = words.index("-") if "-" in words else len(words)
+            out += [w.capitalize() for w in words[:stop]]
+            words = words[stop:]
+    return " ".join(([head] if head else []) + out)
+
+
 _LONE_DIGIT = re.compile(r"(?<![\d.,/])(\d)(\s+(?:năm|tháng|ngày|giờ)\b)")
 
 
@@ -148,7 +176,7 @@ def padded(value: Any) -> str:
 
 
 FILTERS = {"padded": padded, "long_date": long_date, "short_date": short_date, "offences": offences, "articles": articles,
-           "unit_lines": unit_lines, "unit_inline": unit_inline}
+           "unit_lines": unit_lines, "unit_inline": unit_inline, "unit_prose": unit_prose}
 
 
 def make_env() -> Environment:
