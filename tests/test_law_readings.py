@@ -90,3 +90,24 @@ def test_a_choice_kiemsat_cannot_read_is_reported_and_the_earlier_date_kept(tmp_
     problem = next(p for p in report.problems if p.sheet == "Cấu hình")
     assert problem.value == text and "Cách tính thời hạn" in problem.column
     assert "dieu_tra: cộng dồn / nối tiếp" in problem.message
+
+
+def test_the_other_reading_survives_a_defaulted_column(tmp_path):
+    # «Cấp xét xử phúc thẩm» left blank: the rule takes its default case and says so; the second reading of
+    # Đ.134 (first day counted or not) must still be shown, the same as when the column is filled
+    accepted = D("2026-03-04")
+    rows = {"an_hinh_su": [
+        {"case_id": "V1", "offence": "Trộm cắp tài sản", "category": "Nghiêm trọng", "opening_date": D("2025-11-30"),
+         "appeal_accepted": accepted, "appeal_level": "Tòa án nhân dân cấp tỉnh"},
+        {"case_id": "V2", "offence": "Trộm cắp tài sản", "category": "Nghiêm trọng", "opening_date": D("2025-11-30"),
+         "appeal_accepted": accepted}]}
+    path = tmp_path / "so.xlsx"
+    build_workbook(rows, {}).save(path)
+    report = compute_deadlines(read_ledger(path), D("2026-03-05"))
+    filled, blank = ([d for d in report.deadlines if d.kind == "chuan_bi_xet_xu_phuc_tham" and d.case == case]
+                     for case in ("V1", "V2"))
+    assert len(filled) == len(blank) == 1
+    assert filled[0].alternative is not None
+    assert "chưa ghi cột" in blank[0].basis
+    assert (blank[0].due, blank[0].alternative, blank[0].alternative_text) == (
+        filled[0].due, filled[0].alternative, filled[0].alternative_text)

@@ -406,3 +406,30 @@ def test_intake_writes_into_the_sheet_that_holds_the_case(tmp_path):
     assert mine.row == theirs.row == FIRST_DATA_ROW
     assert mine.values["court_accepted"] == date(2025, 10, 15) and mine.values["stage"] == "Xét xử sơ thẩm"
     assert theirs.values["court_accepted"] is None and theirs.values["stage"] == "Truy tố"
+
+
+def test_custody_on_one_sheet_is_not_deducted_from_detention_on_another(tmp_path: Path) -> None:
+    # Defendants kept one sheet per prosecutor, so row numbers repeat: A (first sheet) was held from 01/03 and
+    # detained from 04/03/2026; B (second sheet, same row) was detained from 10/03/2026 with no custody. TTLT
+    # 04/2018 Điều 17 deducts a person's own custody only: B's detention must end exactly where
+    # it ends when B is alone in a ledger
+    case = {"case_id": "V1", "offence": "Trộm cắp tài sản", "category": "Nghiêm trọng",
+            "opening_date": date(2026, 3, 1)}
+    a = {"case_id": "V1", "name": "Nguyễn Văn A", "measure": "Tạm giam", "custody_start": date(2026, 3, 1),
+         "detention_start": date(2026, 3, 4)}
+    b = {"case_id": "V1", "name": "Trần Văn B", "measure": "Tạm giam", "detention_start": date(2026, 3, 10)}
+    alone = tmp_path / "mot.xlsx"
+    build_workbook({"an_hinh_su": [case], "bi_can": [b]}, {}).save(alone)
+    wb = build_workbook({"an_hinh_su": [case], "bi_can": [a, b]}, {})
+    split(wb, "bi_can", [("BC KSV An", [0]), ("BC KSV Bình", [1])])
+    many = tmp_path / "nhieu.xlsx"
+    wb.save(many)
+
+    def detention(path: Path) -> list[tuple[date, str]]:
+        from macros_py.law.deadlines import compute_deadlines
+        report = compute_deadlines(read_ledger(path), date(2026, 3, 11))
+        return [(d.due, d.computation) for d in report.deadlines
+                if d.person == "Trần Văn B" and d.kind.startswith("tam_giam")]
+
+    expected = detention(alone)
+    assert expected and detention(many) == expected

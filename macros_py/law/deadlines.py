@@ -58,7 +58,7 @@ from __future__ import annotations
 import gc
 import time as _time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -307,7 +307,8 @@ class _Engine:
         self._data: SheetData | None = None
         self._fmt_cache: dict[date, str] = {}
         self._prepared: dict[tuple[str, str | None], _Prepared] = {}
-        self._ends: dict[tuple[str, int], tuple[date, date]] = {}
+        # (rule, file sheet, row) -> (start, end): row numbers repeat across sheets of one kind
+        self._ends: dict[tuple[str, str, int], tuple[date, date]] = {}
         self._covers_all: dict[str, bool] = {}  # (rule id, row) -> start, end: for `deduct`
         self.timings: dict[str, float] = {}
 
@@ -858,7 +859,7 @@ class _Engine:
                 bound = self.cap(rule.limit_of, period)
             deduct = 0
             if rule.deduct:
-                held = self._ends.get((rule.deduct, rec.row))
+                held = self._ends.get((rule.deduct, data.name, rec.row))
                 if held is not None and held[0] <= start:
                     # TTLT 04/2018 Điều 17: custody counts against detention for investigation, in the days
                     # it lasted: 10:00 01/3 - 10:00 04/3 is 3 days (ví dụ 1), 05/3 - 11/3 is 6 (ví dụ 2)
@@ -888,15 +889,15 @@ class _Engine:
                 continue
             if note or computed:
                 basis = found.basis + (f"; {note}" if note else "") + (f"; {computed[2]}" if computed else "")
-                found = _Found(found.due, basis, f"{computed[1]}; {found.computation}" if computed
-                               else found.computation, found.may_extend, found.due_time)
+                found = replace(found, basis=basis,  # the other reading (`alternative`) is kept
+                                computation=f"{computed[1]}; {found.computation}" if computed else found.computation)
             self.emit(rec, rule, start, found, done=self.done(rule, v, start),
                       case=who[0], person=who[1], prosecutor=who[2], leader=who[3])
             if keep_end:
                 recorded = v.get(rule.extended_to or "") or v.get(rule.until or "")
                 end = recorded if isinstance(recorded, date) else (
                     found.due + _ONE_DAY if rule.method == "hours" and hour is None else found.due)
-                self._ends[(root.id, rec.row)] = (start, end)
+                self._ends[(root.id, data.name, rec.row)] = (start, end)
             length = prep.first_extended if ext is not None and prep.first_extended is not None else prep.length
             if length is not None:
                 for link in chain:
