@@ -433,3 +433,29 @@ def test_custody_on_one_sheet_is_not_deducted_from_detention_on_another(tmp_path
 
     expected = detention(alone)
     assert expected and detention(many) == expected
+
+
+def test_an_extension_is_measured_from_its_own_sheets_row(tmp_path: Path) -> None:
+    # Cases kept one sheet per prosecutor, both on the sheets' first data row. BLTTHS Đ.172 k1: tội nghiêm
+    # trọng, 03 tháng. V1 (first sheet) opened 02/03/2026 -> 02/06/2026 (Tue); V2 (second sheet) opened
+    # 04/05/2026 -> 04/08/2026. Extending V1's investigation to 02/08/2026 is its first extension, from 03/06/2026,
+    # 02 tháng after 02/06 (Đ.172 k2 b allows 03 for the first): nothing of V2's later period may enter the facts
+    from macros_py.decisions.decision_types import DECISION_TYPES_BY_KEY
+    from macros_py.decisions.issuing import extension_facts
+
+    def case(cid: str, opened: date) -> dict[str, Any]:
+        return {"case_id": cid, "offence": "Trộm cắp tài sản", "category": "Nghiêm trọng", "opening_date": opened,
+                "stage": "Điều tra"}
+
+    wb = build_workbook({"an_hinh_su": [case("V1", date(2026, 3, 2)), case("V2", date(2026, 5, 4))]}, {})
+    split(wb, "an_hinh_su", [("HS KSV An", [0]), ("HS KSV Bình", [1])])
+    path = tmp_path / "nhieu.xlsx"
+    wb.save(path)
+    ledger = read_ledger(path)
+    v1, v2 = (next(r for r in ledger.records("an_hinh_su") if r.values["case_id"] == c) for c in ("V1", "V2"))
+    assert v1.row == v2.row and v1.sheet_name != v2.sheet_name
+    dtype = DECISION_TYPES_BY_KEY["gia-han-dieu-tra"]
+    facts = extension_facts(ledger, dtype, v1, v1.values, date(2026, 8, 2), date(2026, 5, 20))
+    assert facts["extension_round"] == "thứ nhất"
+    assert facts["extension_length"] == "02 tháng"
+    assert f"{facts['previous_end']}" == "02/06/2026"
