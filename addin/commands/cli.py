@@ -37,6 +37,7 @@ from addin.commands.output import (
     exit_for,
     os_reason,
     reading_notes,
+    sheets_read,
     verbose_option,
 )
 from addin.commands.output import alert_run_options
@@ -104,8 +105,7 @@ def check_cmd(path: Path, as_json: bool, show_mapping: bool, verbose: bool) -> N
     elif as_json:
         click.echo(json.dumps([p.as_dict() for p in ledger.problems], ensure_ascii=False, indent=1))
     else:
-        counts = (", ".join(f"{len(d.records)} {_rows_word(d)} «{d.name}»" for d in ledger.all_sheets())
-                  or "không đọc được sheet nào")
+        counts = sheets_read(ledger)
         errors, warnings = len(ledger.errors), len(ledger.warnings)
         if ledger.problems:
             found = " và ".join(x for x in (f"{errors} lỗi" if errors else "", f"{warnings} cảnh báo" if warnings
@@ -121,14 +121,6 @@ def check_cmd(path: Path, as_json: bool, show_mapping: bool, verbose: bool) -> N
             click.echo("Các sheet không thuộc kiemsat (bỏ qua): " + ", ".join(ledger.unknown_sheets))
     # 0: clean or warnings only; 1: errors (values kiemsat cannot compute with); 2: unreadable (Failure)
     sys.exit(exit_for(ledger.problems))
-
-
-def _rows_word(data) -> str:  # noqa: ANN001 - a reader.SheetData
-    """What a sheet's records are, in the summary: rows, or cases and defendants of a sheet kept one row
-    per defendant."""
-    if not data.reading:
-        return "dòng"
-    return "bị can ở" if data.defendants is None else "vụ án ở"
 
 
 def _echo_mapping(ledger, as_json: bool) -> None:  # noqa: ANN001 - a reader.Ledger

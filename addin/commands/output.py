@@ -54,7 +54,16 @@ class Failure(click.ClickException):
 
 def sheets_read(ledger: Any) -> str:
     """«12 dòng «Tin báo», 30 dòng «HS KSV An»»: every sheet read (a reader.Ledger), with its rows."""
-    return ", ".join(f"{len(d.records)} dòng «{d.name}»" for d in ledger.all_sheets()) or "không đọc được sheet nào"
+    return (", ".join(f"{len(d.records)} {_rows_word(d)} «{d.name}»" for d in ledger.all_sheets())
+            or "không đọc được sheet nào")
+
+
+def _rows_word(data: Any) -> str:
+    """What a sheet's records are (a reader.SheetData): rows, or cases and defendants of a sheet kept one
+    row per defendant."""
+    if not data.reading:
+        return "dòng"
+    return "bị can ở" if data.defendants is None else "vụ án ở"
 
 
 def reading_notes(ledger: Any) -> list[str]:
