@@ -618,17 +618,17 @@ def _extended_column(dtype: DecisionType) -> str | None:
     return next((c[0] for c in dtype.copies if c[1] == "extended_until"), None)
 
 
-def _row_only(ledger: Ledger, dtype: DecisionType, record: Record) -> dict[str, Any]:
-    """The sheets for the deadline engine on this row alone (and its case row): a batch does not
-    recompute the whole ledger per row. The caller also empties `Ledger.more`: another sheet of the
-    kind may have a row of the same number."""
+def _row_only(ledger: Ledger, dtype: DecisionType, record: Record) -> Ledger:
+    """The ledger for the deadline engine on this row alone (and its case row): a batch does not
+    recompute the whole ledger per row, and no other sheet of the kind (`more`) may bring in a row of
+    the same number."""
     data = ledger.data_of(record)
     only = {dtype.sheet: replace(data, records=[record])}
     for sheet, key in dtype.joins:
         if sheet in ledger.sheets:
             only[sheet] = replace(ledger.sheets[sheet], records=[r for r in ledger.records(sheet)
                                                                  if r.values.get(key) == record.values.get(key)])
-    return only
+    return replace(ledger, sheets=only, more=[], problems=[])
 
 
 ORDINALS = {1: "nhất", 2: "hai", 3: "ba", 4: "tư", 5: "năm"}
@@ -655,7 +655,7 @@ def extension_facts(ledger: Ledger, dtype: DecisionType, record: Record, values:
         if dtype.counter and isinstance(saved.get(dtype.counter), int):
             record.values[dtype.counter] = max(saved[dtype.counter] - 1, 0)
     try:
-        report = compute_deadlines(replace(ledger, sheets=_row_only(ledger, dtype, record), more=[], problems=[]), day,
+        report = compute_deadlines(_row_only(ledger, dtype, record), day,
                                    rules=rules)
     finally:
         record.values.clear()
@@ -724,7 +724,7 @@ def beyond_the_law(ledger: Ledger, dtype: DecisionType, record: Record, until: d
     if count is not None:
         record.values[dtype.counter] = count  # the engine checks how many extensions the law allows
     try:
-        report = compute_deadlines(replace(ledger, sheets=only, more=[], problems=[]), day)
+        report = compute_deadlines(only, day)
     finally:
         record.values.clear()
         record.values.update(saved)
